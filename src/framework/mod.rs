@@ -1,0 +1,20 @@
+//! The thin layer over `tf-provider` that every resource and data source
+//! shares: schema building, validators, plan helpers and diagnostics.
+//!
+//! Vendor API clients never use this module (nor any `tf-provider` type), so
+//! that the protocol layer can be replaced without touching vendor code.
+
+pub mod diag;
+pub mod plan;
+pub mod schema;
+pub mod validate;
+
+pub use tf_provider::value::{Value, ValueBool, ValueNumber, ValueString};
+pub use tf_provider::{AttributePath, Diagnostics};
+
+/// A Terraform set of numbers, as tf-provider decodes it (order is not
+/// meaningful; elements may be unknown during plan).
+pub type ValueNumberSet = Value<Vec<ValueNumber>>;
+
+/// A Terraform set or list of strings.
+pub type ValueStringList<'a> = Value<Vec<ValueString<'a>>>;

@@ -1,0 +1,74 @@
+//! Plan helpers: defaults for optional+computed attributes, keeping prior
+//! computed values, and set normalisation so that order never causes a diff.
+
+use tf_provider::value::{Value, ValueNumber};
+
+/// The planned value of an optional+computed attribute with a static default:
+/// the configured value, or `default` when the configuration leaves it null.
+pub fn default_if_null<T>(value: Value<T>, default: T) -> Value<T> {
+    match value {
+        Value::Null => Value::Value(default),
+        other => other,
+    }
+}
+
+/// A computed attribute that never changes once set (like an ID): keep the
+/// prior state's value instead of "(known after apply)".
+pub fn use_state_for_unknown<T>(planned: Value<T>, prior: Value<T>) -> Value<T> {
+    match (planned, prior) {
+        (Value::Unknown, prior @ Value::Value(_)) => prior,
+        (Value::Null, prior @ Value::Value(_)) => prior,
+        (planned, _) => planned,
+    }
+}
+
+/// A set of numbers in canonical order (sorted, no duplicates). `None` when
+/// the set or any element is unknown.
+pub fn known_number_set(set: &Value<Vec<ValueNumber>>) -> Option<Vec<i64>> {
+    match set {
+        Value::Value(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::Value(n) => out.push(*n),
+                    Value::Null => {}
+                    Value::Unknown => return None,
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            Some(out)
+        }
+        Value::Null => Some(Vec::new()),
+        Value::Unknown => None,
+    }
+}
+
+/// A Terraform set of numbers from a slice, in canonical order.
+pub fn number_set(items: &[i64]) -> Value<Vec<ValueNumber>> {
+    let mut items = items.to_vec();
+    items.sort_unstable();
+    items.dedup();
+    Value::Value(items.into_iter().map(Value::Value).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_ignore_order_and_duplicates() {
+        let a = number_set(&[3, 1, 2, 3]);
+        let b = Value::Value(vec![Value::Value(2), Value::Value(3), Value::Value(1)]);
+        assert_eq!(known_number_set(&a), known_number_set(&b));
+        assert_eq!(known_number_set(&Value::Unknown), None);
+        assert_eq!(known_number_set(&Value::Null), Some(vec![]));
+    }
+
+    #[test]
+    fn defaults_apply_to_null_only() {
+        assert_eq!(default_if_null(Value::Null, 1), Value::Value(1));
+        assert_eq!(default_if_null(Value::Value(2), 1), Value::Value(2));
+        assert!(default_if_null(Value::<i64>::Unknown, 1).is_unknown());
+    }
+}

@@ -1,0 +1,196 @@
+//! Plan-time validators. Each one checks a configured value against a
+//! vendor's documented limit and, when it fails, adds an error that names the
+//! attribute (through its path) and states the limit. Unknown and null values
+//! pass: they are checked again once known.
+
+use regex::Regex;
+use tf_provider::value::{Value, ValueNumber, ValueString};
+use tf_provider::{AttributePath, Diagnostics};
+
+fn invalid(diags: &mut Diagnostics, path: &AttributePath, detail: String) {
+    diags.error(
+        format!("Invalid value for {}", display_path(path)),
+        detail,
+        path.clone(),
+    );
+}
+
+/// `a.b[0].c` for an attribute path, as a user would write it in HCL.
+pub fn display_path(path: &AttributePath) -> String {
+    use tf_provider::AttributePathStep as Step;
+    let mut out = String::new();
+    for step in &path.steps {
+        match step {
+            Step::Attribute(name) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            Step::Key(key) => out.push_str(&format!("[{key:?}]")),
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// Length in characters (Unicode scalar values), the unit vendors document.
+pub fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `value` must be `min..=max` characters long.
+pub fn string_length(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    value: &ValueString,
+    min: usize,
+    max: usize,
+    vendor_rule: &str,
+) {
+    if let Value::Value(s) = value {
+        let len = char_len(s);
+        if len < min || len > max {
+            let limit = if min == 0 {
+                format!("at most {max} characters")
+            } else {
+                format!("between {min} and {max} characters")
+            };
+            invalid(
+                diags,
+                &path,
+                format!(
+                    "{} must be {limit} long ({vendor_rule}); got {len} characters.",
+                    display_path(&path)
+                ),
+            );
+        }
+    }
+}
+
+/// `value` must match `pattern` (anchored by the caller) as the vendor documents.
+pub fn string_matches(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    value: &ValueString,
+    pattern: &Regex,
+    vendor_rule: &str,
+) {
+    if let Value::Value(s) = value {
+        if !pattern.is_match(s) {
+            invalid(
+                diags,
+                &path,
+                format!(
+                    "{} must match {} ({vendor_rule}); got {s:?}.",
+                    display_path(&path),
+                    pattern.as_str()
+                ),
+            );
+        }
+    }
+}
+
+/// `value` must be one of `allowed`.
+pub fn string_one_of(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    value: &ValueString,
+    allowed: &[&str],
+) {
+    if let Value::Value(s) = value {
+        if !allowed.contains(&s.as_ref()) {
+            let quoted: Vec<String> = allowed.iter().map(|a| format!("{a:?}")).collect();
+            invalid(
+                diags,
+                &path,
+                format!(
+                    "{} must be one of {}; got {s:?}.",
+                    display_path(&path),
+                    quoted.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// `value` must be within `min..=max`.
+pub fn number_range(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    value: &ValueNumber,
+    min: i64,
+    max: i64,
+    vendor_rule: &str,
+) {
+    if let Value::Value(n) = value {
+        if *n < min || *n > max {
+            invalid(
+                diags,
+                &path,
+                format!(
+                    "{} must be between {min} and {max} ({vendor_rule}); got {n}.",
+                    display_path(&path)
+                ),
+            );
+        }
+    }
+}
+
+/// Exactly one of the named values must be set (unknown counts as set).
+pub fn exactly_one_of(diags: &mut Diagnostics, names: &[&str], set: &[bool]) {
+    let count = set.iter().filter(|s| **s).count();
+    if count != 1 {
+        let list = names.join("`, `");
+        diags.error(
+            format!("Invalid combination of arguments: `{list}`"),
+            format!("Exactly one of `{list}` must be set; {count} are set."),
+            AttributePath::new(names[0].to_string()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn s(v: &str) -> ValueString<'static> {
+        Value::Value(Cow::Owned(v.to_string()))
+    }
+
+    #[test]
+    fn length_counts_characters_and_names_the_attribute() {
+        let mut diags = Diagnostics::default();
+        let path = AttributePath::new("role_name");
+        string_length(&mut diags, path.clone(), &s(&"é".repeat(39)), 1, 39, "x");
+        assert!(diags.errors.is_empty());
+        string_length(&mut diags, path.clone(), &s(&"a".repeat(40)), 1, 39, "x");
+        string_length(&mut diags, path, &s(""), 1, 39, "x");
+        assert_eq!(diags.errors.len(), 2);
+        assert!(diags.errors[0].summary.contains("role_name"));
+        assert!(diags.errors[0].detail.contains("between 1 and 39"));
+        assert!(diags.errors[0].detail.contains("got 40"));
+    }
+
+    #[test]
+    fn unknown_and_null_pass() {
+        let mut diags = Diagnostics::default();
+        string_length(&mut diags, AttributePath::new("a"), &Value::Unknown, 1, 2, "x");
+        string_one_of(&mut diags, AttributePath::new("a"), &Value::Null, &["x"]);
+        assert!(diags.errors.is_empty());
+    }
+
+    #[test]
+    fn one_of_lists_allowed_values() {
+        let mut diags = Diagnostics::default();
+        string_one_of(&mut diags, AttributePath::new("status"), &s("on"), &["enabled", "disabled"]);
+        assert!(diags.errors[0].detail.contains("\"enabled\", \"disabled\""));
+    }
+
+    #[test]
+    fn paths_display_like_hcl() {
+        let path = AttributePath::new("flashduty").index(0).attribute("app_key");
+        assert_eq!(display_path(&path), "flashduty[0].app_key");
+    }
+}

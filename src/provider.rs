@@ -1,0 +1,325 @@
+//! The `rbac` provider: its configuration schema (one optional block per
+//! vendor, each with environment variable fallbacks) and the clients it hands
+//! to resources.
+//!
+//! tf-provider builds resources before `ConfigureProvider`, so resources hold
+//! an `Arc<ProviderData>` whose settings are filled in by `configure`, and
+//! each vendor's client is built lazily on first use: a vendor block (or its
+//! environment variables) is only required when that vendor is used.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{NestedBlock, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+
+use crate::framework::schema::{block, schema, string};
+use crate::vendors::flashduty;
+
+/// Name of the provider in resource types (`rbac_flashduty_role`).
+pub const PROVIDER_NAME: &str = "rbac";
+
+/// Configuration of the provider block.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProviderConfig {
+    pub flashduty: Value<Vec<FlashdutyBlock>>,
+}
+
+/// `flashduty { ... }`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FlashdutyBlock {
+    pub app_key: Value<String>,
+    pub base_url: Value<String>,
+}
+
+/// What `configure` learned, shared by every resource and data source.
+#[derive(Default)]
+pub struct ProviderData {
+    settings: OnceLock<Settings>,
+    flashduty: OnceLock<flashduty::FlashdutyClient>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Settings {
+    terraform_version: Option<String>,
+    flashduty: FlashdutySettings,
+}
+
+#[derive(Clone, Default)]
+struct FlashdutySettings {
+    app_key: Option<String>,
+    base_url: Option<String>,
+}
+
+impl std::fmt::Debug for FlashdutySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlashdutySettings")
+            .field("app_key", &self.app_key.as_ref().map(|_| "REDACTED"))
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+/// Why a vendor's client could not be built; shown as one clear diagnostic.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("the provider has not been configured yet")]
+    NotConfigured,
+    #[error("{vendor} credentials are missing: set `{attribute}` in the provider's `{vendor_block}` block or the {env} environment variable")]
+    Missing {
+        vendor: &'static str,
+        vendor_block: &'static str,
+        attribute: &'static str,
+        env: &'static str,
+    },
+    #[error("invalid `{vendor_block}.{attribute}`: {message}")]
+    Invalid {
+        vendor_block: &'static str,
+        attribute: &'static str,
+        message: String,
+    },
+}
+
+impl ConfigError {
+    /// Adds this error to `diags`.
+    pub fn report(&self, diags: &mut Diagnostics) {
+        diags.root_error("Provider configuration error", self.to_string());
+    }
+}
+
+fn non_empty(value: Value<String>, env: &str) -> Option<String> {
+    value
+        .as_option()
+        .or_else(|| std::env::var(env).ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+impl ProviderData {
+    fn settings(&self) -> Result<&Settings, ConfigError> {
+        self.settings.get().ok_or(ConfigError::NotConfigured)
+    }
+
+    /// The Flashduty client, built on first use.
+    pub fn flashduty(&self) -> Result<flashduty::FlashdutyClient, ConfigError> {
+        if let Some(client) = self.flashduty.get() {
+            return Ok(client.clone());
+        }
+        let settings = self.settings()?;
+        let app_key = settings
+            .flashduty
+            .app_key
+            .clone()
+            .ok_or(ConfigError::Missing {
+                vendor: "Flashduty",
+                vendor_block: "flashduty",
+                attribute: "app_key",
+                env: "FLASHDUTY_APP_KEY",
+            })?;
+        let base = settings
+            .flashduty
+            .base_url
+            .clone()
+            .unwrap_or_else(|| flashduty::api::DEFAULT_BASE_URL.to_string());
+        let base_url = parse_base_url(&base).map_err(|message| ConfigError::Invalid {
+            vendor_block: "flashduty",
+            attribute: "base_url",
+            message,
+        })?;
+        let client = flashduty::FlashdutyClient::new(flashduty::FlashdutyConfig {
+            app_key,
+            base_url,
+            user_agent: crate::http::user_agent(settings.terraform_version.as_deref()),
+        })
+        .map_err(|e| ConfigError::Invalid {
+            vendor_block: "flashduty",
+            attribute: "base_url",
+            message: e.to_string(),
+        })?;
+        Ok(self.flashduty.get_or_init(|| client).clone())
+    }
+}
+
+/// An absolute http(s) URL.
+pub fn parse_base_url(raw: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL ({e})"))?;
+    if url.scheme() != "https" && url.scheme() != "http" {
+        return Err(format!("{raw:?} must start with https:// (or http:// for a local emulator)"));
+    }
+    if url.query().is_some() {
+        return Err("the URL must not have a query string".into());
+    }
+    Ok(url)
+}
+
+/// The provider.
+#[derive(Default)]
+pub struct RbacProvider {
+    data: Arc<ProviderData>,
+}
+
+impl RbacProvider {
+    /// The resources, keyed by type name without the `rbac_` prefix.
+    pub fn resources(&self) -> HashMap<String, Box<dyn DynamicResource>> {
+        let mut map: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
+        map.insert(
+            "flashduty_role".into(),
+            Box::new(flashduty::role_resource::RoleResource::new(self.data.clone())),
+        );
+        map
+    }
+
+    /// The data sources, keyed by type name without the `rbac_` prefix.
+    pub fn data_sources(&self) -> HashMap<String, Box<dyn DynamicDataSource>> {
+        let mut map: HashMap<String, Box<dyn DynamicDataSource>> = HashMap::new();
+        map.insert(
+            "flashduty_role".into(),
+            Box::new(flashduty::role_data_source::RoleDataSource::new(
+                self.data.clone(),
+            )),
+        );
+        map.insert(
+            "flashduty_permissions".into(),
+            Box::new(flashduty::permissions_data_source::PermissionsDataSource::new(
+                self.data.clone(),
+            )),
+        );
+        map
+    }
+
+    /// The provider's configuration schema.
+    pub fn provider_schema() -> Schema {
+        schema(
+            "Manages roles and permissions in Flashduty, SlashID, Rootly and ZenML Pro. \
+             Each vendor has its own optional block; a block (or its environment variables) \
+             is only needed when a resource or data source of that vendor is used.",
+            vec![],
+            vec![(
+                "flashduty",
+                NestedBlock::Optional(block(
+                    "Flashduty (Flashcat) account. Every attribute falls back to an environment variable.",
+                    vec![
+                        (
+                            "app_key",
+                            string().optional().sensitive().description(
+                                "App key from the Flashduty console (Account → APP Keys). It has all the \
+                                 permissions of the member who created it. Falls back to `FLASHDUTY_APP_KEY`.",
+                            ),
+                        ),
+                        (
+                            "base_url",
+                            string().optional().description(
+                                "API base URL. Defaults to `FLASHDUTY_BASE_URL`, else \
+                                 `https://api.flashcat.cloud`. Point it at `<emulator URL>/flashduty` to \
+                                 use the bundled emulator.",
+                            ),
+                        ),
+                    ],
+                    vec![],
+                )),
+            )],
+        )
+    }
+}
+
+#[async_trait]
+impl Provider for RbacProvider {
+    type Config<'a> = ProviderConfig;
+    type MetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Self::provider_schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+        for (i, fd) in config.flashduty.unwrap_or_default().iter().enumerate() {
+            if let Value::Value(raw) = &fd.base_url {
+                if let Err(message) = parse_base_url(raw) {
+                    diags.error(
+                        "Invalid value for flashduty.base_url",
+                        message,
+                        AttributePath::new("flashduty").index(i as i64).attribute("base_url"),
+                    );
+                }
+            }
+            if matches!(&fd.app_key, Value::Value(k) if k.trim().is_empty()) {
+                diags.error(
+                    "Invalid value for flashduty.app_key",
+                    "app_key must not be empty; leave it unset to use FLASHDUTY_APP_KEY.",
+                    AttributePath::new("flashduty").index(i as i64).attribute("app_key"),
+                );
+            }
+        }
+        Some(())
+    }
+
+    async fn configure<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        terraform_version: String,
+        config: Self::Config<'a>,
+    ) -> Option<()> {
+        let fd = config
+            .flashduty
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let settings = Settings {
+            terraform_version: Some(terraform_version).filter(|v| !v.is_empty()),
+            flashduty: FlashdutySettings {
+                app_key: non_empty(fd.app_key, "FLASHDUTY_APP_KEY"),
+                base_url: non_empty(fd.base_url, "FLASHDUTY_BASE_URL"),
+            },
+        };
+        tracing::debug!(?settings, "provider configured");
+        let _ = self.data.settings.set(settings);
+        Some(())
+    }
+
+    fn get_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        Some(self.resources())
+    }
+
+    fn get_data_sources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        Some(self.data_sources())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_config_matches_schema() {
+        crate::framework::schema::assert_state_matches_schema::<ProviderConfig>(
+            &RbacProvider::provider_schema(),
+        );
+    }
+
+    #[test]
+    fn base_urls_must_be_http() {
+        assert!(parse_base_url("https://api.flashcat.cloud").is_ok());
+        assert!(parse_base_url("http://127.0.0.1:1234/flashduty").is_ok());
+        assert!(parse_base_url("ftp://x").is_err());
+        assert!(parse_base_url("api.flashcat.cloud").is_err());
+    }
+
+    #[test]
+    fn missing_key_names_attribute_and_env_var() {
+        let data = ProviderData::default();
+        data.settings.set(Settings::default()).unwrap();
+        let err = data.flashduty().err().unwrap().to_string();
+        assert!(err.contains("app_key"), "{err}");
+        assert!(err.contains("FLASHDUTY_APP_KEY"), "{err}");
+    }
+}

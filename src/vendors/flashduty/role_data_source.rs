@@ -1,0 +1,149 @@
+//! `rbac_flashduty_role` data source: look up a built-in or existing role by
+//! ID or by name.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, DataSource, Diagnostics};
+
+use super::role_resource::ROLE_NAME_MAX;
+use crate::framework::diag::vendor_error;
+use crate::framework::plan::number_set;
+use crate::framework::schema::{bool, number, schema, set_of, string};
+use crate::framework::validate::{exactly_one_of, string_length};
+use crate::framework::ValueNumberSet;
+use crate::provider::ProviderData;
+
+/// Terraform state of the `rbac_flashduty_role` data source.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RoleDataState {
+    pub id: Value<String>,
+    pub role_name: Value<String>,
+    pub description: Value<String>,
+    pub permission_ids: ValueNumberSet,
+    pub status: Value<String>,
+    pub editable: Value<bool>,
+    pub created_at: Value<i64>,
+    pub updated_at: Value<i64>,
+}
+
+/// The data source.
+pub struct RoleDataSource {
+    provider: Arc<ProviderData>,
+}
+
+impl RoleDataSource {
+    pub fn new(provider: Arc<ProviderData>) -> Self {
+        Self { provider }
+    }
+
+    /// The schema; its descriptions are the published documentation.
+    pub fn schema() -> Schema {
+        schema(
+            "Looks up a Flashduty role, built-in (Admin, Responder, Viewer) or custom, by `id` or by \
+             exact `role_name`. Set exactly one of them.",
+            vec![
+                ("id", string().optional_computed().description("Role ID (a number, as a string), e.g. `\"2\"` for the built-in Admin.")),
+                ("role_name", string().optional_computed().description("Exact role name (case-sensitive), 1–39 characters.")),
+                ("description", string().computed().description("Role description (`\"\"` when empty).")),
+                ("permission_ids", set_of(AttributeType::Number).computed().description("IDs of the permissions the role grants.")),
+                ("status", string().computed().description("`enabled` or `disabled`.")),
+                ("editable", bool().computed().description("`false` for built-in roles, which cannot be modified or deleted.")),
+                ("created_at", number().computed().description("Creation time, Unix seconds.")),
+                ("updated_at", number().computed().description("Last update time, Unix seconds.")),
+            ],
+            vec![],
+        )
+    }
+}
+
+#[async_trait]
+impl DataSource for RoleDataSource {
+    type State<'a> = RoleDataState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Self::schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RoleDataState) -> Option<()> {
+        exactly_one_of(
+            diags,
+            &["id", "role_name"],
+            &[!config.id.is_null(), !config.role_name.is_null()],
+        );
+        if let Value::Value(id) = &config.id {
+            if id.parse::<u64>().is_err() {
+                diags.error(
+                    "Invalid value for id",
+                    format!("id must be a numeric Flashduty role ID; got {id:?}."),
+                    AttributePath::new("id"),
+                );
+            }
+        }
+        string_length(diags, AttributePath::new("role_name"), &config.role_name, 1, ROLE_NAME_MAX, "Flashduty's limit for role names");
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: RoleDataState,
+        _meta: ValueEmpty,
+    ) -> Option<RoleDataState> {
+        let client = self.provider.flashduty().map_err(|e| e.report(diags)).ok()?;
+        let roles = match client.list_roles().await {
+            Ok(roles) => roles,
+            Err(err) => {
+                vendor_error(diags, "listing Flashduty roles", &err);
+                return None;
+            }
+        };
+        let (wanted, role) = match (&config.id, &config.role_name) {
+            (Value::Value(id), _) => (
+                format!("ID {id}"),
+                roles.iter().find(|r| r.role_id.to_string() == *id),
+            ),
+            (_, Value::Value(name)) => (
+                format!("name {name:?}"),
+                roles.iter().find(|r| r.role_name == *name),
+            ),
+            _ => {
+                diags.root_error_short("Set exactly one of `id` and `role_name`.");
+                return None;
+            }
+        };
+        let Some(role) = role else {
+            let names: Vec<&str> = roles.iter().map(|r| r.role_name.as_str()).collect();
+            diags.root_error(
+                format!("No Flashduty role with {wanted}"),
+                format!("The account's roles are: {}.", names.join(", ")),
+            );
+            return None;
+        };
+        let ids: Vec<i64> = role.permission_ids.iter().map(|id| *id as i64).collect();
+        Some(RoleDataState {
+            id: Value::Value(role.role_id.to_string()),
+            role_name: Value::Value(role.role_name.clone()),
+            description: Value::Value(role.description.clone()),
+            permission_ids: number_set(&ids),
+            status: Value::Value(role.status.clone()),
+            editable: Value::Value(role.editable),
+            created_at: Value::Value(role.created_at),
+            updated_at: Value::Value(role.updated_at),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_matches_schema() {
+        crate::framework::schema::assert_state_matches_schema::<RoleDataState>(&RoleDataSource::schema());
+    }
+}

@@ -1,0 +1,486 @@
+//! `rbac_flashduty_role`: a custom Flashduty role, its description,
+//! permission set and status.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use super::api::{FlashdutyClient, RoleItem, RoleUpsertRequest};
+use super::FlashdutyError;
+use crate::framework::diag::vendor_error;
+use crate::framework::plan::{default_if_null, known_number_set, number_set, use_state_for_unknown};
+use crate::framework::schema::{schema, set_of, string};
+use crate::framework::validate::{string_length, string_one_of};
+use crate::framework::ValueNumberSet;
+use crate::provider::ProviderData;
+
+/// Documented limits (vendors/flashduty.md "RoleUpsertRequest").
+pub const ROLE_NAME_MAX: usize = 39;
+pub const DESCRIPTION_MAX: usize = 499;
+pub const STATUSES: [&str; 2] = ["enabled", "disabled"];
+
+/// Terraform state of `rbac_flashduty_role`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoleState {
+    pub id: Value<String>,
+    pub role_name: Value<String>,
+    pub description: Value<String>,
+    pub permission_ids: ValueNumberSet,
+    pub status: Value<String>,
+}
+
+/// The resource; it talks to Flashduty only through [`FlashdutyClient`].
+pub struct RoleResource {
+    provider: Arc<ProviderData>,
+}
+
+impl RoleResource {
+    pub fn new(provider: Arc<ProviderData>) -> Self {
+        Self { provider }
+    }
+
+    /// The schema; its descriptions are the published documentation.
+    pub fn schema() -> Schema {
+        schema(
+            "A custom Flashduty role: a named set of permissions that can be granted to members. \
+             Built-in roles (Admin, Responder, Viewer) cannot be managed; look them up with the \
+             `rbac_flashduty_role` data source.",
+            vec![
+                (
+                    "id",
+                    string().computed().description("The role ID assigned by Flashduty (a number, as a string)."),
+                ),
+                (
+                    "role_name",
+                    string().required().description(
+                        "Display name, 1–39 characters, unique within the account. Renaming updates the role in place.",
+                    ),
+                ),
+                (
+                    "description",
+                    string().optional_computed().description(
+                        "Description, at most 499 characters. Defaults to `\"\"`. Recorded in the account audit log: \
+                         do not put secrets here.",
+                    ),
+                ),
+                (
+                    "permission_ids",
+                    set_of(AttributeType::Number).optional_computed().description(
+                        "IDs of the permissions granted by the role (see the `rbac_flashduty_permissions` data \
+                         source). This is the role's whole permission set: permissions not listed are revoked. \
+                         Defaults to no permissions.",
+                    ),
+                ),
+                (
+                    "status",
+                    string().optional_computed().description(
+                        "`enabled` or `disabled`. Defaults to `enabled`. Disabling a role immediately removes its \
+                         permissions from its members.",
+                    ),
+                ),
+            ],
+            vec![],
+        )
+    }
+
+    fn client(&self, diags: &mut Diagnostics) -> Option<FlashdutyClient> {
+        self.provider
+            .flashduty()
+            .map_err(|e| e.report(diags))
+            .ok()
+    }
+}
+
+/// Plan-time checks, mirroring the vendor's documented limits exactly.
+pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
+    string_length(
+        diags,
+        AttributePath::new("role_name"),
+        &config.role_name,
+        1,
+        ROLE_NAME_MAX,
+        "Flashduty's limit for role names",
+    );
+    string_length(
+        diags,
+        AttributePath::new("description"),
+        &config.description,
+        0,
+        DESCRIPTION_MAX,
+        "Flashduty's limit for role descriptions",
+    );
+    string_one_of(diags, AttributePath::new("status"), &config.status, &STATUSES);
+    if let Value::Value(ids) = &config.permission_ids {
+        for id in ids {
+            if matches!(id, Value::Value(n) if *n <= 0) {
+                diags.error(
+                    "Invalid value for permission_ids",
+                    "permission_ids must hold positive permission IDs from the `rbac_flashduty_permissions` data source.",
+                    AttributePath::new("permission_ids"),
+                );
+            }
+        }
+    }
+}
+
+/// The planned state: defaults filled in, the ID kept from `prior`.
+fn plan(proposed: RoleState, prior: Option<&RoleState>) -> RoleState {
+    RoleState {
+        id: match prior {
+            Some(prior) => use_state_for_unknown(Value::Unknown, prior.id.clone()),
+            None => Value::Unknown,
+        },
+        role_name: proposed.role_name,
+        description: default_if_null(proposed.description, String::new()),
+        permission_ids: default_if_null(proposed.permission_ids, Vec::new()),
+        status: default_if_null(proposed.status, "enabled".into()),
+    }
+}
+
+/// The state Terraform records for a role read from Flashduty.
+pub fn state_from(role: &RoleItem) -> RoleState {
+    let ids: Vec<i64> = role.permission_ids.iter().map(|id| *id as i64).collect();
+    RoleState {
+        id: Value::Value(role.role_id.to_string()),
+        role_name: Value::Value(role.role_name.clone()),
+        description: Value::Value(role.description.clone()),
+        permission_ids: number_set(&ids),
+        status: Value::Value(role.status.clone()),
+    }
+}
+
+/// The upsert body for a fully known planned state.
+fn upsert_body(planned: &RoleState, role_id: Option<u64>) -> Option<RoleUpsertRequest> {
+    Some(RoleUpsertRequest {
+        role_id,
+        role_name: planned.role_name.as_ref_option()?.clone(),
+        description: planned.description.as_ref_option().cloned().unwrap_or_default(),
+        permission_ids: known_number_set(&planned.permission_ids)?
+            .into_iter()
+            .map(|id| id as u64)
+            .collect(),
+    })
+}
+
+fn parse_id(diags: &mut Diagnostics, id: &Value<String>) -> Option<u64> {
+    let parsed = id.as_ref_option().and_then(|s| s.parse::<u64>().ok());
+    if parsed.is_none() {
+        diags.root_error(
+            "Invalid Flashduty role ID in state",
+            format!("expected a numeric role ID, found {id:?}"),
+        );
+    }
+    parsed
+}
+
+fn wants_enabled(state: &RoleState) -> bool {
+    state.status.as_ref_option().map(String::as_str) != Some("disabled")
+}
+
+/// Explains a failed create; a duplicate name gets a hint to import.
+async fn report_create_error(
+    diags: &mut Diagnostics,
+    client: &FlashdutyClient,
+    name: &str,
+    err: FlashdutyError,
+) {
+    if err.code() == Some("InvalidParameter") {
+        if let Ok(Some(existing)) = client.find_role_by_name(name).await {
+            // vendors/flashduty.md: the duplicate-name error code is unverified,
+            // so we confirm by looking the name up.
+            diags.error(
+                format!("A Flashduty role named {name:?} already exists"),
+                format!(
+                    "Role names are unique within a Flashduty account, and role {} already uses this name. \
+                     To manage it with Terraform, import it:\n  terraform import <resource address> {}\n\
+                     or choose another role_name.\n\nFlashduty said: {err}",
+                    existing.role_id, existing.role_id
+                ),
+                AttributePath::new("role_name"),
+            );
+            return;
+        }
+    }
+    vendor_error(diags, format!("creating Flashduty role {name:?}"), &err);
+}
+
+/// Applies the status, then reads the role back. The ID is always kept in
+/// the returned state, so a role that exists in Flashduty is never lost from
+/// Terraform's state even when a later step fails.
+async fn finish_write(
+    diags: &mut Diagnostics,
+    client: &FlashdutyClient,
+    role_id: u64,
+    planned: &RoleState,
+    current_status: Option<&str>,
+) -> RoleState {
+    let mut state = RoleState {
+        id: Value::Value(role_id.to_string()),
+        ..planned.clone()
+    };
+    let enabled = wants_enabled(planned);
+    if current_status != Some(if enabled { "enabled" } else { "disabled" }) {
+        if let Err(err) = client.set_role_status(role_id, enabled).await {
+            vendor_error(diags, format!("setting the status of Flashduty role {role_id}"), &err);
+            state.status = Value::Value(current_status.unwrap_or("enabled").to_string());
+            return state;
+        }
+    }
+    match client.get_role(role_id).await {
+        Ok(role) => state_from(&role),
+        Err(err) => {
+            vendor_error(diags, format!("reading Flashduty role {role_id} after writing it"), &err);
+            state
+        }
+    }
+}
+
+#[async_trait]
+impl Resource for RoleResource {
+    type State<'a> = RoleState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Self::schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RoleState) -> Option<()> {
+        validate_role(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: RoleState,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(RoleState, ValueEmpty)> {
+        let role_id = parse_id(diags, &state.id)?;
+        let client = match self.client(diags) {
+            Some(client) => client,
+            None => return Some((state, ValueEmpty::default())),
+        };
+        match client.read_role(role_id).await {
+            Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
+            Ok(None) => {
+                tracing::warn!(role_id, "Flashduty role not found; removing it from state");
+                None
+            }
+            Err(err) => {
+                vendor_error(diags, format!("reading Flashduty role {role_id}"), &err);
+                Some((state, ValueEmpty::default()))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: RoleState,
+        _config: RoleState,
+        _meta: ValueEmpty,
+    ) -> Option<(RoleState, ValueEmpty)> {
+        // Fail at plan, not halfway through an apply, when credentials are missing.
+        self.client(diags)?;
+        Some((plan(proposed, None), ValueEmpty::default()))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: RoleState,
+        proposed: RoleState,
+        _config: RoleState,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(RoleState, ValueEmpty, Vec<AttributePath>)> {
+        self.client(diags)?;
+        Some((plan(proposed, Some(&prior)), ValueEmpty::default(), vec![]))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: RoleState,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<ValueEmpty> {
+        Some(ValueEmpty::default())
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: RoleState,
+        _config: RoleState,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(RoleState, ValueEmpty)> {
+        let client = self.client(diags)?;
+        let Some(body) = upsert_body(&planned, None) else {
+            diags.root_error_short("role_name and permission_ids must be known to create a role");
+            return None;
+        };
+        let role_id = match client.create_role(&body).await {
+            Ok(id) => id,
+            Err(err) => {
+                report_create_error(diags, &client, &body.role_name, err).await;
+                return None;
+            }
+        };
+        tracing::info!(role_id, role_name = %body.role_name, "created Flashduty role");
+        let state = finish_write(diags, &client, role_id, &planned, Some("enabled")).await;
+        Some((state, ValueEmpty::default()))
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: RoleState,
+        planned: RoleState,
+        _config: RoleState,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<(RoleState, ValueEmpty)> {
+        let client = self.client(diags)?;
+        let role_id = parse_id(diags, &prior.id)?;
+        let Some(body) = upsert_body(&planned, Some(role_id)) else {
+            diags.root_error_short("role_name and permission_ids must be known to update a role");
+            return None;
+        };
+        let content_changed = prior.role_name != planned.role_name
+            || prior.description != planned.description
+            || known_number_set(&prior.permission_ids) != known_number_set(&planned.permission_ids);
+        if content_changed {
+            if let Err(err) = client.update_role(&body).await {
+                vendor_error(diags, format!("updating Flashduty role {role_id}"), &err);
+                return None;
+            }
+        }
+        let state = finish_write(
+            diags,
+            &client,
+            role_id,
+            &planned,
+            prior.status.as_ref_option().map(String::as_str),
+        )
+        .await;
+        Some((state, ValueEmpty::default()))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: RoleState,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<()> {
+        let client = self.client(diags)?;
+        let role_id = parse_id(diags, &prior.id)?;
+        match client.delete_role(role_id).await {
+            Ok(()) => Some(()),
+            Err(err) if err.is_not_found() => {
+                tracing::info!(role_id, "Flashduty role already deleted");
+                Some(())
+            }
+            Err(err) => {
+                vendor_error(diags, format!("deleting Flashduty role {role_id}"), &err);
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RoleState, ValueEmpty)> {
+        let client = self.client(diags)?;
+        let formats = "Import takes a numeric role ID (terraform import rbac_flashduty_role.x 4001) \
+                       or an exact role name (terraform import rbac_flashduty_role.x \"On-call Manager\").";
+        let found = match id.trim().parse::<u64>() {
+            Ok(role_id) => match client.get_role(role_id).await {
+                Ok(role) => Ok(Some(role)),
+                Err(err) if err.is_not_found() => Ok(None),
+                Err(err) => Err(err),
+            },
+            Err(_) => client.find_role_by_name(&id).await,
+        };
+        let role = match found {
+            Ok(Some(role)) => role,
+            Ok(None) => {
+                diags.root_error(
+                    format!("Cannot import Flashduty role {id:?}: no such role"),
+                    format!("No role has this ID or name in the Flashduty account. {formats}"),
+                );
+                return None;
+            }
+            Err(err) => {
+                vendor_error(diags, format!("importing Flashduty role {id:?}"), &err);
+                return None;
+            }
+        };
+        if !role.editable {
+            diags.root_error(
+                format!("Cannot import Flashduty role {id:?}: it is a built-in role"),
+                format!(
+                    "{:?} (ID {}) is a built-in Flashduty role: it cannot be modified or deleted, so Terraform \
+                     cannot manage it. Reference it with the `rbac_flashduty_role` data source instead.",
+                    role.role_name, role.role_id
+                ),
+            );
+            return None;
+        }
+        Some((state_from(&role), ValueEmpty::default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::assert_state_matches_schema;
+
+    #[test]
+    fn state_matches_schema() {
+        assert_state_matches_schema::<RoleState>(&RoleResource::schema());
+    }
+
+    #[test]
+    fn plan_fills_defaults_and_keeps_the_id() {
+        let proposed = RoleState {
+            role_name: Value::Value("ops".into()),
+            ..Default::default()
+        };
+        let planned = plan(proposed.clone(), None);
+        assert!(planned.id.is_unknown());
+        assert_eq!(planned.description, Value::Value(String::new()));
+        assert_eq!(planned.status, Value::Value("enabled".into()));
+        assert_eq!(planned.permission_ids, Value::Value(vec![]));
+        let prior = RoleState {
+            id: Value::Value("4001".into()),
+            ..planned.clone()
+        };
+        assert_eq!(plan(proposed, Some(&prior)).id, Value::Value("4001".into()));
+    }
+
+    #[test]
+    fn validation_names_attributes_and_limits() {
+        let mut diags = Diagnostics::default();
+        validate_role(
+            &mut diags,
+            &RoleState {
+                role_name: Value::Value("x".repeat(40)),
+                description: Value::Value("y".repeat(500)),
+                status: Value::Value("on".into()),
+                ..Default::default()
+            },
+        );
+        let text: Vec<String> = diags.errors.iter().map(|d| format!("{} {}", d.summary, d.detail)).collect();
+        assert_eq!(text.len(), 3, "{text:?}");
+        assert!(text[0].contains("role_name") && text[0].contains("39"));
+        assert!(text[1].contains("description") && text[1].contains("499"));
+        assert!(text[2].contains("status") && text[2].contains("enabled"));
+    }
+}

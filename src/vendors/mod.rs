@@ -1,0 +1,4 @@
+//! One module per vendor: a typed API client (`api.rs`, no Terraform types)
+//! and the resources and data sources built on it.
+
+pub mod flashduty;

@@ -1,0 +1,292 @@
+//! Acceptance-test harness: the real `terraform` binary (or
+//! `TF_ACC_TERRAFORM_PATH`) drives the provider binary through
+//! `dev_overrides`, against a fresh `rbac-emulator` process per test.
+//!
+//! Binaries: `RBAC_BIN_DIR` (set by `make test` to the one release build),
+//! else the ones cargo built for this test run.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// App key the emulator accepts in these tests.
+pub const FLASHDUTY_KEY: &str = "acc-test-flashduty-key-7f3a";
+
+fn bin(name: &str, cargo_path: &str) -> PathBuf {
+    match std::env::var_os("RBAC_BIN_DIR") {
+        Some(dir) => PathBuf::from(dir).join(name),
+        None => PathBuf::from(cargo_path),
+    }
+}
+
+/// The provider binary under test.
+pub fn provider_bin() -> PathBuf {
+    bin(
+        "terraform-provider-rbac",
+        env!("CARGO_BIN_EXE_terraform-provider-rbac"),
+    )
+}
+
+/// The emulator binary.
+pub fn emulator_bin() -> PathBuf {
+    bin("rbac-emulator", env!("CARGO_BIN_EXE_rbac-emulator"))
+}
+
+/// The terraform CLI to test with.
+pub fn terraform_bin() -> PathBuf {
+    std::env::var_os("TF_ACC_TERRAFORM_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/local/bin/terraform"))
+}
+
+/// A running emulator process, killed on drop.
+pub struct Emulator {
+    child: Child,
+    pub url: String,
+}
+
+impl Emulator {
+    /// Starts `rbac-emulator` on a free loopback port with the test key and
+    /// any extra flags (e.g. `--rate-limit off`).
+    pub fn start(extra: &[&str]) -> Emulator {
+        let mut child = Command::new(emulator_bin())
+            .args(["--listen", "127.0.0.1:0", "--flashduty-app-key", FLASHDUTY_KEY])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start rbac-emulator");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .expect("emulator prints its URL");
+        let url = first.trim().to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "emulator said {url:?}");
+        Emulator { child, url }
+    }
+
+    /// `base_url` for the provider's flashduty block.
+    pub fn flashduty_url(&self) -> String {
+        format!("{}/flashduty", self.url)
+    }
+
+    /// Calls a Flashduty endpoint of the emulator, as another API client
+    /// would (used to check results and to change things behind Terraform's back).
+    pub fn flashduty(&self, path: &str, body: Value) -> Value {
+        let (status, body) = http_post(
+            &self.url,
+            &format!("/flashduty{path}?app_key={FLASHDUTY_KEY}"),
+            &body.to_string(),
+        );
+        let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        assert!(status == 200 || v.get("error").is_some(), "{path}: {status} {body}");
+        v
+    }
+
+    /// Every role in the emulator's Flashduty account.
+    pub fn flashduty_roles(&self) -> Vec<Value> {
+        self.flashduty("/role/list", serde_json::json!({}))["data"]["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The custom role named `name`, if it exists.
+    pub fn flashduty_role_named(&self, name: &str) -> Option<Value> {
+        self.flashduty_roles()
+            .into_iter()
+            .find(|r| r["role_name"] == name)
+    }
+
+    /// `GET /__emulator/stats`.
+    pub fn stats(&self) -> Value {
+        let (_, body) = http_request(&self.url, "GET", "/__emulator/stats", "");
+        serde_json::from_str(&body).expect("stats JSON")
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal HTTP/1.1 client (loopback only), so tests need no HTTP crate.
+pub fn http_post(base: &str, path: &str, body: &str) -> (u16, String) {
+    http_request(base, "POST", path, body)
+}
+
+fn http_request(base: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let host = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).expect("connect to emulator");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read response");
+    let (head, rest) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    let body = if chunked { dechunk(rest) } else { rest.to_string() };
+    (status, body)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// A Terraform working directory wired to the provider under test.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+/// What one terraform command printed.
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout and stderr together, for assertions on messages.
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+impl Workspace {
+    /// A directory whose CLI config points `rbac-provider/rbac` at our binary,
+    /// with the Flashduty credentials of `emulator` in the environment.
+    pub fn new(emulator: &Emulator) -> Workspace {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let plugin_dir = provider_bin().parent().unwrap().to_path_buf();
+        let rc = dir.path().join("terraform.rc");
+        std::fs::write(
+            &rc,
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"rbac-provider/rbac\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                plugin_dir.display()
+            ),
+        )
+        .unwrap();
+        let env = vec![
+            ("TF_CLI_CONFIG_FILE".into(), rc.display().to_string()),
+            ("CHECKPOINT_DISABLE".into(), "1".into()),
+            ("TF_IN_AUTOMATION".into(), "1".into()),
+            ("TF_INPUT".into(), "0".into()),
+            ("NO_COLOR".into(), "1".into()),
+            ("FLASHDUTY_APP_KEY".into(), FLASHDUTY_KEY.into()),
+            ("FLASHDUTY_BASE_URL".into(), emulator.flashduty_url()),
+        ];
+        Workspace { dir, env }
+    }
+
+    /// Sets (or overrides) an environment variable for later commands.
+    pub fn env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+    }
+
+    /// Removes an environment variable for later commands.
+    pub fn unset_env(&mut self, key: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), String::new()));
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Replaces `main.tf`, prefixed with the required_providers block.
+    pub fn config(&self, body: &str) {
+        let text = format!(
+            "terraform {{\n  required_providers {{\n    rbac = {{ source = \"rbac-provider/rbac\" }}\n  }}\n}}\n\n{body}\n"
+        );
+        std::fs::write(self.dir.path().join("main.tf"), text).unwrap();
+    }
+
+    /// Runs `terraform <args>` and returns what it printed.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(terraform_bin());
+        cmd.args(args).current_dir(self.dir.path());
+        for (k, v) in &self.env {
+            if v.is_empty() {
+                cmd.env_remove(k);
+            } else {
+                cmd.env(k, v);
+            }
+        }
+        let out: Output = cmd.output().expect("run terraform");
+        Run {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs a command that must succeed.
+    pub fn ok(&self, args: &[&str]) -> Run {
+        let run = self.run(args);
+        assert_eq!(run.status, 0, "terraform {args:?} failed:\n{}", run.all());
+        run
+    }
+
+    /// `terraform apply -auto-approve`, which must succeed.
+    pub fn apply(&self) -> Run {
+        self.ok(&["apply", "-auto-approve", "-no-color"])
+    }
+
+    /// Asserts that `terraform plan` finds nothing to change.
+    pub fn assert_no_changes(&self) {
+        let run = self.run(&["plan", "-detailed-exitcode", "-no-color"]);
+        assert_eq!(run.status, 0, "expected no changes:\n{}", run.all());
+        assert!(run.stdout.contains("No changes."), "{}", run.stdout);
+    }
+
+    /// `terraform plan -detailed-exitcode`: the run, which exited 2 (changes).
+    pub fn plan_with_changes(&self) -> Run {
+        let run = self.run(&["plan", "-detailed-exitcode", "-no-color"]);
+        assert_eq!(run.status, 2, "expected changes:\n{}", run.all());
+        run
+    }
+
+    /// The attribute values of `address` in `terraform show -json`.
+    pub fn resource(&self, address: &str) -> Option<Value> {
+        let run = self.ok(&["show", "-json", "-no-color"]);
+        let state: Value = serde_json::from_str(&run.stdout).expect("show -json");
+        state["values"]["root_module"]["resources"]
+            .as_array()?
+            .iter()
+            .find(|r| r["address"] == address)
+            .map(|r| r["values"].clone())
+    }
+}
