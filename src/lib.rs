@@ -7,6 +7,7 @@
 //! [`http`] (retries, rate limits, redaction, logging). [`framework`] is the
 //! thin layer over `tf-provider` that resources share.
 
+pub mod docs;
 pub mod framework;
 pub mod http;
 pub mod logging;
