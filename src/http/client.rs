@@ -7,19 +7,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::Notify;
 use tokio::time::Instant;
-use tracing::{debug, trace, warn};
 use url::Url;
 
+use super::log::Call;
+use super::prepare::{self, describe};
 use super::rate_limit::{self, RateLimiter};
-use super::request::Body;
 use super::retry::{parse_retry_after, retry_reason, Outcome};
 use super::{Auth, HttpConfig, HttpError, Redactor, Request, Response};
-
-/// How many bytes of a body the trace log shows.
-const TRACE_BODY_BYTES: usize = 4096;
 
 /// An HTTP client for one vendor account. Cheap to clone (the clones share
 /// the connection pool, the rate limiter and cancellation); `Send + Sync`.
@@ -79,27 +76,15 @@ impl HttpClient {
                 config.vendor
             )));
         }
-        let auth_header = match &config.auth {
-            Auth::Bearer(token) => Some((AUTHORIZATION, format!("Bearer {token}"))),
-            Auth::Header { name, value } => {
-                let name = HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|_| invalid(format!("invalid auth header name {name:?}")))?;
-                Some((name, value.clone()))
-            }
-            Auth::QueryParam { .. } | Auth::None => None,
-        }
-        .map(|(name, value)| {
-            let mut value = HeaderValue::from_str(&value).map_err(|_| {
-                invalid(format!("the {} credential is not a valid header value", config.vendor))
-            })?;
-            value.set_sensitive(true);
-            Ok((name, value))
-        })
-        .transpose()?;
+        let auth_header = prepare::auth_header(&config, &redactor)?;
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .user_agent(config.user_agent.clone())
+            // Shorter than the usual server keep-alive (60-75 s), so that a
+            // create is rarely written to a connection the server is closing
+            // (which would make it ambiguous).
+            .pool_idle_timeout(Duration::from_secs(30))
             // A redirect could carry a query credential to another host.
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -169,62 +154,52 @@ impl HttpClient {
     /// [`HttpError::Transport`] for the last error.
     pub async fn send(&self, request: Request) -> Result<Response, HttpError> {
         let inner = &*self.inner;
-        let url = self.url(&request)?;
-        let method = request.method.as_str().to_owned();
+        let url = prepare::url(&inner.config, &inner.redactor, &request)?;
+        let method = request.method.as_str();
         let path = inner.redactor.redact(url.path()).into_owned();
-        let (headers, body) = self.headers_and_body(&request, &method, &path)?;
+        let (headers, body) = prepare::headers_and_body(
+            &request,
+            inner.auth_header.as_ref(),
+            &inner.redactor,
+            (method, &path),
+        )?;
+        let call = Call {
+            vendor: inner.config.vendor,
+            method,
+            path: &path,
+            redactor: &inner.redactor,
+        };
         let policy = &inner.config.retry;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             if let Some(limiter) = &inner.limiter {
                 let at = limiter.reserve();
-                let waited = at.saturating_duration_since(Instant::now());
-                if !waited.is_zero() {
-                    trace!(vendor = inner.config.vendor, %method, %path, wait_ms = waited.as_millis() as u64, "waiting for the client-side rate limit");
+                let wait = at.saturating_duration_since(Instant::now());
+                if !wait.is_zero() {
+                    call.rate_limited(wait);
                 }
-                self.sleep_until(at, &method, &path).await?;
+                self.sleep_until(at, &call).await?;
             }
             if inner.cancelled.load(Ordering::SeqCst) {
-                return Err(cancelled(&method, &path));
+                return Err(cancelled(&call));
             }
-            if !body.is_empty() {
-                trace!(vendor = inner.config.vendor, %method, %path, attempt, body = %inner.redactor.excerpt(&String::from_utf8_lossy(&body), TRACE_BODY_BYTES), "http request body");
-            }
+            call.request_body(attempt, &body);
             let start = Instant::now();
             let result = self.attempt(&request, &url, &headers, &body).await;
-            let elapsed_ms = start.elapsed().as_millis() as u64;
             let (outcome, retry_after, ended) = match result {
                 Ok((status, headers, body)) => {
-                    let response = self.response(status, headers, body, &method, &path);
-                    let request_id = response.request_id.as_deref().unwrap_or("-");
-                    debug!(vendor = inner.config.vendor, %method, %path, status, request_id, attempt, elapsed_ms, "http response");
-                    trace!(vendor = inner.config.vendor, %method, %path, status, request_id, body = %inner.redactor.excerpt(&String::from_utf8_lossy(&response.body), TRACE_BODY_BYTES), "http response body");
+                    let response = self.response(status, headers, body, &call);
+                    call.response(attempt, start.elapsed(), &response);
                     let retry_after = parse_retry_after(&response.headers);
                     (Outcome::Status(status), retry_after, Ok(response))
                 }
                 Err(e) => {
+                    let error = self.transport_error(&e, attempt, request.idempotent, &call);
+                    if let HttpError::Transport { message, .. } = &error {
+                        call.failed(attempt, start.elapsed(), message);
+                    }
                     let connect = e.is_connect();
-                    let timed_out = e.is_timeout();
-                    let message = if timed_out {
-                        format!(
-                            "timed out after {:?} (the per-attempt timeout): {}",
-                            inner.config.timeout,
-                            describe(&e)
-                        )
-                    } else {
-                        describe(&e)
-                    };
-                    let message = inner.redactor.redact(&message).into_owned();
-                    debug!(vendor = inner.config.vendor, %method, %path, attempt, elapsed_ms, error = %message, "http request failed");
-                    let error = HttpError::Transport {
-                        method: method.clone(),
-                        path: path.clone(),
-                        message,
-                        attempts: attempt,
-                        ambiguous: !connect && !request.idempotent,
-                        timed_out,
-                    };
                     (Outcome::Transport { connect }, None, Err(error))
                 }
             };
@@ -232,7 +207,7 @@ impl HttpClient {
                 return ended;
             };
             if attempt > policy.max_retries {
-                warn!(vendor = inner.config.vendor, %method, %path, attempts = attempt, reason, "giving up after {attempt} attempts");
+                call.giving_up(attempt, reason);
                 return ended;
             }
             let delay = policy.delay(attempt, retry_after);
@@ -242,9 +217,37 @@ impl HttpClient {
                 // Every request to this account waits, not just this one.
                 limiter.hold_until(Instant::now() + delay);
             }
-            debug!(vendor = inner.config.vendor, %method, %path, attempt, reason, delay_ms = delay.as_millis() as u64, retry_after = retry_after.is_some(), "retrying http request");
-            self.sleep_until(Instant::now() + delay, &method, &path)
-                .await?;
+            call.retrying(attempt, reason, delay, retry_after.is_some());
+            self.sleep_until(Instant::now() + delay, &call).await?;
+        }
+    }
+
+    /// [`HttpError::Transport`] for a failed attempt: ambiguous when the
+    /// request may have reached the server and is not idempotent.
+    fn transport_error(
+        &self,
+        error: &reqwest::Error,
+        attempts: u32,
+        idempotent: bool,
+        call: &Call<'_>,
+    ) -> HttpError {
+        let timed_out = error.is_timeout();
+        let message = if timed_out {
+            format!(
+                "timed out after {:?} (the per-attempt timeout): {}",
+                self.inner.config.timeout,
+                describe(error)
+            )
+        } else {
+            describe(error)
+        };
+        HttpError::Transport {
+            method: call.method.to_owned(),
+            path: call.path.to_owned(),
+            message: self.inner.redactor.redact(&message).into_owned(),
+            attempts,
+            ambiguous: !error.is_connect() && !idempotent,
+            timed_out,
         }
     }
 
@@ -274,14 +277,7 @@ impl HttpClient {
         Ok((status, headers, body))
     }
 
-    fn response(
-        &self,
-        status: u16,
-        headers: HeaderMap,
-        body: Bytes,
-        method: &str,
-        path: &str,
-    ) -> Response {
+    fn response(&self, status: u16, headers: HeaderMap, body: Bytes, call: &Call<'_>) -> Response {
         let request_id = headers
             .get(self.inner.config.request_id_header)
             .and_then(|v| v.to_str().ok())
@@ -291,100 +287,23 @@ impl HttpClient {
             headers,
             body,
             request_id,
-            method: method.to_owned(),
-            path: path.to_owned(),
+            method: call.method.to_owned(),
+            path: call.path.to_owned(),
             redactor: self.inner.redactor.clone(),
         }
     }
 
-    /// Base URL + request path (keeping the base path prefix) + query +
-    /// query credential.
-    fn url(&self, request: &Request) -> Result<Url, HttpError> {
-        let config = &self.inner.config;
-        if request.path.contains(['?', '#']) {
-            return Err(HttpError::Config(format!(
-                "{} {}: the request path must not hold a query; use Request::query",
-                request.method,
-                self.inner.redactor.redact(&request.path)
-            )));
-        }
-        let mut url = config.base_url.clone();
-        let path = format!(
-            "{}/{}",
-            url.path().trim_end_matches('/'),
-            request.path.trim_start_matches('/')
-        );
-        url.set_path(&path);
-        let auth_param = match &config.auth {
-            Auth::QueryParam { name, value } => Some((*name, value.as_str())),
-            _ => None,
-        };
-        if !request.query.is_empty() || auth_param.is_some() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &request.query {
-                pairs.append_pair(name, value);
-            }
-            if let Some((name, value)) = auth_param {
-                pairs.append_pair(name, value);
-            }
-        }
-        Ok(url)
-    }
-
-    fn headers_and_body(
-        &self,
-        request: &Request,
-        method: &str,
-        path: &str,
-    ) -> Result<(HeaderMap, Bytes), HttpError> {
-        let mut headers = HeaderMap::new();
-        let body = match &request.body {
-            Body::Empty => Bytes::new(),
-            Body::Json(bytes) => {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                bytes.clone()
-            }
-            Body::Form(bytes) => {
-                headers.insert(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/x-www-form-urlencoded"),
-                );
-                bytes.clone()
-            }
-            Body::Invalid(message) => {
-                return Err(HttpError::Encode {
-                    method: method.to_owned(),
-                    path: path.to_owned(),
-                    message: self.inner.redactor.redact(message).into_owned(),
-                })
-            }
-        };
-        for (name, value) in &request.headers {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                HttpError::Config(format!("{method} {path}: invalid header name {name:?}"))
-            })?;
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                HttpError::Config(format!("{method} {path}: invalid value for header {name}"))
-            })?;
-            headers.insert(name, value);
-        }
-        if let Some((name, value)) = &self.inner.auth_header {
-            headers.insert(name.clone(), value.clone());
-        }
-        Ok((headers, body))
-    }
-
     /// Sleeps until `at` unless the client is cancelled first.
-    async fn sleep_until(&self, at: Instant, method: &str, path: &str) -> Result<(), HttpError> {
+    async fn sleep_until(&self, at: Instant, call: &Call<'_>) -> Result<(), HttpError> {
         let notified = self.inner.cancel.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
         if self.inner.cancelled.load(Ordering::SeqCst) {
-            return Err(cancelled(method, path));
+            return Err(cancelled(call));
         }
         tokio::select! {
             _ = tokio::time::sleep_until(at) => Ok(()),
-            _ = notified => Err(cancelled(method, path)),
+            _ = notified => Err(cancelled(call)),
         }
     }
 }
@@ -393,29 +312,20 @@ impl fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpClient")
             .field("vendor", &self.inner.config.vendor)
-            .field("base_url", &self.inner.redactor.redact(self.inner.config.base_url.as_str()))
+            .field(
+                "base_url",
+                &self
+                    .inner
+                    .redactor
+                    .redact(self.inner.config.base_url.as_str()),
+            )
             .finish_non_exhaustive()
     }
 }
 
-fn cancelled(method: &str, path: &str) -> HttpError {
+fn cancelled(call: &Call<'_>) -> HttpError {
     HttpError::Cancelled {
-        method: method.to_owned(),
-        path: path.to_owned(),
+        method: call.method.to_owned(),
+        path: call.path.to_owned(),
     }
-}
-
-/// An error and its causes, `a: b: c`, without repeats. The caller must
-/// have stripped the URL ([`reqwest::Error::without_url`]) and redacts.
-fn describe(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(error);
-    while let Some(e) = next {
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
-    }
-    parts.join(": ")
 }

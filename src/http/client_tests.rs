@@ -53,7 +53,10 @@ async fn retries_429_honouring_retry_after_even_for_creates() {
     let response = client(server.base()).send(create()).await.unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(server.count(), 2);
-    assert!(start.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was not honoured");
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was not honoured"
+    );
 }
 
 #[tokio::test]
@@ -76,7 +79,11 @@ async fn retries_server_errors_then_succeeds() {
     let server = Scripted::start(vec![
         reply(500, "{}"),
         reply(503, "{}"),
-        Step::Reply(200, vec![("Flashcat-Request-Id", "rid-42".into())], "{}".into()),
+        Step::Reply(
+            200,
+            vec![("Flashcat-Request-Id", "rid-42".into())],
+            "{}".into(),
+        ),
     ])
     .await;
     let response = client(server.base()).send(read()).await.unwrap();
@@ -88,7 +95,11 @@ async fn retries_server_errors_then_succeeds() {
 #[tokio::test]
 async fn exhausted_retries_return_the_last_response() {
     let envelope = r#"{"request_id":"r1","error":{"code":"ServiceUnavailable","message":"down"}}"#;
-    let server = Scripted::start(vec![reply(502, "<html>bad gateway</html>"), reply(503, envelope)]).await;
+    let server = Scripted::start(vec![
+        reply(502, "<html>bad gateway</html>"),
+        reply(503, envelope),
+    ])
+    .await;
     let mut config = config(server.base());
     config.retry.max_retries = 2;
     let response = HttpClient::new(config).unwrap().send(read()).await.unwrap();
@@ -196,19 +207,31 @@ async fn the_secret_never_leaves_the_core() {
     let refused = url::Url::parse(&format!("http://{}/p", refused_addr().await)).unwrap();
     let mut cfg = config(refused);
     cfg.retry.max_retries = 0;
-    let err = HttpClient::new(cfg).unwrap().send(read()).await.unwrap_err();
+    let err = HttpClient::new(cfg)
+        .unwrap()
+        .send(read())
+        .await
+        .unwrap_err();
     seen.push(format!("{err} {err:?} {client:?}"));
 
     let logs = capture.text();
-    assert!(logs.contains("/flashduty/role/info") && logs.contains("retrying"), "{logs}");
-    assert!(logs.contains("REDACTED"), "bodies are logged, redacted: {logs}");
+    assert!(
+        logs.contains("/flashduty/role/info") && logs.contains("retrying"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("REDACTED"),
+        "bodies are logged, redacted: {logs}"
+    );
     for text in seen.iter().chain([&logs]) {
         assert!(!text.contains(SECRET), "secret leaked: {text}");
     }
     // The credential did reach the server, in the query.
     let first = server.requests.lock().unwrap()[0].clone();
     assert!(
-        first.starts_with(&format!("POST /flashduty/role/info?q=x&app_key={SECRET} HTTP/1.1")),
+        first.starts_with(&format!(
+            "POST /flashduty/role/info?q=x&app_key={SECRET} HTTP/1.1"
+        )),
         "{first}"
     );
 }
@@ -224,7 +247,9 @@ async fn sends_user_agent_bearer_and_captures_request_id_with_axum() {
             let h = |n: &str| headers.get(n).unwrap().to_str().unwrap().to_owned();
             (
                 [("x-request-id", "req-7"), ("etag", "\"v1\"")],
-                axum::Json(json!({"ua": h("user-agent"), "auth": h("authorization"), "if": h("if-match")})),
+                axum::Json(
+                    json!({"ua": h("user-agent"), "auth": h("authorization"), "if": h("if-match")}),
+                ),
             )
         }),
     );
@@ -246,7 +271,10 @@ async fn sends_user_agent_bearer_and_captures_request_id_with_axum() {
     assert_eq!(body["auth"], "Bearer tok-1");
     assert_eq!(body["if"], "\"v0\"");
     let ua = body["ua"].as_str().unwrap();
-    assert!(ua.starts_with("Terraform/1.11.4 terraform-provider-rbac/"), "{ua}");
+    assert!(
+        ua.starts_with("Terraform/1.11.4 terraform-provider-rbac/"),
+        "{ua}"
+    );
     assert!(ua.ends_with(" ci-pipeline/9"), "{ua}");
 }
 
@@ -269,7 +297,11 @@ async fn clients_of_one_account_share_the_rate_limit() {
         assert_eq!(ra.unwrap().status + rb.unwrap().status, 400);
     }
     // Four sends at 3 per 300 ms: the fourth waits a full window.
-    assert!(start.elapsed() >= Duration::from_millis(300), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -290,14 +322,20 @@ async fn cancel_stops_waiting_requests() {
     let err = client.send(read()).await.unwrap_err();
     assert!(matches!(err, HttpError::Cancelled { .. }), "{err:?}");
     assert!(start.elapsed() < Duration::from_secs(5));
-    assert!(matches!(client.send(read()).await, Err(HttpError::Cancelled { .. })));
+    assert!(matches!(
+        client.send(read()).await,
+        Err(HttpError::Cancelled { .. })
+    ));
 }
 
 #[tokio::test]
 async fn rejects_bad_configuration_and_requests() {
     let base = url::Url::parse("http://127.0.0.1:9/").unwrap();
     let mut bad = config(url::Url::parse("ftp://example.com").unwrap());
-    assert!(matches!(HttpClient::new(bad.clone()), Err(HttpError::Config(_))));
+    assert!(matches!(
+        HttpClient::new(bad.clone()),
+        Err(HttpError::Config(_))
+    ));
     bad.base_url = url::Url::parse(&format!("http://h/?app_key={SECRET}")).unwrap();
     let err = HttpClient::new(bad).unwrap_err();
     assert!(!format!("{err} {err:?}").contains(SECRET));
@@ -308,11 +346,17 @@ async fn rejects_bad_configuration_and_requests() {
     let client = client(base);
     let err = client.send(Request::get("/x?y=1")).await.unwrap_err();
     assert!(matches!(err, HttpError::Config(_)), "{err:?}");
-    let err = client.send(Request::get("/x").header("bad name", "v")).await.unwrap_err();
+    let err = client
+        .send(Request::get("/x").header("bad name", "v"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, HttpError::Config(_)), "{err:?}");
     let mut map = std::collections::HashMap::new();
     map.insert((1, 2), 3);
-    let err = client.send(Request::post_json("/x", &map)).await.unwrap_err();
+    let err = client
+        .send(Request::post_json("/x", &map))
+        .await
+        .unwrap_err();
     assert!(matches!(err, HttpError::Encode { .. }), "{err:?}");
 }
 

@@ -87,12 +87,24 @@ impl HttpError {
     /// The server may have applied a non-idempotent request whose outcome is
     /// unknown (see [`HttpError::Transport`]).
     pub fn is_ambiguous(&self) -> bool {
-        matches!(self, HttpError::Transport { ambiguous: true, .. })
+        matches!(
+            self,
+            HttpError::Transport {
+                ambiguous: true,
+                ..
+            }
+        )
     }
 
     /// The last attempt hit the per-attempt timeout.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, HttpError::Transport { timed_out: true, .. })
+        matches!(
+            self,
+            HttpError::Transport {
+                timed_out: true,
+                ..
+            }
+        )
     }
 
     /// The vendor request ID, when a response carried one.

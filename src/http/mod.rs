@@ -26,6 +26,8 @@
 
 mod client;
 mod error;
+mod log;
+mod prepare;
 mod rate_limit;
 mod redact;
 mod request;
@@ -157,7 +159,10 @@ fn build_user_agent(terraform_version: Option<&str>, append: Option<&str>) -> St
         ua.push_str(v);
         ua.push(' ');
     }
-    ua.push_str(concat!("terraform-provider-rbac/", env!("CARGO_PKG_VERSION")));
+    ua.push_str(concat!(
+        "terraform-provider-rbac/",
+        env!("CARGO_PKG_VERSION")
+    ));
     if let Some(extra) = append.map(str::trim).filter(|a| !a.is_empty()) {
         ua.push(' ');
         ua.push_str(extra);

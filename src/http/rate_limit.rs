@@ -136,7 +136,11 @@ type Key = (&'static str, u64, Vec<RateLimit>);
 ///
 /// `account` identifies the account (credential and server); it is only
 /// hashed, with a per-process random key, and never stored.
-pub(crate) fn shared(vendor: &'static str, account: &str, limits: &[RateLimit]) -> Arc<RateLimiter> {
+pub(crate) fn shared(
+    vendor: &'static str,
+    account: &str,
+    limits: &[RateLimit],
+) -> Arc<RateLimiter> {
     static REGISTRY: OnceLock<Mutex<HashMap<Key, Weak<RateLimiter>>>> = OnceLock::new();
     static HASHER: OnceLock<RandomState> = OnceLock::new();
     let hash = HASHER.get_or_init(RandomState::new).hash_one(account);
@@ -166,8 +170,14 @@ mod tests {
     /// enforced one) holds at most `limit` of `times`.
     fn assert_windows(times: &[Instant], limit: usize, window: Duration) {
         for (i, &start) in times.iter().enumerate() {
-            let inside = times[i..].iter().take_while(|&&t| t < start + window).count();
-            assert!(inside <= limit, "{inside} sends within {window:?} of send {i}");
+            let inside = times[i..]
+                .iter()
+                .take_while(|&&t| t < start + window)
+                .count();
+            assert!(
+                inside <= limit,
+                "{inside} sends within {window:?} of send {i}"
+            );
         }
     }
 
@@ -262,6 +272,9 @@ mod tests {
         assert!(!Arc::ptr_eq(&a, &other));
         let weak = Arc::downgrade(&b);
         drop(b);
-        assert!(weak.upgrade().is_none(), "the registry holds no strong reference");
+        assert!(
+            weak.upgrade().is_none(),
+            "the registry holds no strong reference"
+        );
     }
 }

@@ -121,11 +121,7 @@ impl Redactor {
         while !redacted.is_char_boundary(end) {
             end -= 1;
         }
-        format!(
-            "{}… ({} bytes in total)",
-            &redacted[..end],
-            redacted.len()
-        )
+        format!("{}… ({} bytes in total)", &redacted[..end], redacted.len())
     }
 }
 

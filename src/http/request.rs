@@ -237,14 +237,21 @@ mod tests {
         assert!(matches!(&f.body, Body::Form(b) if b.as_ref() == b"password=a+b%26c"));
         let mut bad = std::collections::HashMap::new();
         bad.insert(vec![1u8], 1);
-        assert!(matches!(Request::post_json("/x", &bad).body, Body::Invalid(_)));
+        assert!(matches!(
+            Request::post_json("/x", &bad).body,
+            Body::Invalid(_)
+        ));
     }
 
     #[test]
     fn json_decodes_and_reports_bad_bodies_without_panicking() {
         let ok: serde_json::Value = response(200, br#"{"data":1}"#).json().unwrap();
         assert_eq!(ok["data"], 1);
-        for body in [&b""[..], b"<html>502 Bad Gateway</html>", br#"{"data": [1, 2"#] {
+        for body in [
+            &b""[..],
+            b"<html>502 Bad Gateway</html>",
+            br#"{"data": [1, 2"#,
+        ] {
             let r = Response {
                 body: Bytes::copy_from_slice(body),
                 ..response(502, b"")
@@ -252,7 +259,10 @@ mod tests {
             let err = r.json::<serde_json::Value>().unwrap_err();
             assert!(matches!(err, HttpError::Decode { status: 502, .. }));
             let text = err.to_string();
-            assert!(text.contains("POST /role/info") && text.contains("rid-9"), "{text}");
+            assert!(
+                text.contains("POST /role/info") && text.contains("rid-9"),
+                "{text}"
+            );
         }
     }
 

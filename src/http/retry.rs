@@ -106,7 +106,10 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
         return None;
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 #[cfg(test)]
@@ -121,7 +124,10 @@ mod tests {
 
     #[test]
     fn parses_retry_after_seconds_and_dates() {
-        assert_eq!(parse_retry_after(&headers("7")), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after(&headers("7")),
+            Some(Duration::from_secs(7))
+        );
         assert_eq!(parse_retry_after(&headers(" 0 ")), Some(Duration::ZERO));
         assert_eq!(
             parse_retry_after(&headers("1.5")),
