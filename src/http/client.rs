@@ -41,7 +41,7 @@ type Received = (u16, HeaderMap, Bytes);
 
 impl HttpClient {
     /// Builds a client. Fails on an unusable base URL (not http/https, or
-    /// with a query), an invalid credential for a header, or a rate limit
+    /// with a query or password), an invalid credential for a header, or a rate limit
     /// of zero. Clients with the same vendor, server, credential and limits
     /// share one rate limiter.
     pub fn new(config: HttpConfig) -> Result<Self, HttpError> {
@@ -60,9 +60,10 @@ impl HttpClient {
                 config.vendor
             )));
         }
-        if base.query().is_some() || base.fragment().is_some() {
+        if base.query().is_some() || base.fragment().is_some() || base.password().is_some() {
             return Err(invalid(format!(
-                "{}: the base URL must not have a query or fragment",
+                "{}: the base URL must not hold a query, fragment or password \
+                 (credentials go in the provider's key setting, not the URL)",
                 config.vendor
             )));
         }

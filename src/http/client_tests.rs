@@ -337,7 +337,11 @@ async fn rejects_bad_configuration_and_requests() {
         Err(HttpError::Config(_))
     ));
     bad.base_url = url::Url::parse(&format!("http://h/?app_key={SECRET}")).unwrap();
+    let err = HttpClient::new(bad.clone()).unwrap_err();
+    assert!(!format!("{err} {err:?}").contains(SECRET));
+    bad.base_url = url::Url::parse(&format!("http://user:{SECRET}@h/")).unwrap();
     let err = HttpClient::new(bad).unwrap_err();
+    assert!(err.to_string().contains("password"), "{err}");
     assert!(!format!("{err} {err:?}").contains(SECRET));
     let mut bad = config(base.clone());
     bad.rate_limits = vec![RateLimit::per_second(0)];

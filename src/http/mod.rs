@@ -103,7 +103,7 @@ impl fmt::Debug for Auth {
 
 /// Everything an [`HttpClient`] needs. Build it with [`HttpConfig::new`]
 /// and override fields. `Debug` never prints the secret.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct HttpConfig {
     /// Vendor name (`"flashduty"`), used in logs and rate limiter keys.
     pub vendor: &'static str,
@@ -142,6 +142,27 @@ impl HttpConfig {
             timeout: Duration::from_secs(30),
             user_agent: user_agent(None),
         }
+    }
+}
+
+impl fmt::Debug for HttpConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Only origin and path: a URL may hold a password or a query.
+        let base_url = format!(
+            "{}{}",
+            self.base_url.origin().ascii_serialization(),
+            self.base_url.path()
+        );
+        f.debug_struct("HttpConfig")
+            .field("vendor", &self.vendor)
+            .field("base_url", &base_url)
+            .field("auth", &self.auth)
+            .field("request_id_header", &self.request_id_header)
+            .field("rate_limits", &self.rate_limits)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .finish()
     }
 }
 
@@ -220,8 +241,11 @@ mod tests {
                 value: "SECRET123".into(),
             },
         ] {
-            let config = HttpConfig::new("v", base.clone(), auth);
+            let mut config = HttpConfig::new("v", base.clone(), auth);
             let text = format!("{config:?} {config:#?}");
+            assert!(text.contains("https://api.example.com/"), "{text}");
+            config.base_url = url::Url::parse("https://u:SECRET123@h/p?app_key=SECRET123").unwrap();
+            let text = format!("{text} {config:?}");
             assert!(!text.contains("SECRET123"), "{text}");
             assert!(text.contains(REDACTED));
         }
