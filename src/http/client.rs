@@ -1,0 +1,332 @@
+//! [`HttpClient`]: sends one [`Request`] with rate limiting, retries,
+//! timeouts, redaction and logs.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use tokio::sync::Notify;
+use tokio::time::Instant;
+use url::Url;
+
+use super::log::Call;
+use super::prepare::{self, describe};
+use super::rate_limit::{self, RateLimiter};
+use super::retry::{parse_retry_after, retry_reason, Outcome};
+use super::{Auth, HttpConfig, HttpError, Redactor, Request, Response};
+
+/// An HTTP client for one vendor account. Cheap to clone (the clones share
+/// the connection pool, the rate limiter and cancellation); `Send + Sync`.
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: HttpConfig,
+    http: reqwest::Client,
+    auth_header: Option<(HeaderName, HeaderValue)>,
+    limiter: Option<Arc<RateLimiter>>,
+    redactor: Arc<Redactor>,
+    cancelled: AtomicBool,
+    cancel: Notify,
+}
+
+/// The parts of a response the retry loop needs before it becomes a
+/// [`Response`].
+type Received = (u16, HeaderMap, Bytes);
+
+impl HttpClient {
+    /// Builds a client. Fails on an unusable base URL (not http/https, or
+    /// with a query or password), an invalid credential for a header, or a rate limit
+    /// of zero. Clients with the same vendor, server, credential and limits
+    /// share one rate limiter.
+    pub fn new(config: HttpConfig) -> Result<Self, HttpError> {
+        let redactor = Arc::new(Redactor::new(
+            config.auth.secret(),
+            match &config.auth {
+                Auth::QueryParam { name, .. } => Some(*name),
+                _ => None,
+            },
+        ));
+        let invalid = |message: String| HttpError::Config(redactor.redact(&message).into_owned());
+        let base = &config.base_url;
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+            return Err(invalid(format!(
+                "{}: the base URL must be an http or https URL",
+                config.vendor
+            )));
+        }
+        if base.query().is_some() || base.fragment().is_some() || base.password().is_some() {
+            return Err(invalid(format!(
+                "{}: the base URL must not hold a query, fragment or password \
+                 (credentials go in the provider's key setting, not the URL)",
+                config.vendor
+            )));
+        }
+        if let Some(bad) = config
+            .rate_limits
+            .iter()
+            .find(|l| l.limit == 0 || l.window.is_zero())
+        {
+            return Err(invalid(format!(
+                "{}: a rate limit needs at least 1 request per non-empty window, got {bad:?}",
+                config.vendor
+            )));
+        }
+        let auth_header = prepare::auth_header(&config, &redactor)?;
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .user_agent(config.user_agent.clone())
+            // Shorter than the usual server keep-alive (60-75 s), so that a
+            // create is rarely written to a connection the server is closing
+            // (which would make it ambiguous).
+            .pool_idle_timeout(Duration::from_secs(30))
+            // A redirect could carry a query credential to another host.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| invalid(format!("cannot build the HTTP client: {}", describe(&e))))?;
+        let limiter = (!config.rate_limits.is_empty()).then(|| {
+            let account = format!(
+                "{}\n{}",
+                base.origin().ascii_serialization(),
+                config.auth.secret().unwrap_or_default()
+            );
+            rate_limit::shared(config.vendor, &account, &config.rate_limits)
+        });
+        Ok(HttpClient {
+            inner: Arc::new(Inner {
+                config,
+                http,
+                auth_header,
+                limiter,
+                redactor,
+                cancelled: AtomicBool::new(false),
+                cancel: Notify::new(),
+            }),
+        })
+    }
+
+    /// The vendor name from the configuration.
+    pub fn vendor(&self) -> &'static str {
+        self.inner.config.vendor
+    }
+
+    /// The redactor that scrubs this client's credential, for vendor
+    /// clients that build their own messages.
+    pub fn redactor(&self) -> &Redactor {
+        &self.inner.redactor
+    }
+
+    /// Stops this client and its clones for good: requests waiting for a
+    /// rate limit slot or a retry, and later requests, fail with
+    /// [`HttpError::Cancelled`]. An attempt already on the wire is left to
+    /// finish (within the timeout), so that a create the server applied is
+    /// not lost.
+    pub fn cancel(&self) {
+        self.inner.cancelled.store(true, Ordering::SeqCst);
+        self.inner.cancel.notify_waiters();
+    }
+
+    /// Sends `request`, waiting for the rate limiter before each attempt.
+    ///
+    /// Returns `Ok` for **any** HTTP response, error statuses included, so
+    /// that the vendor client can decode the vendor's error envelope.
+    ///
+    /// Retries, with exponential backoff and full jitter or the server's
+    /// `Retry-After` (capped), up to `retry.max_retries` times:
+    /// * a 429, always: the server rejected the request;
+    /// * a connection that could not be established, always: nothing was
+    ///   sent;
+    /// * a 500, 502, 503 or 504, or an error after sending (reset, timeout,
+    ///   truncated body), **only if the request is idempotent**.
+    ///
+    /// A non-idempotent request (a create) is never repeated when the
+    /// server may have applied it: a 5xx comes back as `Ok(Response)` at
+    /// once, and an error after sending as [`HttpError::Transport`] with
+    /// `ambiguous: true` ([`HttpError::is_ambiguous`]). The caller should
+    /// then look the object up by its unique name before creating it again.
+    ///
+    /// When retries run out, the last response is returned, or
+    /// [`HttpError::Transport`] for the last error.
+    pub async fn send(&self, request: Request) -> Result<Response, HttpError> {
+        let inner = &*self.inner;
+        let url = prepare::url(&inner.config, &inner.redactor, &request)?;
+        let method = request.method.as_str();
+        let path = inner.redactor.redact(url.path()).into_owned();
+        let (headers, body) = prepare::headers_and_body(
+            &request,
+            inner.auth_header.as_ref(),
+            &inner.redactor,
+            (method, &path),
+        )?;
+        let call = Call {
+            vendor: inner.config.vendor,
+            method,
+            path: &path,
+            redactor: &inner.redactor,
+        };
+        let policy = &inner.config.retry;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            if let Some(limiter) = &inner.limiter {
+                let at = limiter.reserve();
+                let wait = at.saturating_duration_since(Instant::now());
+                if !wait.is_zero() {
+                    call.rate_limited(wait);
+                }
+                self.sleep_until(at, &call).await?;
+            }
+            if inner.cancelled.load(Ordering::SeqCst) {
+                return Err(cancelled(&call));
+            }
+            call.request_body(attempt, &body);
+            let start = Instant::now();
+            let result = self.attempt(&request, &url, &headers, &body).await;
+            let (outcome, retry_after, ended) = match result {
+                Ok((status, headers, body)) => {
+                    let response = self.response(status, headers, body, &call);
+                    call.response(attempt, start.elapsed(), &response);
+                    let retry_after = parse_retry_after(&response.headers);
+                    (Outcome::Status(status), retry_after, Ok(response))
+                }
+                Err(e) => {
+                    let error = self.transport_error(&e, attempt, request.idempotent, &call);
+                    if let HttpError::Transport { message, .. } = &error {
+                        call.failed(attempt, start.elapsed(), message);
+                    }
+                    let connect = e.is_connect();
+                    (Outcome::Transport { connect }, None, Err(error))
+                }
+            };
+            let Some(reason) = retry_reason(outcome, request.idempotent) else {
+                return ended;
+            };
+            if attempt > policy.max_retries {
+                call.giving_up(attempt, reason);
+                return ended;
+            }
+            let delay = policy.delay(attempt, retry_after);
+            if let (Outcome::Status(429), Some(_), Some(limiter)) =
+                (outcome, retry_after, &inner.limiter)
+            {
+                // Every request to this account waits, not just this one.
+                limiter.hold_until(Instant::now() + delay);
+            }
+            call.retrying(attempt, reason, delay, retry_after.is_some());
+            self.sleep_until(Instant::now() + delay, &call).await?;
+        }
+    }
+
+    /// [`HttpError::Transport`] for a failed attempt: ambiguous when the
+    /// request may have reached the server and is not idempotent.
+    fn transport_error(
+        &self,
+        error: &reqwest::Error,
+        attempts: u32,
+        idempotent: bool,
+        call: &Call<'_>,
+    ) -> HttpError {
+        let timed_out = error.is_timeout();
+        let message = if timed_out {
+            format!(
+                "timed out after {:?} (the per-attempt timeout): {}",
+                self.inner.config.timeout,
+                describe(error)
+            )
+        } else {
+            describe(error)
+        };
+        HttpError::Transport {
+            method: call.method.to_owned(),
+            path: call.path.to_owned(),
+            message: self.inner.redactor.redact(&message).into_owned(),
+            attempts,
+            ambiguous: !error.is_connect() && !idempotent,
+            timed_out,
+        }
+    }
+
+    /// One attempt: send and read the whole body.
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &Url,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Result<Received, reqwest::Error> {
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url.clone())
+            .headers(headers.clone());
+        if !body.is_empty() {
+            builder = builder.body(body.clone());
+        }
+        let response = builder.send().await.map_err(reqwest::Error::without_url)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(reqwest::Error::without_url)?;
+        Ok((status, headers, body))
+    }
+
+    fn response(&self, status: u16, headers: HeaderMap, body: Bytes, call: &Call<'_>) -> Response {
+        let request_id = headers
+            .get(self.inner.config.request_id_header)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| self.inner.redactor.redact(v).into_owned());
+        Response {
+            status,
+            headers,
+            body,
+            request_id,
+            method: call.method.to_owned(),
+            path: call.path.to_owned(),
+            redactor: self.inner.redactor.clone(),
+        }
+    }
+
+    /// Sleeps until `at` unless the client is cancelled first.
+    async fn sleep_until(&self, at: Instant, call: &Call<'_>) -> Result<(), HttpError> {
+        let notified = self.inner.cancel.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if self.inner.cancelled.load(Ordering::SeqCst) {
+            return Err(cancelled(call));
+        }
+        tokio::select! {
+            _ = tokio::time::sleep_until(at) => Ok(()),
+            _ = notified => Err(cancelled(call)),
+        }
+    }
+}
+
+impl fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("vendor", &self.inner.config.vendor)
+            .field(
+                "base_url",
+                &self
+                    .inner
+                    .redactor
+                    .redact(self.inner.config.base_url.as_str()),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+fn cancelled(call: &Call<'_>) -> HttpError {
+    HttpError::Cancelled {
+        method: call.method.to_owned(),
+        path: call.path.to_owned(),
+    }
+}

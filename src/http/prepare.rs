@@ -1,0 +1,180 @@
+//! Turning a [`Request`] into what goes on the wire: the URL (with the
+//! query credential), the headers (with the header credential) and the
+//! body bytes. Done once per call; every attempt resends the same.
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use url::Url;
+
+use super::request::Body;
+use super::{Auth, HttpConfig, HttpError, Redactor, Request};
+
+/// The credential header, marked sensitive so that `http`'s `Debug` hides
+/// it. `None` for query or no auth.
+pub(crate) fn auth_header(
+    config: &HttpConfig,
+    redactor: &Redactor,
+) -> Result<Option<(HeaderName, HeaderValue)>, HttpError> {
+    let invalid = |message: String| HttpError::Config(redactor.redact(&message).into_owned());
+    let (name, value) = match &config.auth {
+        Auth::Bearer(token) => (AUTHORIZATION, format!("Bearer {token}")),
+        Auth::Header { name, value } => (
+            HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid(format!("invalid auth header name {name:?}")))?,
+            value.clone(),
+        ),
+        Auth::QueryParam { .. } | Auth::None => return Ok(None),
+    };
+    let mut value = HeaderValue::from_str(&value).map_err(|_| {
+        invalid(format!(
+            "the {} credential is not a valid header value",
+            config.vendor
+        ))
+    })?;
+    value.set_sensitive(true);
+    Ok(Some((name, value)))
+}
+
+/// Base URL + request path (keeping the base path prefix) + query + query
+/// credential.
+pub(crate) fn url(
+    config: &HttpConfig,
+    redactor: &Redactor,
+    request: &Request,
+) -> Result<Url, HttpError> {
+    if request.path.contains(['?', '#']) {
+        return Err(HttpError::Config(format!(
+            "{} {}: the request path must not hold a query; use Request::query",
+            request.method,
+            redactor.redact(&request.path)
+        )));
+    }
+    let mut url = config.base_url.clone();
+    let path = format!(
+        "{}/{}",
+        url.path().trim_end_matches('/'),
+        request.path.trim_start_matches('/')
+    );
+    url.set_path(&path);
+    let auth_param = match &config.auth {
+        Auth::QueryParam { name, value } => Some((*name, value.as_str())),
+        _ => None,
+    };
+    if !request.query.is_empty() || auth_param.is_some() {
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in &request.query {
+            pairs.append_pair(name, value);
+        }
+        if let Some((name, value)) = auth_param {
+            pairs.append_pair(name, value);
+        }
+    }
+    Ok(url)
+}
+
+/// The headers (content type, the request's own, then the credential) and
+/// the body bytes. `method` and `path` are for error messages.
+pub(crate) fn headers_and_body(
+    request: &Request,
+    auth_header: Option<&(HeaderName, HeaderValue)>,
+    redactor: &Redactor,
+    (method, path): (&str, &str),
+) -> Result<(HeaderMap, Bytes), HttpError> {
+    let mut headers = HeaderMap::new();
+    let (content_type, body) = match &request.body {
+        Body::Empty => (None, Bytes::new()),
+        Body::Json(bytes) => (Some("application/json"), bytes.clone()),
+        Body::Form(bytes) => (Some("application/x-www-form-urlencoded"), bytes.clone()),
+        Body::Invalid(message) => {
+            return Err(HttpError::Encode {
+                method: method.to_owned(),
+                path: path.to_owned(),
+                message: redactor.redact(message).into_owned(),
+            })
+        }
+    };
+    if let Some(content_type) = content_type {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    for (name, value) in &request.headers {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            HttpError::Config(format!("{method} {path}: invalid header name {name:?}"))
+        })?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            HttpError::Config(format!("{method} {path}: invalid value for header {name}"))
+        })?;
+        headers.insert(name, value);
+    }
+    if let Some((name, value)) = auth_header {
+        headers.insert(name.clone(), value.clone());
+    }
+    Ok((headers, body))
+}
+
+/// An error and its causes, `a: b: c`, without repeats. The caller must
+/// have stripped the URL ([`reqwest::Error::without_url`]) and redacts.
+pub(crate) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(base: &str, auth: Auth) -> HttpConfig {
+        HttpConfig::new("v", Url::parse(base).unwrap(), auth)
+    }
+
+    #[test]
+    fn url_keeps_the_base_path_and_appends_the_credential_last() {
+        let auth = Auth::QueryParam {
+            name: "app_key",
+            value: "k&1".into(),
+        };
+        let r = Redactor::without_secrets();
+        let c = config("http://h:1/flashduty/", auth);
+        let built = url(&c, &r, &Request::get("/role/list").query("a b", "c")).unwrap();
+        assert_eq!(
+            built.as_str(),
+            "http://h:1/flashduty/role/list?a+b=c&app_key=k%261"
+        );
+        let c = config("https://api.example.com", Auth::None);
+        let built = url(&c, &r, &Request::get("rbac/roles/a%20b")).unwrap();
+        assert_eq!(built.as_str(), "https://api.example.com/rbac/roles/a%20b");
+    }
+
+    #[test]
+    fn credential_headers_are_sensitive() {
+        let r = Redactor::without_secrets();
+        let c = config("http://h", Auth::Bearer("tok".into()));
+        let (name, value) = auth_header(&c, &r).unwrap().unwrap();
+        assert_eq!(name, AUTHORIZATION);
+        assert!(value.is_sensitive());
+        assert!(!format!("{value:?}").contains("tok"));
+        let c = config("http://h", Auth::Bearer("bad\ntoken".into()));
+        let err = auth_header(&c, &r).unwrap_err();
+        assert!(!err.to_string().contains("bad"), "{err}");
+    }
+
+    #[test]
+    fn request_headers_override_the_content_type_but_not_the_credential() {
+        let r = Redactor::without_secrets();
+        let auth = (AUTHORIZATION, HeaderValue::from_static("Bearer t"));
+        let request = Request::post_json("/x", &1)
+            .header("content-type", "application/vnd.api+json")
+            .header("authorization", "forged");
+        let (headers, body) = headers_and_body(&request, Some(&auth), &r, ("POST", "/x")).unwrap();
+        assert_eq!(headers[CONTENT_TYPE], "application/vnd.api+json");
+        assert_eq!(headers[AUTHORIZATION], "Bearer t");
+        assert_eq!(body.as_ref(), b"1");
+    }
+}

@@ -1,0 +1,195 @@
+//! When to retry, and how long to wait.
+//!
+//! Flashduty advises exponential backoff from 1 s, at most 3 retries, for
+//! 429, 5xx and network errors (vendors/flashduty.md, "Rate limit"). Rootly
+//! and SlashID may send `Retry-After`; it is honoured when present.
+//!
+//! A request that is not idempotent (a create) is retried only when the
+//! server cannot have applied it: a 429 (rejected) or a failure to connect
+//! (nothing sent). See [`super::HttpClient::send`].
+
+use std::time::{Duration, SystemTime};
+
+use rand::Rng;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// Retry settings. The defaults follow the Flashduty advice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 3, so at most 4 attempts).
+    pub max_retries: u32,
+    /// Backoff before the first retry; doubled for each further retry
+    /// (default 1 s).
+    pub base_delay: Duration,
+    /// Upper bound of the exponential backoff (default 30 s).
+    pub max_delay: Duration,
+    /// Upper bound on a server's `Retry-After` (default 60 s); a longer
+    /// value is cut to this.
+    pub max_retry_after: Duration,
+    /// Full jitter: wait a uniformly random time between zero and the
+    /// backoff, so that clients that failed together do not retry together
+    /// (default on). Off, the whole backoff is waited.
+    pub jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(60),
+            jitter: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The wait before retry number `retry` (1 for the first retry).
+    /// A `Retry-After` from the server wins over the backoff, capped at
+    /// [`RetryPolicy::max_retry_after`].
+    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(after) = retry_after {
+            return after.min(self.max_retry_after);
+        }
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
+        let ceiling = self.base_delay.saturating_mul(factor).min(self.max_delay);
+        if self.jitter && !ceiling.is_zero() {
+            rand::thread_rng().gen_range(Duration::ZERO..=ceiling)
+        } else {
+            ceiling
+        }
+    }
+}
+
+/// What one attempt produced, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Outcome {
+    /// An HTTP response with this status.
+    Status(u16),
+    /// No response. `connect`: the connection could not be established, so
+    /// nothing was sent.
+    Transport { connect: bool },
+}
+
+/// Why an attempt is retried, for the debug log.
+pub(crate) fn retry_reason(outcome: Outcome, idempotent: bool) -> Option<&'static str> {
+    match outcome {
+        Outcome::Status(429) => Some("rate limited (429)"),
+        Outcome::Status(500 | 502 | 503 | 504) if idempotent => Some("server error"),
+        Outcome::Status(_) => None,
+        Outcome::Transport { connect: true } => Some("connection failed, nothing was sent"),
+        Outcome::Transport { connect: false } if idempotent => Some("transport error"),
+        Outcome::Transport { connect: false } => None,
+    }
+}
+
+/// The `Retry-After` header: delay-seconds or an HTTP-date. `None` when
+/// absent or unparseable; a date in the past is zero.
+pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    if let Ok(secs) = value.parse::<f64>() {
+        if secs.is_finite() && secs >= 0.0 {
+            return Some(Duration::from_secs_f64(secs.min(1e9)));
+        }
+        return None;
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, value.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn parses_retry_after_seconds_and_dates() {
+        assert_eq!(
+            parse_retry_after(&headers("7")),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(parse_retry_after(&headers(" 0 ")), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after(&headers("1.5")),
+            Some(Duration::from_millis(1500))
+        );
+        let later = SystemTime::now() + Duration::from_secs(120);
+        let date = parse_retry_after(&headers(&httpdate::fmt_http_date(later))).unwrap();
+        assert!(date > Duration::from_secs(100) && date <= Duration::from_secs(120));
+        assert_eq!(
+            parse_retry_after(&headers("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after(&headers("soon")), None);
+        assert_eq!(parse_retry_after(&headers("-3")), None);
+        assert_eq!(parse_retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_honours_retry_after() {
+        let p = RetryPolicy {
+            jitter: false,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(p.delay(1, None), Duration::from_secs(1));
+        assert_eq!(p.delay(2, None), Duration::from_secs(2));
+        assert_eq!(p.delay(3, None), Duration::from_secs(4));
+        assert_eq!(p.delay(40, None), Duration::from_secs(30));
+        let after = Some(Duration::from_secs(5));
+        assert_eq!(p.delay(3, after), Duration::from_secs(5));
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(3600))),
+            Duration::from_secs(60)
+        );
+    }
+
+    #[test]
+    fn full_jitter_stays_within_the_backoff() {
+        let p = RetryPolicy::default();
+        for retry in 1..6 {
+            let ceiling = Duration::from_secs(1 << (retry - 1));
+            for _ in 0..50 {
+                assert!(p.delay(retry, None) <= ceiling);
+            }
+        }
+    }
+
+    #[test]
+    fn non_idempotent_requests_retry_only_when_nothing_was_applied() {
+        use Outcome::*;
+        for idempotent in [true, false] {
+            assert!(retry_reason(Status(429), idempotent).is_some());
+            assert!(retry_reason(Transport { connect: true }, idempotent).is_some());
+            assert!(retry_reason(Status(400), idempotent).is_none());
+            assert!(retry_reason(Status(404), idempotent).is_none());
+            assert!(retry_reason(Status(200), idempotent).is_none());
+        }
+        for status in [500, 502, 503, 504] {
+            assert!(retry_reason(Status(status), true).is_some());
+            assert!(retry_reason(Status(status), false).is_none());
+        }
+        assert!(retry_reason(Status(501), true).is_none());
+        assert!(retry_reason(Transport { connect: false }, true).is_some());
+        assert!(retry_reason(Transport { connect: false }, false).is_none());
+    }
+}
