@@ -1,0 +1,86 @@
+//! A local, stateful emulator of the vendors' role and permission APIs.
+//!
+//! It is written from `vendors/*.md` (the vendor references), never from the
+//! provider's client code, so that the two cannot share a misunderstanding.
+//! Each vendor is served under its own path prefix (`/flashduty`, ...);
+//! `/__emulator/*` is the control API for tests.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! use terraform_provider_rbac::emulator::{self, EmulatorConfig};
+//! let running = emulator::start(EmulatorConfig::default()).await?;
+//! let base = running.flashduty_url(); // http://127.0.0.1:PORT/flashduty
+//! # Ok(()) }
+//! ```
+
+mod config;
+mod control;
+mod faults;
+pub mod flashduty;
+mod middleware;
+mod persist;
+mod ratelimit;
+mod server;
+mod state;
+mod stats;
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+
+pub use config::{check_loopback, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY};
+pub use faults::{FaultSettings, FaultUpdate};
+pub use middleware::RequestId;
+pub use ratelimit::RateWindow;
+pub use server::{serve, serve_with_shutdown, start, RunningEmulator};
+pub use state::Emulator;
+pub use stats::StatsSnapshot;
+
+/// What the shared middleware needs to know about one emulated vendor.
+pub(crate) struct VendorSpec {
+    /// Path prefix, e.g. `/flashduty`.
+    pub(crate) prefix: &'static str,
+    /// Response header carrying the request ID (lowercase).
+    pub(crate) request_id_header: &'static str,
+    /// The vendor's response for an injected 429 / 500 / 503 fault.
+    pub(crate) fault_response: fn(FaultKind, &RequestId) -> Response,
+    /// The vendor's routes, relative to `prefix`.
+    pub(crate) router: fn(&Emulator) -> Router<Emulator>,
+}
+
+/// Every emulated vendor. To add one: write `src/emulator/<vendor>/` with a
+/// `SPEC` like [`flashduty::SPEC`], add it here and a key to `persist.rs`.
+pub(crate) const VENDORS: &[VendorSpec] = &[flashduty::SPEC];
+
+/// The whole HTTP app: every vendor under its prefix, plus `/__emulator`.
+/// Call it in-process with `tower::ServiceExt::oneshot`, or serve it with
+/// [`serve`] / [`start`] (needed for `reset` and `lost` faults).
+pub fn app(state: Emulator) -> Router {
+    let mut router = Router::new().nest("/__emulator", control::router());
+    for vendor in VENDORS {
+        router = router.nest(vendor.prefix, (vendor.router)(&state));
+    }
+    router
+        .fallback(no_such_vendor)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::edge,
+        ))
+        .with_state(state)
+}
+
+async fn no_such_vendor(req: Request) -> Response {
+    let prefixes: Vec<&str> = VENDORS.iter().map(|v| v.prefix).collect();
+    (
+        StatusCode::NOT_FOUND,
+        Json(serde_json::json!({
+            "error": format!(
+                "no emulated API at {}: vendor prefixes are {}, control routes are under /__emulator",
+                req.uri().path(),
+                prefixes.join(", ")
+            )
+        })),
+    )
+        .into_response()
+}
