@@ -84,3 +84,55 @@ async fn no_such_vendor(req: Request) -> Response {
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::{to_bytes, Body};
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn call(app: &Router, path: &str) -> (StatusCode, Option<String>, serde_json::Value) {
+        let req = Request::post(path)
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        let rid = res
+            .headers()
+            .get("flashcat-request-id")
+            .map(|v| v.to_str().unwrap().to_string());
+        let status = res.status();
+        let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        (status, rid, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn emulator_app_in_process() {
+        let emu = Emulator::new(EmulatorConfig::default()).unwrap();
+        let app = app(emu.clone());
+        let path = "/flashduty/role/list?app_key=emulator-flashduty-key";
+        let (status, rid, body) = call(&app, path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(rid.as_deref(), body["request_id"].as_str());
+        assert_eq!(body["data"]["total"], 3);
+        // Without a connection, transport faults become an explanatory 502.
+        emu.update_faults(FaultUpdate {
+            rate: Some(1.0),
+            kinds: Some(vec![FaultKind::Reset]),
+            ..Default::default()
+        })
+        .unwrap();
+        let (status, _, body) = call(&app, path).await;
+        assert_eq!(status, StatusCode::BAD_GATEWAY);
+        assert_eq!(body["emulator_fault"], "reset");
+        assert_eq!(
+            emu.stats_snapshot()
+                .count("POST /flashduty/role/list", "reset"),
+            1
+        );
+        let (status, _, _) = call(&app, "/elsewhere").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
