@@ -6,4 +6,5 @@ mod common;
 mod faults;
 mod flashduty_members;
 mod flashduty_roles;
+mod flashduty_validation;
 mod openapi;

@@ -7,6 +7,7 @@
 mod catalog;
 mod errors;
 mod members;
+mod permissions;
 mod routes;
 mod store;
 

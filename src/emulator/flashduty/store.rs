@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{self, CATALOG};
+use super::catalog;
 use super::errors::{ApiError, ApiResult};
 use super::members::{seed_members, Member};
 
@@ -79,11 +79,29 @@ pub struct RoleUpsertRequest {
     permission_ids: Option<Vec<u64>>,
 }
 
+#[cfg(test)]
+impl RoleUpsertRequest {
+    pub(super) fn for_test(
+        role_id: Option<u64>,
+        name: &str,
+        permission_ids: Option<Vec<u64>>,
+    ) -> Self {
+        RoleUpsertRequest {
+            role_id,
+            role_name: Some(name.to_string()),
+            description: None,
+            permission_ids,
+        }
+    }
+}
+
 /// `data` of `/role/upsert`.
 #[derive(Debug, Serialize)]
 pub struct RoleUpsertResponse {
-    role_id: u64,
-    role_name: String,
+    /// The created or updated role.
+    pub role_id: u64,
+    /// Echoed from the request.
+    pub role_name: String,
 }
 
 /// Sort field of `/role/list`.
@@ -102,20 +120,6 @@ pub enum OrderBy {
 pub struct RoleList {
     total: usize,
     items: Vec<Role>,
-}
-
-/// A spec `PermissionItem`.
-#[derive(Debug, Serialize)]
-pub struct PermissionItem {
-    id: u64,
-    permission_name: &'static str,
-    permission_type: catalog::PermissionType,
-    description: &'static str,
-    class: &'static str,
-    scope: &'static str,
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    is_granted: Option<bool>,
 }
 
 /// Now, in Unix seconds.
@@ -180,7 +184,7 @@ impl Store {
         self
     }
 
-    fn role(&self, role_id: u64) -> ApiResult<&Role> {
+    pub(super) fn role(&self, role_id: u64) -> ApiResult<&Role> {
         self.roles.get(&role_id).ok_or_else(|| not_found(role_id))
     }
 
@@ -333,40 +337,6 @@ impl Store {
         role.updated_at = now();
         Ok(())
     }
-
-    /// `/role/permission/list`: `role_ids` alone → the permissions granted to
-    /// those roles; `with_all` → the whole catalogue with `is_granted`;
-    /// neither → the whole catalogue.
-    // unverified in vendors/flashduty.md: an unknown role ID in role_ids
-    // gives ResourceNotFound.
-    pub fn permission_list(
-        &self,
-        role_ids: &[u64],
-        with_all: bool,
-    ) -> ApiResult<Vec<PermissionItem>> {
-        let mut granted = BTreeSet::new();
-        for id in role_ids {
-            granted.extend(self.role(*id)?.permission_ids.iter().copied());
-        }
-        let filter = !role_ids.is_empty() && !with_all;
-        Ok(CATALOG
-            .iter()
-            .filter(|p| !filter || granted.contains(&p.id))
-            .map(|p| {
-                let (class, scope) = p.module.class_scope();
-                PermissionItem {
-                    id: p.id,
-                    permission_name: p.name,
-                    permission_type: p.kind,
-                    description: p.description,
-                    class,
-                    scope,
-                    status: "enabled",
-                    is_granted: with_all.then(|| granted.contains(&p.id)),
-                }
-            })
-            .collect())
-    }
 }
 
 #[cfg(test)]
@@ -374,12 +344,7 @@ mod tests {
     use super::*;
 
     fn upsert(id: Option<u64>, name: &str, perms: Option<Vec<u64>>) -> RoleUpsertRequest {
-        RoleUpsertRequest {
-            role_id: id,
-            role_name: Some(name.to_string()),
-            description: None,
-            permission_ids: perms,
-        }
+        RoleUpsertRequest::for_test(id, name, perms)
     }
 
     #[test]
@@ -393,29 +358,5 @@ mod tests {
         assert_eq!(c, 4003);
         let s = s.repaired();
         assert_eq!(s.next_role_id, 4004);
-    }
-
-    #[test]
-    fn flashduty_store_permission_filters() {
-        let mut s = Store::seeded();
-        let id = s
-            .upsert(upsert(None, "r", Some(vec![502, 501, 502])))
-            .unwrap()
-            .role_id;
-        assert_eq!(s.info(id).unwrap().permission_ids.len(), 2);
-        let only = s.permission_list(&[id], false).unwrap();
-        assert_eq!(
-            only.iter().map(|p| p.id).collect::<Vec<_>>(),
-            vec![501, 502]
-        );
-        let all = s.permission_list(&[id], true).unwrap();
-        assert_eq!(all.len(), CATALOG.len());
-        assert_eq!(all.iter().filter(|p| p.is_granted == Some(true)).count(), 2);
-        assert!(s
-            .permission_list(&[], false)
-            .unwrap()
-            .iter()
-            .all(|p| p.is_granted.is_none()));
-        assert!(s.permission_list(&[9999], false).is_err());
     }
 }
