@@ -2,8 +2,22 @@
 //!
 //! It is written from `vendors/*.md` (the vendor references), never from the
 //! provider's client code, so that the two cannot share a misunderstanding.
-//! Each vendor is served under its own path prefix (`/flashduty`, ...);
-//! `/__emulator/*` is the control API for tests.
+//! Each vendor is served under its own path prefix (`/flashduty`, ...).
+//!
+//! Vendor requests pass through, in order: request ID, added latency, fault
+//! injection, request counting (`middleware.rs`), then the vendor's own auth
+//! and rate limit, body checks and handler.
+//!
+//! Control API for tests (no faults, auth or rate limits):
+//!
+//! | route | body | effect |
+//! |---|---|---|
+//! | `GET /__emulator/stats` | | request counts, see [`StatsSnapshot`] |
+//! | `POST /__emulator/reset-stats` | | zero the counts |
+//! | `GET`/`POST /__emulator/faults` | [`FaultUpdate`], e.g. `{"rate": 0.1, "kinds": ["500"], "delay_ms": 2000, "latency_ms": 0}` | show/change fault settings; answers [`FaultSettings`] |
+//! | `GET`/`POST /__emulator/rate-limit` | `{"enabled": false}` | show/toggle vendor rate limits |
+//!
+//! Invalid control bodies get HTTP 400 `{"error": "..."}`.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {

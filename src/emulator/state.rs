@@ -50,7 +50,7 @@ impl Emulator {
             .flashduty
             .map(flashduty::Store::repaired)
             .unwrap_or_else(flashduty::Store::seeded);
-        Ok(Self {
+        let emu = Self {
             inner: Arc::new(Inner {
                 rate_limit: AtomicBool::new(config.rate_limit),
                 config,
@@ -61,7 +61,11 @@ impl Emulator {
                 flashduty: Mutex::new(flashduty),
                 persist_lock: Mutex::new(()),
             }),
-        })
+        };
+        // Written once at start, so that an unwritable path fails here
+        // rather than on every write.
+        emu.save_state()?;
+        Ok(emu)
     }
 
     /// The options it was built with (fault and rate-limit settings may
@@ -139,15 +143,19 @@ impl Emulator {
     /// write request. A failure is logged, not returned: the write has
     /// already happened in memory.
     pub(crate) fn persist(&self) {
+        if let Err(e) = self.save_state() {
+            tracing::error!(error = format!("{e:#}"), "could not save emulator state");
+        }
+    }
+
+    fn save_state(&self) -> anyhow::Result<()> {
         let Some(path) = &self.inner.config.state_file else {
-            return;
+            return Ok(());
         };
         let _guard = self.inner.persist_lock.lock().unwrap();
         let state = persist::PersistedState {
             flashduty: Some(self.flashduty().clone()),
         };
-        if let Err(e) = persist::save(path, &state) {
-            tracing::error!(error = format!("{e:#}"), "could not save emulator state");
-        }
+        persist::save(path, &state)
     }
 }

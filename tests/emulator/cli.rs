@@ -127,3 +127,16 @@ async fn emulator_state_file_that_does_not_parse_is_an_error() {
     .expect("a corrupt state file must not be overwritten");
     assert!(format!("{err:#}").contains("bad.json"), "{err:#}");
 }
+
+#[tokio::test]
+async fn emulator_state_file_in_a_missing_directory_fails_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = terraform_provider_rbac::emulator::start(EmulatorConfig {
+        state_file: Some(dir.path().join("missing/state.json")),
+        ..config()
+    })
+    .await
+    .err()
+    .expect("an unwritable state file must fail at start");
+    assert!(format!("{err:#}").contains("state.json"), "{err:#}");
+}
