@@ -8,6 +8,7 @@
 //! thin layer over `tf-provider` that resources share.
 
 pub mod docs;
+pub mod emulator;
 pub mod framework;
 pub mod http;
 pub mod logging;

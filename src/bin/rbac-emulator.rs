@@ -1,1 +1,158 @@
-fn main() {}
+//! `rbac-emulator`: serve the local emulator of the vendors' role APIs.
+//!
+//! Prints its base URL (e.g. `http://127.0.0.1:43121`) as the first line of
+//! stdout, then logs to stderr and serves until SIGINT or SIGTERM.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use terraform_provider_rbac::emulator::{
+    self, check_loopback, Emulator, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY,
+};
+use tokio::net::TcpListener;
+
+/// Local emulator of the Flashduty role and permission API (more vendors to
+/// come), for trying and testing terraform-provider-rbac without a vendor
+/// account. Flashduty is served under `<URL>/flashduty`; test controls under
+/// `<URL>/__emulator` (stats, faults, rate-limit).
+#[derive(Debug, Parser)]
+#[command(name = "rbac-emulator", version)]
+struct Cli {
+    /// Address to listen on. Loopback only (127.0.0.1 or [::1]); port 0
+    /// picks a free port. The URL is printed as the first line of stdout.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+
+    /// The Flashduty app key clients must send as `?app_key=KEY`; any other
+    /// key gets the vendor's 401 Unauthorized.
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_FLASHDUTY_APP_KEY)]
+    flashduty_app_key: String,
+
+    /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
+    /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently).
+    #[arg(long, value_name = "on|off", default_value = "on")]
+    rate_limit: OnOff,
+
+    /// Load state from this JSON file if it exists, and save it there
+    /// (atomically) after every successful write.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+
+    /// Probability (0.0 to 1.0) of injecting a fault into a vendor request.
+    #[arg(long, value_name = "F", default_value_t = 0.0)]
+    fault_rate: f64,
+
+    /// Faults to pick from (comma-separated): 429 (with Retry-After: 1), 500,
+    /// 503, reset (connection reset, not applied), lost (applied, then the
+    /// connection drops), delay (stall --fault-delay-ms, then answer).
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "429,500,503,reset,lost,delay"
+    )]
+    faults: Vec<FaultKind>,
+
+    /// How long the `delay` fault stalls, in milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    fault_delay_ms: u64,
+
+    /// Seed of the fault RNG, to replay a run (default: random, and logged).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+
+    /// Latency added to every vendor request, in milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    latency_ms: u64,
+
+    /// Log level on stderr: error, warn, info, debug (one line per request) or trace.
+    #[arg(long, value_name = "LEVEL", default_value = "info")]
+    log_level: tracing::Level,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+impl From<Cli> for EmulatorConfig {
+    fn from(cli: Cli) -> Self {
+        EmulatorConfig {
+            listen: cli.listen,
+            flashduty_app_key: cli.flashduty_app_key,
+            rate_limit: matches!(cli.rate_limit, OnOff::On),
+            state_file: cli.state,
+            fault_rate: cli.fault_rate,
+            faults: cli.faults,
+            fault_delay_ms: cli.fault_delay_ms,
+            seed: cli.seed,
+            latency_ms: cli.latency_ms,
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("rbac-emulator: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(cli.log_level)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let config = EmulatorConfig::from(cli);
+    check_loopback(config.listen)?;
+    config.validate()?;
+    let emu = Emulator::new(config.clone())?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "http://{addr}")?;
+        out.flush()?;
+    }
+    tracing::info!(
+        url = %format!("http://{addr}"),
+        seed = emu.seed(),
+        state = ?config.state_file,
+        rate_limit = config.rate_limit,
+        fault_rate = config.fault_rate,
+        "rbac-emulator listening (Flashduty under /flashduty)"
+    );
+    emulator::serve_with_shutdown(emu, listener, shutdown_signal()).await?;
+    tracing::info!("rbac-emulator stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,196 @@
+//! Emulator options: the CLI flags of `rbac-emulator`, as a plain struct.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// The Flashduty `app_key` the emulator accepts unless told otherwise.
+pub const DEFAULT_FLASHDUTY_APP_KEY: &str = "emulator-flashduty-key";
+
+/// Every option of the emulator. `Default` gives the documented defaults
+/// (the same as running `rbac-emulator` with no flags).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmulatorConfig {
+    /// Address to bind; loopback only. Port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// The only `app_key` query parameter Flashduty routes accept.
+    pub flashduty_app_key: String,
+    /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
+    /// 1000 req/min per app_key).
+    pub rate_limit: bool,
+    /// Load state from this JSON file at start (if it exists) and rewrite it
+    /// atomically after every successful write.
+    pub state_file: Option<PathBuf>,
+    /// Probability (0.0–1.0) that a vendor request gets an injected fault.
+    pub fault_rate: f64,
+    /// Which faults may be injected; one is picked uniformly per faulty request.
+    pub faults: Vec<FaultKind>,
+    /// How long the `delay` fault stalls before handling the request.
+    pub fault_delay_ms: u64,
+    /// Seed of the fault RNG; `None` picks a random seed (see [`crate::emulator::Emulator::seed`]).
+    pub seed: Option<u64>,
+    /// Latency added to every vendor request.
+    pub latency_ms: u64,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            flashduty_app_key: DEFAULT_FLASHDUTY_APP_KEY.to_string(),
+            rate_limit: true,
+            state_file: None,
+            fault_rate: 0.0,
+            faults: FaultKind::ALL.to_vec(),
+            fault_delay_ms: 2000,
+            seed: None,
+            latency_ms: 0,
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Checks the options that can be wrong: a non-loopback listen address,
+    /// a fault rate outside 0.0–1.0, an empty fault list or app key.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        check_loopback(self.listen)?;
+        check_fault_rate(self.fault_rate)?;
+        if self.faults.is_empty() {
+            anyhow::bail!(
+                "the fault list is empty: give at least one of {}",
+                FaultKind::NAMES
+            );
+        }
+        if self.flashduty_app_key.is_empty() {
+            anyhow::bail!("the flashduty app key must not be empty");
+        }
+        Ok(())
+    }
+}
+
+/// Refuses addresses other than loopback: the emulator accepts any request
+/// with a well-known key, so it must not be reachable from the network.
+pub fn check_loopback(addr: SocketAddr) -> anyhow::Result<()> {
+    if addr.ip().is_loopback() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "refusing to listen on {addr}: the emulator only binds loopback addresses \
+             (use 127.0.0.1:PORT or [::1]:PORT)"
+        )
+    }
+}
+
+/// Checks that a fault rate is a probability.
+pub fn check_fault_rate(rate: f64) -> anyhow::Result<()> {
+    if (0.0..=1.0).contains(&rate) {
+        Ok(())
+    } else {
+        anyhow::bail!("fault rate {rate} is out of range: use a number from 0.0 to 1.0")
+    }
+}
+
+/// A fault the emulator can inject into a vendor request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum FaultKind {
+    /// HTTP 429 with `Retry-After: 1` and the vendor's rate-limit error; not applied.
+    #[serde(rename = "429")]
+    TooManyRequests,
+    /// HTTP 500 with the vendor's internal-error envelope; not applied.
+    #[serde(rename = "500")]
+    InternalError,
+    /// HTTP 503 with the vendor's service-unavailable envelope; not applied.
+    #[serde(rename = "503")]
+    ServiceUnavailable,
+    /// The connection is reset before the request is handled: no response, not applied.
+    #[serde(rename = "reset")]
+    Reset,
+    /// The request is applied, then the connection is dropped instead of responding.
+    #[serde(rename = "lost")]
+    Lost,
+    /// The request stalls for the fault delay, then is handled normally.
+    #[serde(rename = "delay")]
+    Delay,
+}
+
+impl FaultKind {
+    /// Every fault kind, in the order of the CLI's default list.
+    pub const ALL: [FaultKind; 6] = [
+        FaultKind::TooManyRequests,
+        FaultKind::InternalError,
+        FaultKind::ServiceUnavailable,
+        FaultKind::Reset,
+        FaultKind::Lost,
+        FaultKind::Delay,
+    ];
+
+    /// The accepted spellings, for help and error messages.
+    pub const NAMES: &'static str = "429, 500, 503, reset, lost, delay";
+
+    /// The wire/CLI name (`"429"`, `"reset"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::TooManyRequests => "429",
+            FaultKind::InternalError => "500",
+            FaultKind::ServiceUnavailable => "503",
+            FaultKind::Reset => "reset",
+            FaultKind::Lost => "lost",
+            FaultKind::Delay => "delay",
+        }
+    }
+}
+
+impl fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for FaultKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FaultKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown fault `{s}`: use one of {}", FaultKind::NAMES))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emulator_config_defaults_are_valid() {
+        let c = EmulatorConfig::default();
+        c.validate().unwrap();
+        assert_eq!(c.flashduty_app_key, "emulator-flashduty-key");
+        assert_eq!(c.faults.len(), 6);
+    }
+
+    #[test]
+    fn emulator_config_refuses_non_loopback() {
+        let c = EmulatorConfig {
+            listen: "0.0.0.0:8080".parse().unwrap(),
+            ..Default::default()
+        };
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("loopback"), "{err}");
+        assert!(check_loopback("[::1]:0".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn emulator_fault_kind_round_trips() {
+        for k in FaultKind::ALL {
+            assert_eq!(k.as_str().parse::<FaultKind>().unwrap(), k);
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+        }
+        assert!("418".parse::<FaultKind>().is_err());
+        assert!(check_fault_rate(1.5).is_err());
+    }
+}

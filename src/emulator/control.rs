@@ -1,0 +1,81 @@
+//! `/__emulator/*`: runtime control for tests. These routes never get
+//! faults, auth or rate limits.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::faults::FaultUpdate;
+use super::Emulator;
+
+/// The control routes, to be nested under `/__emulator`.
+pub(crate) fn router() -> Router<Emulator> {
+    Router::new()
+        .route("/stats", get(stats))
+        .route("/reset-stats", post(reset_stats))
+        .route("/faults", get(faults).post(set_faults))
+        .route("/rate-limit", get(rate_limit).post(set_rate_limit))
+}
+
+fn bad_request(message: impl ToString) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": message.to_string()})),
+    )
+        .into_response()
+}
+
+async fn stats(State(emu): State<Emulator>) -> Response {
+    Json(emu.stats_snapshot()).into_response()
+}
+
+async fn reset_stats(State(emu): State<Emulator>) -> Response {
+    emu.reset_stats();
+    Json(emu.stats_snapshot()).into_response()
+}
+
+async fn faults(State(emu): State<Emulator>) -> Response {
+    Json(emu.fault_settings()).into_response()
+}
+
+async fn set_faults(
+    State(emu): State<Emulator>,
+    body: Result<Json<FaultUpdate>, JsonRejection>,
+) -> Response {
+    let Json(update) = match body {
+        Ok(b) => b,
+        Err(e) => return bad_request(e.body_text()),
+    };
+    match emu.update_faults(update) {
+        Ok(settings) => Json(settings).into_response(),
+        Err(e) => bad_request(e),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateLimitUpdate {
+    enabled: bool,
+}
+
+async fn rate_limit(State(emu): State<Emulator>) -> Response {
+    Json(json!({"enabled": emu.rate_limit_enabled()})).into_response()
+}
+
+async fn set_rate_limit(
+    State(emu): State<Emulator>,
+    body: Result<Json<RateLimitUpdate>, JsonRejection>,
+) -> Response {
+    match body {
+        Ok(Json(u)) => {
+            emu.set_rate_limit(u.enabled);
+            Json(json!({"enabled": u.enabled})).into_response()
+        }
+        Err(e) => bad_request(e.body_text()),
+    }
+}

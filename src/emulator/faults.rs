@@ -1,0 +1,139 @@
+//! Fault injection settings and the seeded dice that decide each request's fate.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use super::config::check_fault_rate;
+use super::FaultKind;
+
+/// The fault settings in force, as shown and changed by `/__emulator/faults`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultSettings {
+    /// Probability (0.0–1.0) that a vendor request gets a fault.
+    pub rate: f64,
+    /// Faults to choose from, uniformly.
+    pub kinds: Vec<FaultKind>,
+    /// Stall of the `delay` fault, in milliseconds.
+    pub delay_ms: u64,
+    /// Latency added to every vendor request, in milliseconds.
+    pub latency_ms: u64,
+}
+
+/// A partial change of [`FaultSettings`]: the body of `POST /__emulator/faults`,
+/// e.g. `{"rate": 0.1, "kinds": ["500"], "delay_ms": 2000, "latency_ms": 0}`.
+/// Absent fields keep their value; `seed` restarts the fault RNG.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultUpdate {
+    /// New fault rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// New list of fault kinds (must not be empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<Vec<FaultKind>>,
+    /// New `delay` stall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+    /// New added latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+    /// Reseed the fault RNG, for a reproducible sequence from here on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+/// Settings plus the RNG; one per emulator, behind a mutex.
+#[derive(Debug)]
+pub(crate) struct FaultState {
+    pub(crate) settings: FaultSettings,
+    rng: StdRng,
+}
+
+impl FaultState {
+    pub(crate) fn new(settings: FaultSettings, seed: u64) -> Self {
+        Self {
+            settings,
+            rng: StdRng::seed_from_u64(seed),
+        }
+    }
+
+    /// Decides whether this request gets a fault, and which. Every call draws
+    /// the same amount of randomness, so a seed replays the same sequence for
+    /// the same sequence of requests.
+    pub(crate) fn roll(&mut self) -> Option<FaultKind> {
+        let x: f64 = self.rng.gen();
+        let pick = self.rng.gen_range(0..self.settings.kinds.len().max(1));
+        (x < self.settings.rate)
+            .then(|| self.settings.kinds.get(pick).copied())
+            .flatten()
+    }
+
+    /// Applies a [`FaultUpdate`] after checking all of it.
+    pub(crate) fn update(&mut self, u: FaultUpdate) -> anyhow::Result<()> {
+        if let Some(rate) = u.rate {
+            check_fault_rate(rate)?;
+        }
+        if u.kinds.as_ref().is_some_and(|k| k.is_empty()) {
+            anyhow::bail!("kinds is empty: give at least one of {}", FaultKind::NAMES);
+        }
+        let s = &mut self.settings;
+        s.rate = u.rate.unwrap_or(s.rate);
+        s.kinds = u.kinds.unwrap_or(std::mem::take(&mut s.kinds));
+        s.delay_ms = u.delay_ms.unwrap_or(s.delay_ms);
+        s.latency_ms = u.latency_ms.unwrap_or(s.latency_ms);
+        if let Some(seed) = u.seed {
+            self.rng = StdRng::seed_from_u64(seed);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(rate: f64, seed: u64) -> FaultState {
+        FaultState::new(
+            FaultSettings {
+                rate,
+                kinds: FaultKind::ALL.to_vec(),
+                delay_ms: 0,
+                latency_ms: 0,
+            },
+            seed,
+        )
+    }
+
+    #[test]
+    fn emulator_faults_seed_replays() {
+        let seq = |seed| {
+            let mut s = state(0.5, seed);
+            (0..64).map(|_| s.roll()).collect::<Vec<_>>()
+        };
+        assert_eq!(seq(7), seq(7));
+        assert_ne!(seq(7), seq(8));
+        let hits = seq(7).iter().filter(|f| f.is_some()).count();
+        assert!((16..=48).contains(&hits), "{hits}");
+    }
+
+    #[test]
+    fn emulator_faults_rate_bounds() {
+        assert!((0..100).all(|_| state(0.0, 1).roll().is_none()));
+        let mut s = state(1.0, 1);
+        assert!((0..100).all(|_| s.roll().is_some()));
+        assert!(s
+            .update(FaultUpdate {
+                rate: Some(2.0),
+                ..Default::default()
+            })
+            .is_err());
+        s.update(FaultUpdate {
+            kinds: Some(vec![FaultKind::Delay]),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.roll(), Some(FaultKind::Delay));
+        assert_eq!(s.settings.rate, 1.0);
+    }
+}
