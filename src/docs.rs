@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, NestedBlock, Schema};
+use tf_provider::schema::{
+    Attribute, AttributeConstraint, AttributeType, Block, NestedBlock, Schema,
+};
 use tf_provider::Diagnostics;
 
 use crate::provider::{RbacProvider, PROVIDER_NAME};
@@ -71,7 +73,11 @@ fn vendor_of(type_name: &str) -> &str {
 }
 
 fn first_sentence(text: &str) -> String {
-    text.split_inclusive(". ").next().unwrap_or(text).trim().to_string()
+    text.split_inclusive(". ")
+        .next()
+        .unwrap_or(text)
+        .trim()
+        .to_string()
 }
 
 fn render_index(repo: &Path, schema: &Schema) -> String {
@@ -99,7 +105,11 @@ fn render_page(repo: &Path, name: &str, kind: &str, dir: &str, schema: &Schema) 
         vendor_of(name),
         first_sentence(description)
     );
-    let file = if kind == "Resource" { "resource.tf" } else { "data-source.tf" };
+    let file = if kind == "Resource" {
+        "resource.tf"
+    } else {
+        "data-source.tf"
+    };
     if let Some(example) = read_example(repo, &format!("examples/{dir}/{name}/{file}")) {
         let _ = writeln!(out, "## Example Usage\n\n```terraform\n{example}\n```\n");
     }
@@ -164,7 +174,10 @@ fn render_block(out: &mut String, block: &Block, prefix: &str) {
             for (name, nested) in &blocks {
                 let (inner, max) = match nested {
                     NestedBlock::Optional(b) | NestedBlock::Single(b) => (b, " Max: 1"),
-                    NestedBlock::List(b) | NestedBlock::Set(b) | NestedBlock::Map(b) | NestedBlock::Group(b) => (b, ""),
+                    NestedBlock::List(b)
+                    | NestedBlock::Set(b)
+                    | NestedBlock::Map(b)
+                    | NestedBlock::Group(b) => (b, ""),
                 };
                 let _ = writeln!(
                     lines,

@@ -7,7 +7,6 @@
 //! DESIGN.md), so we install this subscriber ourselves.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
@@ -98,7 +97,10 @@ pub fn format_event(event: &Event<'_>, now: SystemTime) -> String {
     let mut fields = FieldVisitor::default();
     event.record(&mut fields);
     let mut obj = Map::new();
-    obj.insert("@level".into(), hclog_level(event.metadata().level()).into());
+    obj.insert(
+        "@level".into(),
+        hclog_level(event.metadata().level()).into(),
+    );
     obj.insert(
         "@message".into(),
         fields.message.take().unwrap_or_default().into(),
@@ -106,7 +108,10 @@ pub fn format_event(event: &Event<'_>, now: SystemTime) -> String {
     obj.insert("@module".into(), "rbac".into());
     obj.insert("@timestamp".into(), rfc3339_micros(now).into());
     if event.metadata().target() != "terraform_provider_rbac"
-        && !event.metadata().target().starts_with("terraform_provider_rbac::")
+        && !event
+            .metadata()
+            .target()
+            .starts_with("terraform_provider_rbac::")
     {
         obj.insert("target".into(), event.metadata().target().into());
     }

@@ -16,7 +16,10 @@ fn main() {
     std::env::remove_var("PLUGIN_LOG_FILE");
 
     let arg = std::env::args().nth(1);
-    if matches!(arg.as_deref(), Some("--version") | Some("-v") | Some("version")) {
+    if matches!(
+        arg.as_deref(),
+        Some("--version") | Some("-v") | Some("version")
+    ) {
         println!("terraform-provider-rbac {}", env!("CARGO_PKG_VERSION"));
         return;
     }

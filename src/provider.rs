@@ -147,7 +147,9 @@ impl ProviderData {
 pub fn parse_base_url(raw: &str) -> Result<url::Url, String> {
     let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL ({e})"))?;
     if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(format!("{raw:?} must start with https:// (or http:// for a local emulator)"));
+        return Err(format!(
+            "{raw:?} must start with https:// (or http:// for a local emulator)"
+        ));
     }
     if url.query().is_some() {
         return Err("the URL must not have a query string".into());
@@ -167,7 +169,9 @@ impl RbacProvider {
         let mut map: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
         map.insert(
             "flashduty_role".into(),
-            Box::new(flashduty::role_resource::RoleResource::new(self.data.clone())),
+            Box::new(flashduty::role_resource::RoleResource::new(
+                self.data.clone(),
+            )),
         );
         map
     }
@@ -183,9 +187,9 @@ impl RbacProvider {
         );
         map.insert(
             "flashduty_permissions".into(),
-            Box::new(flashduty::permissions_data_source::PermissionsDataSource::new(
-                self.data.clone(),
-            )),
+            Box::new(
+                flashduty::permissions_data_source::PermissionsDataSource::new(self.data.clone()),
+            ),
         );
         map
     }
@@ -241,7 +245,9 @@ impl Provider for RbacProvider {
                     diags.error(
                         "Invalid value for flashduty.base_url",
                         message,
-                        AttributePath::new("flashduty").index(i as i64).attribute("base_url"),
+                        AttributePath::new("flashduty")
+                            .index(i as i64)
+                            .attribute("base_url"),
                     );
                 }
             }
@@ -249,7 +255,9 @@ impl Provider for RbacProvider {
                 diags.error(
                     "Invalid value for flashduty.app_key",
                     "app_key must not be empty; leave it unset to use FLASHDUTY_APP_KEY.",
-                    AttributePath::new("flashduty").index(i as i64).attribute("app_key"),
+                    AttributePath::new("flashduty")
+                        .index(i as i64)
+                        .attribute("app_key"),
                 );
             }
         }

@@ -11,5 +11,8 @@ fn docs_are_up_to_date() {
             stale.push(path.display().to_string());
         }
     }
-    assert!(stale.is_empty(), "docs/ is stale, run `make docs`: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "docs/ is stale, run `make docs`: {stale:?}"
+    );
 }

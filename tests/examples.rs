@@ -34,7 +34,13 @@ fn examples_validate() {
         let run = ws.run(&["validate", "-no-color"]);
         assert_eq!(run.status, 0, "{}: {}", dir.display(), run.all());
         let fmt = ws.run(&["fmt", "-check", "-recursive", dir.to_str().unwrap()]);
-        assert_eq!(fmt.status, 0, "terraform fmt {}: {}", dir.display(), fmt.all());
+        assert_eq!(
+            fmt.status,
+            0,
+            "terraform fmt {}: {}",
+            dir.display(),
+            fmt.all()
+        );
     }
 }
 

@@ -39,7 +39,9 @@ data "rbac_flashduty_permissions" "oncall" {{
         )
     ));
     ws.apply();
-    let role = emu.flashduty_role_named("acc-lifecycle").expect("role created");
+    let role = emu
+        .flashduty_role_named("acc-lifecycle")
+        .expect("role created");
     assert_eq!(role["description"], "Manage on-call templates");
     assert_eq!(role["status"], "enabled");
     assert_eq!(role["permission_ids"].as_array().unwrap().len(), 2);
@@ -64,9 +66,15 @@ data "rbac_flashduty_permissions" "oncall" {{
   status         = "disabled""#,
     ));
     let plan = ws.plan_with_changes();
-    assert!(plan.stdout.contains("1 to change, 0 to destroy"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("1 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
     ws.apply();
-    let role = emu.flashduty_role_named("acc-lifecycle-renamed").expect("renamed");
+    let role = emu
+        .flashduty_role_named("acc-lifecycle-renamed")
+        .expect("renamed");
     assert_eq!(role["role_id"].to_string(), id, "updated in place");
     assert_eq!(role["description"], "changed");
     assert_eq!(role["status"], "disabled");
@@ -99,7 +107,8 @@ fn flashduty_role_drift_is_recreated() {
     emu.flashduty("/role/delete", json!({"role_id": old["role_id"]}));
     let plan = ws.plan_with_changes();
     assert!(
-        plan.stdout.contains("rbac_flashduty_role.test will be created"),
+        plan.stdout
+            .contains("rbac_flashduty_role.test will be created"),
         "{}",
         plan.stdout
     );
@@ -151,7 +160,11 @@ fn flashduty_role_missing_key_is_one_clear_error() {
     let out = run.all();
     assert!(out.contains("`app_key`"), "{out}");
     assert!(out.contains("FLASHDUTY_APP_KEY"), "{out}");
-    assert_eq!(out.matches("Provider configuration error").count(), 1, "{out}");
+    assert_eq!(
+        out.matches("Provider configuration error").count(),
+        1,
+        "{out}"
+    );
 }
 
 #[test]
@@ -270,7 +283,10 @@ fn flashduty_secrets_never_reach_logs_or_state() {
     ws.config(&role_config("acc-secret", r#"  permission_ids = [501]"#));
     let run = ws.apply();
     let out = run.all();
-    assert!(!out.contains(common::FLASHDUTY_KEY), "app_key leaked into the logs");
+    assert!(
+        !out.contains(common::FLASHDUTY_KEY),
+        "app_key leaked into the logs"
+    );
     // Provider logs reach Terraform's log, with the vendor request ID.
     assert!(out.contains("/role/upsert"), "provider debug logs missing");
     assert!(out.contains("request_id"), "request IDs missing from logs");

@@ -9,12 +9,9 @@ pub mod plan;
 pub mod schema;
 pub mod validate;
 
-pub use tf_provider::value::{Value, ValueBool, ValueNumber, ValueString};
+pub use tf_provider::value::{Value, ValueNumber};
 pub use tf_provider::{AttributePath, Diagnostics};
 
 /// A Terraform set of numbers, as tf-provider decodes it (order is not
 /// meaningful; elements may be unknown during plan).
 pub type ValueNumberSet = Value<Vec<ValueNumber>>;
-
-/// A Terraform set or list of strings.
-pub type ValueStringList<'a> = Value<Vec<ValueString<'a>>>;

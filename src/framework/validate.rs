@@ -4,7 +4,7 @@
 //! pass: they are checked again once known.
 
 use regex::Regex;
-use tf_provider::value::{Value, ValueNumber, ValueString};
+use tf_provider::value::{Value, ValueNumber};
 use tf_provider::{AttributePath, Diagnostics};
 
 fn invalid(diags: &mut Diagnostics, path: &AttributePath, detail: String) {
@@ -43,7 +43,7 @@ pub fn char_len(s: &str) -> usize {
 pub fn string_length(
     diags: &mut Diagnostics,
     path: AttributePath,
-    value: &ValueString,
+    value: &Value<String>,
     min: usize,
     max: usize,
     vendor_rule: &str,
@@ -72,7 +72,7 @@ pub fn string_length(
 pub fn string_matches(
     diags: &mut Diagnostics,
     path: AttributePath,
-    value: &ValueString,
+    value: &Value<String>,
     pattern: &Regex,
     vendor_rule: &str,
 ) {
@@ -95,11 +95,11 @@ pub fn string_matches(
 pub fn string_one_of(
     diags: &mut Diagnostics,
     path: AttributePath,
-    value: &ValueString,
+    value: &Value<String>,
     allowed: &[&str],
 ) {
     if let Value::Value(s) = value {
-        if !allowed.contains(&s.as_ref()) {
+        if !allowed.contains(&s.as_str()) {
             let quoted: Vec<String> = allowed.iter().map(|a| format!("{a:?}")).collect();
             invalid(
                 diags,
@@ -153,10 +153,8 @@ pub fn exactly_one_of(diags: &mut Diagnostics, names: &[&str], set: &[bool]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::borrow::Cow;
-
-    fn s(v: &str) -> ValueString<'static> {
-        Value::Value(Cow::Owned(v.to_string()))
+    fn s(v: &str) -> Value<String> {
+        Value::Value(v.to_string())
     }
 
     #[test]
@@ -176,7 +174,14 @@ mod tests {
     #[test]
     fn unknown_and_null_pass() {
         let mut diags = Diagnostics::default();
-        string_length(&mut diags, AttributePath::new("a"), &Value::Unknown, 1, 2, "x");
+        string_length(
+            &mut diags,
+            AttributePath::new("a"),
+            &Value::Unknown,
+            1,
+            2,
+            "x",
+        );
         string_one_of(&mut diags, AttributePath::new("a"), &Value::Null, &["x"]);
         assert!(diags.errors.is_empty());
     }
@@ -184,13 +189,20 @@ mod tests {
     #[test]
     fn one_of_lists_allowed_values() {
         let mut diags = Diagnostics::default();
-        string_one_of(&mut diags, AttributePath::new("status"), &s("on"), &["enabled", "disabled"]);
+        string_one_of(
+            &mut diags,
+            AttributePath::new("status"),
+            &s("on"),
+            &["enabled", "disabled"],
+        );
         assert!(diags.errors[0].detail.contains("\"enabled\", \"disabled\""));
     }
 
     #[test]
     fn paths_display_like_hcl() {
-        let path = AttributePath::new("flashduty").index(0).attribute("app_key");
+        let path = AttributePath::new("flashduty")
+            .index(0)
+            .attribute("app_key");
         assert_eq!(display_path(&path), "flashduty[0].app_key");
     }
 }

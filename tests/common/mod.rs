@@ -55,7 +55,12 @@ impl Emulator {
     /// any extra flags (e.g. `--rate-limit off`).
     pub fn start(extra: &[&str]) -> Emulator {
         let mut child = Command::new(emulator_bin())
-            .args(["--listen", "127.0.0.1:0", "--flashduty-app-key", FLASHDUTY_KEY])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--flashduty-app-key",
+                FLASHDUTY_KEY,
+            ])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -66,7 +71,10 @@ impl Emulator {
             .read_line(&mut first)
             .expect("emulator prints its URL");
         let url = first.trim().to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "emulator said {url:?}");
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "emulator said {url:?}"
+        );
         Emulator { child, url }
     }
 
@@ -84,7 +92,10 @@ impl Emulator {
             &body.to_string(),
         );
         let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-        assert!(status == 200 || v.get("error").is_some(), "{path}: {status} {body}");
+        assert!(
+            status == 200 || v.get("error").is_some(),
+            "{path}: {status} {body}"
+        );
         v
     }
 
@@ -146,7 +157,11 @@ fn http_request(base: &str, method: &str, path: &str, body: &str) -> (u16, Strin
     let chunked = head
         .to_ascii_lowercase()
         .contains("transfer-encoding: chunked");
-    let body = if chunked { dechunk(rest) } else { rest.to_string() };
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
     (status, body)
 }
 

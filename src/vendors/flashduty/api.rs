@@ -11,8 +11,10 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::error::FlashdutyError;
-use crate::http::{Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy};
+use super::error::{ApiError, FlashdutyError};
+use crate::http::{
+    Auth, HttpClient, HttpConfig, HttpError, RateLimit, Request, Response, RetryPolicy,
+};
 
 /// The production API base.
 pub const DEFAULT_BASE_URL: &str = "https://api.flashcat.cloud";
@@ -137,7 +139,7 @@ impl FlashdutyClient {
             vendor: "flashduty",
             base_url: config.base_url,
             auth: Auth::QueryParam {
-                name: "app_key".into(),
+                name: "app_key",
                 value: config.app_key,
             },
             request_id_header: "Flashcat-Request-Id",
@@ -162,7 +164,7 @@ impl FlashdutyClient {
         body: &B,
         idempotent: bool,
     ) -> Result<T, FlashdutyError> {
-        let request = Request::post_json(path, body)?.idempotent(idempotent);
+        let request = Request::post_json(path, body).idempotent(idempotent);
         let response = self.http.send(request).await?;
         decode(response)
     }
@@ -223,7 +225,8 @@ impl FlashdutyClient {
 
     /// `POST /role/info`: the role, or an error whose `is_not_found()` is true.
     pub async fn get_role(&self, role_id: u64) -> Result<RoleItem, FlashdutyError> {
-        self.call("/role/info", &RoleIdRequest { role_id }, true).await
+        self.call("/role/info", &RoleIdRequest { role_id }, true)
+            .await
     }
 
     /// `POST /role/list`: every role, built-in and custom (no pagination).
@@ -313,18 +316,28 @@ fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> 
     let envelope: Envelope = response.json()?;
     let request_id = envelope.request_id.or_else(|| response.request_id.clone());
     match (envelope.error, envelope.data) {
-        (Some(error), _) => Err(FlashdutyError::Api {
+        (Some(error), _) => Err(ApiError {
             status: response.status,
             code: error.code,
             message: error.message,
             request_id,
             method: response.method.clone(),
             path: response.path.clone(),
-        }),
-        (None, Some(data)) if (200..300).contains(&response.status) => {
-            serde_json::from_value(data).map_err(|e| response.decode_error(&e.to_string()).into())
         }
-        (None, _) => Err(FlashdutyError::Api {
+        .into()),
+        (None, Some(data)) if (200..300).contains(&response.status) => T::deserialize(data)
+            .map_err(|e| {
+                HttpError::Decode {
+                    method: response.method.clone(),
+                    path: response.path.clone(),
+                    status: response.status,
+                    request_id: request_id.clone(),
+                    message: format!("unexpected `data`: {e}"),
+                    excerpt: response.body_excerpt(),
+                }
+                .into()
+            }),
+        (None, _) => Err(ApiError {
             status: response.status,
             code: if response.status >= 500 {
                 "InternalError".into()
@@ -335,7 +348,8 @@ fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> 
             request_id,
             method: response.method.clone(),
             path: response.path.clone(),
-        }),
+        }
+        .into()),
     }
 }
 

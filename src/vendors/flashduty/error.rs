@@ -2,24 +2,41 @@
 
 use crate::http::HttpError;
 
-/// What went wrong talking to Flashduty. API errors carry the vendor's code
-/// (authoritative, per vendors/flashduty.md "Error codes"), message and
-/// request ID, and the redacted method and path of the call.
+/// Flashduty's error envelope, with the call it answered. The code is
+/// authoritative (vendors/flashduty.md "Error codes"); method and path are
+/// redacted (no query, so never the app_key).
+#[derive(Debug, thiserror::Error)]
+#[error("{method} {path}: Flashduty returned {code} (HTTP {status}): {message}{}", request_id_suffix(.request_id))]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub method: String,
+    pub path: String,
+}
+
+/// What went wrong talking to Flashduty.
 #[derive(Debug, thiserror::Error)]
 pub enum FlashdutyError {
     /// Flashduty answered with its error envelope.
-    #[error("{method} {path}: Flashduty returned {code} (HTTP {status}): {message}{}", request_id_suffix(.request_id))]
-    Api {
-        status: u16,
-        code: String,
-        message: String,
-        request_id: Option<String>,
-        method: String,
-        path: String,
-    },
+    #[error(transparent)]
+    Api(Box<ApiError>),
     /// The request could not be completed (connection, timeout, decoding).
     #[error(transparent)]
-    Http(#[from] HttpError),
+    Http(Box<HttpError>),
+}
+
+impl From<HttpError> for FlashdutyError {
+    fn from(err: HttpError) -> Self {
+        FlashdutyError::Http(Box::new(err))
+    }
+}
+
+impl From<ApiError> for FlashdutyError {
+    fn from(err: ApiError) -> Self {
+        FlashdutyError::Api(Box::new(err))
+    }
 }
 
 fn request_id_suffix(request_id: &Option<String>) -> String {
@@ -33,7 +50,7 @@ impl FlashdutyError {
     /// The vendor's error code, e.g. `ResourceNotFound`.
     pub fn code(&self) -> Option<&str> {
         match self {
-            FlashdutyError::Api { code, .. } => Some(code),
+            FlashdutyError::Api(e) => Some(&e.code),
             FlashdutyError::Http(_) => None,
         }
     }
@@ -55,15 +72,15 @@ impl FlashdutyError {
     pub fn is_ambiguous(&self) -> bool {
         match self {
             FlashdutyError::Http(e) => e.is_ambiguous(),
-            FlashdutyError::Api { status, .. } => *status >= 500,
+            FlashdutyError::Api(e) => e.status >= 500,
         }
     }
 
     /// The vendor's request ID, when the server answered.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            FlashdutyError::Api { request_id, .. } => request_id.as_deref(),
-            FlashdutyError::Http(_) => None,
+            FlashdutyError::Api(e) => e.request_id.as_deref(),
+            FlashdutyError::Http(e) => e.request_id(),
         }
     }
 }

@@ -100,8 +100,18 @@ impl DataSource for PermissionsDataSource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: PermissionsState) -> Option<()> {
-        string_one_of(diags, AttributePath::new("permission_type"), &config.permission_type, &["read", "manage"]);
-        string_one_of(diags, AttributePath::new("status"), &config.status, &["enabled", "disabled"]);
+        string_one_of(
+            diags,
+            AttributePath::new("permission_type"),
+            &config.permission_type,
+            &["read", "manage"],
+        );
+        string_one_of(
+            diags,
+            AttributePath::new("status"),
+            &config.status,
+            &["enabled", "disabled"],
+        );
         Some(())
     }
 
@@ -111,7 +121,11 @@ impl DataSource for PermissionsDataSource {
         config: PermissionsState,
         _meta: ValueEmpty,
     ) -> Option<PermissionsState> {
-        let client = self.provider.flashduty().map_err(|e| e.report(diags)).ok()?;
+        let client = self
+            .provider
+            .flashduty()
+            .map_err(|e| e.report(diags))
+            .ok()?;
         let catalogue = match client.list_permissions().await {
             Ok(items) => items,
             Err(err) => {
@@ -119,10 +133,12 @@ impl DataSource for PermissionsDataSource {
                 return None;
             }
         };
-        let names: Option<Vec<String>> = config
-            .permission_names
-            .as_ref_option()
-            .map(|names| names.iter().filter_map(|n| n.as_ref_option().cloned()).collect());
+        let names: Option<Vec<String>> = config.permission_names.as_ref_option().map(|names| {
+            names
+                .iter()
+                .filter_map(|n| n.as_ref_option().cloned())
+                .collect()
+        });
         if let Some(names) = &names {
             let missing: Vec<&String> = names
                 .iter()
@@ -142,7 +158,11 @@ impl DataSource for PermissionsDataSource {
         }
         let mut selected: Vec<&PermissionItem> = catalogue
             .iter()
-            .filter(|p| names.as_ref().is_none_or(|names| names.contains(&p.permission_name)))
+            .filter(|p| {
+                names
+                    .as_ref()
+                    .is_none_or(|names| names.contains(&p.permission_name))
+            })
             .filter(|p| matches(&config.class, &p.class))
             .filter(|p| matches(&config.scope, &p.scope))
             .filter(|p| matches(&config.permission_type, &p.permission_type))

@@ -84,7 +84,14 @@ impl DataSource for RoleDataSource {
                 );
             }
         }
-        string_length(diags, AttributePath::new("role_name"), &config.role_name, 1, ROLE_NAME_MAX, "Flashduty's limit for role names");
+        string_length(
+            diags,
+            AttributePath::new("role_name"),
+            &config.role_name,
+            1,
+            ROLE_NAME_MAX,
+            "Flashduty's limit for role names",
+        );
         Some(())
     }
 
@@ -94,7 +101,11 @@ impl DataSource for RoleDataSource {
         config: RoleDataState,
         _meta: ValueEmpty,
     ) -> Option<RoleDataState> {
-        let client = self.provider.flashduty().map_err(|e| e.report(diags)).ok()?;
+        let client = self
+            .provider
+            .flashduty()
+            .map_err(|e| e.report(diags))
+            .ok()?;
         let roles = match client.list_roles().await {
             Ok(roles) => roles,
             Err(err) => {
@@ -144,6 +155,8 @@ mod tests {
 
     #[test]
     fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<RoleDataState>(&RoleDataSource::schema());
+        crate::framework::schema::assert_state_matches_schema::<RoleDataState>(
+            &RoleDataSource::schema(),
+        );
     }
 }

@@ -12,7 +12,9 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use super::api::{FlashdutyClient, RoleItem, RoleUpsertRequest};
 use super::FlashdutyError;
 use crate::framework::diag::vendor_error;
-use crate::framework::plan::{default_if_null, known_number_set, number_set, use_state_for_unknown};
+use crate::framework::plan::{
+    default_if_null, known_number_set, number_set, use_state_for_unknown,
+};
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::validate::{string_length, string_one_of};
 use crate::framework::ValueNumberSet;
@@ -88,10 +90,7 @@ impl RoleResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<FlashdutyClient> {
-        self.provider
-            .flashduty()
-            .map_err(|e| e.report(diags))
-            .ok()
+        self.provider.flashduty().map_err(|e| e.report(diags)).ok()
     }
 }
 
@@ -113,7 +112,12 @@ pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
         DESCRIPTION_MAX,
         "Flashduty's limit for role descriptions",
     );
-    string_one_of(diags, AttributePath::new("status"), &config.status, &STATUSES);
+    string_one_of(
+        diags,
+        AttributePath::new("status"),
+        &config.status,
+        &STATUSES,
+    );
     if let Value::Value(ids) = &config.permission_ids {
         for id in ids {
             if matches!(id, Value::Value(n) if *n <= 0) {
@@ -158,7 +162,11 @@ fn upsert_body(planned: &RoleState, role_id: Option<u64>) -> Option<RoleUpsertRe
     Some(RoleUpsertRequest {
         role_id,
         role_name: planned.role_name.as_ref_option()?.clone(),
-        description: planned.description.as_ref_option().cloned().unwrap_or_default(),
+        description: planned
+            .description
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_default(),
         permission_ids: known_number_set(&planned.permission_ids)?
             .into_iter()
             .map(|id| id as u64)
@@ -225,7 +233,11 @@ async fn finish_write(
     let enabled = wants_enabled(planned);
     if current_status != Some(if enabled { "enabled" } else { "disabled" }) {
         if let Err(err) = client.set_role_status(role_id, enabled).await {
-            vendor_error(diags, format!("setting the status of Flashduty role {role_id}"), &err);
+            vendor_error(
+                diags,
+                format!("setting the status of Flashduty role {role_id}"),
+                &err,
+            );
             state.status = Value::Value(current_status.unwrap_or("enabled").to_string());
             return state;
         }
@@ -233,7 +245,11 @@ async fn finish_write(
     match client.get_role(role_id).await {
         Ok(role) => state_from(&role),
         Err(err) => {
-            vendor_error(diags, format!("reading Flashduty role {role_id} after writing it"), &err);
+            vendor_error(
+                diags,
+                format!("reading Flashduty role {role_id} after writing it"),
+                &err,
+            );
             state
         }
     }
@@ -396,7 +412,11 @@ impl Resource for RoleResource {
         }
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RoleState, ValueEmpty)> {
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(RoleState, ValueEmpty)> {
         let client = self.client(diags)?;
         let formats = "Import takes a numeric role ID (terraform import rbac_flashduty_role.x 4001) \
                        or an exact role name (terraform import rbac_flashduty_role.x \"On-call Manager\").";
@@ -477,7 +497,11 @@ mod tests {
                 ..Default::default()
             },
         );
-        let text: Vec<String> = diags.errors.iter().map(|d| format!("{} {}", d.summary, d.detail)).collect();
+        let text: Vec<String> = diags
+            .errors
+            .iter()
+            .map(|d| format!("{} {}", d.summary, d.detail))
+            .collect();
         assert_eq!(text.len(), 3, "{text:?}");
         assert!(text[0].contains("role_name") && text[0].contains("39"));
         assert!(text[1].contains("description") && text[1].contains("499"));
