@@ -131,17 +131,20 @@ pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
     }
 }
 
-/// The planned state: defaults filled in, the ID kept from `prior`.
-fn plan(proposed: RoleState, prior: Option<&RoleState>) -> RoleState {
+/// The planned state: defaults filled in, the ID kept from `prior`. The
+/// defaults look at the configuration, not at Terraform's proposal: for an
+/// optional+computed attribute removed from the configuration, Terraform
+/// proposes the prior value, yet the user asked for the default back.
+fn plan(config: RoleState, prior: Option<&RoleState>) -> RoleState {
     RoleState {
         id: match prior {
             Some(prior) => use_state_for_unknown(Value::Unknown, prior.id.clone()),
             None => Value::Unknown,
         },
-        role_name: proposed.role_name,
-        description: default_if_null(proposed.description, String::new()),
-        permission_ids: default_if_null(proposed.permission_ids, Vec::new()),
-        status: default_if_null(proposed.status, "enabled".into()),
+        role_name: config.role_name,
+        description: default_if_null(config.description, String::new()),
+        permission_ids: default_if_null(config.permission_ids, Vec::new()),
+        status: default_if_null(config.status, "enabled".into()),
     }
 }
 
@@ -298,26 +301,26 @@ impl Resource for RoleResource {
     async fn plan_create<'a>(
         &self,
         diags: &mut Diagnostics,
-        proposed: RoleState,
-        _config: RoleState,
+        _proposed: RoleState,
+        config: RoleState,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
         // Fail at plan, not halfway through an apply, when credentials are missing.
         self.client(diags)?;
-        Some((plan(proposed, None), ValueEmpty::default()))
+        Some((plan(config, None), ValueEmpty::default()))
     }
 
     async fn plan_update<'a>(
         &self,
         diags: &mut Diagnostics,
         prior: RoleState,
-        proposed: RoleState,
-        _config: RoleState,
+        _proposed: RoleState,
+        config: RoleState,
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty, Vec<AttributePath>)> {
         self.client(diags)?;
-        Some((plan(proposed, Some(&prior)), ValueEmpty::default(), vec![]))
+        Some((plan(config, Some(&prior)), ValueEmpty::default(), vec![]))
     }
 
     async fn plan_destroy<'a>(
@@ -469,11 +472,11 @@ mod tests {
 
     #[test]
     fn plan_fills_defaults_and_keeps_the_id() {
-        let proposed = RoleState {
+        let config = RoleState {
             role_name: Value::Value("ops".into()),
             ..Default::default()
         };
-        let planned = plan(proposed.clone(), None);
+        let planned = plan(config.clone(), None);
         assert!(planned.id.is_unknown());
         assert_eq!(planned.description, Value::Value(String::new()));
         assert_eq!(planned.status, Value::Value("enabled".into()));
@@ -482,7 +485,7 @@ mod tests {
             id: Value::Value("4001".into()),
             ..planned.clone()
         };
-        assert_eq!(plan(proposed, Some(&prior)).id, Value::Value("4001".into()));
+        assert_eq!(plan(config, Some(&prior)).id, Value::Value("4001".into()));
     }
 
     #[test]
