@@ -22,13 +22,20 @@ done
 url="$(head -n 1 "$work/emulator.out")"
 echo "==> emulator listening on $url"
 
-# Use the provider we just built instead of the registry's.
+# Install the provider we just built into a throw-away filesystem mirror, so
+# that a plain `terraform init` finds it without any network.
+version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n 1)"
+case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
+os="$(uname -s | tr '[:upper:]' '[:lower:]')"
+plugin_dir="$work/plugins/registry.terraform.io/rbac-provider/rbac/$version/${os}_$arch"
+mkdir -p "$plugin_dir"
+cp "$bin/terraform-provider-rbac" "$plugin_dir/terraform-provider-rbac_v$version"
 cat >"$work/terraform.rc" <<RC
 provider_installation {
-  dev_overrides {
-    "rbac-provider/rbac" = "$bin"
+  filesystem_mirror {
+    path    = "$work/plugins"
+    include = ["rbac-provider/rbac"]
   }
-  direct {}
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/terraform.rc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
