@@ -133,6 +133,7 @@ impl ProviderData {
             app_key,
             base_url,
             user_agent: crate::http::user_agent(settings.terraform_version.as_deref()),
+            retry: flashduty::api::retry_policy(),
         })
         .map_err(|e| ConfigError::Invalid {
             vendor_block: "flashduty",
