@@ -16,8 +16,9 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use crate::framework::schema::{block, schema, string};
-use crate::vendors::flashduty;
+use crate::framework::schema::{block, number, schema, string};
+use crate::framework::validate::{number_range, string_one_of};
+use crate::vendors::{flashduty, slashid};
 
 /// Name of the provider in resource types (`rbac_flashduty_role`).
 pub const PROVIDER_NAME: &str = "rbac";
@@ -26,6 +27,17 @@ pub const PROVIDER_NAME: &str = "rbac";
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProviderConfig {
     pub flashduty: Value<Vec<FlashdutyBlock>>,
+    pub slashid: Value<Vec<SlashidBlock>>,
+}
+
+/// `slashid { ... }`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SlashidBlock {
+    pub org_id: Value<String>,
+    pub api_key: Value<String>,
+    pub base_url: Value<String>,
+    pub consistency: Value<String>,
+    pub consistency_timeout: Value<i64>,
 }
 
 /// `flashduty { ... }`
@@ -40,12 +52,35 @@ pub struct FlashdutyBlock {
 pub struct ProviderData {
     settings: OnceLock<Settings>,
     flashduty: OnceLock<flashduty::FlashdutyClient>,
+    slashid: OnceLock<slashid::SlashidClient>,
 }
 
 #[derive(Debug, Clone, Default)]
 struct Settings {
     terraform_version: Option<String>,
     flashduty: FlashdutySettings,
+    slashid: SlashidSettings,
+}
+
+#[derive(Clone, Default)]
+struct SlashidSettings {
+    org_id: Option<String>,
+    api_key: Option<String>,
+    base_url: Option<String>,
+    consistency: Option<String>,
+    consistency_timeout: Option<i64>,
+}
+
+impl std::fmt::Debug for SlashidSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SlashidSettings")
+            .field("org_id", &self.org_id)
+            .field("api_key", &self.api_key.as_ref().map(|_| "REDACTED"))
+            .field("base_url", &self.base_url)
+            .field("consistency", &self.consistency)
+            .field("consistency_timeout", &self.consistency_timeout)
+            .finish()
+    }
 }
 
 #[derive(Clone, Default)]
@@ -144,6 +179,76 @@ impl ProviderData {
     }
 }
 
+impl ProviderData {
+    /// The SlashID client, built on first use.
+    pub fn slashid(&self) -> Result<slashid::SlashidClient, ConfigError> {
+        if let Some(client) = self.slashid.get() {
+            return Ok(client.clone());
+        }
+        let settings = self.settings()?;
+        let sid = &settings.slashid;
+        let org_id = sid.org_id.clone().ok_or(ConfigError::Missing {
+            vendor: "SlashID",
+            vendor_block: "slashid",
+            attribute: "org_id",
+            env: "SLASHID_ORG_ID",
+        })?;
+        if org_id.contains('/') {
+            return Err(ConfigError::Invalid {
+                vendor_block: "slashid",
+                attribute: "org_id",
+                message: "an organization ID holds no `/`".into(),
+            });
+        }
+        let api_key = sid.api_key.clone().ok_or(ConfigError::Missing {
+            vendor: "SlashID",
+            vendor_block: "slashid",
+            attribute: "api_key",
+            env: "SLASHID_API_KEY",
+        })?;
+        let base = sid
+            .base_url
+            .clone()
+            .unwrap_or_else(|| slashid::api::DEFAULT_BASE_URL.to_string());
+        let invalid = |attribute, message| ConfigError::Invalid {
+            vendor_block: "slashid",
+            attribute,
+            message,
+        };
+        let base_url = parse_base_url(&base).map_err(|m| invalid("base_url", m))?;
+        let consistency = match sid.consistency.as_deref() {
+            None => None,
+            Some(c) => Some(slashid::api::Consistency::parse(c).ok_or_else(|| {
+                invalid(
+                    "consistency",
+                    format!("{c:?} is not local_region or all_regions"),
+                )
+            })?),
+        };
+        let consistency_timeout = match sid.consistency_timeout {
+            None => None,
+            Some(t @ 1..=120) => Some(t as u32),
+            Some(t) => {
+                return Err(invalid(
+                    "consistency_timeout",
+                    format!("{t} is not between 1 and 120 seconds"),
+                ))
+            }
+        };
+        let client = slashid::SlashidClient::new(slashid::SlashidConfig {
+            org_id,
+            api_key,
+            base_url,
+            user_agent: crate::http::user_agent(settings.terraform_version.as_deref()),
+            retry: crate::http::RetryPolicy::default(),
+            consistency,
+            consistency_timeout,
+        })
+        .map_err(|e| invalid("base_url", e.to_string()))?;
+        Ok(self.slashid.get_or_init(|| client).clone())
+    }
+}
+
 /// An absolute http(s) URL.
 pub fn parse_base_url(raw: &str) -> Result<url::Url, String> {
     let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL ({e})"))?;
@@ -174,6 +279,16 @@ impl RbacProvider {
                 self.data.clone(),
             )),
         );
+        map.insert(
+            "slashid_permission".into(),
+            Box::new(slashid::permission_resource::PermissionResource::new(
+                self.data.clone(),
+            )),
+        );
+        map.insert(
+            "slashid_role".into(),
+            Box::new(slashid::role_resource::RoleResource::new(self.data.clone())),
+        );
         map
     }
 
@@ -202,7 +317,8 @@ impl RbacProvider {
              Each vendor has its own optional block; a block (or its environment variables) \
              is only needed when a resource or data source of that vendor is used.",
             vec![],
-            vec![(
+            vec![
+                (
                 "flashduty",
                 NestedBlock::Optional(block(
                     "Flashduty (Flashcat) account. Every attribute falls back to an environment variable.",
@@ -225,9 +341,55 @@ impl RbacProvider {
                     ],
                     vec![],
                 )),
-            )],
+            ),
+            ("slashid", NestedBlock::Optional(slashid_block())),
+            ],
         )
     }
+}
+
+fn slashid_block() -> tf_provider::schema::Block {
+    block(
+        "SlashID organization. Every attribute but the consistency settings falls back to an environment variable.",
+        vec![
+            (
+                "org_id",
+                string().optional().description(
+                    "Organization ID, sent as `SlashID-OrgID` and used as the `<org_id>/` prefix of role names. \
+                     Falls back to `SLASHID_ORG_ID`.",
+                ),
+            ),
+            (
+                "api_key",
+                string().optional().sensitive().description(
+                    "The organization's API key, sent as `SlashID-API-Key`. Falls back to `SLASHID_API_KEY`.",
+                ),
+            ),
+            (
+                "base_url",
+                string().optional().description(
+                    "API base URL. Defaults to `SLASHID_BASE_URL`, else `https://api.slashid.com` (the sandbox is \
+                     `https://api.sandbox.slashid.com`). Point it at `<emulator URL>/slashid` to use the bundled emulator.",
+                ),
+            ),
+            (
+                "consistency",
+                string().optional().description(
+                    "Consistency required of writes, sent as `SlashID-Required-Consistency`: `local_region` (the \
+                     vendor default) or `all_regions` (wait for replication to every region).",
+                ),
+            ),
+            (
+                "consistency_timeout",
+                number().optional().description(
+                    "Seconds a write may wait for the requested consistency, 1–120 (vendor default 30), sent as \
+                     `SlashID-Required-Consistency-Timeout`. When it runs out SlashID answers 408 and the write may \
+                     still happen; the provider then reads the object back before deciding.",
+                ),
+            ),
+        ],
+        vec![],
+    )
 }
 
 #[async_trait]
@@ -262,6 +424,52 @@ impl Provider for RbacProvider {
                 );
             }
         }
+        for (i, sid) in config.slashid.unwrap_or_default().iter().enumerate() {
+            let path = |attr: &'static str| {
+                AttributePath::new("slashid")
+                    .index(i as i64)
+                    .attribute(attr)
+            };
+            if let Value::Value(raw) = &sid.base_url {
+                if let Err(message) = parse_base_url(raw) {
+                    diags.error(
+                        "Invalid value for slashid.base_url",
+                        message,
+                        path("base_url"),
+                    );
+                }
+            }
+            for (attr, value) in [("org_id", &sid.org_id), ("api_key", &sid.api_key)] {
+                if matches!(value, Value::Value(k) if k.trim().is_empty()) {
+                    diags.error(
+                        format!("Invalid value for slashid.{attr}"),
+                        format!("{attr} must not be empty; leave it unset to use its environment variable."),
+                        path(attr),
+                    );
+                }
+            }
+            if matches!(&sid.org_id, Value::Value(k) if k.contains('/')) {
+                diags.error(
+                    "Invalid value for slashid.org_id",
+                    "org_id is the organization ID alone, without `/`.",
+                    path("org_id"),
+                );
+            }
+            string_one_of(
+                diags,
+                path("consistency"),
+                &sid.consistency,
+                &slashid::api::Consistency::NAMES,
+            );
+            number_range(
+                diags,
+                path("consistency_timeout"),
+                &sid.consistency_timeout,
+                1,
+                120,
+                "SlashID's limit for SlashID-Required-Consistency-Timeout, in seconds",
+            );
+        }
         Some(())
     }
 
@@ -277,11 +485,24 @@ impl Provider for RbacProvider {
             .into_iter()
             .next()
             .unwrap_or_default();
+        let sid = config
+            .slashid
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         let settings = Settings {
             terraform_version: Some(terraform_version).filter(|v| !v.is_empty()),
             flashduty: FlashdutySettings {
                 app_key: non_empty(fd.app_key, "FLASHDUTY_APP_KEY"),
                 base_url: non_empty(fd.base_url, "FLASHDUTY_BASE_URL"),
+            },
+            slashid: SlashidSettings {
+                org_id: non_empty(sid.org_id, "SLASHID_ORG_ID"),
+                api_key: non_empty(sid.api_key, "SLASHID_API_KEY"),
+                base_url: non_empty(sid.base_url, "SLASHID_BASE_URL"),
+                consistency: sid.consistency.as_option(),
+                consistency_timeout: sid.consistency_timeout.as_option(),
             },
         };
         tracing::debug!(?settings, "provider configured");
@@ -330,5 +551,10 @@ mod tests {
         let err = data.flashduty().err().unwrap().to_string();
         assert!(err.contains("app_key"), "{err}");
         assert!(err.contains("FLASHDUTY_APP_KEY"), "{err}");
+        let err = data.slashid().err().unwrap().to_string();
+        assert!(
+            err.contains("org_id") && err.contains("SLASHID_ORG_ID"),
+            "{err}"
+        );
     }
 }

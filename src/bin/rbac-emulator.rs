@@ -11,13 +11,15 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use terraform_provider_rbac::emulator::{
     self, check_loopback, Emulator, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY,
+    DEFAULT_SLASHID_API_KEY, DEFAULT_SLASHID_ORG_ID,
 };
 use tokio::net::TcpListener;
 
-/// Local emulator of the Flashduty role and permission API (more vendors to
-/// come), for trying and testing terraform-provider-rbac without a vendor
-/// account. Flashduty is served under `<URL>/flashduty`; test controls under
-/// `<URL>/__emulator` (stats, faults, rate-limit).
+/// Local emulator of the Flashduty and SlashID role and permission APIs, for
+/// trying and testing terraform-provider-rbac without a vendor account.
+/// Flashduty is served under `<URL>/flashduty`, SlashID under
+/// `<URL>/slashid`; test controls under `<URL>/__emulator` (stats, faults,
+/// rate-limit).
 #[derive(Debug, Parser)]
 #[command(name = "rbac-emulator", version)]
 struct Cli {
@@ -30,6 +32,26 @@ struct Cli {
     /// key gets the vendor's 401 Unauthorized.
     #[arg(long, value_name = "KEY", default_value = DEFAULT_FLASHDUTY_APP_KEY)]
     flashduty_app_key: String,
+
+    /// The SlashID organization ID clients must send as `SlashID-OrgID`; role
+    /// names are prefixed with `<ID>/`. Another org gets 403.
+    #[arg(long, value_name = "ID", default_value = DEFAULT_SLASHID_ORG_ID)]
+    slashid_org_id: String,
+
+    /// The SlashID API key clients must send as `SlashID-API-Key`; any other
+    /// key gets 401.
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_SLASHID_API_KEY)]
+    slashid_api_key: String,
+
+    /// For this many milliseconds after a SlashID role or permission is
+    /// created, reads of it answer 404 (a stale read from a lagging region).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    slashid_stale_read_ms: u64,
+
+    /// Apply the next N successful SlashID writes, then answer them with 408
+    /// (consistency not reached within the timeout).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    slashid_write_timeouts: u32,
 
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
     /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently).
@@ -84,6 +106,10 @@ impl From<Cli> for EmulatorConfig {
         EmulatorConfig {
             listen: cli.listen,
             flashduty_app_key: cli.flashduty_app_key,
+            slashid_org_id: cli.slashid_org_id,
+            slashid_api_key: cli.slashid_api_key,
+            slashid_stale_read_ms: cli.slashid_stale_read_ms,
+            slashid_write_timeouts: cli.slashid_write_timeouts,
             rate_limit: matches!(cli.rate_limit, OnOff::On),
             state_file: cli.state,
             fault_rate: cli.fault_rate,
@@ -129,7 +155,7 @@ async fn run() -> anyhow::Result<()> {
         state = ?config.state_file,
         rate_limit = config.rate_limit,
         fault_rate = config.fault_rate,
-        "rbac-emulator listening (Flashduty under /flashduty)"
+        "rbac-emulator listening (Flashduty under /flashduty, SlashID under /slashid)"
     );
     emulator::serve_with_shutdown(emu, listener, shutdown_signal()).await?;
     tracing::info!("rbac-emulator stopped");

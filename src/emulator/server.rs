@@ -119,6 +119,11 @@ impl RunningEmulator {
         format!("{}/flashduty", self.url())
     }
 
+    /// The SlashID base URL, e.g. `http://127.0.0.1:43121/slashid`.
+    pub fn slashid_url(&self) -> String {
+        format!("{}/slashid", self.url())
+    }
+
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr

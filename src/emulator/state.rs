@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::faults::{FaultSettings, FaultState, FaultUpdate};
 use super::ratelimit::{RateLimiter, RateWindow};
 use super::stats::{Stats, StatsSnapshot};
-use super::{flashduty, persist, EmulatorConfig, FaultKind};
+use super::{flashduty, persist, slashid, EmulatorConfig, FaultKind};
 
 /// The emulator's shared state: vendor stores, stats, fault and rate-limit
 /// settings. Cheap to clone (an `Arc`). Build the HTTP app with
@@ -25,6 +25,7 @@ struct Inner {
     limiter: RateLimiter,
     stats: Stats,
     flashduty: Mutex<flashduty::Store>,
+    slashid: Mutex<slashid::Store>,
     /// Serialises state-file writes so that an older snapshot never lands
     /// after a newer one.
     persist_lock: Mutex<()>,
@@ -50,6 +51,8 @@ impl Emulator {
             .flashduty
             .map(flashduty::Store::repaired)
             .unwrap_or_else(flashduty::Store::seeded);
+        let mut slashid = loaded.slashid.unwrap_or_else(slashid::Store::seeded);
+        slashid.write_timeouts_left = config.slashid_write_timeouts;
         let emu = Self {
             inner: Arc::new(Inner {
                 rate_limit: AtomicBool::new(config.rate_limit),
@@ -59,6 +62,7 @@ impl Emulator {
                 limiter: RateLimiter::default(),
                 stats: Stats::default(),
                 flashduty: Mutex::new(flashduty),
+                slashid: Mutex::new(slashid),
                 persist_lock: Mutex::new(()),
             }),
         };
@@ -139,6 +143,11 @@ impl Emulator {
         self.inner.flashduty.lock().unwrap()
     }
 
+    /// The SlashID organization's store.
+    pub(crate) fn slashid(&self) -> MutexGuard<'_, slashid::Store> {
+        self.inner.slashid.lock().unwrap()
+    }
+
     /// Writes the state file, if there is one. Call after every successful
     /// write request. A failure is logged, not returned: the write has
     /// already happened in memory.
@@ -155,6 +164,7 @@ impl Emulator {
         let _guard = self.inner.persist_lock.lock().unwrap();
         let state = persist::PersistedState {
             flashduty: Some(self.flashduty().clone()),
+            slashid: Some(self.slashid().clone()),
         };
         persist::save(path, &state)
     }

@@ -52,6 +52,36 @@ pub fn number_set(items: &[i64]) -> Value<Vec<ValueNumber>> {
     Value::Value(items.into_iter().map(Value::Value).collect())
 }
 
+/// A set of strings in canonical order (sorted, no duplicates). `None`
+/// when the set or any element is unknown.
+pub fn known_string_set(set: &Value<Vec<Value<String>>>) -> Option<Vec<String>> {
+    match set {
+        Value::Value(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::Value(s) => out.push(s.clone()),
+                    Value::Null => {}
+                    Value::Unknown => return None,
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            Some(out)
+        }
+        Value::Null => Some(Vec::new()),
+        Value::Unknown => None,
+    }
+}
+
+/// A Terraform set of strings, in canonical order.
+pub fn string_set<S: AsRef<str>>(items: &[S]) -> Value<Vec<Value<String>>> {
+    let mut items: Vec<String> = items.iter().map(|s| s.as_ref().to_string()).collect();
+    items.sort_unstable();
+    items.dedup();
+    Value::Value(items.into_iter().map(Value::Value).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,10 @@ use serde_json::Value;
 /// App key the emulator accepts in these tests.
 pub const FLASHDUTY_KEY: &str = "acc-test-flashduty-key-7f3a";
 
+/// SlashID organization and API key of the emulator in these tests.
+pub const SLASHID_ORG: &str = "0d5a1c2e-acc7-4e57-9a11-5a5f1d000001";
+pub const SLASHID_KEY: &str = "acc-test-slashid-key-91c2";
+
 fn bin(name: &str, cargo_path: &str) -> PathBuf {
     match std::env::var_os("RBAC_BIN_DIR") {
         Some(dir) => PathBuf::from(dir).join(name),
@@ -60,6 +64,10 @@ impl Emulator {
                 "127.0.0.1:0",
                 "--flashduty-app-key",
                 FLASHDUTY_KEY,
+                "--slashid-org-id",
+                SLASHID_ORG,
+                "--slashid-api-key",
+                SLASHID_KEY,
             ])
             .args(extra)
             .stdout(Stdio::piped())
@@ -114,6 +122,39 @@ impl Emulator {
             .find(|r| r["role_name"] == name)
     }
 
+    /// `base_url` for the provider's slashid block.
+    pub fn slashid_url(&self) -> String {
+        format!("{}/slashid", self.url)
+    }
+
+    /// Calls a SlashID endpoint of the emulator as another client would:
+    /// the status and the decoded body (`Null` for a 204).
+    pub fn slashid(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let headers = format!("SlashID-OrgID: {SLASHID_ORG}\r\nSlashID-API-Key: {SLASHID_KEY}\r\n");
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let (status, text) = http_request_with(
+            &self.url,
+            method,
+            &format!("/slashid{path}"),
+            &headers,
+            &body,
+        );
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// The SlashID role `short` (without the org prefix), if it exists.
+    pub fn slashid_role(&self, short: &str) -> Option<Value> {
+        let (status, body) =
+            self.slashid("GET", &format!("/rbac/roles/{SLASHID_ORG}%2F{short}"), None);
+        (status == 200).then(|| body["result"].clone())
+    }
+
+    /// The SlashID permission `name`, if it exists.
+    pub fn slashid_permission(&self, name: &str) -> Option<Value> {
+        let (status, body) = self.slashid("GET", &format!("/rbac/permissions/{name}"), None);
+        (status == 200).then(|| body["result"].clone())
+    }
+
     /// `GET /__emulator/stats`.
     pub fn stats(&self) -> Value {
         let (_, body) = http_request(&self.url, "GET", "/__emulator/stats", "");
@@ -134,6 +175,16 @@ pub fn http_post(base: &str, path: &str, body: &str) -> (u16, String) {
 }
 
 fn http_request(base: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    http_request_with(base, method, path, "", body)
+}
+
+fn http_request_with(
+    base: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String) {
     let host = base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(host).expect("connect to emulator");
     stream
@@ -141,7 +192,7 @@ fn http_request(base: &str, method: &str, path: &str, body: &str) -> (u16, Strin
         .unwrap();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n{headers}\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
@@ -221,6 +272,9 @@ impl Workspace {
             ("NO_COLOR".into(), "1".into()),
             ("FLASHDUTY_APP_KEY".into(), FLASHDUTY_KEY.into()),
             ("FLASHDUTY_BASE_URL".into(), emulator.flashduty_url()),
+            ("SLASHID_ORG_ID".into(), SLASHID_ORG.into()),
+            ("SLASHID_API_KEY".into(), SLASHID_KEY.into()),
+            ("SLASHID_BASE_URL".into(), emulator.slashid_url()),
         ];
         Workspace { dir, env }
     }

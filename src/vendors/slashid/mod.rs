@@ -1,0 +1,11 @@
+//! SlashID: RBAC permissions and roles (name-keyed; role names carry the
+//! `{org_id}/` prefix) and a person's role assignment.
+
+pub mod api;
+pub mod error;
+pub mod names;
+pub mod permission_resource;
+pub mod role_resource;
+
+pub use api::{SlashidClient, SlashidConfig};
+pub use error::SlashidError;
