@@ -289,6 +289,12 @@ impl RbacProvider {
             "slashid_role".into(),
             Box::new(slashid::role_resource::RoleResource::new(self.data.clone())),
         );
+        map.insert(
+            "slashid_person_roles".into(),
+            Box::new(slashid::person_roles_resource::PersonRolesResource::new(
+                self.data.clone(),
+            )),
+        );
         map
     }
 
@@ -306,6 +312,23 @@ impl RbacProvider {
             Box::new(
                 flashduty::permissions_data_source::PermissionsDataSource::new(self.data.clone()),
             ),
+        );
+        use slashid::data_sources as sds;
+        map.insert(
+            "slashid_roles".into(),
+            Box::new(sds::RolesDataSource::new(self.data.clone())),
+        );
+        map.insert(
+            "slashid_role".into(),
+            Box::new(sds::RoleDataSource::new(self.data.clone())),
+        );
+        map.insert(
+            "slashid_permissions".into(),
+            Box::new(sds::PermissionsDataSource::new(self.data.clone())),
+        );
+        map.insert(
+            "slashid_permission".into(),
+            Box::new(sds::PermissionDataSource::new(self.data.clone())),
         );
         map
     }

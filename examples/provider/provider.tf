@@ -5,9 +5,26 @@ provider "rbac" {
     app_key = var.flashduty_app_key # or FLASHDUTY_APP_KEY
     # base_url = "https://api.flashcat.cloud" # or FLASHDUTY_BASE_URL
   }
+
+  slashid {
+    org_id  = var.slashid_org_id  # or SLASHID_ORG_ID
+    api_key = var.slashid_api_key # or SLASHID_API_KEY
+    # base_url          = "https://api.slashid.com" # or SLASHID_BASE_URL
+    # consistency         = "all_regions" # wait for every region on writes
+    # consistency_timeout = 60            # seconds, 1-120
+  }
 }
 
 variable "flashduty_app_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "slashid_org_id" {
+  type = string
+}
+
+variable "slashid_api_key" {
   type      = string
   sensitive = true
 }
