@@ -64,12 +64,21 @@ fn slashid_person_roles_lifecycle() {
     let ws = Workspace::new(&emu);
     ws.config(&config("[rbac_slashid_role.viewer.name]"));
     ws.apply();
-    assert_eq!(person_roles(&emu), json!([format!("{SLASHID_ORG}/acc-viewer")]));
+    assert_eq!(
+        person_roles(&emu),
+        json!([format!("{SLASHID_ORG}/acc-viewer")])
+    );
     ws.assert_no_changes();
     let out = ws.ok(&["output", "-json"]);
     let out: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(out["role_names"]["value"], json!(["acc-auditor", "acc-viewer"]));
-    assert_eq!(out["viewer_permissions"]["value"], json!(["acc.reports.read"]));
+    assert_eq!(
+        out["role_names"]["value"],
+        json!(["acc-auditor", "acc-viewer"])
+    );
+    assert_eq!(
+        out["viewer_permissions"]["value"],
+        json!(["acc.reports.read"])
+    );
 
     // Import by person ID: the same state.
     let created = ws.resource("rbac_slashid_person_roles.p").unwrap();
@@ -85,11 +94,16 @@ fn slashid_person_roles_lifecycle() {
     );
     assert_eq!(status, 204);
     ws.plan_with_changes();
-    ws.config(&config("[rbac_slashid_role.auditor.name, rbac_slashid_role.viewer.name]"));
+    ws.config(&config(
+        "[rbac_slashid_role.auditor.name, rbac_slashid_role.viewer.name]",
+    ));
     ws.assert_no_changes();
     ws.config(&config("[rbac_slashid_role.auditor.name]"));
     ws.apply();
-    assert_eq!(person_roles(&emu), json!([format!("{SLASHID_ORG}/acc-auditor")]));
+    assert_eq!(
+        person_roles(&emu),
+        json!([format!("{SLASHID_ORG}/acc-auditor")])
+    );
     ws.assert_no_changes();
 
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);

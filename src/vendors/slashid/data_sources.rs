@@ -34,12 +34,18 @@ fn role_object() -> AttributeType {
         ("name", AttributeType::String),
         ("full_name", AttributeType::String),
         ("description", AttributeType::String),
-        ("permissions", AttributeType::Set(Box::new(AttributeType::String))),
+        (
+            "permissions",
+            AttributeType::Set(Box::new(AttributeType::String)),
+        ),
     ])
 }
 
 fn permission_object() -> AttributeType {
-    object(&[("name", AttributeType::String), ("description", AttributeType::String)])
+    object(&[
+        ("name", AttributeType::String),
+        ("description", AttributeType::String),
+    ])
 }
 
 /// One role as exposed by the data sources.
@@ -53,7 +59,12 @@ pub struct RoleItem {
 
 fn role_item(client: &SlashidClient, role: &Role) -> RoleItem {
     RoleItem {
-        name: Value::Value(client.short_role_name(&role.name).unwrap_or(&role.name).to_string()),
+        name: Value::Value(
+            client
+                .short_role_name(&role.name)
+                .unwrap_or(&role.name)
+                .to_string(),
+        ),
         full_name: Value::Value(role.name.clone()),
         description: Value::Value(role.description.clone().unwrap_or_default()),
         permissions: string_set(&role.permissions),
@@ -122,9 +133,18 @@ impl DataSource for RolesDataSource {
         Some(())
     }
 
-    async fn read<'a>(&self, diags: &mut Diagnostics, config: RolesState, _meta: ValueEmpty) -> Option<RolesState> {
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: RolesState,
+        _meta: ValueEmpty,
+    ) -> Option<RolesState> {
         let client = client(&self.provider, diags)?;
-        let prefix = config.name_prefix.as_ref_option().cloned().unwrap_or_default();
+        let prefix = config
+            .name_prefix
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_default();
         let mut names = match client.list_roles().await {
             Ok(names) => names,
             Err(err) => {
@@ -132,13 +152,21 @@ impl DataSource for RolesDataSource {
                 return None;
             }
         };
-        names.retain(|full| client.short_role_name(full).unwrap_or(full).starts_with(&prefix));
+        names.retain(|full| {
+            client
+                .short_role_name(full)
+                .unwrap_or(full)
+                .starts_with(&prefix)
+        });
         names.sort();
-        let roles: Vec<Role> = match stream::iter(names.iter().map(|n| client.get_role(n)))
-            .buffered(CONCURRENCY)
-            .map_ok(|(role, _)| role)
-            .try_collect()
-            .await
+        let roles: Vec<Role> = match stream::iter(names.iter().cloned().map(|n| {
+            let client = client.clone();
+            async move { client.get_role(&n).await }
+        }))
+        .buffered(CONCURRENCY)
+        .map_ok(|(role, _)| role)
+        .try_collect()
+        .await
         {
             Ok(roles) => roles,
             Err(err) => {
@@ -180,10 +208,30 @@ impl RoleDataSource {
         schema(
             "One existing SlashID role, by name.",
             vec![
-                ("name", string().required().description("Role name without the `<org_id>/` prefix (2–100 characters).")),
-                ("full_name", string().computed().description("The name as SlashID stores it, `<org_id>/<name>`.")),
-                ("description", string().computed().description("Description (`\"\"` when empty).")),
-                ("permissions", set_of(AttributeType::String).computed().description("Names of the permissions the role grants.")),
+                (
+                    "name",
+                    string().required().description(
+                        "Role name without the `<org_id>/` prefix (2–100 characters).",
+                    ),
+                ),
+                (
+                    "full_name",
+                    string()
+                        .computed()
+                        .description("The name as SlashID stores it, `<org_id>/<name>`."),
+                ),
+                (
+                    "description",
+                    string()
+                        .computed()
+                        .description("Description (`\"\"` when empty)."),
+                ),
+                (
+                    "permissions",
+                    set_of(AttributeType::String)
+                        .computed()
+                        .description("Names of the permissions the role grants."),
+                ),
             ],
             vec![],
         )
@@ -204,7 +252,12 @@ impl DataSource for RoleDataSource {
         Some(())
     }
 
-    async fn read<'a>(&self, diags: &mut Diagnostics, config: RoleDataState, _meta: ValueEmpty) -> Option<RoleDataState> {
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: RoleDataState,
+        _meta: ValueEmpty,
+    ) -> Option<RoleDataState> {
         let client = client(&self.provider, diags)?;
         let full = client.full_role_name(config.name.as_ref_option()?);
         match client.get_role(&full).await {
@@ -277,13 +330,26 @@ impl DataSource for PermissionsDataSource {
         Some(Self::schema())
     }
 
-    async fn validate<'a>(&self, _diags: &mut Diagnostics, _config: PermissionsState) -> Option<()> {
+    async fn validate<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _config: PermissionsState,
+    ) -> Option<()> {
         Some(())
     }
 
-    async fn read<'a>(&self, diags: &mut Diagnostics, config: PermissionsState, _meta: ValueEmpty) -> Option<PermissionsState> {
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: PermissionsState,
+        _meta: ValueEmpty,
+    ) -> Option<PermissionsState> {
         let client = client(&self.provider, diags)?;
-        let prefix = config.name_prefix.as_ref_option().cloned().unwrap_or_default();
+        let prefix = config
+            .name_prefix
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_default();
         let mut names = match client.list_permissions().await {
             Ok(names) => names,
             Err(err) => {
@@ -293,10 +359,13 @@ impl DataSource for PermissionsDataSource {
         };
         names.retain(|n| n.starts_with(&prefix));
         names.sort();
-        let perms: Vec<Permission> = match stream::iter(names.iter().map(|n| client.get_permission(n)))
-            .buffered(CONCURRENCY)
-            .try_collect()
-            .await
+        let perms: Vec<Permission> = match stream::iter(names.iter().cloned().map(|n| {
+            let client = client.clone();
+            async move { client.get_permission(&n).await }
+        }))
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await
         {
             Ok(perms) => perms,
             Err(err) => {
@@ -307,7 +376,12 @@ impl DataSource for PermissionsDataSource {
         Some(PermissionsState {
             name_prefix: config.name_prefix,
             names: Value::Value(names.into_iter().map(Value::Value).collect()),
-            permissions: Value::Value(perms.iter().map(|p| Value::Value(permission_item(p))).collect()),
+            permissions: Value::Value(
+                perms
+                    .iter()
+                    .map(|p| Value::Value(permission_item(p)))
+                    .collect(),
+            ),
         })
     }
 }
@@ -328,8 +402,18 @@ impl PermissionDataSource {
         schema(
             "One existing SlashID permission, by name.",
             vec![
-                ("name", string().required().description("Exact permission name (case-sensitive, 2–1024 characters).")),
-                ("description", string().computed().description("Description (`\"\"` when empty).")),
+                (
+                    "name",
+                    string()
+                        .required()
+                        .description("Exact permission name (case-sensitive, 2–1024 characters)."),
+                ),
+                (
+                    "description",
+                    string()
+                        .computed()
+                        .description("Description (`\"\"` when empty)."),
+                ),
             ],
             vec![],
         )
@@ -350,7 +434,12 @@ impl DataSource for PermissionDataSource {
         Some(())
     }
 
-    async fn read<'a>(&self, diags: &mut Diagnostics, config: PermissionItem, _meta: ValueEmpty) -> Option<PermissionItem> {
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: PermissionItem,
+        _meta: ValueEmpty,
+    ) -> Option<PermissionItem> {
         let client = client(&self.provider, diags)?;
         let name = config.name.as_ref_option()?.clone();
         match client.get_permission(&name).await {

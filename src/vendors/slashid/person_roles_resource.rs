@@ -98,7 +98,11 @@ async fn put(
     let full: Vec<String> = short.iter().map(|s| client.full_role_name(s)).collect();
     if let Err(err) = client.set_person_roles(&person_id, &full).await {
         if !err.is_ambiguous() {
-            vendor_error(diags, format!("setting the roles of SlashID person {person_id:?}"), &err);
+            vendor_error(
+                diags,
+                format!("setting the roles of SlashID person {person_id:?}"),
+                &err,
+            );
             return None;
         }
         tracing::warn!(%person_id, error = %err, "outcome unknown; reading the roles back");
@@ -115,7 +119,11 @@ async fn put(
             Some(state)
         }
         Err(err) => {
-            vendor_error(diags, format!("reading the roles of SlashID person {person_id:?}"), &err);
+            vendor_error(
+                diags,
+                format!("reading the roles of SlashID person {person_id:?}"),
+                &err,
+            );
             None
         }
     }
@@ -159,13 +167,20 @@ impl Resource for PersonRolesResource {
             return Some((state, ValueEmpty::default()));
         };
         match client.get_person_roles(&person_id).await {
-            Ok(roles) => Some((state_from(&client, &person_id, &roles), ValueEmpty::default())),
+            Ok(roles) => Some((
+                state_from(&client, &person_id, &roles),
+                ValueEmpty::default(),
+            )),
             Err(err) if err.is_not_found() => {
                 tracing::warn!(%person_id, "SlashID person not found; removing the assignment from state");
                 None
             }
             Err(err) => {
-                vendor_error(diags, format!("reading the roles of SlashID person {person_id:?}"), &err);
+                vendor_error(
+                    diags,
+                    format!("reading the roles of SlashID person {person_id:?}"),
+                    &err,
+                );
                 Some((state, ValueEmpty::default()))
             }
         }
@@ -219,7 +234,9 @@ impl Resource for PersonRolesResource {
         _meta: ValueEmpty,
     ) -> Option<(PersonRolesState, ValueEmpty)> {
         let client = self.client(diags)?;
-        put(diags, &client, &planned).await.map(|s| (s, ValueEmpty::default()))
+        put(diags, &client, &planned)
+            .await
+            .map(|s| (s, ValueEmpty::default()))
     }
 
     async fn update<'a>(
@@ -232,7 +249,9 @@ impl Resource for PersonRolesResource {
         _meta: ValueEmpty,
     ) -> Option<(PersonRolesState, ValueEmpty)> {
         let client = self.client(diags)?;
-        put(diags, &client, &planned).await.map(|s| (s, ValueEmpty::default()))
+        put(diags, &client, &planned)
+            .await
+            .map(|s| (s, ValueEmpty::default()))
     }
 
     async fn destroy<'a>(
@@ -248,7 +267,11 @@ impl Resource for PersonRolesResource {
             Ok(()) => Some(()),
             Err(err) if err.is_not_found() => Some(()),
             Err(err) => {
-                vendor_error(diags, format!("revoking the roles of SlashID person {person_id:?}"), &err);
+                vendor_error(
+                    diags,
+                    format!("revoking the roles of SlashID person {person_id:?}"),
+                    &err,
+                );
                 None
             }
         }
@@ -262,7 +285,10 @@ impl Resource for PersonRolesResource {
         let client = self.client(diags)?;
         let person_id = id.trim().to_string();
         match client.get_person_roles(&person_id).await {
-            Ok(roles) => Some((state_from(&client, &person_id, &roles), ValueEmpty::default())),
+            Ok(roles) => Some((
+                state_from(&client, &person_id, &roles),
+                ValueEmpty::default(),
+            )),
             Err(err) => {
                 vendor_error(
                     diags,
