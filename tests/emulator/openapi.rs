@@ -3,7 +3,7 @@
 //! a small hand-rolled checker of `type`, `required`, `properties`, `items`,
 //! `enum`, `allOf`, `format: uint64` and `additionalProperties: false`.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[path = "../openapi/checker.rs"]
 mod checker;
