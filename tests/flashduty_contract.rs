@@ -15,7 +15,9 @@ use axum::http::{Method, StatusCode};
 use axum::Router;
 use serde_json::Value;
 use terraform_provider_rbac::emulator::{self, EmulatorConfig};
-use terraform_provider_rbac::vendors::flashduty::api::{retry_policy, RoleUpsertRequest};
+use terraform_provider_rbac::vendors::flashduty::api::{
+    rate_limits, retry_policy, RoleUpsertRequest,
+};
 use terraform_provider_rbac::vendors::flashduty::{FlashdutyClient, FlashdutyConfig};
 
 type Log = Arc<Mutex<Vec<(Method, String, Value)>>>;
@@ -64,6 +66,7 @@ async fn flashduty_client_requests_conform_to_the_openapi_document() {
         base_url: format!("http://{addr}/flashduty").parse().unwrap(),
         user_agent: "contract-test".into(),
         retry: retry_policy(),
+        rate_limits: rate_limits(None, None),
     })
     .unwrap();
     let mut body = RoleUpsertRequest {
