@@ -25,5 +25,17 @@ demo: build
 docs:
 	$(CARGO) run --quiet --bin rbac-docs
 
+## install: the release binary into ~/.terraform.d/plugins (plain `terraform init` then works)
+install: build
+	./scripts/install.sh
+
+## release: dist/ zip, manifest and SHA256SUMS for the host platform
+release: build
+	./scripts/release.sh
+
+## bench: performance figures (not a test; see README "Performance")
+bench: build
+	python3 scripts/bench.py
+
 clean:
 	$(CARGO) clean

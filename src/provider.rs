@@ -45,6 +45,8 @@ pub struct SlashidBlock {
 pub struct FlashdutyBlock {
     pub app_key: Value<String>,
     pub base_url: Value<String>,
+    pub max_requests_per_second: Value<i64>,
+    pub max_requests_per_minute: Value<i64>,
 }
 
 /// What `configure` learned, shared by every resource and data source.
@@ -87,6 +89,8 @@ impl std::fmt::Debug for SlashidSettings {
 struct FlashdutySettings {
     app_key: Option<String>,
     base_url: Option<String>,
+    max_requests_per_second: Option<i64>,
+    max_requests_per_minute: Option<i64>,
 }
 
 impl std::fmt::Debug for FlashdutySettings {
@@ -94,6 +98,8 @@ impl std::fmt::Debug for FlashdutySettings {
         f.debug_struct("FlashdutySettings")
             .field("app_key", &self.app_key.as_ref().map(|_| "REDACTED"))
             .field("base_url", &self.base_url)
+            .field("max_requests_per_second", &self.max_requests_per_second)
+            .field("max_requests_per_minute", &self.max_requests_per_minute)
             .finish()
     }
 }
@@ -169,6 +175,10 @@ impl ProviderData {
             base_url,
             user_agent: crate::http::user_agent(settings.terraform_version.as_deref()),
             retry: flashduty::api::retry_policy(),
+            rate_limits: flashduty::api::rate_limits(
+                settings.flashduty.max_requests_per_second,
+                settings.flashduty.max_requests_per_minute,
+            ),
         })
         .map_err(|e| ConfigError::Invalid {
             vendor_block: "flashduty",
@@ -361,6 +371,21 @@ impl RbacProvider {
                                  use the bundled emulator.",
                             ),
                         ),
+                        (
+                            "max_requests_per_second",
+                            number().optional().description(
+                                "Client-side limit on requests per second to this account, shared by every \
+                                 resource in the run. Defaults to Flashduty's documented limit, 50; `0` turns \
+                                 the limit off (only for servers without one, such as a local emulator).",
+                            ),
+                        ),
+                        (
+                            "max_requests_per_minute",
+                            number().optional().description(
+                                "Client-side limit on requests per minute. Defaults to Flashduty's documented \
+                                 limit, 1000; `0` turns the limit off.",
+                            ),
+                        ),
                     ],
                     vec![],
                 )),
@@ -437,6 +462,27 @@ impl Provider for RbacProvider {
                     );
                 }
             }
+            let at = |name: &'static str| {
+                AttributePath::new("flashduty")
+                    .index(i as i64)
+                    .attribute(name)
+            };
+            number_range(
+                diags,
+                at("max_requests_per_second"),
+                &fd.max_requests_per_second,
+                0,
+                1_000_000,
+                "0 turns the limit off",
+            );
+            number_range(
+                diags,
+                at("max_requests_per_minute"),
+                &fd.max_requests_per_minute,
+                0,
+                60_000_000,
+                "0 turns the limit off",
+            );
             if matches!(&fd.app_key, Value::Value(k) if k.trim().is_empty()) {
                 diags.error(
                     "Invalid value for flashduty.app_key",
@@ -519,6 +565,8 @@ impl Provider for RbacProvider {
             flashduty: FlashdutySettings {
                 app_key: non_empty(fd.app_key, "FLASHDUTY_APP_KEY"),
                 base_url: non_empty(fd.base_url, "FLASHDUTY_BASE_URL"),
+                max_requests_per_second: fd.max_requests_per_second.as_option(),
+                max_requests_per_minute: fd.max_requests_per_minute.as_option(),
             },
             slashid: SlashidSettings {
                 org_id: non_empty(sid.org_id, "SLASHID_ORG_ID"),

@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 use futures::stream::{self, StreamExt};
 use terraform_provider_rbac::emulator::{self, EmulatorConfig, FaultKind};
 use terraform_provider_rbac::http::RetryPolicy;
-use terraform_provider_rbac::vendors::flashduty::api::{retry_policy, RoleUpsertRequest};
+use terraform_provider_rbac::vendors::flashduty::api::{
+    rate_limits, retry_policy, RoleUpsertRequest,
+};
 use terraform_provider_rbac::vendors::flashduty::{FlashdutyClient, FlashdutyConfig};
 
 const KEY: &str = "faults-test-key-91c4";
@@ -26,6 +28,7 @@ fn client(emu: &emulator::RunningEmulator, retry: RetryPolicy) -> FlashdutyClien
         base_url: emu.flashduty_url().parse().unwrap(),
         user_agent: "faults-test".into(),
         retry,
+        rate_limits: rate_limits(None, None),
     })
     .unwrap()
 }

@@ -154,10 +154,13 @@ fn flashduty_role_missing_key_is_one_clear_error() {
     let emu = Emulator::start(&[]);
     let mut ws = Workspace::new(&emu);
     ws.unset_env("FLASHDUTY_APP_KEY");
+    // Users with backtraces on still get a message, not a stack trace.
+    ws.env("RUST_BACKTRACE", "1");
     ws.config(&role_config("acc-nokey", ""));
     let run = ws.run(&["plan", "-no-color"]);
     assert_ne!(run.status, 0);
     let out = run.all();
+    assert!(!out.contains("backtrace") && !out.contains(".rs:"), "{out}");
     assert!(out.contains("`app_key`"), "{out}");
     assert!(out.contains("FLASHDUTY_APP_KEY"), "{out}");
     assert_eq!(

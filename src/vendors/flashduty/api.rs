@@ -40,6 +40,22 @@ pub struct FlashdutyConfig {
     pub user_agent: String,
     /// Backoff for 429, 5xx and connection errors; see [`retry_policy`].
     pub retry: RetryPolicy,
+    /// Client-side pacing; see [`rate_limits`].
+    pub rate_limits: Vec<RateLimit>,
+}
+
+/// The documented per-account limits, 50 req/s and 1,000 req/min
+/// (vendors/flashduty.md "Rate limit"), or the user's overrides; a limit of
+/// 0 removes that window.
+pub fn rate_limits(per_second: Option<i64>, per_minute: Option<i64>) -> Vec<RateLimit> {
+    [
+        (per_second.unwrap_or(50), Duration::from_secs(1)),
+        (per_minute.unwrap_or(1000), Duration::from_secs(60)),
+    ]
+    .into_iter()
+    .filter(|(limit, _)| *limit > 0)
+    .map(|(limit, window)| RateLimit::new(limit.min(u32::MAX as i64) as u32, window))
+    .collect()
 }
 
 /// The vendor advises exponential backoff from 1 s with at most 3 retries
@@ -148,9 +164,8 @@ pub struct FlashdutyClient {
 }
 
 impl FlashdutyClient {
-    /// A client at the documented limits: 50 req/s and 1,000 req/min per
-    /// account (vendors/flashduty.md "Rate limit"), shared by every client of
-    /// the same account in the process.
+    /// A client paced at `config.rate_limits`, shared by every client of the
+    /// same account in the process.
     pub fn new(config: FlashdutyConfig) -> Result<Self, FlashdutyError> {
         let http = HttpClient::new(HttpConfig {
             vendor: "flashduty",
@@ -160,10 +175,7 @@ impl FlashdutyClient {
                 value: config.app_key,
             },
             request_id_header: "Flashcat-Request-Id",
-            rate_limits: vec![
-                RateLimit::new(50, Duration::from_secs(1)),
-                RateLimit::new(1000, Duration::from_secs(60)),
-            ],
+            rate_limits: config.rate_limits,
             retry: config.retry,
             timeout: Duration::from_secs(30),
             user_agent: config.user_agent,
@@ -378,6 +390,16 @@ fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rate_limits_default_to_the_documented_ones_and_zero_turns_one_off() {
+        let windows = |l: Vec<RateLimit>| -> Vec<(u32, u64)> {
+            l.iter().map(|r| (r.limit, r.window.as_secs())).collect()
+        };
+        assert_eq!(windows(rate_limits(None, None)), vec![(50, 1), (1000, 60)]);
+        assert_eq!(windows(rate_limits(Some(0), Some(600))), vec![(600, 60)]);
+        assert!(rate_limits(Some(0), Some(0)).is_empty());
+    }
 
     #[test]
     fn upsert_request_json_always_carries_all_fields() {

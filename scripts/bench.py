@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""make bench: performance figures of terraform-provider-rbac (not a test).
+
+Each row is measured in one run, side by side with its baseline:
+  1. provider overhead: apply + no-op plan of N roles vs N built-in terraform_data
+     (emulator without latency or rate limit, provider without client-side limit)
+  2. rate-limit floor: apply 1000 Flashduty roles at the documented limits
+  3. API calls for a no-op refresh of N roles
+  4. start-up (`terraform providers schema -json`), peak RSS, binary size
+Results are printed and written to bench/results/.
+"""
+import json, os, re, shutil, subprocess, sys, tempfile, threading, time, datetime, urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("RBAC_BIN_DIR", os.path.join(ROOT, "target", "release"))
+TF = os.environ.get("TF_ACC_TERRAFORM_PATH", shutil.which("terraform") or "/usr/local/bin/terraform")
+KEY = "bench-flashduty-key"
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000").split(",")]
+RATE_N = int(os.environ.get("BENCH_RATE_N", "1000"))
+
+
+class Emulator:
+    def __init__(self, *args):
+        self.proc = subprocess.Popen(
+            [os.path.join(BIN, "rbac-emulator"), "--listen", "127.0.0.1:0", "--flashduty-app-key", KEY, *args],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.url = self.proc.stdout.readline().strip()
+
+    def stats(self):
+        with urllib.request.urlopen(self.url + "/__emulator/stats") as r:
+            return json.load(r)
+
+    def reset_stats(self):
+        req = urllib.request.Request(self.url + "/__emulator/reset-stats", data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(req).read()
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def workspace(emu, body):
+    d = tempfile.mkdtemp(prefix="rbac-bench-")
+    with open(os.path.join(d, "terraform.rc"), "w") as f:
+        f.write('provider_installation {\n  dev_overrides {\n    "rbac-provider/rbac" = "%s"\n  }\n  direct {}\n}\n' % BIN)
+    with open(os.path.join(d, "main.tf"), "w") as f:
+        f.write('terraform {\n  required_providers {\n    rbac = { source = "rbac-provider/rbac" }\n  }\n}\n' + body)
+    env = dict(os.environ, TF_CLI_CONFIG_FILE=os.path.join(d, "terraform.rc"), CHECKPOINT_DISABLE="1",
+               TF_IN_AUTOMATION="1", TF_INPUT="0", FLASHDUTY_APP_KEY=KEY,
+               FLASHDUTY_BASE_URL=(emu.url + "/flashduty") if emu else "http://127.0.0.1:1/flashduty")
+    env.pop("TF_LOG", None)
+    return d, env
+
+
+def tf(d, env, *args, check=True):
+    start = time.monotonic()
+    p = subprocess.run([TF, *args, "-no-color"], cwd=d, env=env, capture_output=True, text=True)
+    took = time.monotonic() - start
+    if check and p.returncode not in (0,):
+        sys.exit("terraform %s failed:\n%s\n%s" % (" ".join(args), p.stdout[-3000:], p.stderr[-3000:]))
+    return took, p
+
+
+def roles_config(n, limited):
+    limits = "" if limited else "    max_requests_per_second = 0\n    max_requests_per_minute = 0\n"
+    return ('provider "rbac" {\n  flashduty {\n%s  }\n}\n' % limits +
+            'resource "rbac_flashduty_role" "r" {\n  count = %d\n  role_name = "bench-${count.index}"\n'
+            '  permission_ids = [501]\n}\n' % n)
+
+
+def data_config(n):
+    return 'resource "terraform_data" "r" {\n  count = %d\n  input = "bench-${count.index}"\n}\n' % n
+
+
+class RssSampler(threading.Thread):
+    """Peak VmHWM of any terraform-provider-rbac process while running."""
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak_kib, self.running = 0, True
+
+    def run(self):
+        while self.running:
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    with open("/proc/%s/cmdline" % pid, "rb") as f:
+                        if b"terraform-provider-rbac" not in f.read().split(b"\0")[0]:
+                            continue
+                    with open("/proc/%s/status" % pid) as f:
+                        m = re.search(r"VmHWM:\s+(\d+)", f.read())
+                        if m:
+                            self.peak_kib = max(self.peak_kib, int(m.group(1)))
+                except OSError:
+                    pass
+            time.sleep(0.1)
+
+
+def endpoint_calls(stats, path):
+    return sum(v for k, v in stats["endpoints"].get("POST /flashduty" + path, {}).items() if k.isdigit())
+
+
+def main():
+    rows, notes = [], []
+    for n in SIZES:
+        emu = Emulator("--rate-limit", "off")
+        d, env = workspace(emu, roles_config(n, limited=False))
+        sampler = RssSampler(); sampler.start()
+        apply_rbac, _ = tf(d, env, "apply", "-auto-approve")
+        sampler.running = False
+        emu.reset_stats()
+        plan_rbac, p = tf(d, env, "plan", "-detailed-exitcode")
+        stats = emu.stats()
+        emu.stop()
+        d2, env2 = workspace(None, data_config(n))
+        apply_data, _ = tf(d2, env2, "apply", "-auto-approve")
+        plan_data, _ = tf(d2, env2, "plan", "-detailed-exitcode")
+        rows.append(("apply %d roles vs terraform_data" % n, "%.2f s vs %.2f s" % (apply_rbac, apply_data),
+                     "%.2f" % (apply_rbac / apply_data), "<= 1.5"))
+        rows.append(("no-op plan %d roles vs terraform_data" % n, "%.2f s vs %.2f s" % (plan_rbac, plan_data),
+                     "%.2f" % (plan_rbac / plan_data), "<= 1.5"))
+        rows.append(("API calls, no-op refresh of %d roles" % n,
+                     "%d /role/list, %d /role/info" % (endpoint_calls(stats, "/role/list"), endpoint_calls(stats, "/role/info")),
+                     "%.3f calls/role" % (stats["total"] / n), "O(1) list calls"))
+        if n == max(SIZES):
+            rows.append(("provider peak RSS during %d-role apply" % n, "%.1f MiB" % (sampler.peak_kib / 1024), "", "< 30 MiB"))
+
+    emu = Emulator("--rate-limit", "on")
+    d, env = workspace(emu, roles_config(RATE_N, limited=True))
+    took, p = tf(d, env, "apply", "-auto-approve", check=False)
+    stats = emu.stats()
+    emu.stop()
+    total = stats["total"]
+    floor = max((total - 1) // 50, ((total - 1) // 1000) * 60)
+    throttled = sum(v.get("429", 0) for v in stats["endpoints"].values())
+    surfaced = (p.stdout + p.stderr).count("RequestTooFrequently")
+    rows.append(("apply %d roles at 50/s + 1000/min" % RATE_N, "%.1f s for %d requests (floor %d s)" % (took, total, floor),
+                 "%.3f" % (took / max(floor, 1)), "<= 1.10"))
+    rows.append(("429s seen by the emulator / reaching Terraform", "%d / %d" % (throttled, surfaced),
+                 "exit %d" % p.returncode, "0 reaching Terraform"))
+
+    d, env = workspace(None, 'provider "rbac" {}\n')
+    times = [tf(d, env, "providers", "schema", "-json")[0] for _ in range(5)]
+    rows.append(("terraform providers schema -json", "%.3f s (best of 5)" % min(times), "", "well under 1 s"))
+    size = os.path.getsize(os.path.join(BIN, "terraform-provider-rbac"))
+    rows.append(("release binary size", "%.1f MiB" % (size / 1048576), "", ""))
+
+    header = ("measurement", "figure", "ratio", "target")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
+    lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |" for r in [header] + rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
+    text = "# make bench, %s\n\nterraform: %s; machine: %d cores\n\n%s\n" % (
+        stamp, subprocess.run([TF, "version"], capture_output=True, text=True).stdout.splitlines()[0],
+        os.cpu_count(), "\n".join(lines))
+    print(text)
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    with open(os.path.join(ROOT, "bench", "results", stamp + ".md"), "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+//! A small hand-rolled checker of JSON values against the vendor's OpenAPI
+//! document (`tests/openapi/flashduty-openapi.json`, a copy of the shared
+//! fixture): `type`, `required`, `properties`, `items`, `enum`, `allOf`,
+//! `format: uint64` and `additionalProperties: false`. Shared by the
+//! emulator's tests (responses) and the client's tests (requests).
+#![allow(dead_code)]
+
+use serde_json::Value;
+
+pub const SPEC: &str = include_str!("flashduty-openapi.json");
+
+pub struct Spec(pub Value);
+
+impl Spec {
+    pub fn load() -> Self {
+        Spec(serde_json::from_str(SPEC).unwrap())
+    }
+
+    /// Follows `$ref`s such as `#/components/schemas/RoleItem`.
+    pub fn resolve<'a>(&'a self, mut v: &'a Value) -> &'a Value {
+        while let Some(r) = v.get("$ref").and_then(Value::as_str) {
+            let pointer = r.strip_prefix('#').expect("local $ref");
+            v = self
+                .0
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("dangling $ref {r}"));
+        }
+        v
+    }
+
+    /// The schema of `path`'s response with `status`.
+    pub fn response_schema(&self, path: &str, status: u16) -> &Value {
+        let responses = &self.0["paths"][path]["post"]["responses"];
+        let response = responses
+            .get(status.to_string())
+            .unwrap_or_else(|| panic!("{path} declares no {status} response"));
+        &self.resolve(response)["content"]["application/json"]["schema"]
+    }
+
+    /// The schema of `path`'s JSON request body.
+    pub fn request_schema(&self, path: &str) -> &Value {
+        let body = &self.0["paths"][path]["post"]["requestBody"];
+        &self.resolve(body)["content"]["application/json"]["schema"]
+    }
+
+    /// Asserts that `body` is a valid request body for `path`.
+    pub fn assert_request_conforms(&self, path: &str, body: &Value) {
+        let mut errors = Vec::new();
+        self.check(self.request_schema(path), body, "$", &mut errors);
+        assert!(
+            errors.is_empty(),
+            "request to {path}: {errors:#?}\n{body:#}"
+        );
+    }
+
+    pub fn check(&self, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
+        let schema = self.resolve(schema);
+        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+            for s in all {
+                self.check(s, value, at, errors);
+            }
+        }
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+            if !allowed.contains(value) {
+                errors.push(format!("{at}: {value} is not one of {allowed:?}"));
+            }
+        }
+        let ty = schema.get("type").and_then(Value::as_str);
+        let ok = match ty {
+            None => true,
+            Some("object") => value.is_object(),
+            Some("array") => value.is_array(),
+            Some("string") => value.is_string(),
+            Some("boolean") => value.is_boolean(),
+            Some("integer") if schema["format"] == "uint64" => value.is_u64(),
+            Some("integer") => value.is_i64() || value.is_u64(),
+            Some("number") => value.is_number(),
+            Some(other) => panic!("{at}: schema type {other} not supported by this checker"),
+        };
+        if !ok {
+            errors.push(format!("{at}: expected {}, got {value}", ty.unwrap_or("?")));
+            return;
+        }
+        if let (Some(obj), Some("object") | None) = (value.as_object(), ty) {
+            let props = schema.get("properties").and_then(Value::as_object);
+            for req in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let name = req.as_str().unwrap();
+                if !obj.contains_key(name) {
+                    errors.push(format!("{at}: missing required field {name}"));
+                }
+            }
+            for (k, v) in obj {
+                match props.and_then(|p| p.get(k)) {
+                    Some(s) => self.check(s, v, &format!("{at}.{k}"), errors),
+                    None if schema["additionalProperties"] == false => {
+                        errors.push(format!("{at}: unexpected field {k}"))
+                    }
+                    None => {}
+                }
+            }
+        }
+        if let (Some(items), Some(s)) = (value.as_array(), schema.get("items")) {
+            for (i, v) in items.iter().enumerate() {
+                self.check(s, v, &format!("{at}[{i}]"), errors);
+            }
+        }
+    }
+
+    pub fn assert_conforms(&self, path: &str, status: u16, body: &Value) {
+        let mut errors = Vec::new();
+        self.check(self.response_schema(path, status), body, "$", &mut errors);
+        assert!(errors.is_empty(), "{path} {status}: {errors:#?}\n{body:#}");
+    }
+}
