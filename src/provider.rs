@@ -38,6 +38,7 @@ pub struct SlashidBlock {
     pub base_url: Value<String>,
     pub consistency: Value<String>,
     pub consistency_timeout: Value<i64>,
+    pub max_requests_per_second: Value<i64>,
 }
 
 /// `flashduty { ... }`
@@ -71,6 +72,7 @@ struct SlashidSettings {
     base_url: Option<String>,
     consistency: Option<String>,
     consistency_timeout: Option<i64>,
+    max_requests_per_second: Option<i64>,
 }
 
 impl std::fmt::Debug for SlashidSettings {
@@ -81,6 +83,7 @@ impl std::fmt::Debug for SlashidSettings {
             .field("base_url", &self.base_url)
             .field("consistency", &self.consistency)
             .field("consistency_timeout", &self.consistency_timeout)
+            .field("max_requests_per_second", &self.max_requests_per_second)
             .finish()
     }
 }
@@ -253,6 +256,7 @@ impl ProviderData {
             retry: crate::http::RetryPolicy::default(),
             consistency,
             consistency_timeout,
+            rate_limits: slashid::api::rate_limits(sid.max_requests_per_second),
         })
         .map_err(|e| invalid("base_url", e.to_string()))?;
         Ok(self.slashid.get_or_init(|| client).clone())
@@ -435,6 +439,15 @@ fn slashid_block() -> tf_provider::schema::Block {
                      still happen; the provider then reads the object back before deciding.",
                 ),
             ),
+            (
+                "max_requests_per_second",
+                number().optional().description(
+                    "Client-side limit on requests per second to this organization, shared by every resource and \
+                     data source in the run (data sources read role and permission details several at a time). \
+                     SlashID publishes no rate limit, so the default is none (`0`); a 429 with `Retry-After` is \
+                     always waited out and retried.",
+                ),
+            ),
         ],
         vec![],
     )
@@ -538,6 +551,14 @@ impl Provider for RbacProvider {
                 120,
                 "SlashID's limit for SlashID-Required-Consistency-Timeout, in seconds",
             );
+            number_range(
+                diags,
+                path("max_requests_per_second"),
+                &sid.max_requests_per_second,
+                0,
+                1_000_000,
+                "0 turns the limit off",
+            );
         }
         Some(())
     }
@@ -574,6 +595,7 @@ impl Provider for RbacProvider {
                 base_url: non_empty(sid.base_url, "SLASHID_BASE_URL"),
                 consistency: sid.consistency.as_option(),
                 consistency_timeout: sid.consistency_timeout.as_option(),
+                max_requests_per_second: sid.max_requests_per_second.as_option(),
             },
         };
         tracing::debug!(?settings, "provider configured");

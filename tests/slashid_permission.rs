@@ -117,3 +117,68 @@ fn slashid_permission_in_use_names_the_role() {
     assert!(run.all().contains(&role), "{}", run.all());
     assert!(emu.slashid_permission("acc.held").is_some());
 }
+
+#[test]
+fn slashid_permission_existing_name_is_not_adopted() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    let (status, _) = emu.slashid(
+        "POST",
+        "/rbac/permissions",
+        Some(json!({"name": "acc.taken", "description": "theirs"})),
+    );
+    assert_eq!(status, 204);
+    ws.config(&config("acc.taken", "ours"));
+    let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
+    assert_ne!(run.status, 0);
+    let text = run.all();
+    assert!(text.contains("already exists"), "{text}");
+    assert!(text.contains("terraform import"), "{text}");
+    assert!(ws.resource("rbac_slashid_permission.test").is_none());
+    assert_eq!(
+        emu.slashid_permission("acc.taken").unwrap()["description"],
+        "theirs"
+    );
+    // Imported, it is managed: the next apply updates the description.
+    ws.ok(&[
+        "import",
+        "-no-color",
+        "rbac_slashid_permission.test",
+        "acc.taken",
+    ]);
+    ws.apply();
+    assert_eq!(
+        emu.slashid_permission("acc.taken").unwrap()["description"],
+        "ours"
+    );
+    ws.assert_no_changes();
+}
+
+#[test]
+fn slashid_permission_survives_408_on_every_write() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    // Create: applied, answered 408, then a stale 404 for a while.
+    emu.slashid_consistency(1, 500);
+    ws.config(&config("acc.slow", "one"));
+    ws.apply();
+    assert_eq!(
+        emu.slashid_permission("acc.slow").unwrap()["description"],
+        "one"
+    );
+    ws.assert_no_changes();
+    // Update: applied, answered 408; the read decides.
+    emu.slashid_consistency(1, 0);
+    ws.config(&config("acc.slow", "two"));
+    ws.apply();
+    assert_eq!(
+        emu.slashid_permission("acc.slow").unwrap()["description"],
+        "two"
+    );
+    ws.assert_no_changes();
+    // Delete: applied, answered 408; the read finds it gone.
+    emu.slashid_consistency(1, 0);
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+    assert!(emu.slashid_permission("acc.slow").is_none());
+    assert_eq!(ws.run(&["state", "list"]).stdout.trim(), "");
+}

@@ -98,6 +98,8 @@ fn slashid_person_roles_lifecycle() {
         "[rbac_slashid_role.auditor.name, rbac_slashid_role.viewer.name]",
     ));
     ws.assert_no_changes();
+    // The next write is applied but answered 408: the read decides.
+    emu.slashid_consistency(1, 0);
     ws.config(&config("[rbac_slashid_role.auditor.name]"));
     ws.apply();
     assert_eq!(

@@ -234,3 +234,46 @@ fn slashid_role_survives_408_and_stale_reads() {
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);
     assert!(emu.slashid_role("acc-slow").is_none());
 }
+
+#[test]
+fn slashid_role_408_on_update_is_settled_by_reading() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    ws.config(&config(
+        "acc-408",
+        "one",
+        "[rbac_slashid_permission.read.name]",
+    ));
+    ws.apply();
+    emu.slashid_consistency(1, 0);
+    ws.config(&config(
+        "acc-408",
+        "two",
+        "[rbac_slashid_permission.read.name, rbac_slashid_permission.write.name]",
+    ));
+    ws.apply();
+    let role = emu.slashid_role("acc-408").unwrap();
+    assert_eq!(role["description"], "two");
+    assert_eq!(
+        role["permissions"],
+        json!(["acc.invoices.read", "acc.invoices.write"])
+    );
+    ws.assert_no_changes();
+}
+
+#[test]
+fn slashid_role_408_then_long_stale_reads_still_creates_once() {
+    // A create answered 408 whose role stays invisible longer than the
+    // provider's read-back window looks lost: the provider sends the create
+    // again, takes the 409 to mean the first one landed, and reads until
+    // the role shows up. One role, in state, and a clean plan.
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    ws.config(&format!(
+        "{PROVIDER}\nresource \"rbac_slashid_role\" \"test\" {{\n  name = \"acc-again\"\n}}\n"
+    ));
+    emu.slashid_consistency(1, 4000);
+    ws.apply();
+    assert!(emu.slashid_role("acc-again").is_some());
+    ws.assert_no_changes();
+}

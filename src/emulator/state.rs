@@ -52,7 +52,10 @@ impl Emulator {
             .map(flashduty::Store::repaired)
             .unwrap_or_else(flashduty::Store::seeded);
         let mut slashid = loaded.slashid.unwrap_or_else(slashid::Store::seeded);
-        slashid.write_timeouts_left = config.slashid_write_timeouts;
+        slashid.consistency = slashid::Consistency {
+            write_timeouts: config.slashid_write_timeouts,
+            stale_read_ms: config.slashid_stale_read_ms,
+        };
         let emu = Self {
             inner: Arc::new(Inner {
                 rate_limit: AtomicBool::new(config.rate_limit),
@@ -104,6 +107,17 @@ impl Emulator {
         let mut f = self.inner.faults.lock().unwrap();
         f.update(update)?;
         Ok(f.settings.clone())
+    }
+
+    /// The SlashID consistency simulation in force (408s still to give,
+    /// stale-read window).
+    pub fn slashid_consistency(&self) -> slashid::Consistency {
+        self.slashid().consistency
+    }
+
+    /// Replaces the SlashID consistency simulation.
+    pub fn set_slashid_consistency(&self, consistency: slashid::Consistency) {
+        self.slashid().consistency = consistency;
     }
 
     /// Whether vendor rate limits are enforced.

@@ -149,6 +149,18 @@ impl Emulator {
         (status == 200).then(|| body["result"].clone())
     }
 
+    /// Sets SlashID's simulated consistency: the next `write_timeouts`
+    /// writes are applied then answered 408, and reads of a role or
+    /// permission created less than `stale_read_ms` ago answer 404.
+    pub fn slashid_consistency(&self, write_timeouts: u32, stale_read_ms: u64) {
+        let body = serde_json::json!({
+            "write_timeouts": write_timeouts,
+            "stale_read_ms": stale_read_ms,
+        });
+        let (status, text) = http_post(&self.url, "/__emulator/slashid", &body.to_string());
+        assert_eq!(status, 200, "{text}");
+    }
+
     /// The SlashID permission `name`, if it exists.
     pub fn slashid_permission(&self, name: &str) -> Option<Value> {
         let (status, body) = self.slashid("GET", &format!("/rbac/permissions/{name}"), None);

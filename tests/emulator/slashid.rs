@@ -301,3 +301,60 @@ async fn slashid_emulator_simulates_408_and_stale_reads() {
         .await;
     assert_eq!(r.status, 204);
 }
+
+#[tokio::test]
+async fn slashid_emulator_consistency_control_and_all_regions() {
+    let s = Sid::start(config()).await;
+    let control = format!("{}/__emulator/slashid", s.emu.url());
+    let http = reqwest::Client::new();
+    let set: Value = http
+        .post(&control)
+        .json(&json!({"write_timeouts": 1, "stale_read_ms": 60000}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(set, json!({"write_timeouts": 1, "stale_read_ms": 60000}));
+    // Local-region write: applied, 408, then stale 404s.
+    let r = s
+        .call(
+            "POST",
+            "/rbac/permissions",
+            Some(json!({"name": "l.r"})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 408);
+    let get = s.call("GET", "/rbac/permissions/l.r", None, &[]).await;
+    assert_eq!(get.status, 404);
+    // An all_regions write has reached every region when it returns.
+    let r = s
+        .call(
+            "POST",
+            "/rbac/permissions",
+            Some(json!({"name": "a.r"})),
+            &[("SlashID-Required-Consistency", "all_regions")],
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    let get = s.call("GET", "/rbac/permissions/a.r", None, &[]).await;
+    assert_eq!(get.status, 200);
+    let now: Value = http
+        .get(&control)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["write_timeouts"], 0);
+    let bad = http
+        .post(&control)
+        .json(&json!({"write_timeout": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+}

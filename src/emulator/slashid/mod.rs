@@ -18,7 +18,8 @@ use axum::response::Response;
 
 pub use errors::{ApiError, REQUEST_ID_HEADER};
 pub use store::{
-    permission_name_regex, role_name_regex, Store, PERMISSION_NAME_MAX, ROLE_NAME_MAX, SEED_PERSONS,
+    permission_name_regex, role_name_regex, Consistency, Store, PERMISSION_NAME_MAX, ROLE_NAME_MAX,
+    SEED_PERSONS,
 };
 
 use super::{Emulator, VendorSpec};

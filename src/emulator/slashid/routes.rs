@@ -1,7 +1,5 @@
 //! SlashID's RBAC and person-role endpoints (vendors/slashid.md, "Endpoints").
 
-use std::time::Duration;
-
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::from_fn_with_state;
@@ -66,20 +64,22 @@ fn if_match(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-fn stale_window(emu: &Emulator) -> Duration {
-    Duration::from_millis(emu.config().slashid_stale_read_ms)
+/// Whether the write asked to wait for every region (`all_regions`).
+fn all_regions(headers: &HeaderMap) -> bool {
+    headers
+        .get("slashid-required-consistency")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "all_regions")
 }
 
-/// Runs a write; 204 on success. With `--slashid-write-timeouts N`, the
-/// next N successful writes are applied and then answered with 408, as
-/// when the requested consistency is not reached in time.
+/// Runs a write; 204 on success. With `--slashid-write-timeouts N` (or
+/// `POST /__emulator/slashid`), the next N successful writes are applied
+/// and then answered with 408, as when the requested consistency is not
+/// reached in time ("it may still be handled").
 fn write(emu: &Emulator, f: impl FnOnce(&mut Store) -> ApiResult<()>) -> Response {
     let mut store = emu.slashid();
     let outcome = f(&mut store);
-    let timed_out = outcome.is_ok() && store.write_timeouts_left > 0;
-    if timed_out {
-        store.write_timeouts_left -= 1;
-    }
+    let timed_out = outcome.is_ok() && store.take_write_timeout();
     drop(store);
     match outcome {
         Ok(()) => {
@@ -110,14 +110,25 @@ async fn list_roles(State(emu): State<Emulator>) -> Response {
     result(store.list_roles(), Some(store.list_etag()))
 }
 
-async fn create_role(State(emu): State<Emulator>, Body(req): Body<RoleCreate>) -> Response {
+async fn create_role(
+    State(emu): State<Emulator>,
+    headers: HeaderMap,
+    Body(req): Body<RoleCreate>,
+) -> Response {
     let org = emu.config().slashid_org_id.clone();
-    write(&emu, |s| s.create_role(&org, req))
+    let key = format!("r:{}", req.name.clone().unwrap_or_default());
+    write(&emu, |s| {
+        s.create_role(&org, req)?;
+        if all_regions(&headers) {
+            s.settle(&key);
+        }
+        Ok(())
+    })
 }
 
 async fn get_role(State(emu): State<Emulator>, Path(name): Path<String>) -> Response {
     let store = emu.slashid();
-    if store.is_fresh(&format!("r:{name}"), stale_window(&emu)) {
+    if store.is_fresh(&format!("r:{name}")) {
         return failure(ApiError::not_found(format!("role {name:?} not found")));
     }
     match store.get_role(&name) {
@@ -148,16 +159,21 @@ async fn list_permissions(State(emu): State<Emulator>) -> Response {
 
 async fn create_permission(
     State(emu): State<Emulator>,
+    headers: HeaderMap,
     Body(req): Body<PermissionCreate>,
 ) -> Response {
-    write(&emu, |s| s.create_permission(req))
+    let key = format!("p:{}", req.name.clone().unwrap_or_default());
+    write(&emu, |s| {
+        s.create_permission(req)?;
+        if all_regions(&headers) {
+            s.settle(&key);
+        }
+        Ok(())
+    })
 }
 
 async fn get_permission(State(emu): State<Emulator>, Path(name): Path<String>) -> Response {
-    if emu
-        .slashid()
-        .is_fresh(&format!("p:{name}"), stale_window(&emu))
-    {
+    if emu.slashid().is_fresh(&format!("p:{name}")) {
         return failure(ApiError::not_found(format!(
             "permission {name:?} not found"
         )));

@@ -83,9 +83,25 @@ pub struct Store {
     /// stale-read simulation.
     #[serde(skip)]
     pub(super) created_at: HashMap<String, Instant>,
-    /// Successful writes still to answer with 408 (not persisted).
+    /// Consistency simulation (not persisted): see [`Consistency`].
     #[serde(skip)]
-    pub(crate) write_timeouts_left: u32,
+    pub(crate) consistency: Consistency,
+}
+
+/// The emulator's simulation of SlashID's cross-region replication
+/// (vendors/slashid.md, "Eventual consistency"), set by flags at start and
+/// at run time with `POST /__emulator/slashid`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consistency {
+    /// The next N successful writes are applied, then answered with 408.
+    #[serde(default)]
+    pub write_timeouts: u32,
+    /// For this many milliseconds after a role or permission is created
+    /// (without `SlashID-Required-Consistency: all_regions`), reads of it
+    /// answer 404, as from a region the write has not reached yet.
+    #[serde(default)]
+    pub stale_read_ms: u64,
 }
 
 /// `POST /rbac/permissions` body.
@@ -156,13 +172,30 @@ impl Store {
         self.revision
     }
 
-    /// Whether `name` was created less than `window` ago (stale-read simulation).
-    pub fn is_fresh(&self, name: &str, window: Duration) -> bool {
+    /// Whether `key` (`r:<role>` or `p:<permission>`) was created less than
+    /// the stale-read window ago, so that a read of it answers 404.
+    pub fn is_fresh(&self, key: &str) -> bool {
+        let window = Duration::from_millis(self.consistency.stale_read_ms);
         !window.is_zero()
             && self
                 .created_at
-                .get(name)
+                .get(key)
                 .is_some_and(|t| t.elapsed() < window)
+    }
+
+    /// A write made with `all_regions` consistency has reached every
+    /// region when it returns: reads of `key` are never stale.
+    pub fn settle(&mut self, key: &str) {
+        self.created_at.remove(key);
+    }
+
+    /// Takes one pending simulated 408, if any.
+    pub fn take_write_timeout(&mut self) -> bool {
+        if self.consistency.write_timeouts == 0 {
+            return false;
+        }
+        self.consistency.write_timeouts -= 1;
+        true
     }
 
     /// ETag of the role list and the permission list.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, SlashidError};
 use crate::http::{
-    encode_path_segment, Auth, HttpClient, HttpConfig, Request, Response, RetryPolicy,
+    encode_path_segment, Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy,
 };
 
 /// The production API base.
@@ -64,6 +64,29 @@ pub struct SlashidConfig {
     pub consistency: Option<Consistency>,
     /// `SlashID-Required-Consistency-Timeout`, 1–120 s (vendor default 30).
     pub consistency_timeout: Option<u32>,
+    /// Client-side pacing; see [`rate_limits`].
+    pub rate_limits: Vec<RateLimit>,
+}
+
+/// SlashID publishes no rate limit (vendors/slashid.md, "Rate limits":
+/// **unverified**), so there is none unless the user sets
+/// `max_requests_per_second`; 0 or unset means none. A 429 with
+/// `Retry-After` is honoured by the HTTP core either way.
+pub fn rate_limits(per_second: Option<i64>) -> Vec<RateLimit> {
+    match per_second {
+        Some(n) if n > 0 => vec![RateLimit::per_second(n.min(u32::MAX as i64) as u32)],
+        _ => Vec::new(),
+    }
+}
+
+/// What a create came to, once read back.
+#[derive(Debug)]
+pub enum Created<T> {
+    /// The object as read after the create (a create of a name that already
+    /// existed may have been a silent no-op: compare its fields).
+    Read(T),
+    /// SlashID refused the create with 409: the name is taken.
+    Conflict(SlashidError),
 }
 
 /// A permission (`GET /rbac/permissions/{name}`).
@@ -149,9 +172,8 @@ pub struct SlashidClient {
 }
 
 impl SlashidClient {
-    /// A client for `config.org_id`. SlashID publishes no rate limit
-    /// (vendors/slashid.md), so there is no client-side limit; the HTTP
-    /// core still honours 429 with `Retry-After`.
+    /// A client for `config.org_id`, paced at `config.rate_limits` (shared
+    /// by every client of the same organization in the process).
     pub fn new(config: SlashidConfig) -> Result<Self, SlashidError> {
         let mut http = HttpConfig::new(
             "slashid",
@@ -163,6 +185,7 @@ impl SlashidClient {
         );
         http.retry = config.retry;
         http.user_agent = config.user_agent;
+        http.rate_limits = config.rate_limits;
         Ok(Self {
             http: HttpClient::new(http)?,
             org_id: config.org_id,
@@ -311,6 +334,30 @@ impl SlashidClient {
         self.write(Request::put(path).json(&body)).await
     }
 
+    /// `POST /rbac/permissions`, then the permission as read back. A 408 or a
+    /// lost response ("it may still be handled") is settled by reading: when
+    /// the permission is still missing after the brief 404 window, the create
+    /// is sent once more, and a 409 then means the first one landed.
+    pub async fn create_permission_and_read(
+        &self,
+        body: &PermissionCreate,
+    ) -> Result<Created<Permission>, SlashidError> {
+        create_then_read(
+            || self.create_permission(body),
+            || self.get_permission(&body.name),
+        )
+        .await
+    }
+
+    /// `POST /rbac/roles`, then the role and its ETag as read back; see
+    /// [`Self::create_permission_and_read`].
+    pub async fn create_role_and_read(
+        &self,
+        body: &RoleCreate,
+    ) -> Result<Created<(Role, Option<String>)>, SlashidError> {
+        create_then_read(|| self.create_role(body), || self.get_role(&body.name)).await
+    }
+
     /// A role read right after writing it: a 404 is retried briefly, since
     /// the read may reach a region the write has not replicated to yet.
     pub async fn read_back_role(
@@ -326,9 +373,46 @@ impl SlashidClient {
     }
 }
 
-async fn read_back<T, F, Fut>(mut read: F) -> Result<T, SlashidError>
+async fn create_then_read<T, C, CFut, R, RFut>(
+    create: C,
+    read: R,
+) -> Result<Created<T>, SlashidError>
 where
-    F: FnMut() -> Fut,
+    C: Fn() -> CFut,
+    CFut: std::future::Future<Output = Result<(), SlashidError>>,
+    R: Fn() -> RFut,
+    RFut: std::future::Future<Output = Result<T, SlashidError>>,
+{
+    match create().await {
+        Ok(()) => {}
+        Err(err) if err.is_conflict() => return Ok(Created::Conflict(err)),
+        Err(err) if err.is_ambiguous() => {
+            tracing::warn!(error = %err, "create outcome unknown; reading it back");
+            match read_back(&read).await {
+                Ok(found) => return Ok(Created::Read(found)),
+                Err(e) if e.is_not_found() => {
+                    tracing::warn!("still missing after an unconfirmed create; sending it again");
+                    match create().await {
+                        Ok(()) => {}
+                        // The first create landed in the meantime (or another
+                        // client's): the caller compares what is read.
+                        Err(e) if e.is_conflict() || e.is_ambiguous() => {
+                            tracing::debug!(error = %e, "second create; reading back");
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(err) => return Err(err),
+    }
+    read_back(&read).await.map(Created::Read)
+}
+
+async fn read_back<T, F, Fut>(read: F) -> Result<T, SlashidError>
+where
+    F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<T, SlashidError>>,
 {
     let mut delay = READ_BACK_FIRST_DELAY;

@@ -16,6 +16,7 @@ use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use super::api::{Permission, Role, SlashidClient};
 use super::names::{validate_permission_name, validate_role_name};
+use super::SlashidError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::string_set;
 use crate::framework::schema::{list_of, object, schema, set_of, string};
@@ -24,6 +25,26 @@ use crate::provider::ProviderData;
 
 /// Detail reads in flight at once.
 pub const CONCURRENCY: usize = 8;
+
+/// Reads every name's details, [`CONCURRENCY`] at a time (each call still
+/// passes the HTTP core's rate limiter), in the order of `names`. A name
+/// deleted between the list and its read (404) is left out.
+async fn fetch_all<T, F, Fut>(names: &[String], get: F) -> Result<Vec<T>, SlashidError>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, SlashidError>>,
+{
+    stream::iter(names.iter().cloned().map(get))
+        .buffered(CONCURRENCY)
+        .filter_map(|r| async move {
+            match r {
+                Err(e) if e.is_not_found() => None,
+                other => Some(other),
+            }
+        })
+        .try_collect()
+        .await
+}
 
 fn client(provider: &ProviderData, diags: &mut Diagnostics) -> Option<SlashidClient> {
     provider.slashid().map_err(|e| e.report(diags)).ok()
@@ -159,13 +180,10 @@ impl DataSource for RolesDataSource {
                 .starts_with(&prefix)
         });
         names.sort();
-        let roles: Vec<Role> = match stream::iter(names.iter().cloned().map(|n| {
+        let roles: Vec<Role> = match fetch_all(&names, |n| {
             let client = client.clone();
-            async move { client.get_role(&n).await }
-        }))
-        .buffered(CONCURRENCY)
-        .map_ok(|(role, _)| role)
-        .try_collect()
+            async move { client.get_role(&n).await.map(|(role, _)| role) }
+        })
         .await
         {
             Ok(roles) => roles,
@@ -359,12 +377,10 @@ impl DataSource for PermissionsDataSource {
         };
         names.retain(|n| n.starts_with(&prefix));
         names.sort();
-        let perms: Vec<Permission> = match stream::iter(names.iter().cloned().map(|n| {
+        let perms: Vec<Permission> = match fetch_all(&names, |n| {
             let client = client.clone();
             async move { client.get_permission(&n).await }
-        }))
-        .buffered(CONCURRENCY)
-        .try_collect()
+        })
         .await
         {
             Ok(perms) => perms,
@@ -375,7 +391,7 @@ impl DataSource for PermissionsDataSource {
         };
         Some(PermissionsState {
             name_prefix: config.name_prefix,
-            names: Value::Value(names.into_iter().map(Value::Value).collect()),
+            names: Value::Value(perms.iter().map(|p| Value::Value(p.name.clone())).collect()),
             permissions: Value::Value(
                 perms
                     .iter()

@@ -8,7 +8,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use super::api::{Permission, PermissionCreate, PermissionPatch, SlashidClient};
+use super::api::{Created, Permission, PermissionCreate, PermissionPatch, SlashidClient};
 use super::names::validate_permission_name;
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
@@ -103,9 +103,15 @@ pub async fn roles_holding(client: &SlashidClient, permission: &str) -> Vec<Stri
     let Ok(names) = client.list_roles().await else {
         return vec![];
     };
-    let reads = names.iter().map(|n| client.get_role(n));
-    futures::future::join_all(reads)
-        .await
+    use futures::stream::{self, StreamExt};
+    let roles: Vec<_> = stream::iter(names.into_iter().map(|n| {
+        let client = client.clone();
+        async move { client.get_role(&n).await }
+    }))
+    .buffered(super::data_sources::CONCURRENCY)
+    .collect()
+    .await;
+    roles
         .into_iter()
         .filter_map(Result::ok)
         .filter(|(role, _)| role.permissions.iter().any(|p| p == permission))
@@ -119,31 +125,14 @@ async fn create(
     body: &PermissionCreate,
 ) -> Option<PermissionState> {
     let name = &body.name;
-    match client.create_permission(body).await {
-        Ok(()) => {}
-        Err(err) if err.is_conflict() => {
-            already_exists(diags, name, &format!("SlashID refused the create: {err}."));
-            return None;
-        }
-        Err(err) if err.is_ambiguous() => {
-            // A 408 or a lost response: the create may have happened. Re-read.
-            tracing::warn!(%name, error = %err, "create outcome unknown; reading the permission back");
-        }
-        Err(err) => {
-            vendor_error(diags, format!("creating SlashID permission {name:?}"), &err);
-            return None;
-        }
-    }
-    match client.read_back_permission(name).await {
-        Ok(p)
-            if p.description.clone().unwrap_or_default()
-                == body.description.clone().unwrap_or_default() =>
-        {
+    let wanted = body.description.clone().unwrap_or_default();
+    match client.create_permission_and_read(body).await {
+        Ok(Created::Read(p)) if p.description.clone().unwrap_or_default() == wanted => {
             Some(state_from(&p))
         }
-        Ok(p) => {
+        Ok(Created::Read(p)) => {
             // "If it exists already, no action will be taken": the create was
-            // a no-op on someone else's permission (vendors/slashid.md).
+            // a no-op on a permission Terraform did not make (vendors/slashid.md).
             already_exists(
                 diags,
                 name,
@@ -154,12 +143,12 @@ async fn create(
             );
             None
         }
+        Ok(Created::Conflict(err)) => {
+            already_exists(diags, name, &format!("SlashID refused the create: {err}."));
+            None
+        }
         Err(err) => {
-            vendor_error(
-                diags,
-                format!("reading SlashID permission {name:?} after creating it"),
-                &err,
-            );
+            vendor_error(diags, format!("creating SlashID permission {name:?}"), &err);
             None
         }
     }

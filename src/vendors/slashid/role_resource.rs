@@ -13,7 +13,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use super::api::{Role, RoleCreate, RolePatch, SlashidClient};
+use super::api::{Created, Role, RoleCreate, RolePatch, SlashidClient};
 use super::names::{validate_permission_name, validate_role_name};
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
@@ -258,33 +258,14 @@ impl Resource for RoleResource {
             permissions: permissions.clone(),
         };
         let full = &body.name;
-        match client.create_role(&body).await {
-            Ok(()) => {}
-            Err(err) if err.is_conflict() => {
-                already_exists(
-                    diags,
-                    full,
-                    &short,
-                    &format!("SlashID refused the create: {err}."),
-                );
-                return None;
-            }
-            Err(err) if err.is_ambiguous() => {
-                tracing::warn!(%full, error = %err, "create outcome unknown; reading the role back");
-            }
-            Err(err) => {
-                vendor_error(diags, format!("creating SlashID role {full:?}"), &err);
-                return None;
-            }
-        }
-        match client.read_back_role(full).await {
-            Ok((role, etag)) if matches(&role, &description, &permissions) => {
+        match client.create_role_and_read(&body).await {
+            Ok(Created::Read((role, etag))) if matches(&role, &description, &permissions) => {
                 tracing::info!(%full, "created SlashID role");
                 Some((state_from(&client, &role), etag))
             }
-            Ok(_) => {
-                // The documented "if it exists already, no action will be taken":
-                // this is someone else's role (vendors/slashid.md).
+            Ok(Created::Read(_)) => {
+                // The documented "if it exists already, no action will be
+                // taken": this is a role Terraform did not make (vendors/slashid.md).
                 already_exists(
                     diags,
                     full,
@@ -293,12 +274,17 @@ impl Resource for RoleResource {
                 );
                 None
             }
-            Err(err) => {
-                vendor_error(
+            Ok(Created::Conflict(err)) => {
+                already_exists(
                     diags,
-                    format!("reading SlashID role {full:?} after creating it"),
-                    &err,
+                    full,
+                    &short,
+                    &format!("SlashID refused the create: {err}."),
                 );
+                None
+            }
+            Err(err) => {
+                vendor_error(diags, format!("creating SlashID role {full:?}"), &err);
                 None
             }
         }
