@@ -326,9 +326,10 @@ impl Resource for PermissionResource {
         {
             return Some(());
         }
-        if err.status() == Some(400) {
+        if matches!(err.status(), Some(400 | 409)) {
             // Deleting a permission that a role includes is refused (status
-            // **unverified**; 400 is declared). Say which roles hold it.
+            // **unverified**: 400 is declared, a 409 would fit too). Say which
+            // roles hold it.
             let holders = roles_holding(&client, &name).await;
             if !holders.is_empty() {
                 diags.root_error(
