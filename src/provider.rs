@@ -18,7 +18,7 @@ use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource
 
 use crate::framework::schema::{block, number, schema, string};
 use crate::framework::validate::number_range;
-use crate::vendors::flashduty;
+use crate::vendors::{flashduty, rootly};
 
 /// Name of the provider in resource types (`rbac_flashduty_role`).
 pub const PROVIDER_NAME: &str = "rbac";
@@ -27,6 +27,15 @@ pub const PROVIDER_NAME: &str = "rbac";
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProviderConfig {
     pub flashduty: Value<Vec<FlashdutyBlock>>,
+    pub rootly: Value<Vec<RootlyBlock>>,
+}
+
+/// `rootly { ... }`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RootlyBlock {
+    pub api_token: Value<String>,
+    pub base_url: Value<String>,
+    pub max_requests_per_minute: Value<i64>,
 }
 
 /// `flashduty { ... }`
@@ -43,12 +52,31 @@ pub struct FlashdutyBlock {
 pub struct ProviderData {
     settings: OnceLock<Settings>,
     flashduty: OnceLock<flashduty::FlashdutyClient>,
+    rootly: OnceLock<rootly::RootlyClient>,
 }
 
 #[derive(Debug, Clone, Default)]
 struct Settings {
     terraform_version: Option<String>,
     flashduty: FlashdutySettings,
+    rootly: RootlySettings,
+}
+
+#[derive(Clone, Default)]
+struct RootlySettings {
+    api_token: Option<String>,
+    base_url: Option<String>,
+    max_requests_per_minute: Option<i64>,
+}
+
+impl std::fmt::Debug for RootlySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RootlySettings")
+            .field("api_token", &self.api_token.as_ref().map(|_| "REDACTED"))
+            .field("base_url", &self.base_url)
+            .field("max_requests_per_minute", &self.max_requests_per_minute)
+            .finish()
+    }
 }
 
 #[derive(Clone, Default)]
@@ -155,6 +183,50 @@ impl ProviderData {
     }
 }
 
+impl ProviderData {
+    /// The Rootly client, built on first use.
+    pub fn rootly(&self) -> Result<rootly::RootlyClient, ConfigError> {
+        if let Some(client) = self.rootly.get() {
+            return Ok(client.clone());
+        }
+        let settings = self.settings()?;
+        let api_token = settings
+            .rootly
+            .api_token
+            .clone()
+            .ok_or(ConfigError::Missing {
+                vendor: "Rootly",
+                vendor_block: "rootly",
+                attribute: "api_token",
+                env: "ROOTLY_API_TOKEN",
+            })?;
+        let base = settings
+            .rootly
+            .base_url
+            .clone()
+            .unwrap_or_else(|| rootly::api::DEFAULT_BASE_URL.to_string());
+        let invalid = |message: String| ConfigError::Invalid {
+            vendor_block: "rootly",
+            attribute: "base_url",
+            message,
+        };
+        let base_url = parse_base_url(&base).map_err(invalid)?;
+        let client = rootly::RootlyClient::new(rootly::RootlyConfig {
+            api_token,
+            base_url,
+            user_agent: crate::http::user_agent(settings.terraform_version.as_deref()),
+            retry: rootly::api::retry_policy(),
+            max_requests_per_minute: settings
+                .rootly
+                .max_requests_per_minute
+                .map(|n| n.clamp(0, u32::MAX as i64) as u32)
+                .unwrap_or(rootly::api::DEFAULT_REQUESTS_PER_MINUTE),
+        })
+        .map_err(|e| invalid(e.to_string()))?;
+        Ok(self.rootly.get_or_init(|| client).clone())
+    }
+}
+
 /// An absolute http(s) URL.
 pub fn parse_base_url(raw: &str) -> Result<url::Url, String> {
     let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL ({e})"))?;
@@ -185,6 +257,12 @@ impl RbacProvider {
                 self.data.clone(),
             )),
         );
+        map.insert(
+            "rootly_on_call_role".into(),
+            Box::new(rootly::on_call_role_resource::OnCallRoleResource::new(
+                self.data.clone(),
+            )),
+        );
         map
     }
 
@@ -203,6 +281,18 @@ impl RbacProvider {
                 flashduty::permissions_data_source::PermissionsDataSource::new(self.data.clone()),
             ),
         );
+        map.insert(
+            "rootly_on_call_role".into(),
+            Box::new(rootly::on_call_role_data_source::OnCallRoleDataSource::new(
+                self.data.clone(),
+            )),
+        );
+        map.insert(
+            "rootly_on_call_roles".into(),
+            Box::new(
+                rootly::on_call_roles_data_source::OnCallRolesDataSource::new(self.data.clone()),
+            ),
+        );
         map
     }
 
@@ -213,7 +303,8 @@ impl RbacProvider {
              Each vendor has its own optional block; a block (or its environment variables) \
              is only needed when a resource or data source of that vendor is used.",
             vec![],
-            vec![(
+            vec![
+            (
                 "flashduty",
                 NestedBlock::Optional(block(
                     "Flashduty (Flashcat) account. Every attribute falls back to an environment variable.",
@@ -251,7 +342,41 @@ impl RbacProvider {
                     ],
                     vec![],
                 )),
-            )],
+            ),
+            (
+                "rootly",
+                NestedBlock::Optional(block(
+                    "Rootly organisation. Every attribute falls back to an environment variable.",
+                    vec![
+                        (
+                            "api_token",
+                            string().optional().sensitive().description(
+                                "API key from Rootly (Organization Settings → API Keys), sent as a Bearer \
+                                 token. Falls back to `ROOTLY_API_TOKEN`.",
+                            ),
+                        ),
+                        (
+                            "base_url",
+                            string().optional().description(
+                                "API base URL. Defaults to `ROOTLY_BASE_URL`, else `https://api.rootly.com`. \
+                                 Point it at `<emulator URL>/rootly` to use the bundled emulator.",
+                            ),
+                        ),
+                        (
+                            "max_requests_per_minute",
+                            number().optional().description(
+                                "Client-side limit of requests per minute for this API key, shared by every \
+                                 resource in the run. Defaults to 3000, Rootly's documented default (reads \
+                                 and writes are counted separately by Rootly); `0` turns the limit off. The \
+                                 provider also waits for `X-RateLimit-Reset` when Rootly says the budget is \
+                                 used up or answers 429.",
+                            ),
+                        ),
+                    ],
+                    vec![],
+                )),
+            ),
+            ],
         )
     }
 }
@@ -309,6 +434,33 @@ impl Provider for RbacProvider {
                 );
             }
         }
+        for (i, r) in config.rootly.unwrap_or_default().iter().enumerate() {
+            let path = |a: &'static str| AttributePath::new("rootly").index(i as i64).attribute(a);
+            if let Value::Value(raw) = &r.base_url {
+                if let Err(message) = parse_base_url(raw) {
+                    diags.error(
+                        "Invalid value for rootly.base_url",
+                        message,
+                        path("base_url"),
+                    );
+                }
+            }
+            if matches!(&r.api_token, Value::Value(k) if k.trim().is_empty()) {
+                diags.error(
+                    "Invalid value for rootly.api_token",
+                    "api_token must not be empty; leave it unset to use ROOTLY_API_TOKEN.",
+                    path("api_token"),
+                );
+            }
+            number_range(
+                diags,
+                path("max_requests_per_minute"),
+                &r.max_requests_per_minute,
+                0,
+                60_000_000,
+                "0 turns the limit off",
+            );
+        }
         Some(())
     }
 
@@ -324,6 +476,12 @@ impl Provider for RbacProvider {
             .into_iter()
             .next()
             .unwrap_or_default();
+        let rt = config
+            .rootly
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         let settings = Settings {
             terraform_version: Some(terraform_version).filter(|v| !v.is_empty()),
             flashduty: FlashdutySettings {
@@ -331,6 +489,11 @@ impl Provider for RbacProvider {
                 base_url: non_empty(fd.base_url, "FLASHDUTY_BASE_URL"),
                 max_requests_per_second: fd.max_requests_per_second.as_option(),
                 max_requests_per_minute: fd.max_requests_per_minute.as_option(),
+            },
+            rootly: RootlySettings {
+                api_token: non_empty(rt.api_token, "ROOTLY_API_TOKEN"),
+                base_url: non_empty(rt.base_url, "ROOTLY_BASE_URL"),
+                max_requests_per_minute: rt.max_requests_per_minute.as_option(),
             },
         };
         tracing::debug!(?settings, "provider configured");
@@ -379,5 +542,10 @@ mod tests {
         let err = data.flashduty().err().unwrap().to_string();
         assert!(err.contains("app_key"), "{err}");
         assert!(err.contains("FLASHDUTY_APP_KEY"), "{err}");
+        let err = data.rootly().err().unwrap().to_string();
+        assert!(
+            err.contains("api_token") && err.contains("ROOTLY_API_TOKEN"),
+            "{err}"
+        );
     }
 }

@@ -11,12 +11,14 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use terraform_provider_rbac::emulator::{
     self, check_loopback, Emulator, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY,
+    DEFAULT_ROOTLY_API_TOKEN, DEFAULT_ROOTLY_RATE_LIMIT,
 };
 use tokio::net::TcpListener;
 
-/// Local emulator of the Flashduty role and permission API (more vendors to
-/// come), for trying and testing terraform-provider-rbac without a vendor
-/// account. Flashduty is served under `<URL>/flashduty`; test controls under
+/// Local emulator of the Flashduty role and permission API and Rootly's
+/// on-call roles (more vendors to come), for trying and testing
+/// terraform-provider-rbac without a vendor account. Flashduty is served
+/// under `<URL>/flashduty`, Rootly under `<URL>/rootly`; test controls under
 /// `<URL>/__emulator` (stats, faults, rate-limit).
 #[derive(Debug, Parser)]
 #[command(name = "rbac-emulator", version)]
@@ -31,8 +33,19 @@ struct Cli {
     #[arg(long, value_name = "KEY", default_value = DEFAULT_FLASHDUTY_APP_KEY)]
     flashduty_app_key: String,
 
+    /// The Rootly API token clients must send as `Authorization: Bearer
+    /// TOKEN`; any other token gets a JSON:API 401.
+    #[arg(long, value_name = "TOKEN", default_value = DEFAULT_ROOTLY_API_TOKEN)]
+    rootly_api_token: String,
+
+    /// Rootly requests allowed per 60 s per token, counted separately for
+    /// reads and writes (over it, HTTP 429 and the X-RateLimit-* headers).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ROOTLY_RATE_LIMIT)]
+    rootly_rate_limit: usize,
+
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
-    /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently).
+    /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently;
+    /// Rootly: see --rootly-rate-limit).
     #[arg(long, value_name = "on|off", default_value = "on")]
     rate_limit: OnOff,
 
@@ -84,6 +97,8 @@ impl From<Cli> for EmulatorConfig {
         EmulatorConfig {
             listen: cli.listen,
             flashduty_app_key: cli.flashduty_app_key,
+            rootly_api_token: cli.rootly_api_token,
+            rootly_rate_limit: cli.rootly_rate_limit,
             rate_limit: matches!(cli.rate_limit, OnOff::On),
             state_file: cli.state,
             fault_rate: cli.fault_rate,
@@ -129,7 +144,7 @@ async fn run() -> anyhow::Result<()> {
         state = ?config.state_file,
         rate_limit = config.rate_limit,
         fault_rate = config.fault_rate,
-        "rbac-emulator listening (Flashduty under /flashduty)"
+        "rbac-emulator listening (Flashduty under /flashduty, Rootly under /rootly)"
     );
     emulator::serve_with_shutdown(emu, listener, shutdown_signal()).await?;
     tracing::info!("rbac-emulator stopped");
