@@ -13,6 +13,10 @@ use terraform_provider_rbac::vendors::flashduty::{FlashdutyClient, FlashdutyConf
 
 const KEY: &str = "faults-test-key-91c4";
 
+/// The pacing test measures arrival times at the emulator: it must not
+/// share the CPU with the fault tests' hundreds of concurrent requests.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn start(config: EmulatorConfig) -> emulator::RunningEmulator {
     emulator::start(EmulatorConfig {
         flashduty_app_key: KEY.into(),
@@ -65,6 +69,7 @@ async fn custom_role_names(client: &FlashdutyClient) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flashduty_client_converges_under_faults_without_duplicates() {
+    let _serial = SERIAL.lock().await;
     let emu = start(EmulatorConfig {
         fault_rate: 0.15,
         faults: FaultKind::ALL.to_vec(),
@@ -104,6 +109,7 @@ async fn flashduty_client_converges_under_faults_without_duplicates() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flashduty_lost_create_is_reconciled_not_duplicated() {
+    let _serial = SERIAL.lock().await;
     let emu = start(EmulatorConfig {
         fault_rate: 0.5,
         faults: vec![FaultKind::Lost],
@@ -139,6 +145,7 @@ async fn flashduty_lost_create_is_reconciled_not_duplicated() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flashduty_client_paces_requests_below_the_rate_limit() {
+    let _serial = SERIAL.lock().await;
     let emu = start(EmulatorConfig {
         rate_limit: true,
         ..Default::default()
