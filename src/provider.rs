@@ -17,8 +17,8 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
 use crate::framework::schema::{block, number, schema, string};
-use crate::framework::validate::{number_range, string_one_of};
-use crate::vendors::{flashduty, slashid};
+use crate::framework::validate::number_range;
+use crate::vendors::{flashduty, rootly, slashid};
 
 /// Name of the provider in resource types (`rbac_flashduty_role`).
 pub const PROVIDER_NAME: &str = "rbac";
@@ -27,18 +27,16 @@ pub const PROVIDER_NAME: &str = "rbac";
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProviderConfig {
     pub flashduty: Value<Vec<FlashdutyBlock>>,
-    pub slashid: Value<Vec<SlashidBlock>>,
+    pub slashid: Value<Vec<slashid::config::SlashidBlock>>,
+    pub rootly: Value<Vec<RootlyBlock>>,
 }
 
-/// `slashid { ... }`
+/// `rootly { ... }`
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct SlashidBlock {
-    pub org_id: Value<String>,
-    pub api_key: Value<String>,
+pub struct RootlyBlock {
+    pub api_token: Value<String>,
     pub base_url: Value<String>,
-    pub consistency: Value<String>,
-    pub consistency_timeout: Value<i64>,
-    pub max_requests_per_second: Value<i64>,
+    pub max_requests_per_minute: Value<i64>,
 }
 
 /// `flashduty { ... }`
@@ -56,34 +54,30 @@ pub struct ProviderData {
     settings: OnceLock<Settings>,
     flashduty: OnceLock<flashduty::FlashdutyClient>,
     slashid: OnceLock<slashid::SlashidClient>,
+    rootly: OnceLock<rootly::RootlyClient>,
 }
 
 #[derive(Debug, Clone, Default)]
 struct Settings {
     terraform_version: Option<String>,
     flashduty: FlashdutySettings,
-    slashid: SlashidSettings,
+    slashid: slashid::config::SlashidSettings,
+    rootly: RootlySettings,
 }
 
 #[derive(Clone, Default)]
-struct SlashidSettings {
-    org_id: Option<String>,
-    api_key: Option<String>,
+struct RootlySettings {
+    api_token: Option<String>,
     base_url: Option<String>,
-    consistency: Option<String>,
-    consistency_timeout: Option<i64>,
-    max_requests_per_second: Option<i64>,
+    max_requests_per_minute: Option<i64>,
 }
 
-impl std::fmt::Debug for SlashidSettings {
+impl std::fmt::Debug for RootlySettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SlashidSettings")
-            .field("org_id", &self.org_id)
-            .field("api_key", &self.api_key.as_ref().map(|_| "REDACTED"))
+        f.debug_struct("RootlySettings")
+            .field("api_token", &self.api_token.as_ref().map(|_| "REDACTED"))
             .field("base_url", &self.base_url)
-            .field("consistency", &self.consistency)
-            .field("consistency_timeout", &self.consistency_timeout)
-            .field("max_requests_per_second", &self.max_requests_per_second)
+            .field("max_requests_per_minute", &self.max_requests_per_minute)
             .finish()
     }
 }
@@ -134,7 +128,8 @@ impl ConfigError {
     }
 }
 
-fn non_empty(value: Value<String>, env: &str) -> Option<String> {
+/// The value, else the environment variable `env`; trimmed, never empty.
+pub(crate) fn non_empty(value: Value<String>, env: &str) -> Option<String> {
     value
         .as_option()
         .or_else(|| std::env::var(env).ok())
@@ -199,67 +194,52 @@ impl ProviderData {
             return Ok(client.clone());
         }
         let settings = self.settings()?;
-        let sid = &settings.slashid;
-        let org_id = sid.org_id.clone().ok_or(ConfigError::Missing {
-            vendor: "SlashID",
-            vendor_block: "slashid",
-            attribute: "org_id",
-            env: "SLASHID_ORG_ID",
-        })?;
-        if org_id.contains('/') {
-            return Err(ConfigError::Invalid {
-                vendor_block: "slashid",
-                attribute: "org_id",
-                message: "an organization ID holds no `/`".into(),
-            });
+        let client = settings.slashid.client(crate::http::user_agent(
+            settings.terraform_version.as_deref(),
+        ))?;
+        Ok(self.slashid.get_or_init(|| client).clone())
+    }
+
+    /// The Rootly client, built on first use.
+    pub fn rootly(&self) -> Result<rootly::RootlyClient, ConfigError> {
+        if let Some(client) = self.rootly.get() {
+            return Ok(client.clone());
         }
-        let api_key = sid.api_key.clone().ok_or(ConfigError::Missing {
-            vendor: "SlashID",
-            vendor_block: "slashid",
-            attribute: "api_key",
-            env: "SLASHID_API_KEY",
-        })?;
-        let base = sid
+        let settings = self.settings()?;
+        let api_token = settings
+            .rootly
+            .api_token
+            .clone()
+            .ok_or(ConfigError::Missing {
+                vendor: "Rootly",
+                vendor_block: "rootly",
+                attribute: "api_token",
+                env: "ROOTLY_API_TOKEN",
+            })?;
+        let base = settings
+            .rootly
             .base_url
             .clone()
-            .unwrap_or_else(|| slashid::api::DEFAULT_BASE_URL.to_string());
-        let invalid = |attribute, message| ConfigError::Invalid {
-            vendor_block: "slashid",
-            attribute,
+            .unwrap_or_else(|| rootly::api::DEFAULT_BASE_URL.to_string());
+        let invalid = |message: String| ConfigError::Invalid {
+            vendor_block: "rootly",
+            attribute: "base_url",
             message,
         };
-        let base_url = parse_base_url(&base).map_err(|m| invalid("base_url", m))?;
-        let consistency = match sid.consistency.as_deref() {
-            None => None,
-            Some(c) => Some(slashid::api::Consistency::parse(c).ok_or_else(|| {
-                invalid(
-                    "consistency",
-                    format!("{c:?} is not local_region or all_regions"),
-                )
-            })?),
-        };
-        let consistency_timeout = match sid.consistency_timeout {
-            None => None,
-            Some(t @ 1..=120) => Some(t as u32),
-            Some(t) => {
-                return Err(invalid(
-                    "consistency_timeout",
-                    format!("{t} is not between 1 and 120 seconds"),
-                ))
-            }
-        };
-        let client = slashid::SlashidClient::new(slashid::SlashidConfig {
-            org_id,
-            api_key,
+        let base_url = parse_base_url(&base).map_err(invalid)?;
+        let client = rootly::RootlyClient::new(rootly::RootlyConfig {
+            api_token,
             base_url,
             user_agent: crate::http::user_agent(settings.terraform_version.as_deref()),
-            retry: crate::http::RetryPolicy::default(),
-            consistency,
-            consistency_timeout,
-            rate_limits: slashid::api::rate_limits(sid.max_requests_per_second),
+            retry: rootly::api::retry_policy(),
+            max_requests_per_minute: settings
+                .rootly
+                .max_requests_per_minute
+                .map(|n| n.clamp(0, u32::MAX as i64) as u32)
+                .unwrap_or(rootly::api::DEFAULT_REQUESTS_PER_MINUTE),
         })
-        .map_err(|e| invalid("base_url", e.to_string()))?;
-        Ok(self.slashid.get_or_init(|| client).clone())
+        .map_err(|e| invalid(e.to_string()))?;
+        Ok(self.rootly.get_or_init(|| client).clone())
     }
 }
 
@@ -309,6 +289,12 @@ impl RbacProvider {
                 self.data.clone(),
             )),
         );
+        map.insert(
+            "rootly_on_call_role".into(),
+            Box::new(rootly::on_call_role_resource::OnCallRoleResource::new(
+                self.data.clone(),
+            )),
+        );
         map
     }
 
@@ -344,6 +330,18 @@ impl RbacProvider {
             "slashid_permission".into(),
             Box::new(sds::PermissionDataSource::new(self.data.clone())),
         );
+        map.insert(
+            "rootly_on_call_role".into(),
+            Box::new(rootly::on_call_role_data_source::OnCallRoleDataSource::new(
+                self.data.clone(),
+            )),
+        );
+        map.insert(
+            "rootly_on_call_roles".into(),
+            Box::new(
+                rootly::on_call_roles_data_source::OnCallRolesDataSource::new(self.data.clone()),
+            ),
+        );
         map
     }
 
@@ -355,7 +353,7 @@ impl RbacProvider {
              is only needed when a resource or data source of that vendor is used.",
             vec![],
             vec![
-                (
+            (
                 "flashduty",
                 NestedBlock::Optional(block(
                     "Flashduty (Flashcat) account. Every attribute falls back to an environment variable.",
@@ -394,63 +392,46 @@ impl RbacProvider {
                     vec![],
                 )),
             ),
-            ("slashid", NestedBlock::Optional(slashid_block())),
+            (
+                "slashid",
+                NestedBlock::Optional(slashid::config::block_schema()),
+            ),
+            (
+                "rootly",
+                NestedBlock::Optional(block(
+                    "Rootly organisation. Every attribute falls back to an environment variable.",
+                    vec![
+                        (
+                            "api_token",
+                            string().optional().sensitive().description(
+                                "API key from Rootly (Organization Settings → API Keys), sent as a Bearer \
+                                 token. Falls back to `ROOTLY_API_TOKEN`.",
+                            ),
+                        ),
+                        (
+                            "base_url",
+                            string().optional().description(
+                                "API base URL. Defaults to `ROOTLY_BASE_URL`, else `https://api.rootly.com`. \
+                                 Point it at `<emulator URL>/rootly` to use the bundled emulator.",
+                            ),
+                        ),
+                        (
+                            "max_requests_per_minute",
+                            number().optional().description(
+                                "Client-side limit of requests per minute for this API key, shared by every \
+                                 resource in the run. Defaults to 3000, Rootly's documented default (reads \
+                                 and writes are counted separately by Rootly); `0` turns the limit off. The \
+                                 provider also waits for `X-RateLimit-Reset` when Rootly says the budget is \
+                                 used up or answers 429.",
+                            ),
+                        ),
+                    ],
+                    vec![],
+                )),
+            ),
             ],
         )
     }
-}
-
-fn slashid_block() -> tf_provider::schema::Block {
-    block(
-        "SlashID organization. Every attribute but the consistency settings falls back to an environment variable.",
-        vec![
-            (
-                "org_id",
-                string().optional().description(
-                    "Organization ID, sent as `SlashID-OrgID` and used as the `<org_id>/` prefix of role names. \
-                     Falls back to `SLASHID_ORG_ID`.",
-                ),
-            ),
-            (
-                "api_key",
-                string().optional().sensitive().description(
-                    "The organization's API key, sent as `SlashID-API-Key`. Falls back to `SLASHID_API_KEY`.",
-                ),
-            ),
-            (
-                "base_url",
-                string().optional().description(
-                    "API base URL. Defaults to `SLASHID_BASE_URL`, else `https://api.slashid.com` (the sandbox is \
-                     `https://api.sandbox.slashid.com`). Point it at `<emulator URL>/slashid` to use the bundled emulator.",
-                ),
-            ),
-            (
-                "consistency",
-                string().optional().description(
-                    "Consistency required of writes, sent as `SlashID-Required-Consistency`: `local_region` (the \
-                     vendor default) or `all_regions` (wait for replication to every region).",
-                ),
-            ),
-            (
-                "consistency_timeout",
-                number().optional().description(
-                    "Seconds a write may wait for the requested consistency, 1–120 (vendor default 30), sent as \
-                     `SlashID-Required-Consistency-Timeout`. When it runs out SlashID answers 408 and the write may \
-                     still happen; the provider then reads the object back before deciding.",
-                ),
-            ),
-            (
-                "max_requests_per_second",
-                number().optional().description(
-                    "Client-side limit on requests per second to this organization, shared by every resource and \
-                     data source in the run (data sources read role and permission details several at a time). \
-                     SlashID publishes no rate limit, so the default is none (`0`); a 429 with `Retry-After` is \
-                     always waited out and retried.",
-                ),
-            ),
-        ],
-        vec![],
-    )
 }
 
 #[async_trait]
@@ -506,57 +487,31 @@ impl Provider for RbacProvider {
                 );
             }
         }
-        for (i, sid) in config.slashid.unwrap_or_default().iter().enumerate() {
-            let path = |attr: &'static str| {
-                AttributePath::new("slashid")
-                    .index(i as i64)
-                    .attribute(attr)
-            };
-            if let Value::Value(raw) = &sid.base_url {
+        slashid::config::validate(diags, &config.slashid.unwrap_or_default());
+        for (i, r) in config.rootly.unwrap_or_default().iter().enumerate() {
+            let path = |a: &'static str| AttributePath::new("rootly").index(i as i64).attribute(a);
+            if let Value::Value(raw) = &r.base_url {
                 if let Err(message) = parse_base_url(raw) {
                     diags.error(
-                        "Invalid value for slashid.base_url",
+                        "Invalid value for rootly.base_url",
                         message,
                         path("base_url"),
                     );
                 }
             }
-            for (attr, value) in [("org_id", &sid.org_id), ("api_key", &sid.api_key)] {
-                if matches!(value, Value::Value(k) if k.trim().is_empty()) {
-                    diags.error(
-                        format!("Invalid value for slashid.{attr}"),
-                        format!("{attr} must not be empty; leave it unset to use its environment variable."),
-                        path(attr),
-                    );
-                }
-            }
-            if matches!(&sid.org_id, Value::Value(k) if k.contains('/')) {
+            if matches!(&r.api_token, Value::Value(k) if k.trim().is_empty()) {
                 diags.error(
-                    "Invalid value for slashid.org_id",
-                    "org_id is the organization ID alone, without `/`.",
-                    path("org_id"),
+                    "Invalid value for rootly.api_token",
+                    "api_token must not be empty; leave it unset to use ROOTLY_API_TOKEN.",
+                    path("api_token"),
                 );
             }
-            string_one_of(
-                diags,
-                path("consistency"),
-                &sid.consistency,
-                &slashid::api::Consistency::NAMES,
-            );
             number_range(
                 diags,
-                path("consistency_timeout"),
-                &sid.consistency_timeout,
-                1,
-                120,
-                "SlashID's limit for SlashID-Required-Consistency-Timeout, in seconds",
-            );
-            number_range(
-                diags,
-                path("max_requests_per_second"),
-                &sid.max_requests_per_second,
+                path("max_requests_per_minute"),
+                &r.max_requests_per_minute,
                 0,
-                1_000_000,
+                60_000_000,
                 "0 turns the limit off",
             );
         }
@@ -575,8 +530,8 @@ impl Provider for RbacProvider {
             .into_iter()
             .next()
             .unwrap_or_default();
-        let sid = config
-            .slashid
+        let rt = config
+            .rootly
             .unwrap_or_default()
             .into_iter()
             .next()
@@ -589,13 +544,11 @@ impl Provider for RbacProvider {
                 max_requests_per_second: fd.max_requests_per_second.as_option(),
                 max_requests_per_minute: fd.max_requests_per_minute.as_option(),
             },
-            slashid: SlashidSettings {
-                org_id: non_empty(sid.org_id, "SLASHID_ORG_ID"),
-                api_key: non_empty(sid.api_key, "SLASHID_API_KEY"),
-                base_url: non_empty(sid.base_url, "SLASHID_BASE_URL"),
-                consistency: sid.consistency.as_option(),
-                consistency_timeout: sid.consistency_timeout.as_option(),
-                max_requests_per_second: sid.max_requests_per_second.as_option(),
+            slashid: slashid::config::SlashidSettings::from_config(config.slashid),
+            rootly: RootlySettings {
+                api_token: non_empty(rt.api_token, "ROOTLY_API_TOKEN"),
+                base_url: non_empty(rt.base_url, "ROOTLY_BASE_URL"),
+                max_requests_per_minute: rt.max_requests_per_minute.as_option(),
             },
         };
         tracing::debug!(?settings, "provider configured");
@@ -647,6 +600,11 @@ mod tests {
         let err = data.slashid().err().unwrap().to_string();
         assert!(
             err.contains("org_id") && err.contains("SLASHID_ORG_ID"),
+            "{err}"
+        );
+        let err = data.rootly().err().unwrap().to_string();
+        assert!(
+            err.contains("api_token") && err.contains("ROOTLY_API_TOKEN"),
             "{err}"
         );
     }

@@ -13,6 +13,12 @@ provider "rbac" {
     # consistency         = "all_regions" # wait for every region on writes
     # consistency_timeout = 60            # seconds, 1-120
   }
+
+  rootly {
+    api_token = var.rootly_api_token # or ROOTLY_API_TOKEN
+    # base_url            = "https://api.rootly.com" # or ROOTLY_BASE_URL
+    # max_requests_per_minute = 3000
+  }
 }
 
 variable "flashduty_app_key" {
@@ -25,6 +31,11 @@ variable "slashid_org_id" {
 }
 
 variable "slashid_api_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "rootly_api_token" {
   type      = string
   sensitive = true
 }

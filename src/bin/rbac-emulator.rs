@@ -11,15 +11,17 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use terraform_provider_rbac::emulator::{
     self, check_loopback, Emulator, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY,
-    DEFAULT_SLASHID_API_KEY, DEFAULT_SLASHID_ORG_ID,
+    DEFAULT_ROOTLY_API_TOKEN, DEFAULT_ROOTLY_RATE_LIMIT, DEFAULT_SLASHID_API_KEY,
+    DEFAULT_SLASHID_ORG_ID,
 };
 use tokio::net::TcpListener;
 
-/// Local emulator of the Flashduty and SlashID role and permission APIs, for
-/// trying and testing terraform-provider-rbac without a vendor account.
-/// Flashduty is served under `<URL>/flashduty`, SlashID under
-/// `<URL>/slashid`; test controls under `<URL>/__emulator` (stats, faults,
-/// rate-limit).
+/// Local emulator of the Flashduty role and permission API, SlashID's RBAC
+/// API and Rootly's on-call roles (more vendors to come), for trying and
+/// testing terraform-provider-rbac without a vendor account. Flashduty is
+/// served under `<URL>/flashduty`, SlashID under `<URL>/slashid`, Rootly under
+/// `<URL>/rootly`; test controls under `<URL>/__emulator` (stats, faults,
+/// rate-limit, slashid).
 #[derive(Debug, Parser)]
 #[command(name = "rbac-emulator", version)]
 struct Cli {
@@ -53,8 +55,19 @@ struct Cli {
     #[arg(long, value_name = "N", default_value_t = 0)]
     slashid_write_timeouts: u32,
 
+    /// The Rootly API token clients must send as `Authorization: Bearer
+    /// TOKEN`; any other token gets a JSON:API 401.
+    #[arg(long, value_name = "TOKEN", default_value = DEFAULT_ROOTLY_API_TOKEN)]
+    rootly_api_token: String,
+
+    /// Rootly requests allowed per 60 s per token, counted separately for
+    /// reads and writes (over it, HTTP 429 and the X-RateLimit-* headers).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ROOTLY_RATE_LIMIT)]
+    rootly_rate_limit: usize,
+
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
-    /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently).
+    /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently;
+    /// Rootly: see --rootly-rate-limit).
     #[arg(long, value_name = "on|off", default_value = "on")]
     rate_limit: OnOff,
 
@@ -110,6 +123,8 @@ impl From<Cli> for EmulatorConfig {
             slashid_api_key: cli.slashid_api_key,
             slashid_stale_read_ms: cli.slashid_stale_read_ms,
             slashid_write_timeouts: cli.slashid_write_timeouts,
+            rootly_api_token: cli.rootly_api_token,
+            rootly_rate_limit: cli.rootly_rate_limit,
             rate_limit: matches!(cli.rate_limit, OnOff::On),
             state_file: cli.state,
             fault_rate: cli.fault_rate,
@@ -155,7 +170,7 @@ async fn run() -> anyhow::Result<()> {
         state = ?config.state_file,
         rate_limit = config.rate_limit,
         fault_rate = config.fault_rate,
-        "rbac-emulator listening (Flashduty under /flashduty, SlashID under /slashid)"
+        "rbac-emulator listening (Flashduty under /flashduty, SlashID under /slashid, Rootly under /rootly)"
     );
     emulator::serve_with_shutdown(emu, listener, shutdown_signal()).await?;
     tracing::info!("rbac-emulator stopped");

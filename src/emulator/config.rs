@@ -17,6 +17,14 @@ pub const DEFAULT_SLASHID_ORG_ID: &str = "af5fbd30-7ce7-4548-8b30-4cd59cb2aba1";
 /// The `SlashID-API-Key` the emulator accepts unless told otherwise.
 pub const DEFAULT_SLASHID_API_KEY: &str = "emulator-slashid-key";
 
+/// The Rootly API token the emulator accepts unless told otherwise.
+pub const DEFAULT_ROOTLY_API_TOKEN: &str = "emulator-rootly-token";
+
+/// Rootly requests per 60 s per API key, counted separately for reads and
+/// writes (the older swagger's 3000; vendors/rootly.md says the current
+/// numbers are **unverified**).
+pub const DEFAULT_ROOTLY_RATE_LIMIT: usize = 3000;
+
 /// Every option of the emulator. `Default` gives the documented defaults
 /// (the same as running `rbac-emulator` with no flags).
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +44,10 @@ pub struct EmulatorConfig {
     /// The next N successful SlashID writes are applied, then answered with
     /// 408 (consistency not reached in time).
     pub slashid_write_timeouts: u32,
+    /// The only `Authorization: Bearer` token Rootly routes accept.
+    pub rootly_api_token: String,
+    /// Rootly reads (and, separately, writes) allowed per 60 s per token.
+    pub rootly_rate_limit: usize,
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
     /// 1000 req/min per app_key).
     pub rate_limit: bool,
@@ -63,6 +75,8 @@ impl Default for EmulatorConfig {
             slashid_api_key: DEFAULT_SLASHID_API_KEY.to_string(),
             slashid_stale_read_ms: 0,
             slashid_write_timeouts: 0,
+            rootly_api_token: DEFAULT_ROOTLY_API_TOKEN.to_string(),
+            rootly_rate_limit: DEFAULT_ROOTLY_RATE_LIMIT,
             rate_limit: true,
             state_file: None,
             fault_rate: 0.0,
@@ -94,6 +108,12 @@ impl EmulatorConfig {
         }
         if self.slashid_org_id.is_empty() || self.slashid_org_id.contains('/') {
             anyhow::bail!("the slashid org ID must be non-empty and hold no `/`");
+        }
+        if self.rootly_api_token.trim().is_empty() {
+            anyhow::bail!("the rootly API token must not be empty");
+        }
+        if self.rootly_rate_limit == 0 {
+            anyhow::bail!("the rootly rate limit must be at least 1 request per minute");
         }
         Ok(())
     }

@@ -2,7 +2,8 @@
 //!
 //! It is written from `vendors/*.md` (the vendor references), never from the
 //! provider's client code, so that the two cannot share a misunderstanding.
-//! Each vendor is served under its own path prefix (`/flashduty`, `/slashid`).
+//! Each vendor is served under its own path prefix (`/flashduty`, `/slashid`,
+//! `/rootly`).
 //!
 //! Vendor requests pass through, in order: request ID, added latency, fault
 //! injection, request counting (`middleware.rs`), then the vendor's own auth
@@ -35,6 +36,7 @@ pub mod flashduty;
 mod middleware;
 mod persist;
 mod ratelimit;
+pub mod rootly;
 mod server;
 pub mod slashid;
 mod state;
@@ -46,8 +48,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 
 pub use config::{
-    check_loopback, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY, DEFAULT_SLASHID_API_KEY,
-    DEFAULT_SLASHID_ORG_ID,
+    check_loopback, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY, DEFAULT_ROOTLY_API_TOKEN,
+    DEFAULT_ROOTLY_RATE_LIMIT, DEFAULT_SLASHID_API_KEY, DEFAULT_SLASHID_ORG_ID,
 };
 pub use faults::{FaultSettings, FaultUpdate};
 pub use middleware::RequestId;
@@ -70,7 +72,7 @@ pub(crate) struct VendorSpec {
 
 /// Every emulated vendor. To add one: write `src/emulator/<vendor>/` with a
 /// `SPEC` like [`flashduty::SPEC`], add it here and a key to `persist.rs`.
-pub(crate) const VENDORS: &[VendorSpec] = &[flashduty::SPEC, slashid::SPEC];
+pub(crate) const VENDORS: &[VendorSpec] = &[flashduty::SPEC, slashid::SPEC, rootly::SPEC];
 
 /// The whole HTTP app: every vendor under its prefix, plus `/__emulator`.
 /// Call it in-process with `tower::ServiceExt::oneshot`, or serve it with

@@ -124,6 +124,11 @@ impl RunningEmulator {
         format!("{}/slashid", self.url())
     }
 
+    /// The Rootly base URL, e.g. `http://127.0.0.1:43121/rootly`.
+    pub fn rootly_url(&self) -> String {
+        format!("{}/rootly", self.url())
+    }
+
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::faults::{FaultSettings, FaultState, FaultUpdate};
 use super::ratelimit::{RateLimiter, RateWindow};
 use super::stats::{Stats, StatsSnapshot};
-use super::{flashduty, persist, slashid, EmulatorConfig, FaultKind};
+use super::{flashduty, persist, rootly, slashid, EmulatorConfig, FaultKind};
 
 /// The emulator's shared state: vendor stores, stats, fault and rate-limit
 /// settings. Cheap to clone (an `Arc`). Build the HTTP app with
@@ -26,6 +26,7 @@ struct Inner {
     stats: Stats,
     flashduty: Mutex<flashduty::Store>,
     slashid: Mutex<slashid::Store>,
+    rootly: Mutex<rootly::Store>,
     /// Serialises state-file writes so that an older snapshot never lands
     /// after a newer one.
     persist_lock: Mutex<()>,
@@ -56,6 +57,10 @@ impl Emulator {
             write_timeouts: config.slashid_write_timeouts,
             stale_read_ms: config.slashid_stale_read_ms,
         };
+        let rootly = loaded
+            .rootly
+            .map(rootly::Store::repaired)
+            .unwrap_or_else(rootly::Store::seeded);
         let emu = Self {
             inner: Arc::new(Inner {
                 rate_limit: AtomicBool::new(config.rate_limit),
@@ -66,6 +71,7 @@ impl Emulator {
                 stats: Stats::default(),
                 flashduty: Mutex::new(flashduty),
                 slashid: Mutex::new(slashid),
+                rootly: Mutex::new(rootly),
                 persist_lock: Mutex::new(()),
             }),
         };
@@ -141,6 +147,15 @@ impl Emulator {
         self.inner.limiter.check(account, windows)
     }
 
+    /// How many requests `account` made in the last `window.window` (zero
+    /// when rate limiting is off), and how long until the oldest ages out.
+    pub fn rate_usage(&self, account: &str, window: RateWindow) -> (usize, Duration) {
+        if !self.rate_limit_enabled() {
+            return (0, Duration::ZERO);
+        }
+        self.inner.limiter.used(account, window.window)
+    }
+
     /// Rolls the dice for one vendor request; also returns the settings it used.
     pub(crate) fn roll_fault(&self) -> (Option<FaultKind>, FaultSettings) {
         let mut f = self.inner.faults.lock().unwrap();
@@ -162,6 +177,11 @@ impl Emulator {
         self.inner.slashid.lock().unwrap()
     }
 
+    /// The Rootly organisation's store.
+    pub(crate) fn rootly(&self) -> MutexGuard<'_, rootly::Store> {
+        self.inner.rootly.lock().unwrap()
+    }
+
     /// Writes the state file, if there is one. Call after every successful
     /// write request. A failure is logged, not returned: the write has
     /// already happened in memory.
@@ -179,6 +199,7 @@ impl Emulator {
         let state = persist::PersistedState {
             flashduty: Some(self.flashduty().clone()),
             slashid: Some(self.slashid().clone()),
+            rootly: Some(self.rootly().clone()),
         };
         persist::save(path, &state)
     }

@@ -74,9 +74,9 @@ pub fn known_string_set(set: &Value<Vec<Value<String>>>) -> Option<Vec<String>> 
     }
 }
 
-/// A Terraform set of strings, in canonical order.
-pub fn string_set<S: AsRef<str>>(items: &[S]) -> Value<Vec<Value<String>>> {
-    let mut items: Vec<String> = items.iter().map(|s| s.as_ref().to_string()).collect();
+/// A Terraform set of strings from a slice, in canonical order.
+pub fn string_set(items: &[String]) -> Value<Vec<Value<String>>> {
+    let mut items = items.to_vec();
     items.sort_unstable();
     items.dedup();
     Value::Value(items.into_iter().map(Value::Value).collect())
@@ -93,6 +93,18 @@ mod tests {
         assert_eq!(known_number_set(&a), known_number_set(&b));
         assert_eq!(known_number_set(&Value::Unknown), None);
         assert_eq!(known_number_set(&Value::Null), Some(vec![]));
+    }
+
+    #[test]
+    fn string_sets_ignore_order_and_duplicates() {
+        let a = string_set(&["read".into(), "create".into(), "read".into()]);
+        let b = Value::Value(vec![
+            Value::Value("create".to_string()),
+            Value::Value("read".to_string()),
+        ]);
+        assert_eq!(a, b);
+        assert_eq!(known_string_set(&Value::Null), Some(vec![]));
+        assert_eq!(known_string_set(&Value::Value(vec![Value::Unknown])), None);
     }
 
     #[test]

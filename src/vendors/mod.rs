@@ -2,4 +2,5 @@
 //! and the resources and data sources built on it.
 
 pub mod flashduty;
+pub mod rootly;
 pub mod slashid;

@@ -21,6 +21,9 @@ pub const FLASHDUTY_KEY: &str = "acc-test-flashduty-key-7f3a";
 pub const SLASHID_ORG: &str = "0d5a1c2e-acc7-4e57-9a11-5a5f1d000001";
 pub const SLASHID_KEY: &str = "acc-test-slashid-key-91c2";
 
+/// Rootly API token the emulator accepts in these tests.
+pub const ROOTLY_TOKEN: &str = "acc-test-rootly-token-91b7";
+
 fn bin(name: &str, cargo_path: &str) -> PathBuf {
     match std::env::var_os("RBAC_BIN_DIR") {
         Some(dir) => PathBuf::from(dir).join(name),
@@ -68,6 +71,8 @@ impl Emulator {
                 SLASHID_ORG,
                 "--slashid-api-key",
                 SLASHID_KEY,
+                "--rootly-api-token",
+                ROOTLY_TOKEN,
             ])
             .args(extra)
             .stdout(Stdio::piped())
@@ -130,14 +135,17 @@ impl Emulator {
     /// Calls a SlashID endpoint of the emulator as another client would:
     /// the status and the decoded body (`Null` for a 204).
     pub fn slashid(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let headers = format!("SlashID-OrgID: {SLASHID_ORG}\r\nSlashID-API-Key: {SLASHID_KEY}\r\n");
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let (status, text) = http_request_with(
             &self.url,
             method,
             &format!("/slashid{path}"),
-            &headers,
             &body,
+            &[
+                ("SlashID-OrgID", SLASHID_ORG),
+                ("SlashID-API-Key", SLASHID_KEY),
+                ("Content-Type", "application/json"),
+            ],
         );
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
@@ -146,6 +154,12 @@ impl Emulator {
     pub fn slashid_role(&self, short: &str) -> Option<Value> {
         let (status, body) =
             self.slashid("GET", &format!("/rbac/roles/{SLASHID_ORG}%2F{short}"), None);
+        (status == 200).then(|| body["result"].clone())
+    }
+
+    /// The SlashID permission `name` (percent-encoded), if it exists.
+    pub fn slashid_permission(&self, name: &str) -> Option<Value> {
+        let (status, body) = self.slashid("GET", &format!("/rbac/permissions/{name}"), None);
         (status == 200).then(|| body["result"].clone())
     }
 
@@ -161,10 +175,47 @@ impl Emulator {
         assert_eq!(status, 200, "{text}");
     }
 
-    /// The SlashID permission `name`, if it exists.
-    pub fn slashid_permission(&self, name: &str) -> Option<Value> {
-        let (status, body) = self.slashid("GET", &format!("/rbac/permissions/{name}"), None);
-        (status == 200).then(|| body["result"].clone())
+    /// `base_url` for the provider's rootly block.
+    pub fn rootly_url(&self) -> String {
+        format!("{}/rootly", self.url)
+    }
+
+    /// Calls a Rootly endpoint of the emulator (`path` starts with `/v1`)
+    /// with the test token; returns the status and the decoded body.
+    pub fn rootly(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let (status, text) = http_request_with(
+            &self.url,
+            method,
+            &format!("/rootly{path}"),
+            &body,
+            &[
+                ("Authorization", &format!("Bearer {ROOTLY_TOKEN}")),
+                ("Content-Type", "application/vnd.api+json"),
+            ],
+        );
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Creates a Rootly on-call role; returns its resource object.
+    pub fn rootly_create(&self, attributes: Value) -> Value {
+        let (status, body) = self.rootly(
+            "POST",
+            "/v1/on_call_roles",
+            Some(serde_json::json!({"data": {"type": "on_call_roles", "attributes": attributes}})),
+        );
+        assert_eq!(status, 201, "{body}");
+        body["data"].clone()
+    }
+
+    /// The Rootly role with this UUID or slug, if it exists.
+    pub fn rootly_role(&self, id_or_slug: &str) -> Option<Value> {
+        let (status, body) = self.rootly("GET", &format!("/v1/on_call_roles/{id_or_slug}"), None);
+        match status {
+            200 => Some(body["data"].clone()),
+            404 => None,
+            other => panic!("GET role {id_or_slug}: {other} {body}"),
+        }
     }
 
     /// `GET /__emulator/stats`.
@@ -187,24 +238,34 @@ pub fn http_post(base: &str, path: &str, body: &str) -> (u16, String) {
 }
 
 fn http_request(base: &str, method: &str, path: &str, body: &str) -> (u16, String) {
-    http_request_with(base, method, path, "", body)
+    http_request_with(
+        base,
+        method,
+        path,
+        body,
+        &[("Content-Type", "application/json")],
+    )
 }
 
 fn http_request_with(
     base: &str,
     method: &str,
     path: &str,
-    headers: &str,
     body: &str,
+    headers: &[(&str, &str)],
 ) -> (u16, String) {
     let host = base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(host).expect("connect to emulator");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n{headers}\
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{extra}\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
@@ -287,6 +348,8 @@ impl Workspace {
             ("SLASHID_ORG_ID".into(), SLASHID_ORG.into()),
             ("SLASHID_API_KEY".into(), SLASHID_KEY.into()),
             ("SLASHID_BASE_URL".into(), emulator.slashid_url()),
+            ("ROOTLY_API_TOKEN".into(), ROOTLY_TOKEN.into()),
+            ("ROOTLY_BASE_URL".into(), emulator.rootly_url()),
         ];
         Workspace { dir, env }
     }

@@ -2,6 +2,7 @@
 //! `{org_id}/` prefix) and a person's role assignment.
 
 pub mod api;
+pub mod config;
 pub mod data_sources;
 pub mod error;
 pub mod names;

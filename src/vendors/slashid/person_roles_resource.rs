@@ -72,9 +72,9 @@ fn plan(config: PersonRolesState) -> PersonRolesState {
 }
 
 fn state_from(client: &SlashidClient, person_id: &str, roles: &[String]) -> PersonRolesState {
-    let short: Vec<&str> = roles
+    let short: Vec<String> = roles
         .iter()
-        .map(|r| client.short_role_name(r).unwrap_or(r))
+        .map(|r| client.short_role_name(r).unwrap_or(r).to_string())
         .collect();
     PersonRolesState {
         id: Value::Value(person_id.to_string()),
