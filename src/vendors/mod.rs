@@ -3,3 +3,4 @@
 
 pub mod flashduty;
 pub mod rootly;
+pub mod snapshot;
