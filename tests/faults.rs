@@ -79,19 +79,35 @@ resource "rbac_flashduty_role" "bulk" {{
 "#
     ));
     let run = ws.apply();
-    assert!(run.stdout.contains(&format!("{ROLES} added")), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("{ROLES} added")),
+        "{}",
+        run.stdout
+    );
     let roles: Vec<(String, String)> = emu
         .flashduty_roles()
         .into_iter()
-        .filter(|r| r["role_name"].as_str().is_some_and(|n| n.starts_with("Fault ")))
-        .map(|r| (r["role_id"].to_string(), r["role_name"].as_str().unwrap().to_string()))
+        .filter(|r| {
+            r["role_name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("Fault "))
+        })
+        .map(|r| {
+            (
+                r["role_id"].to_string(),
+                r["role_name"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_converged(&ws, &roles, &state_ids(&ws, "rbac_flashduty_role"));
+    assert_lost_creates(&emu, "POST /flashduty/role/upsert");
+}
+
+/// The run really lost create responses after the server applied them.
+fn assert_lost_creates(emu: &Emulator, endpoint: &str) {
     let stats = emu.stats();
-    assert!(
-        stats.to_string().contains("lost"),
-        "the run must have lost some responses after applying them: {stats}"
-    );
+    let lost = stats["endpoints"][endpoint]["lost"].as_u64().unwrap_or(0);
+    assert!(lost > 0, "no create lost its response: {stats}");
 }
 
 /// Every Rootly on-call role in the emulator: (id, name).
@@ -138,10 +154,15 @@ resource "rbac_rootly_on_call_role" "bulk" {{
 "#
     ));
     let run = ws.apply();
-    assert!(run.stdout.contains(&format!("{ROLES} added")), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("{ROLES} added")),
+        "{}",
+        run.stdout
+    );
     let roles: Vec<_> = rootly_roles(&emu)
         .into_iter()
         .filter(|(_, name)| name.starts_with("Fault "))
         .collect();
     assert_converged(&ws, &roles, &state_ids(&ws, "rbac_rootly_on_call_role"));
+    assert_lost_creates(&emu, "POST /rootly/v1/on_call_roles");
 }
