@@ -166,3 +166,32 @@ resource "rbac_rootly_on_call_role" "bulk" {{
     assert_converged(&ws, &roles, &state_ids(&ws, "rbac_rootly_on_call_role"));
     assert_lost_creates(&emu, "POST /rootly/v1/on_call_roles");
 }
+
+/// A proxy's HTML error page on every request: Terraform shows a clear
+/// error with the request and its ID, never a panic or a backtrace, and
+/// nothing is created.
+#[test]
+fn malformed_answers_are_clear_diagnostics() {
+    for kind in ["html", "truncated", "empty"] {
+        let emu = Emulator::start(&["--rate-limit", "off", "--fault-rate", "1", "--faults", kind]);
+        let ws = Workspace::new(&emu);
+        ws.config(
+            r#"provider "rbac" {
+  flashduty {}
+}
+
+data "rbac_flashduty_role" "admin" {
+  role_name = "Account Admin"
+}
+"#,
+        );
+        let run = ws.run(&["plan", "-no-color"]);
+        assert_ne!(run.status, 0, "{kind}: {}", run.all());
+        let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(out.contains("/flashduty/role/"), "{kind}: {out}");
+        assert!(out.to_lowercase().contains("request id"), "{kind}: {out}");
+        for bad in ["panicked", "backtrace", "RUST_BACKTRACE"] {
+            assert!(!out.contains(bad), "{kind}: {out}");
+        }
+    }
+}

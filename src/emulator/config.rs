@@ -134,6 +134,17 @@ pub enum FaultKind {
     /// The request stalls for the fault delay, then is handled normally.
     #[serde(rename = "delay")]
     Delay,
+    /// The request is applied; the answer keeps its status and headers but
+    /// only the first half of its body (a connection cut mid-body).
+    #[serde(rename = "truncated")]
+    Truncated,
+    /// HTTP 502 with an HTML page, as a load balancer in front of the vendor
+    /// answers; not applied.
+    #[serde(rename = "html")]
+    Html,
+    /// The request is applied; the answer keeps its status but has an empty body.
+    #[serde(rename = "empty")]
+    Empty,
 }
 
 impl FaultKind {
@@ -147,8 +158,11 @@ impl FaultKind {
         FaultKind::Delay,
     ];
 
+    /// Malformed answers, only injected when asked for by name.
+    pub const MALFORMED: [FaultKind; 3] = [FaultKind::Truncated, FaultKind::Html, FaultKind::Empty];
+
     /// The accepted spellings, for help and error messages.
-    pub const NAMES: &'static str = "429, 500, 503, reset, lost, delay";
+    pub const NAMES: &'static str = "429, 500, 503, reset, lost, delay, truncated, html, empty";
 
     /// The wire/CLI name (`"429"`, `"reset"`, ...).
     pub fn as_str(self) -> &'static str {
@@ -159,6 +173,9 @@ impl FaultKind {
             FaultKind::Reset => "reset",
             FaultKind::Lost => "lost",
             FaultKind::Delay => "delay",
+            FaultKind::Truncated => "truncated",
+            FaultKind::Html => "html",
+            FaultKind::Empty => "empty",
         }
     }
 }
@@ -175,6 +192,7 @@ impl FromStr for FaultKind {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         FaultKind::ALL
             .into_iter()
+            .chain(FaultKind::MALFORMED)
             .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| format!("unknown fault `{s}`: use one of {}", FaultKind::NAMES))
     }

@@ -46,6 +46,7 @@ impl Emulator {
             kinds: config.faults.clone(),
             delay_ms: config.fault_delay_ms,
             latency_ms: config.latency_ms,
+            endpoint: None,
         };
         let flashduty = loaded
             .flashduty
@@ -139,9 +140,9 @@ impl Emulator {
     }
 
     /// Rolls the dice for one vendor request; also returns the settings it used.
-    pub(crate) fn roll_fault(&self) -> (Option<FaultKind>, FaultSettings) {
+    pub(crate) fn roll_fault(&self, endpoint: &str) -> (Option<FaultKind>, FaultSettings) {
         let mut f = self.inner.faults.lock().unwrap();
-        let fault = f.roll();
+        let fault = f.roll(endpoint);
         (fault, f.settings.clone())
     }
 
