@@ -12,6 +12,7 @@ use clap::{Parser, ValueEnum};
 use terraform_provider_rbac::emulator::{
     self, check_loopback, Emulator, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY,
 };
+use terraform_provider_rbac::emulator::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
 use tokio::net::TcpListener;
 
 /// Local emulator of the Flashduty role and permission API (more vendors to
@@ -30,6 +31,18 @@ struct Cli {
     /// key gets the vendor's 401 Unauthorized.
     #[arg(long, value_name = "KEY", default_value = DEFAULT_FLASHDUTY_APP_KEY)]
     flashduty_app_key: String,
+
+    /// The ZenML Pro service-account API key that `POST /zenml/auth/login`
+    /// (form field `password`) exchanges for a bearer token; any other key
+    /// gets 401. ZenML Pro is served under `<URL>/zenml`, with one
+    /// organization, 0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30.
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_ZENML_API_KEY)]
+    zenml_api_key: String,
+
+    /// Lifetime of a ZenML access token in seconds (the login's
+    /// `expires_in`); a short one makes clients renew mid-run.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_ZENML_TOKEN_TTL_SECS)]
+    zenml_token_ttl: u64,
 
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
     /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently).
@@ -84,6 +97,8 @@ impl From<Cli> for EmulatorConfig {
         EmulatorConfig {
             listen: cli.listen,
             flashduty_app_key: cli.flashduty_app_key,
+            zenml_api_key: cli.zenml_api_key,
+            zenml_token_ttl: std::time::Duration::from_secs(cli.zenml_token_ttl),
             rate_limit: matches!(cli.rate_limit, OnOff::On),
             state_file: cli.state,
             fault_rate: cli.fault_rate,
@@ -129,7 +144,7 @@ async fn run() -> anyhow::Result<()> {
         state = ?config.state_file,
         rate_limit = config.rate_limit,
         fault_rate = config.fault_rate,
-        "rbac-emulator listening (Flashduty under /flashduty)"
+        "rbac-emulator listening (Flashduty under /flashduty, ZenML Pro under /zenml)"
     );
     emulator::serve_with_shutdown(emu, listener, shutdown_signal()).await?;
     tracing::info!("rbac-emulator stopped");

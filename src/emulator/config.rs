@@ -10,6 +10,13 @@ use serde::{Deserialize, Serialize};
 /// The Flashduty `app_key` the emulator accepts unless told otherwise.
 pub const DEFAULT_FLASHDUTY_APP_KEY: &str = "emulator-flashduty-key";
 
+/// The ZenML Pro service-account API key the emulator accepts unless told
+/// otherwise (real keys start with `ZENPROKEY_`).
+pub const DEFAULT_ZENML_API_KEY: &str = "ZENPROKEY_emulator-zenml-key";
+
+/// How long a ZenML access token lives unless told otherwise (seconds).
+pub const DEFAULT_ZENML_TOKEN_TTL_SECS: u64 = 3600;
+
 /// Every option of the emulator. `Default` gives the documented defaults
 /// (the same as running `rbac-emulator` with no flags).
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +25,11 @@ pub struct EmulatorConfig {
     pub listen: SocketAddr,
     /// The only `app_key` query parameter Flashduty routes accept.
     pub flashduty_app_key: String,
+    /// The only API key ZenML's `POST /auth/login` exchanges for a token.
+    pub zenml_api_key: String,
+    /// Lifetime of a ZenML access token (`expires_in`); short values test
+    /// token renewal.
+    pub zenml_token_ttl: std::time::Duration,
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
     /// 1000 req/min per app_key).
     pub rate_limit: bool,
@@ -41,6 +53,8 @@ impl Default for EmulatorConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             flashduty_app_key: DEFAULT_FLASHDUTY_APP_KEY.to_string(),
+            zenml_api_key: DEFAULT_ZENML_API_KEY.to_string(),
+            zenml_token_ttl: std::time::Duration::from_secs(DEFAULT_ZENML_TOKEN_TTL_SECS),
             rate_limit: true,
             state_file: None,
             fault_rate: 0.0,
@@ -66,6 +80,12 @@ impl EmulatorConfig {
         }
         if self.flashduty_app_key.is_empty() {
             anyhow::bail!("the flashduty app key must not be empty");
+        }
+        if self.zenml_api_key.trim().is_empty() {
+            anyhow::bail!("the zenml API key must not be empty");
+        }
+        if self.zenml_token_ttl.is_zero() {
+            anyhow::bail!("the zenml token lifetime must be at least 1 second");
         }
         Ok(())
     }

@@ -16,6 +16,7 @@
 //! | `POST /__emulator/reset-stats` | | zero the counts |
 //! | `GET`/`POST /__emulator/faults` | [`FaultUpdate`], e.g. `{"rate": 0.1, "kinds": ["500"], "delay_ms": 2000, "latency_ms": 0}` | show/change fault settings; answers [`FaultSettings`] |
 //! | `GET`/`POST /__emulator/rate-limit` | `{"enabled": false}` | show/toggle vendor rate limits |
+//! | `POST /__emulator/zenml/revoke-tokens` | | invalidate every ZenML access token (their next use gets 401); answers `{"revoked": N}` |
 //!
 //! Invalid control bodies get HTTP 400 `{"error": "..."}`.
 //!
@@ -37,6 +38,7 @@ mod ratelimit;
 mod server;
 mod state;
 mod stats;
+pub mod zenml;
 
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -44,6 +46,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 
 pub use config::{check_loopback, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY};
+pub use config::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
 pub use faults::{FaultSettings, FaultUpdate};
 pub use middleware::RequestId;
 pub use ratelimit::RateWindow;
@@ -65,7 +68,7 @@ pub(crate) struct VendorSpec {
 
 /// Every emulated vendor. To add one: write `src/emulator/<vendor>/` with a
 /// `SPEC` like [`flashduty::SPEC`], add it here and a key to `persist.rs`.
-pub(crate) const VENDORS: &[VendorSpec] = &[flashduty::SPEC];
+pub(crate) const VENDORS: &[VendorSpec] = &[flashduty::SPEC, zenml::SPEC];
 
 /// The whole HTTP app: every vendor under its prefix, plus `/__emulator`.
 /// Call it in-process with `tower::ServiceExt::oneshot`, or serve it with

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::faults::{FaultSettings, FaultState, FaultUpdate};
 use super::ratelimit::{RateLimiter, RateWindow};
 use super::stats::{Stats, StatsSnapshot};
-use super::{flashduty, persist, EmulatorConfig, FaultKind};
+use super::{flashduty, persist, zenml, EmulatorConfig, FaultKind};
 
 /// The emulator's shared state: vendor stores, stats, fault and rate-limit
 /// settings. Cheap to clone (an `Arc`). Build the HTTP app with
@@ -25,6 +25,7 @@ struct Inner {
     limiter: RateLimiter,
     stats: Stats,
     flashduty: Mutex<flashduty::Store>,
+    zenml: Mutex<zenml::Store>,
     /// Serialises state-file writes so that an older snapshot never lands
     /// after a newer one.
     persist_lock: Mutex<()>,
@@ -50,6 +51,10 @@ impl Emulator {
             .flashduty
             .map(flashduty::Store::repaired)
             .unwrap_or_else(flashduty::Store::seeded);
+        let zenml = loaded
+            .zenml
+            .map(zenml::Store::repaired)
+            .unwrap_or_else(zenml::Store::seeded);
         let emu = Self {
             inner: Arc::new(Inner {
                 rate_limit: AtomicBool::new(config.rate_limit),
@@ -59,6 +64,7 @@ impl Emulator {
                 limiter: RateLimiter::default(),
                 stats: Stats::default(),
                 flashduty: Mutex::new(flashduty),
+                zenml: Mutex::new(zenml),
                 persist_lock: Mutex::new(()),
             }),
         };
@@ -139,6 +145,16 @@ impl Emulator {
         self.inner.flashduty.lock().unwrap()
     }
 
+    /// The ZenML Pro store (organizations, roles, assignments, tokens).
+    pub(crate) fn zenml(&self) -> MutexGuard<'_, zenml::Store> {
+        self.inner.zenml.lock().unwrap()
+    }
+
+    /// Invalidates every ZenML access token; returns how many there were.
+    pub fn revoke_zenml_tokens(&self) -> usize {
+        self.zenml().revoke_tokens()
+    }
+
     /// Writes the state file, if there is one. Call after every successful
     /// write request. A failure is logged, not returned: the write has
     /// already happened in memory.
@@ -155,6 +171,7 @@ impl Emulator {
         let _guard = self.inner.persist_lock.lock().unwrap();
         let state = persist::PersistedState {
             flashduty: Some(self.flashduty().clone()),
+            zenml: Some(self.zenml().clone()),
         };
         persist::save(path, &state)
     }

@@ -2,3 +2,4 @@
 //! and the resources and data sources built on it.
 
 pub mod flashduty;
+pub mod zenml;
