@@ -5,9 +5,19 @@ provider "rbac" {
     app_key = var.flashduty_app_key # or FLASHDUTY_APP_KEY
     # base_url = "https://api.flashcat.cloud" # or FLASHDUTY_BASE_URL
   }
+
+  zenml {
+    base_url = "https://cloudapi.zenml.io" # or ZENML_PRO_URL (your control plane when self-hosted)
+    api_key  = var.zenml_pro_api_key       # or ZENML_PRO_API_KEY (a ZENPROKEY_… service-account key)
+  }
 }
 
 variable "flashduty_app_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "zenml_pro_api_key" {
   type      = string
   sensitive = true
 }

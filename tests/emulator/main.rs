@@ -8,3 +8,4 @@ mod flashduty_members;
 mod flashduty_roles;
 mod flashduty_validation;
 mod openapi;
+mod zenml;
