@@ -144,7 +144,8 @@ resource "rbac_zenml_role" "test" {{
     ));
     let run = ws.run(&["validate", "-no-color"]);
     assert_ne!(run.status, 0);
-    let out = run.all();
+    // Terraform wraps long messages: compare with single spaces.
+    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(out.contains("Invalid value for organization_id"), "{out}");
     assert!(out.contains("UUID"), "{out}");
     assert!(out.contains("Invalid value for level"), "{out}");
@@ -172,7 +173,7 @@ fn zenml_role_vendor_errors_and_built_ins() {
     ));
     let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
     assert_ne!(run.status, 0);
-    let out = run.all();
+    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(out.contains("ZenML Pro refused `type`"), "{out}");
     assert!(out.contains("Input should be 'normal'"), "{out}");
     assert!(out.contains("HTTP 422"), "{out}");
@@ -187,7 +188,8 @@ fn zenml_role_vendor_errors_and_built_ins() {
         admin["id"].as_str().unwrap(),
     ]);
     assert_ne!(run.status, 0);
-    assert!(run.all().contains("it is a built-in role"), "{}", run.all());
+    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(out.contains("it is a built-in role"), "{out}");
     let run = ws.run(&["import", "-no-color", "rbac_zenml_role.test", "not-an-id"]);
     assert!(
         run.all().contains("<organization_id>/<name>"),
@@ -208,7 +210,7 @@ fn zenml_role_vendor_errors_and_built_ins() {
     ws.config(&role_config("acc-taken", r#"  level = "workspace""#));
     let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
     assert_ne!(run.status, 0);
-    let out = run.all();
+    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(out.contains("the name is taken"), "{out}");
     assert!(
         out.contains(&format!("terraform import <address> {ZENML_ORG}/acc-taken")),
@@ -364,7 +366,7 @@ fn zenml_wrong_key_is_a_clear_error_without_the_key() {
     ws.config(&role_config("acc-denied", r#"  level = "workspace""#));
     let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
     assert_ne!(run.status, 0);
-    let out = run.all();
+    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(out.contains("could not log in to ZenML Pro"), "{out}");
     assert!(out.contains("ZENML_PRO_API_KEY"), "{out}");
     assert!(!out.contains("wrong-key-9931"), "{out}");

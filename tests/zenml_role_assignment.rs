@@ -154,7 +154,7 @@ resource "rbac_zenml_role_assignment" "bad" {{
     ));
     let run = ws.run(&["validate", "-no-color"]);
     assert_ne!(run.status, 0);
-    let out = run.all();
+    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         out.contains("Exactly one of `user_id`, `team_id`, `invitation_id`"),
         "{out}"
@@ -174,7 +174,7 @@ resource "rbac_zenml_role_assignment" "bad" {{
     ));
     let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
     assert_ne!(run.status, 0);
-    let out = run.all();
+    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(out.contains("ValueError"), "{out}");
     assert!(out.contains("workspace_id"), "{out}");
 }

@@ -191,8 +191,6 @@ fn plan(config: RoleState, prior: Option<&RoleState>) -> (RoleState, Vec<Attribu
     let replace = replace_paths(prior, &planned);
     if replace.is_empty() {
         planned.id = prior.id.clone();
-        // Keep the stored spelling when only the case differs (see `keep_spelling`).
-        planned.organization_id = prior.organization_id.clone();
     }
     (planned, replace)
 }
@@ -436,7 +434,7 @@ impl Resource for RoleResource {
                 return None;
             }
         };
-        let state = state_from(&role, Some(&prior));
+        let state = state_from(&role, Some(&planned));
         // ASSUMPTION (vendors/zenml.md "RoleUpdate": what an explicit null
         // does is **unverified**): if ZenML ignored it, say so plainly.
         for (attribute, wanted, got) in [
