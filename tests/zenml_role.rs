@@ -53,6 +53,19 @@ fn zenml_role_lifecycle() {
         ws.assert_no_changes();
     }
 
+    // `-generate-config-out` writes usable configuration for an import block.
+    ws.ok(&["state", "rm", "rbac_zenml_role.test"]);
+    let cfg = format!(
+        "provider \"rbac\" {{\n  zenml {{}}\n}}\n\nimport {{\n  to = rbac_zenml_role.test\n  id = \"{id}\"\n}}\n"
+    );
+    ws.config(&cfg);
+    ws.ok(&["plan", "-no-color", "-generate-config-out=generated.tf"]);
+    let generated = std::fs::read_to_string(ws.path().join("generated.tf")).unwrap();
+    assert!(generated.contains("\"acc-ml\""), "{generated}");
+    ws.apply();
+    assert_eq!(ws.resource("rbac_zenml_role.test").unwrap(), created);
+    std::fs::remove_file(ws.path().join("generated.tf")).unwrap();
+
     // Rename in place.
     ws.config(&role_config(
         "acc-ml-renamed",

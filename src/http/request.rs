@@ -226,6 +226,12 @@ impl Response {
         })
     }
 
+    /// `text` (e.g. a message decoded from the body) with this call's
+    /// secrets and sensitive parameters redacted.
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor.redact(text).into_owned()
+    }
+
     /// The start of the body as text, redacted, for error messages.
     pub fn body_excerpt(&self) -> String {
         self.redactor

@@ -97,9 +97,10 @@ impl ApiError {
             }
         }
         // The body is vendor text: scrub it like everything else we print.
-        err.message = crate::http::Redactor::without_secrets()
-            .redact(&err.message)
-            .into_owned();
+        err.message = response.redact(&err.message);
+        for f in &mut err.fields {
+            f.msg = response.redact(&f.msg);
+        }
         err
     }
 }
