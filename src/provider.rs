@@ -18,8 +18,7 @@ use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource
 
 use crate::framework::schema::{block, number, schema, string};
 use crate::framework::validate::number_range;
-use crate::vendors::flashduty;
-use crate::vendors::zenml;
+use crate::vendors::{flashduty, rootly, zenml};
 
 /// Name of the provider in resource types (`rbac_flashduty_role`).
 pub const PROVIDER_NAME: &str = "rbac";
@@ -28,6 +27,7 @@ pub const PROVIDER_NAME: &str = "rbac";
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProviderConfig {
     pub flashduty: Value<Vec<FlashdutyBlock>>,
+    pub rootly: Value<Vec<RootlyBlock>>,
     pub zenml: Value<Vec<ZenmlBlock>>,
 }
 
@@ -36,6 +36,14 @@ pub struct ProviderConfig {
 pub struct ZenmlBlock {
     pub base_url: Value<String>,
     pub api_key: Value<String>,
+}
+
+/// `rootly { ... }`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RootlyBlock {
+    pub api_token: Value<String>,
+    pub base_url: Value<String>,
+    pub max_requests_per_minute: Value<i64>,
 }
 
 /// `flashduty { ... }`
@@ -52,6 +60,7 @@ pub struct FlashdutyBlock {
 pub struct ProviderData {
     settings: OnceLock<Settings>,
     flashduty: OnceLock<flashduty::FlashdutyClient>,
+    rootly: OnceLock<rootly::RootlyClient>,
     zenml: OnceLock<zenml::ZenmlClient>,
 }
 
@@ -59,6 +68,7 @@ pub struct ProviderData {
 struct Settings {
     terraform_version: Option<String>,
     flashduty: FlashdutySettings,
+    rootly: RootlySettings,
     zenml: ZenmlSettings,
 }
 
@@ -73,6 +83,23 @@ impl std::fmt::Debug for ZenmlSettings {
         f.debug_struct("ZenmlSettings")
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key.as_ref().map(|_| "REDACTED"))
+            .finish()
+    }
+}
+
+#[derive(Clone, Default)]
+struct RootlySettings {
+    api_token: Option<String>,
+    base_url: Option<String>,
+    max_requests_per_minute: Option<i64>,
+}
+
+impl std::fmt::Debug for RootlySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RootlySettings")
+            .field("api_token", &self.api_token.as_ref().map(|_| "REDACTED"))
+            .field("base_url", &self.base_url)
+            .field("max_requests_per_minute", &self.max_requests_per_minute)
             .finish()
     }
 }
@@ -178,6 +205,50 @@ impl ProviderData {
             message: e.to_string(),
         })?;
         Ok(self.flashduty.get_or_init(|| client).clone())
+    }
+}
+
+impl ProviderData {
+    /// The Rootly client, built on first use.
+    pub fn rootly(&self) -> Result<rootly::RootlyClient, ConfigError> {
+        if let Some(client) = self.rootly.get() {
+            return Ok(client.clone());
+        }
+        let settings = self.settings()?;
+        let api_token = settings
+            .rootly
+            .api_token
+            .clone()
+            .ok_or(ConfigError::Missing {
+                vendor: "Rootly",
+                vendor_block: "rootly",
+                attribute: "api_token",
+                env: "ROOTLY_API_TOKEN",
+            })?;
+        let base = settings
+            .rootly
+            .base_url
+            .clone()
+            .unwrap_or_else(|| rootly::api::DEFAULT_BASE_URL.to_string());
+        let invalid = |message: String| ConfigError::Invalid {
+            vendor_block: "rootly",
+            attribute: "base_url",
+            message,
+        };
+        let base_url = parse_base_url(&base).map_err(invalid)?;
+        let client = rootly::RootlyClient::new(rootly::RootlyConfig {
+            api_token,
+            base_url,
+            user_agent: crate::http::user_agent(settings.terraform_version.as_deref()),
+            retry: rootly::api::retry_policy(),
+            max_requests_per_minute: settings
+                .rootly
+                .max_requests_per_minute
+                .map(|n| n.clamp(0, u32::MAX as i64) as u32)
+                .unwrap_or(rootly::api::DEFAULT_REQUESTS_PER_MINUTE),
+        })
+        .map_err(|e| invalid(e.to_string()))?;
+        Ok(self.rootly.get_or_init(|| client).clone())
     }
 }
 
@@ -305,6 +376,12 @@ impl RbacProvider {
             )),
         );
         map.insert(
+            "rootly_on_call_role".into(),
+            Box::new(rootly::on_call_role_resource::OnCallRoleResource::new(
+                self.data.clone(),
+            )),
+        );
+        map.insert(
             "zenml_role".into(),
             Box::new(zenml::role_resource::RoleResource::new(self.data.clone())),
         );
@@ -333,6 +410,18 @@ impl RbacProvider {
             ),
         );
         map.insert(
+            "rootly_on_call_role".into(),
+            Box::new(rootly::on_call_role_data_source::OnCallRoleDataSource::new(
+                self.data.clone(),
+            )),
+        );
+        map.insert(
+            "rootly_on_call_roles".into(),
+            Box::new(
+                rootly::on_call_roles_data_source::OnCallRolesDataSource::new(self.data.clone()),
+            ),
+        );
+        map.insert(
             "zenml_roles".into(),
             Box::new(zenml::roles_data_source::RolesDataSource::new(
                 self.data.clone(),
@@ -348,7 +437,8 @@ impl RbacProvider {
              Each vendor has its own optional block; a block (or its environment variables) \
              is only needed when a resource or data source of that vendor is used.",
             vec![],
-            vec![(
+            vec![
+            (
                 "flashduty",
                 NestedBlock::Optional(block(
                     "Flashduty (Flashcat) account. Every attribute falls back to an environment variable.",
@@ -386,7 +476,42 @@ impl RbacProvider {
                     ],
                     vec![],
                 )),
-            ), zenml_block()],
+            ),
+            (
+                "rootly",
+                NestedBlock::Optional(block(
+                    "Rootly organisation. Every attribute falls back to an environment variable.",
+                    vec![
+                        (
+                            "api_token",
+                            string().optional().sensitive().description(
+                                "API key from Rootly (Organization Settings → API Keys), sent as a Bearer \
+                                 token. Falls back to `ROOTLY_API_TOKEN`.",
+                            ),
+                        ),
+                        (
+                            "base_url",
+                            string().optional().description(
+                                "API base URL. Defaults to `ROOTLY_BASE_URL`, else `https://api.rootly.com`. \
+                                 Point it at `<emulator URL>/rootly` to use the bundled emulator.",
+                            ),
+                        ),
+                        (
+                            "max_requests_per_minute",
+                            number().optional().description(
+                                "Client-side limit of requests per minute for this API key, shared by every \
+                                 resource in the run. Defaults to 3000, Rootly's documented default (reads \
+                                 and writes are counted separately by Rootly); `0` turns the limit off. The \
+                                 provider also waits for `X-RateLimit-Reset` when Rootly says the budget is \
+                                 used up or answers 429.",
+                            ),
+                        ),
+                    ],
+                    vec![],
+                )),
+            ),
+            zenml_block(),
+            ],
         )
     }
 }
@@ -445,6 +570,33 @@ impl Provider for RbacProvider {
                 );
             }
         }
+        for (i, r) in config.rootly.unwrap_or_default().iter().enumerate() {
+            let path = |a: &'static str| AttributePath::new("rootly").index(i as i64).attribute(a);
+            if let Value::Value(raw) = &r.base_url {
+                if let Err(message) = parse_base_url(raw) {
+                    diags.error(
+                        "Invalid value for rootly.base_url",
+                        message,
+                        path("base_url"),
+                    );
+                }
+            }
+            if matches!(&r.api_token, Value::Value(k) if k.trim().is_empty()) {
+                diags.error(
+                    "Invalid value for rootly.api_token",
+                    "api_token must not be empty; leave it unset to use ROOTLY_API_TOKEN.",
+                    path("api_token"),
+                );
+            }
+            number_range(
+                diags,
+                path("max_requests_per_minute"),
+                &r.max_requests_per_minute,
+                0,
+                60_000_000,
+                "0 turns the limit off",
+            );
+        }
         Some(())
     }
 
@@ -456,6 +608,12 @@ impl Provider for RbacProvider {
     ) -> Option<()> {
         let fd = config
             .flashduty
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let rt = config
+            .rootly
             .unwrap_or_default()
             .into_iter()
             .next()
@@ -477,6 +635,11 @@ impl Provider for RbacProvider {
                 base_url: non_empty(fd.base_url, "FLASHDUTY_BASE_URL"),
                 max_requests_per_second: fd.max_requests_per_second.as_option(),
                 max_requests_per_minute: fd.max_requests_per_minute.as_option(),
+            },
+            rootly: RootlySettings {
+                api_token: non_empty(rt.api_token, "ROOTLY_API_TOKEN"),
+                base_url: non_empty(rt.base_url, "ROOTLY_BASE_URL"),
+                max_requests_per_minute: rt.max_requests_per_minute.as_option(),
             },
         };
         tracing::debug!(?settings, "provider configured");
@@ -525,6 +688,11 @@ mod tests {
         let err = data.flashduty().err().unwrap().to_string();
         assert!(err.contains("app_key"), "{err}");
         assert!(err.contains("FLASHDUTY_APP_KEY"), "{err}");
+        let err = data.rootly().err().unwrap().to_string();
+        assert!(
+            err.contains("api_token") && err.contains("ROOTLY_API_TOKEN"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -11,13 +11,15 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use terraform_provider_rbac::emulator::{
     self, check_loopback, Emulator, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY,
+    DEFAULT_ROOTLY_API_TOKEN, DEFAULT_ROOTLY_RATE_LIMIT,
 };
 use terraform_provider_rbac::emulator::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
 use tokio::net::TcpListener;
 
-/// Local emulator of the Flashduty role and permission API (more vendors to
-/// come), for trying and testing terraform-provider-rbac without a vendor
-/// account. Flashduty is served under `<URL>/flashduty`; test controls under
+/// Local emulator of the Flashduty role and permission API and Rootly's
+/// on-call roles (more vendors to come), for trying and testing
+/// terraform-provider-rbac without a vendor account. Flashduty is served
+/// under `<URL>/flashduty`, Rootly under `<URL>/rootly`; test controls under
 /// `<URL>/__emulator` (stats, faults, rate-limit).
 #[derive(Debug, Parser)]
 #[command(name = "rbac-emulator", version)]
@@ -32,6 +34,16 @@ struct Cli {
     #[arg(long, value_name = "KEY", default_value = DEFAULT_FLASHDUTY_APP_KEY)]
     flashduty_app_key: String,
 
+    /// The Rootly API token clients must send as `Authorization: Bearer
+    /// TOKEN`; any other token gets a JSON:API 401.
+    #[arg(long, value_name = "TOKEN", default_value = DEFAULT_ROOTLY_API_TOKEN)]
+    rootly_api_token: String,
+
+    /// Rootly requests allowed per 60 s per token, counted separately for
+    /// reads and writes (over it, HTTP 429 and the X-RateLimit-* headers).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ROOTLY_RATE_LIMIT)]
+    rootly_rate_limit: usize,
+
     /// The ZenML Pro service-account API key that `POST /zenml/auth/login`
     /// (form field `password`) exchanges for a bearer token; any other key
     /// gets 401. ZenML Pro is served under `<URL>/zenml`, with one
@@ -45,7 +57,8 @@ struct Cli {
     zenml_token_ttl: u64,
 
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
-    /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently).
+    /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently;
+    /// Rootly: see --rootly-rate-limit).
     #[arg(long, value_name = "on|off", default_value = "on")]
     rate_limit: OnOff,
 
@@ -97,6 +110,8 @@ impl From<Cli> for EmulatorConfig {
         EmulatorConfig {
             listen: cli.listen,
             flashduty_app_key: cli.flashduty_app_key,
+            rootly_api_token: cli.rootly_api_token,
+            rootly_rate_limit: cli.rootly_rate_limit,
             zenml_api_key: cli.zenml_api_key,
             zenml_token_ttl: std::time::Duration::from_secs(cli.zenml_token_ttl),
             rate_limit: matches!(cli.rate_limit, OnOff::On),
@@ -144,7 +159,7 @@ async fn run() -> anyhow::Result<()> {
         state = ?config.state_file,
         rate_limit = config.rate_limit,
         fault_rate = config.fault_rate,
-        "rbac-emulator listening (Flashduty under /flashduty, ZenML Pro under /zenml)"
+        "rbac-emulator listening (Flashduty under /flashduty, Rootly under /rootly, ZenML Pro under /zenml)"
     );
     emulator::serve_with_shutdown(emu, listener, shutdown_signal()).await?;
     tracing::info!("rbac-emulator stopped");

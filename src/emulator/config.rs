@@ -10,6 +10,14 @@ use serde::{Deserialize, Serialize};
 /// The Flashduty `app_key` the emulator accepts unless told otherwise.
 pub const DEFAULT_FLASHDUTY_APP_KEY: &str = "emulator-flashduty-key";
 
+/// The Rootly API token the emulator accepts unless told otherwise.
+pub const DEFAULT_ROOTLY_API_TOKEN: &str = "emulator-rootly-token";
+
+/// Rootly requests per 60 s per API key, counted separately for reads and
+/// writes (the older swagger's 3000; vendors/rootly.md says the current
+/// numbers are **unverified**).
+pub const DEFAULT_ROOTLY_RATE_LIMIT: usize = 3000;
+
 /// The ZenML Pro service-account API key the emulator accepts unless told
 /// otherwise (real keys start with `ZENPROKEY_`).
 pub const DEFAULT_ZENML_API_KEY: &str = "ZENPROKEY_emulator-zenml-key";
@@ -25,6 +33,10 @@ pub struct EmulatorConfig {
     pub listen: SocketAddr,
     /// The only `app_key` query parameter Flashduty routes accept.
     pub flashduty_app_key: String,
+    /// The only `Authorization: Bearer` token Rootly routes accept.
+    pub rootly_api_token: String,
+    /// Rootly reads (and, separately, writes) allowed per 60 s per token.
+    pub rootly_rate_limit: usize,
     /// The only API key ZenML's `POST /auth/login` exchanges for a token.
     pub zenml_api_key: String,
     /// Lifetime of a ZenML access token (`expires_in`); short values test
@@ -53,6 +65,8 @@ impl Default for EmulatorConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             flashduty_app_key: DEFAULT_FLASHDUTY_APP_KEY.to_string(),
+            rootly_api_token: DEFAULT_ROOTLY_API_TOKEN.to_string(),
+            rootly_rate_limit: DEFAULT_ROOTLY_RATE_LIMIT,
             zenml_api_key: DEFAULT_ZENML_API_KEY.to_string(),
             zenml_token_ttl: std::time::Duration::from_secs(DEFAULT_ZENML_TOKEN_TTL_SECS),
             rate_limit: true,
@@ -80,6 +94,12 @@ impl EmulatorConfig {
         }
         if self.flashduty_app_key.is_empty() {
             anyhow::bail!("the flashduty app key must not be empty");
+        }
+        if self.rootly_api_token.trim().is_empty() {
+            anyhow::bail!("the rootly API token must not be empty");
+        }
+        if self.rootly_rate_limit == 0 {
+            anyhow::bail!("the rootly rate limit must be at least 1 request per minute");
         }
         if self.zenml_api_key.trim().is_empty() {
             anyhow::bail!("the zenml API key must not be empty");

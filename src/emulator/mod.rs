@@ -2,7 +2,7 @@
 //!
 //! It is written from `vendors/*.md` (the vendor references), never from the
 //! provider's client code, so that the two cannot share a misunderstanding.
-//! Each vendor is served under its own path prefix (`/flashduty`, ...).
+//! Each vendor is served under its own path prefix (`/flashduty`, `/rootly`, `/zenml`).
 //!
 //! Vendor requests pass through, in order: request ID, added latency, fault
 //! injection, request counting (`middleware.rs`), then the vendor's own auth
@@ -35,6 +35,7 @@ pub mod flashduty;
 mod middleware;
 mod persist;
 mod ratelimit;
+pub mod rootly;
 mod server;
 mod state;
 mod stats;
@@ -45,7 +46,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 
-pub use config::{check_loopback, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY};
+pub use config::{
+    check_loopback, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY, DEFAULT_ROOTLY_API_TOKEN,
+    DEFAULT_ROOTLY_RATE_LIMIT,
+};
 pub use config::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
 pub use faults::{FaultSettings, FaultUpdate};
 pub use middleware::RequestId;
@@ -68,7 +72,7 @@ pub(crate) struct VendorSpec {
 
 /// Every emulated vendor. To add one: write `src/emulator/<vendor>/` with a
 /// `SPEC` like [`flashduty::SPEC`], add it here and a key to `persist.rs`.
-pub(crate) const VENDORS: &[VendorSpec] = &[flashduty::SPEC, zenml::SPEC];
+pub(crate) const VENDORS: &[VendorSpec] = &[flashduty::SPEC, rootly::SPEC, zenml::SPEC];
 
 /// The whole HTTP app: every vendor under its prefix, plus `/__emulator`.
 /// Call it in-process with `tower::ServiceExt::oneshot`, or serve it with

@@ -65,6 +65,25 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// How many requests `key` made within `window` of now, and how long
+    /// until the oldest of them ages out (zero when there are none).
+    pub(crate) fn used(&self, key: &str, window: Duration) -> (usize, Duration) {
+        let now = Instant::now();
+        let logs = self.logs.lock().unwrap();
+        let Some(log) = logs.get(key) else {
+            return (0, Duration::ZERO);
+        };
+        let recent: Vec<&Instant> = log
+            .iter()
+            .filter(|t| now.saturating_duration_since(**t) < window)
+            .collect();
+        let reset = recent
+            .first()
+            .map(|t| window - now.saturating_duration_since(**t))
+            .unwrap_or_default();
+        (recent.len(), reset)
+    }
+
     /// Forgets every logged request.
     pub(crate) fn clear(&self) {
         self.logs.lock().unwrap().clear();

@@ -119,6 +119,11 @@ impl RunningEmulator {
         format!("{}/flashduty", self.url())
     }
 
+    /// The Rootly base URL, e.g. `http://127.0.0.1:43121/rootly`.
+    pub fn rootly_url(&self) -> String {
+        format!("{}/rootly", self.url())
+    }
+
     /// The ZenML Pro base URL, e.g. `http://127.0.0.1:43121/zenml`.
     pub fn zenml_url(&self) -> String {
         format!("{}/zenml", self.url())

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::faults::{FaultSettings, FaultState, FaultUpdate};
 use super::ratelimit::{RateLimiter, RateWindow};
 use super::stats::{Stats, StatsSnapshot};
-use super::{flashduty, persist, zenml, EmulatorConfig, FaultKind};
+use super::{flashduty, persist, rootly, zenml, EmulatorConfig, FaultKind};
 
 /// The emulator's shared state: vendor stores, stats, fault and rate-limit
 /// settings. Cheap to clone (an `Arc`). Build the HTTP app with
@@ -25,6 +25,7 @@ struct Inner {
     limiter: RateLimiter,
     stats: Stats,
     flashduty: Mutex<flashduty::Store>,
+    rootly: Mutex<rootly::Store>,
     zenml: Mutex<zenml::Store>,
     /// Serialises state-file writes so that an older snapshot never lands
     /// after a newer one.
@@ -51,6 +52,10 @@ impl Emulator {
             .flashduty
             .map(flashduty::Store::repaired)
             .unwrap_or_else(flashduty::Store::seeded);
+        let rootly = loaded
+            .rootly
+            .map(rootly::Store::repaired)
+            .unwrap_or_else(rootly::Store::seeded);
         let zenml = loaded
             .zenml
             .map(zenml::Store::repaired)
@@ -64,6 +69,7 @@ impl Emulator {
                 limiter: RateLimiter::default(),
                 stats: Stats::default(),
                 flashduty: Mutex::new(flashduty),
+                rootly: Mutex::new(rootly),
                 zenml: Mutex::new(zenml),
                 persist_lock: Mutex::new(()),
             }),
@@ -129,6 +135,15 @@ impl Emulator {
         self.inner.limiter.check(account, windows)
     }
 
+    /// How many requests `account` made in the last `window.window` (zero
+    /// when rate limiting is off), and how long until the oldest ages out.
+    pub fn rate_usage(&self, account: &str, window: RateWindow) -> (usize, Duration) {
+        if !self.rate_limit_enabled() {
+            return (0, Duration::ZERO);
+        }
+        self.inner.limiter.used(account, window.window)
+    }
+
     /// Rolls the dice for one vendor request; also returns the settings it used.
     pub(crate) fn roll_fault(&self) -> (Option<FaultKind>, FaultSettings) {
         let mut f = self.inner.faults.lock().unwrap();
@@ -143,6 +158,11 @@ impl Emulator {
     /// The Flashduty account's store.
     pub(crate) fn flashduty(&self) -> MutexGuard<'_, flashduty::Store> {
         self.inner.flashduty.lock().unwrap()
+    }
+
+    /// The Rootly organisation's store.
+    pub(crate) fn rootly(&self) -> MutexGuard<'_, rootly::Store> {
+        self.inner.rootly.lock().unwrap()
     }
 
     /// The ZenML Pro store (organizations, roles, assignments, tokens).
@@ -171,6 +191,7 @@ impl Emulator {
         let _guard = self.inner.persist_lock.lock().unwrap();
         let state = persist::PersistedState {
             flashduty: Some(self.flashduty().clone()),
+            rootly: Some(self.rootly().clone()),
             zenml: Some(self.zenml().clone()),
         };
         persist::save(path, &state)

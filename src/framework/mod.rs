@@ -15,3 +15,6 @@ pub use tf_provider::{AttributePath, Diagnostics};
 /// A Terraform set of numbers, as tf-provider decodes it (order is not
 /// meaningful; elements may be unknown during plan).
 pub type ValueNumberSet = Value<Vec<ValueNumber>>;
+
+/// A Terraform set of strings, as tf-provider decodes it.
+pub type ValueStringSet = Value<Vec<Value<String>>>;

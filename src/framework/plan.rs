@@ -52,6 +52,36 @@ pub fn number_set(items: &[i64]) -> Value<Vec<ValueNumber>> {
     Value::Value(items.into_iter().map(Value::Value).collect())
 }
 
+/// A set of strings in canonical order (sorted, no duplicates). `None`
+/// when the set or any element is unknown.
+pub fn known_string_set(set: &Value<Vec<Value<String>>>) -> Option<Vec<String>> {
+    match set {
+        Value::Value(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::Value(s) => out.push(s.clone()),
+                    Value::Null => {}
+                    Value::Unknown => return None,
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            Some(out)
+        }
+        Value::Null => Some(Vec::new()),
+        Value::Unknown => None,
+    }
+}
+
+/// A Terraform set of strings from a slice, in canonical order.
+pub fn string_set(items: &[String]) -> Value<Vec<Value<String>>> {
+    let mut items = items.to_vec();
+    items.sort_unstable();
+    items.dedup();
+    Value::Value(items.into_iter().map(Value::Value).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,6 +93,18 @@ mod tests {
         assert_eq!(known_number_set(&a), known_number_set(&b));
         assert_eq!(known_number_set(&Value::Unknown), None);
         assert_eq!(known_number_set(&Value::Null), Some(vec![]));
+    }
+
+    #[test]
+    fn string_sets_ignore_order_and_duplicates() {
+        let a = string_set(&["read".into(), "create".into(), "read".into()]);
+        let b = Value::Value(vec![
+            Value::Value("create".to_string()),
+            Value::Value("read".to_string()),
+        ]);
+        assert_eq!(a, b);
+        assert_eq!(known_string_set(&Value::Null), Some(vec![]));
+        assert_eq!(known_string_set(&Value::Value(vec![Value::Unknown])), None);
     }
 
     #[test]

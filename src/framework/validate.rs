@@ -114,6 +114,36 @@ pub fn string_one_of(
     }
 }
 
+/// Every known element of the set `value` must be one of `allowed`; one
+/// error per disallowed element, naming the attribute and the allowed values.
+pub fn string_set_one_of(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    value: &Value<Vec<Value<String>>>,
+    allowed: &[&str],
+    vendor_rule: &str,
+) {
+    let Value::Value(items) = value else {
+        return;
+    };
+    for item in items {
+        if let Value::Value(s) = item {
+            if !allowed.contains(&s.as_str()) {
+                let quoted: Vec<String> = allowed.iter().map(|a| format!("{a:?}")).collect();
+                invalid(
+                    diags,
+                    &path,
+                    format!(
+                        "{} elements must be one of {} ({vendor_rule}); got {s:?}.",
+                        display_path(&path),
+                        quoted.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// `value` must be within `min..=max`.
 pub fn number_range(
     diags: &mut Diagnostics,

@@ -15,7 +15,9 @@ use url::Url;
 use super::log::Call;
 use super::prepare::{self, describe};
 use super::rate_limit::{self, RateLimiter};
-use super::retry::{parse_retry_after, retry_reason, Outcome};
+use super::retry::{
+    parse_rate_limit_reset, parse_retry_after, rate_limit_exhausted, retry_reason, Outcome,
+};
 use super::{Auth, HttpConfig, HttpError, Redactor, Request, Response};
 
 /// An HTTP client for one vendor account. Cheap to clone (the clones share
@@ -193,22 +195,36 @@ impl HttpClient {
             call.request_body(attempt, &body);
             let start = Instant::now();
             let result = self.attempt(&request, &url, &headers, &body).await;
-            let (outcome, retry_after, ended) = match result {
-                Ok((status, headers, body)) => {
-                    let response = self.response(status, headers, body, &call);
-                    call.response(attempt, start.elapsed(), &response);
-                    let retry_after = parse_retry_after(&response.headers);
-                    (Outcome::Status(status), retry_after, Ok(response))
-                }
-                Err(e) => {
-                    let error = self.transport_error(&e, attempt, request.idempotent, &call);
-                    if let HttpError::Transport { message, .. } = &error {
-                        call.failed(attempt, start.elapsed(), message);
+            let (outcome, retry_after, ended) =
+                match result {
+                    Ok((status, headers, body)) => {
+                        let response = self.response(status, headers, body, &call);
+                        call.response(attempt, start.elapsed(), &response);
+                        let server_reset = parse_rate_limit_reset(&response.headers);
+                        let retry_after = parse_retry_after(&response.headers)
+                            .or(if status == 429 { server_reset } else { None });
+                        if let (true, Some(reset), Some(limiter)) = (
+                            rate_limit_exhausted(&response.headers),
+                            server_reset,
+                            &inner.limiter,
+                        ) {
+                            // The server's window is used up: every request to
+                            // this account waits for its reset, not just this one.
+                            let reset = reset.min(policy.max_retry_after);
+                            call.rate_limited(reset);
+                            limiter.hold_until(Instant::now() + reset);
+                        }
+                        (Outcome::Status(status), retry_after, Ok(response))
                     }
-                    let connect = e.is_connect();
-                    (Outcome::Transport { connect }, None, Err(error))
-                }
-            };
+                    Err(e) => {
+                        let error = self.transport_error(&e, attempt, request.idempotent, &call);
+                        if let HttpError::Transport { message, .. } = &error {
+                            call.failed(attempt, start.elapsed(), message);
+                        }
+                        let connect = e.is_connect();
+                        (Outcome::Transport { connect }, None, Err(error))
+                    }
+                };
             let Some(reason) = retry_reason(outcome, request.idempotent) else {
                 return ended;
             };

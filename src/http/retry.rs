@@ -2,7 +2,10 @@
 //!
 //! Flashduty advises exponential backoff from 1 s, at most 3 retries, for
 //! 429, 5xx and network errors (vendors/flashduty.md, "Rate limit"). Rootly
-//! and SlashID may send `Retry-After`; it is honoured when present.
+//! and SlashID may send `Retry-After`; it is honoured when present. Without
+//! it, a 429 waits for the `X-RateLimit-Reset` / `RateLimit-Reset` time, and
+//! a response saying `X-RateLimit-Remaining: 0` holds the client-side limiter
+//! until then (Rootly, vendors/rootly.md "Rate limits").
 //!
 //! A request that is not idempotent (a create) is retried only when the
 //! server cannot have applied it: a 429 (rejected) or a failure to connect
@@ -112,6 +115,44 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     )
 }
 
+/// Values of a reset header at or above this are Unix times, below it delays.
+const EPOCH_THRESHOLD: u64 = 1_000_000_000;
+
+/// How long until the server's rate-limit window resets, from
+/// `X-RateLimit-Reset` (Unix seconds, as Rootly and GitHub send it) or
+/// `RateLimit-Reset` (seconds from now, the IETF draft). A Unix time gets one
+/// second of margin, since it is rounded to whole seconds. `None` when absent
+/// or unparseable.
+pub(crate) fn parse_rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
+    let value = ["x-ratelimit-reset", "ratelimit-reset"]
+        .iter()
+        .find_map(|name| headers.get(*name))?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()?;
+    if value < EPOCH_THRESHOLD {
+        return Some(Duration::from_secs(value));
+    }
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(value + 1);
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// `X-RateLimit-Remaining: 0` (or `RateLimit-Remaining: 0`): the next
+/// request would be refused until the window resets.
+pub(crate) fn rate_limit_exhausted(headers: &HeaderMap) -> bool {
+    ["x-ratelimit-remaining", "ratelimit-remaining"]
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        == Some(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +184,26 @@ mod tests {
         assert_eq!(parse_retry_after(&headers("soon")), None);
         assert_eq!(parse_retry_after(&headers("-3")), None);
         assert_eq!(parse_retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn parses_rate_limit_reset_as_epoch_or_delay() {
+        let mut h = HeaderMap::new();
+        assert_eq!(parse_rate_limit_reset(&h), None);
+        h.insert("ratelimit-reset", "12".parse().unwrap());
+        assert_eq!(parse_rate_limit_reset(&h), Some(Duration::from_secs(12)));
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        h.insert("x-ratelimit-reset", (now + 30).to_string().parse().unwrap());
+        let wait = parse_rate_limit_reset(&h).unwrap();
+        assert!(wait > Duration::from_secs(29) && wait <= Duration::from_secs(31));
+        h.insert("x-ratelimit-reset", "1000000000".parse().unwrap());
+        assert_eq!(parse_rate_limit_reset(&h), Some(Duration::ZERO));
+        assert!(!rate_limit_exhausted(&h));
+        h.insert("x-ratelimit-remaining", "0".parse().unwrap());
+        assert!(rate_limit_exhausted(&h));
     }
 
     #[test]

@@ -2,4 +2,6 @@
 //! and the resources and data sources built on it.
 
 pub mod flashduty;
+pub mod rootly;
+pub mod snapshot;
 pub mod zenml;

@@ -17,6 +17,9 @@ use serde_json::Value;
 /// App key the emulator accepts in these tests.
 pub const FLASHDUTY_KEY: &str = "acc-test-flashduty-key-7f3a";
 
+/// Rootly API token the emulator accepts in these tests.
+pub const ROOTLY_TOKEN: &str = "acc-test-rootly-token-91b7";
+
 /// ZenML Pro service-account API key the emulator accepts in these tests.
 pub const ZENML_KEY: &str = "ZENPROKEY_acc-test-zenml-5e2b";
 
@@ -66,6 +69,8 @@ impl Emulator {
                 "127.0.0.1:0",
                 "--flashduty-app-key",
                 FLASHDUTY_KEY,
+                "--rootly-api-token",
+                ROOTLY_TOKEN,
             ])
             .args(["--zenml-api-key", ZENML_KEY])
             .args(extra)
@@ -121,6 +126,49 @@ impl Emulator {
             .find(|r| r["role_name"] == name)
     }
 
+    /// `base_url` for the provider's rootly block.
+    pub fn rootly_url(&self) -> String {
+        format!("{}/rootly", self.url)
+    }
+
+    /// Calls a Rootly endpoint of the emulator (`path` starts with `/v1`)
+    /// with the test token; returns the status and the decoded body.
+    pub fn rootly(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let (status, text) = http_request_with(
+            &self.url,
+            method,
+            &format!("/rootly{path}"),
+            &body,
+            &[
+                ("Authorization", &format!("Bearer {ROOTLY_TOKEN}")),
+                ("Content-Type", "application/vnd.api+json"),
+            ],
+        );
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Creates a Rootly on-call role; returns its resource object.
+    pub fn rootly_create(&self, attributes: Value) -> Value {
+        let (status, body) = self.rootly(
+            "POST",
+            "/v1/on_call_roles",
+            Some(serde_json::json!({"data": {"type": "on_call_roles", "attributes": attributes}})),
+        );
+        assert_eq!(status, 201, "{body}");
+        body["data"].clone()
+    }
+
+    /// The Rootly role with this UUID or slug, if it exists.
+    pub fn rootly_role(&self, id_or_slug: &str) -> Option<Value> {
+        let (status, body) = self.rootly("GET", &format!("/v1/on_call_roles/{id_or_slug}"), None);
+        match status {
+            200 => Some(body["data"].clone()),
+            404 => None,
+            other => panic!("GET role {id_or_slug}: {other} {body}"),
+        }
+    }
+
     /// `GET /__emulator/stats`.
     pub fn stats(&self) -> Value {
         let (_, body) = http_request(&self.url, "GET", "/__emulator/stats", "");
@@ -141,14 +189,34 @@ pub fn http_post(base: &str, path: &str, body: &str) -> (u16, String) {
 }
 
 fn http_request(base: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    http_request_with(
+        base,
+        method,
+        path,
+        body,
+        &[("Content-Type", "application/json")],
+    )
+}
+
+fn http_request_with(
+    base: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String) {
     let host = base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(host).expect("connect to emulator");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{extra}\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
@@ -228,6 +296,8 @@ impl Workspace {
             ("NO_COLOR".into(), "1".into()),
             ("FLASHDUTY_APP_KEY".into(), FLASHDUTY_KEY.into()),
             ("FLASHDUTY_BASE_URL".into(), emulator.flashduty_url()),
+            ("ROOTLY_API_TOKEN".into(), ROOTLY_TOKEN.into()),
+            ("ROOTLY_BASE_URL".into(), emulator.rootly_url()),
             ("ZENML_PRO_URL".into(), emulator.zenml_url()),
             ("ZENML_PRO_API_KEY".into(), ZENML_KEY.into()),
         ];
@@ -324,7 +394,7 @@ impl Emulator {
 
     /// A fresh access token from `POST /zenml/auth/login`.
     pub fn zenml_token(&self) -> String {
-        let (status, body) = http_request_headers(
+        let (status, body) = http_request_with(
             &self.url,
             "POST",
             "/zenml/auth/login",
@@ -340,7 +410,7 @@ impl Emulator {
     pub fn zenml(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         let token = self.zenml_token();
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let (status, text) = http_request_headers(
+        let (status, text) = http_request_with(
             &self.url,
             method,
             &format!("/zenml{path}"),
@@ -406,47 +476,4 @@ impl Emulator {
         let (status, _) = http_post(&self.url, "/__emulator/reset-stats", "");
         assert_eq!(status, 200);
     }
-}
-
-/// One request with these headers (loopback only).
-pub fn http_request_headers(
-    base: &str,
-    method: &str,
-    path: &str,
-    body: &str,
-    headers: &[(&str, &str)],
-) -> (u16, String) {
-    let host = base.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(host).expect("connect to emulator");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let extra: String = headers
-        .iter()
-        .map(|(k, v)| format!("{k}: {v}\r\n"))
-        .collect();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{extra}\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).expect("read response");
-    let (head, rest) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let chunked = head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked");
-    let body = if chunked {
-        dechunk(rest)
-    } else {
-        rest.to_string()
-    };
-    (status, body)
 }

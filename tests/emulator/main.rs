@@ -8,4 +8,5 @@ mod flashduty_members;
 mod flashduty_roles;
 mod flashduty_validation;
 mod openapi;
+mod rootly;
 mod zenml;

@@ -1,0 +1,227 @@
+//! Rootly's on-call role endpoints (vendors/rootly.md, "Endpoints"): list,
+//! create (201), get, update (PUT) and delete (200 with the deleted role).
+//! `{id}` is a UUID or a slug.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::from_fn_with_state;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Map, Value};
+
+use super::errors::{jsonapi, ApiError, ApiResult, MEDIA_TYPE};
+use super::store::{Filters, Sort};
+use crate::emulator::Emulator;
+
+/// Page size when `page[size]` is absent, and the largest accepted
+/// (both **unverified**).
+pub const DEFAULT_PAGE_SIZE: usize = 20;
+pub const MAX_PAGE_SIZE: usize = 100;
+
+/// The routes, relative to `/rootly`.
+pub(super) fn router(emu: &Emulator) -> Router<Emulator> {
+    Router::new()
+        .route("/v1/on_call_roles", get(list).post(create))
+        .route(
+            "/v1/on_call_roles/:id",
+            get(show).put(update).delete(delete),
+        )
+        .route_layer(from_fn_with_state(emu.clone(), super::guard))
+        .fallback(|| async { ApiError::not_found() })
+}
+
+fn reply(status: StatusCode, result: ApiResult<Value>) -> Response {
+    match result {
+        Ok(body) => jsonapi(status, body),
+        Err(e) => e.into(),
+    }
+}
+
+impl From<ApiError> for Response {
+    fn from(e: ApiError) -> Response {
+        axum::response::IntoResponse::into_response(e)
+    }
+}
+
+/// `data.attributes` of a JSON:API request document.
+fn attributes(headers: &HeaderMap, body: &[u8]) -> ApiResult<Map<String, Value>> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    // Plain JSON is accepted too (**unverified**; Rootly documents only the JSON:API type).
+    if !matches!(
+        content_type.as_deref(),
+        Some(MEDIA_TYPE | "application/json")
+    ) {
+        return Err(ApiError::unsupported_media_type());
+    }
+    let doc: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
+    let data = doc.get("data").and_then(Value::as_object).ok_or_else(|| {
+        ApiError::bad_request("param is missing or the value is empty: data".into())
+    })?;
+    if let Some(t) = data.get("type") {
+        if t != "on_call_roles" {
+            return Err(ApiError::unprocessable(vec![ApiError::invalid(
+                "type",
+                "must be on_call_roles",
+            )]));
+        }
+    }
+    match data.get("attributes") {
+        Some(Value::Object(attrs)) => Ok(attrs.clone()),
+        None => Ok(Map::new()),
+        Some(_) => Err(ApiError::bad_request(
+            "data.attributes must be an object".into(),
+        )),
+    }
+}
+
+async fn create(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
+    let result = attributes(&headers, &body).and_then(|attrs| emu.rootly().create(&attrs));
+    if result.is_ok() {
+        emu.persist();
+    }
+    reply(
+        StatusCode::CREATED,
+        result.map(|r| json!({"data": r.resource()})),
+    )
+}
+
+async fn show(State(emu): State<Emulator>, Path(id): Path<String>) -> Response {
+    let result = emu.rootly().get(&id);
+    reply(
+        StatusCode::OK,
+        result.map(|r| json!({"data": r.resource()})),
+    )
+}
+
+async fn update(
+    State(emu): State<Emulator>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // A 404 wins over a bad body, as in Rails (the record is loaded first).
+    if let Err(e) = emu.rootly().get(&id) {
+        return e.into();
+    }
+    let result = attributes(&headers, &body).and_then(|attrs| emu.rootly().update(&id, &attrs));
+    if result.is_ok() {
+        emu.persist();
+    }
+    reply(
+        StatusCode::OK,
+        result.map(|r| json!({"data": r.resource()})),
+    )
+}
+
+async fn delete(State(emu): State<Emulator>, Path(id): Path<String>) -> Response {
+    let result = emu.rootly().delete(&id);
+    if result.is_ok() {
+        emu.persist();
+    }
+    reply(
+        StatusCode::OK,
+        result.map(|r| json!({"data": r.resource()})),
+    )
+}
+
+async fn list(
+    State(emu): State<Emulator>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let mut errors = Vec::new();
+    let mut number = |name: &str, default: usize| match param(name) {
+        None => default,
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                errors.push(ApiError::invalid(name, "must be a positive integer"));
+                default
+            }
+        },
+    };
+    let page = number("page[number]", 1);
+    let size = number("page[size]", DEFAULT_PAGE_SIZE).min(MAX_PAGE_SIZE);
+    let sort = match param("sort").as_deref() {
+        None | Some("") | Some("created_at") => Sort::CreatedAt { desc: false },
+        Some("-created_at") => Sort::CreatedAt { desc: true },
+        Some("name") => Sort::Name { desc: false },
+        Some("-name") => Sort::Name { desc: true },
+        Some(other) => {
+            errors.push(ApiError::invalid(
+                "sort",
+                &format!("{other:?} is not supported; use name, -name, created_at or -created_at"),
+            ));
+            Sort::CreatedAt { desc: false }
+        }
+    };
+    if !errors.is_empty() {
+        return ApiError::unprocessable(errors).into();
+    }
+    let filters = Filters {
+        search: param("filter[search]"),
+        slug: param("filter[slug]"),
+        name: param("filter[name]"),
+    };
+    let roles = emu.rootly().list(&filters, sort);
+    let total = roles.len();
+    let pages = total.div_ceil(size).max(1);
+    let data: Vec<Value> = roles
+        .iter()
+        .skip((page - 1).saturating_mul(size))
+        .take(size)
+        .map(|r| r.resource())
+        .collect();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let link = |n: usize| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &pairs {
+            if k != "page[number]" && k != "page[size]" {
+                q.append_pair(k, v);
+            }
+        }
+        q.append_pair("page[number]", &n.to_string());
+        q.append_pair("page[size]", &size.to_string());
+        format!("http://{host}/rootly/v1/on_call_roles?{}", q.finish())
+    };
+    let next = (page < pages).then_some(page + 1);
+    let prev = (page > 1).then(|| (page - 1).min(pages));
+    let body = json!({
+        "data": data,
+        "links": {
+            "self": link(page),
+            "first": link(1),
+            "prev": prev.map(link),
+            "next": next.map(link),
+            "last": link(pages),
+        },
+        "meta": {
+            "current_page": page,
+            "next_page": next,
+            "prev_page": prev,
+            "total_count": total,
+            "total_pages": pages,
+        },
+    });
+    jsonapi(StatusCode::OK, body)
+}
