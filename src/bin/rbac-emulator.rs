@@ -13,6 +13,7 @@ use terraform_provider_rbac::emulator::{
     self, check_loopback, Emulator, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY,
     DEFAULT_ROOTLY_API_TOKEN, DEFAULT_ROOTLY_RATE_LIMIT,
 };
+use terraform_provider_rbac::emulator::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
 use tokio::net::TcpListener;
 
 /// Local emulator of the Flashduty role and permission API and Rootly's
@@ -42,6 +43,18 @@ struct Cli {
     /// reads and writes (over it, HTTP 429 and the X-RateLimit-* headers).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_ROOTLY_RATE_LIMIT)]
     rootly_rate_limit: usize,
+
+    /// The ZenML Pro service-account API key that `POST /zenml/auth/login`
+    /// (form field `password`) exchanges for a bearer token; any other key
+    /// gets 401. ZenML Pro is served under `<URL>/zenml`, with one
+    /// organization, 0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30.
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_ZENML_API_KEY)]
+    zenml_api_key: String,
+
+    /// Lifetime of a ZenML access token in seconds (the login's
+    /// `expires_in`); a short one makes clients renew mid-run.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_ZENML_TOKEN_TTL_SECS)]
+    zenml_token_ttl: u64,
 
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
     /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently;
@@ -99,6 +112,8 @@ impl From<Cli> for EmulatorConfig {
             flashduty_app_key: cli.flashduty_app_key,
             rootly_api_token: cli.rootly_api_token,
             rootly_rate_limit: cli.rootly_rate_limit,
+            zenml_api_key: cli.zenml_api_key,
+            zenml_token_ttl: std::time::Duration::from_secs(cli.zenml_token_ttl),
             rate_limit: matches!(cli.rate_limit, OnOff::On),
             state_file: cli.state,
             fault_rate: cli.fault_rate,
@@ -144,7 +159,7 @@ async fn run() -> anyhow::Result<()> {
         state = ?config.state_file,
         rate_limit = config.rate_limit,
         fault_rate = config.fault_rate,
-        "rbac-emulator listening (Flashduty under /flashduty, Rootly under /rootly)"
+        "rbac-emulator listening (Flashduty under /flashduty, Rootly under /rootly, ZenML Pro under /zenml)"
     );
     emulator::serve_with_shutdown(emu, listener, shutdown_signal()).await?;
     tracing::info!("rbac-emulator stopped");

@@ -18,6 +18,13 @@ pub const DEFAULT_ROOTLY_API_TOKEN: &str = "emulator-rootly-token";
 /// numbers are **unverified**).
 pub const DEFAULT_ROOTLY_RATE_LIMIT: usize = 3000;
 
+/// The ZenML Pro service-account API key the emulator accepts unless told
+/// otherwise (real keys start with `ZENPROKEY_`).
+pub const DEFAULT_ZENML_API_KEY: &str = "ZENPROKEY_emulator-zenml-key";
+
+/// How long a ZenML access token lives unless told otherwise (seconds).
+pub const DEFAULT_ZENML_TOKEN_TTL_SECS: u64 = 3600;
+
 /// Every option of the emulator. `Default` gives the documented defaults
 /// (the same as running `rbac-emulator` with no flags).
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +37,11 @@ pub struct EmulatorConfig {
     pub rootly_api_token: String,
     /// Rootly reads (and, separately, writes) allowed per 60 s per token.
     pub rootly_rate_limit: usize,
+    /// The only API key ZenML's `POST /auth/login` exchanges for a token.
+    pub zenml_api_key: String,
+    /// Lifetime of a ZenML access token (`expires_in`); short values test
+    /// token renewal.
+    pub zenml_token_ttl: std::time::Duration,
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
     /// 1000 req/min per app_key).
     pub rate_limit: bool,
@@ -55,6 +67,8 @@ impl Default for EmulatorConfig {
             flashduty_app_key: DEFAULT_FLASHDUTY_APP_KEY.to_string(),
             rootly_api_token: DEFAULT_ROOTLY_API_TOKEN.to_string(),
             rootly_rate_limit: DEFAULT_ROOTLY_RATE_LIMIT,
+            zenml_api_key: DEFAULT_ZENML_API_KEY.to_string(),
+            zenml_token_ttl: std::time::Duration::from_secs(DEFAULT_ZENML_TOKEN_TTL_SECS),
             rate_limit: true,
             state_file: None,
             fault_rate: 0.0,
@@ -86,6 +100,12 @@ impl EmulatorConfig {
         }
         if self.rootly_rate_limit == 0 {
             anyhow::bail!("the rootly rate limit must be at least 1 request per minute");
+        }
+        if self.zenml_api_key.trim().is_empty() {
+            anyhow::bail!("the zenml API key must not be empty");
+        }
+        if self.zenml_token_ttl.is_zero() {
+            anyhow::bail!("the zenml token lifetime must be at least 1 second");
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::{flashduty, rootly};
+use super::{flashduty, rootly, zenml};
 
 /// The state file's content. Each vendor owns one key; a missing key means
 /// "fresh seeded state" for that vendor.
@@ -18,6 +18,8 @@ pub(crate) struct PersistedState {
     pub(crate) flashduty: Option<flashduty::Store>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) rootly: Option<rootly::Store>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) zenml: Option<zenml::Store>,
 }
 
 /// Reads the state file; `Ok(None)` if it does not exist yet.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::faults::{FaultSettings, FaultState, FaultUpdate};
 use super::ratelimit::{RateLimiter, RateWindow};
 use super::stats::{Stats, StatsSnapshot};
-use super::{flashduty, persist, rootly, EmulatorConfig, FaultKind};
+use super::{flashduty, persist, rootly, zenml, EmulatorConfig, FaultKind};
 
 /// The emulator's shared state: vendor stores, stats, fault and rate-limit
 /// settings. Cheap to clone (an `Arc`). Build the HTTP app with
@@ -26,6 +26,7 @@ struct Inner {
     stats: Stats,
     flashduty: Mutex<flashduty::Store>,
     rootly: Mutex<rootly::Store>,
+    zenml: Mutex<zenml::Store>,
     /// Serialises state-file writes so that an older snapshot never lands
     /// after a newer one.
     persist_lock: Mutex<()>,
@@ -56,6 +57,10 @@ impl Emulator {
             .rootly
             .map(rootly::Store::repaired)
             .unwrap_or_else(rootly::Store::seeded);
+        let zenml = loaded
+            .zenml
+            .map(zenml::Store::repaired)
+            .unwrap_or_else(zenml::Store::seeded);
         let emu = Self {
             inner: Arc::new(Inner {
                 rate_limit: AtomicBool::new(config.rate_limit),
@@ -66,6 +71,7 @@ impl Emulator {
                 stats: Stats::default(),
                 flashduty: Mutex::new(flashduty),
                 rootly: Mutex::new(rootly),
+                zenml: Mutex::new(zenml),
                 persist_lock: Mutex::new(()),
             }),
         };
@@ -160,6 +166,16 @@ impl Emulator {
         self.inner.rootly.lock().unwrap()
     }
 
+    /// The ZenML Pro store (organizations, roles, assignments, tokens).
+    pub(crate) fn zenml(&self) -> MutexGuard<'_, zenml::Store> {
+        self.inner.zenml.lock().unwrap()
+    }
+
+    /// Invalidates every ZenML access token; returns how many there were.
+    pub fn revoke_zenml_tokens(&self) -> usize {
+        self.zenml().revoke_tokens()
+    }
+
     /// Writes the state file, if there is one. Call after every successful
     /// write request. A failure is logged, not returned: the write has
     /// already happened in memory.
@@ -177,6 +193,7 @@ impl Emulator {
         let state = persist::PersistedState {
             flashduty: Some(self.flashduty().clone()),
             rootly: Some(self.rootly().clone()),
+            zenml: Some(self.zenml().clone()),
         };
         persist::save(path, &state)
     }

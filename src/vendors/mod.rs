@@ -4,3 +4,4 @@
 pub mod flashduty;
 pub mod rootly;
 pub mod snapshot;
+pub mod zenml;

@@ -9,3 +9,4 @@ mod flashduty_roles;
 mod flashduty_validation;
 mod openapi;
 mod rootly;
+mod zenml;
