@@ -1,7 +1,8 @@
 //! Registry documentation generated from the provider's own schema and the
 //! examples in `examples/` (`make docs`; a test fails when `docs/` is stale).
 //! The layout follows the Terraform Registry: `docs/index.md`,
-//! `docs/resources/<name>.md`, `docs/data-sources/<name>.md`.
+//! `docs/resources/<name>.md`, `docs/data-sources/<name>.md`. A page gets a
+//! "Notes" section from `examples/<kind>/<type>/notes.md` when that exists.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -120,6 +121,11 @@ fn render_page(repo: &Path, name: &str, kind: &str, dir: &str, schema: &Schema) 
             out,
             "## Import\n\nImport is supported using the following syntax:\n\n```shell\n{import}\n```"
         );
+    }
+    // Optional notes (e.g. a vendor's unverified behaviour the page must state).
+    if let Some(notes) = read_example(repo, &format!("examples/{dir}/{name}/notes.md")) {
+        let sep = if out.ends_with("\n\n") { "" } else { "\n" };
+        let _ = writeln!(out, "{sep}## Notes\n\n{notes}");
     }
     out
 }

@@ -18,7 +18,7 @@ use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource
 
 use crate::framework::schema::{block, number, schema, string};
 use crate::framework::validate::number_range;
-use crate::vendors::{flashduty, rootly, slashid};
+use crate::vendors::{flashduty, rootly, slashid, zenml};
 
 /// Name of the provider in resource types (`rbac_flashduty_role`).
 pub const PROVIDER_NAME: &str = "rbac";
@@ -29,6 +29,14 @@ pub struct ProviderConfig {
     pub flashduty: Value<Vec<FlashdutyBlock>>,
     pub slashid: Value<Vec<slashid::config::SlashidBlock>>,
     pub rootly: Value<Vec<RootlyBlock>>,
+    pub zenml: Value<Vec<ZenmlBlock>>,
+}
+
+/// `zenml { ... }`
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ZenmlBlock {
+    pub base_url: Value<String>,
+    pub api_key: Value<String>,
 }
 
 /// `rootly { ... }`
@@ -55,6 +63,7 @@ pub struct ProviderData {
     flashduty: OnceLock<flashduty::FlashdutyClient>,
     slashid: OnceLock<slashid::SlashidClient>,
     rootly: OnceLock<rootly::RootlyClient>,
+    zenml: OnceLock<zenml::ZenmlClient>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -63,6 +72,22 @@ struct Settings {
     flashduty: FlashdutySettings,
     slashid: slashid::config::SlashidSettings,
     rootly: RootlySettings,
+    zenml: ZenmlSettings,
+}
+
+#[derive(Clone, Default)]
+struct ZenmlSettings {
+    base_url: Option<String>,
+    api_key: Option<String>,
+}
+
+impl std::fmt::Debug for ZenmlSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZenmlSettings")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "REDACTED"))
+            .finish()
+    }
 }
 
 #[derive(Clone, Default)]
@@ -243,6 +268,99 @@ impl ProviderData {
     }
 }
 
+impl ProviderData {
+    /// The ZenML Pro client, built on first use. There is no default URL:
+    /// every deployment has its own control plane.
+    pub fn zenml(&self) -> Result<zenml::ZenmlClient, ConfigError> {
+        if let Some(client) = self.zenml.get() {
+            return Ok(client.clone());
+        }
+        let settings = self.settings()?;
+        let missing = |attribute, env| ConfigError::Missing {
+            vendor: "ZenML Pro",
+            vendor_block: "zenml",
+            attribute,
+            env,
+        };
+        let base = settings
+            .zenml
+            .base_url
+            .clone()
+            .ok_or(missing("base_url", "ZENML_PRO_URL"))?;
+        let api_key = settings
+            .zenml
+            .api_key
+            .clone()
+            .ok_or(missing("api_key", "ZENML_PRO_API_KEY"))?;
+        let invalid = |message: String| ConfigError::Invalid {
+            vendor_block: "zenml",
+            attribute: "base_url",
+            message,
+        };
+        let base_url = parse_base_url(&base).map_err(invalid)?;
+        let client = zenml::ZenmlClient::new(zenml::ZenmlConfig {
+            api_key,
+            base_url,
+            user_agent: crate::http::user_agent(settings.terraform_version.as_deref()),
+            retry: zenml::api::retry_policy(),
+        })
+        .map_err(|e| invalid(e.to_string()))?;
+        Ok(self.zenml.get_or_init(|| client).clone())
+    }
+}
+
+/// `zenml { base_url, api_key }` in the provider schema.
+fn zenml_block() -> (&'static str, NestedBlock) {
+    (
+        "zenml",
+        NestedBlock::Optional(block(
+            "ZenML Pro control plane (the management API, not a workspace server). Every attribute \
+             falls back to an environment variable.",
+            vec![
+                (
+                    "base_url",
+                    string().optional().description(
+                        "Control-plane URL: `https://cloudapi.zenml.io` for ZenML Pro SaaS, your own URL when \
+                         self-hosted. Falls back to `ZENML_PRO_URL`; one of them is required. Point it at \
+                         `<emulator URL>/zenml` to use the bundled emulator.",
+                    ),
+                ),
+                (
+                    "api_key",
+                    string().optional().sensitive().description(
+                        "Organization service-account API key (`ZENPROKEY_…`). The provider exchanges it for \
+                         short-lived access tokens (`POST /auth/login`) and renews them before they expire. \
+                         Falls back to `ZENML_PRO_API_KEY`.",
+                    ),
+                ),
+            ],
+            vec![],
+        )),
+    )
+}
+
+fn validate_zenml(diags: &mut Diagnostics, blocks: Vec<ZenmlBlock>) {
+    for (i, z) in blocks.iter().enumerate() {
+        let path = |a: &'static str| AttributePath::new("zenml").index(i as i64).attribute(a);
+        if let Value::Value(raw) = &z.base_url {
+            if let Err(message) = parse_base_url(raw) {
+                diags.error(
+                    "Invalid value for zenml.base_url",
+                    message,
+                    path("base_url"),
+                );
+            }
+        }
+        if matches!(&z.api_key, Value::Value(k) if k.trim().is_empty()) {
+            diags.error(
+                "Invalid value for zenml.api_key",
+                "api_key must not be empty; leave it unset to use ZENML_PRO_API_KEY.",
+                path("api_key"),
+            );
+        }
+    }
+}
+
 /// An absolute http(s) URL.
 pub fn parse_base_url(raw: &str) -> Result<url::Url, String> {
     let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL ({e})"))?;
@@ -295,6 +413,16 @@ impl RbacProvider {
                 self.data.clone(),
             )),
         );
+        map.insert(
+            "zenml_role".into(),
+            Box::new(zenml::role_resource::RoleResource::new(self.data.clone())),
+        );
+        map.insert(
+            "zenml_role_assignment".into(),
+            Box::new(
+                zenml::role_assignment_resource::RoleAssignmentResource::new(self.data.clone()),
+            ),
+        );
         map
     }
 
@@ -341,6 +469,12 @@ impl RbacProvider {
             Box::new(
                 rootly::on_call_roles_data_source::OnCallRolesDataSource::new(self.data.clone()),
             ),
+        );
+        map.insert(
+            "zenml_roles".into(),
+            Box::new(zenml::roles_data_source::RolesDataSource::new(
+                self.data.clone(),
+            )),
         );
         map
     }
@@ -429,6 +563,7 @@ impl RbacProvider {
                     vec![],
                 )),
             ),
+            zenml_block(),
             ],
         )
     }
@@ -444,6 +579,7 @@ impl Provider for RbacProvider {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+        validate_zenml(diags, config.zenml.clone().unwrap_or_default());
         for (i, fd) in config.flashduty.unwrap_or_default().iter().enumerate() {
             if let Value::Value(raw) = &fd.base_url {
                 if let Err(message) = parse_base_url(raw) {
@@ -536,7 +672,17 @@ impl Provider for RbacProvider {
             .into_iter()
             .next()
             .unwrap_or_default();
+        let zn = config
+            .zenml
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         let settings = Settings {
+            zenml: ZenmlSettings {
+                base_url: non_empty(zn.base_url, "ZENML_PRO_URL"),
+                api_key: non_empty(zn.api_key, "ZENML_PRO_API_KEY"),
+            },
             terraform_version: Some(terraform_version).filter(|v| !v.is_empty()),
             flashduty: FlashdutySettings {
                 app_key: non_empty(fd.app_key, "FLASHDUTY_APP_KEY"),
@@ -607,5 +753,35 @@ mod tests {
             err.contains("api_token") && err.contains("ROOTLY_API_TOKEN"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn zenml_needs_url_and_key_and_never_prints_the_key() {
+        let data = ProviderData::default();
+        data.settings.set(Settings::default()).unwrap();
+        let err = data.zenml().err().unwrap().to_string();
+        assert!(
+            err.contains("base_url") && err.contains("ZENML_PRO_URL"),
+            "{err}"
+        );
+        let data = ProviderData::default();
+        let settings = Settings {
+            zenml: ZenmlSettings {
+                base_url: Some("https://cloudapi.zenml.io".into()),
+                api_key: None,
+            },
+            ..Settings::default()
+        };
+        data.settings.set(settings).unwrap();
+        let err = data.zenml().err().unwrap().to_string();
+        assert!(
+            err.contains("api_key") && err.contains("ZENML_PRO_API_KEY"),
+            "{err}"
+        );
+        let settings = ZenmlSettings {
+            base_url: None,
+            api_key: Some("ZENPROKEY_secret".into()),
+        };
+        assert!(!format!("{settings:?}").contains("ZENPROKEY_secret"));
     }
 }

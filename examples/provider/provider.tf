@@ -14,6 +14,11 @@ provider "rbac" {
     # consistency_timeout = 60            # seconds, 1-120
   }
 
+  zenml {
+    base_url = "https://cloudapi.zenml.io" # or ZENML_PRO_URL (your control plane when self-hosted)
+    api_key  = var.zenml_pro_api_key       # or ZENML_PRO_API_KEY (a ZENPROKEY_… service-account key)
+  }
+
   rootly {
     api_token = var.rootly_api_token # or ROOTLY_API_TOKEN
     # base_url            = "https://api.rootly.com" # or ROOTLY_BASE_URL
@@ -36,6 +41,11 @@ variable "slashid_api_key" {
 }
 
 variable "rootly_api_token" {
+  type      = string
+  sensitive = true
+}
+
+variable "zenml_pro_api_key" {
   type      = string
   sensitive = true
 }

@@ -14,14 +14,15 @@ use terraform_provider_rbac::emulator::{
     DEFAULT_ROOTLY_API_TOKEN, DEFAULT_ROOTLY_RATE_LIMIT, DEFAULT_SLASHID_API_KEY,
     DEFAULT_SLASHID_ORG_ID,
 };
+use terraform_provider_rbac::emulator::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
 use tokio::net::TcpListener;
 
 /// Local emulator of the Flashduty role and permission API, SlashID's RBAC
-/// API and Rootly's on-call roles (more vendors to come), for trying and
-/// testing terraform-provider-rbac without a vendor account. Flashduty is
-/// served under `<URL>/flashduty`, SlashID under `<URL>/slashid`, Rootly under
-/// `<URL>/rootly`; test controls under `<URL>/__emulator` (stats, faults,
-/// rate-limit, slashid).
+/// API, Rootly's on-call roles and ZenML Pro's roles, for trying and testing
+/// terraform-provider-rbac without a vendor account. Flashduty is served
+/// under `<URL>/flashduty`, SlashID under `<URL>/slashid`, Rootly under
+/// `<URL>/rootly`, ZenML Pro under `<URL>/zenml`; test controls under
+/// `<URL>/__emulator` (stats, faults, rate-limit, slashid, zenml).
 #[derive(Debug, Parser)]
 #[command(name = "rbac-emulator", version)]
 struct Cli {
@@ -65,6 +66,18 @@ struct Cli {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_ROOTLY_RATE_LIMIT)]
     rootly_rate_limit: usize,
 
+    /// The ZenML Pro service-account API key that `POST /zenml/auth/login`
+    /// (form field `password`) exchanges for a bearer token; any other key
+    /// gets 401. ZenML Pro is served under `<URL>/zenml`, with one
+    /// organization, 0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30.
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_ZENML_API_KEY)]
+    zenml_api_key: String,
+
+    /// Lifetime of a ZenML access token in seconds (the login's
+    /// `expires_in`); a short one makes clients renew mid-run.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_ZENML_TOKEN_TTL_SECS)]
+    zenml_token_ttl: u64,
+
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
     /// 1000 req/min per app key; over it, HTTP 429 RequestTooFrequently;
     /// Rootly: see --rootly-rate-limit).
@@ -82,7 +95,7 @@ struct Cli {
 
     /// Faults to pick from (comma-separated): 429 (with Retry-After: 1), 500,
     /// 503, reset (connection reset, not applied), lost (applied, then the
-    /// connection drops), delay (stall --fault-delay-ms, then answer).
+    /// connection drops), delay (stall --fault-delay-ms, then answer); also, only when named: truncated (applied, half the body), html (502 HTML page, not applied), empty (applied, empty body).
     #[arg(
         long,
         value_name = "LIST",
@@ -125,6 +138,8 @@ impl From<Cli> for EmulatorConfig {
             slashid_write_timeouts: cli.slashid_write_timeouts,
             rootly_api_token: cli.rootly_api_token,
             rootly_rate_limit: cli.rootly_rate_limit,
+            zenml_api_key: cli.zenml_api_key,
+            zenml_token_ttl: std::time::Duration::from_secs(cli.zenml_token_ttl),
             rate_limit: matches!(cli.rate_limit, OnOff::On),
             state_file: cli.state,
             fault_rate: cli.fault_rate,
@@ -170,7 +185,7 @@ async fn run() -> anyhow::Result<()> {
         state = ?config.state_file,
         rate_limit = config.rate_limit,
         fault_rate = config.fault_rate,
-        "rbac-emulator listening (Flashduty under /flashduty, SlashID under /slashid, Rootly under /rootly)"
+        "rbac-emulator listening (Flashduty under /flashduty, SlashID under /slashid, Rootly under /rootly, ZenML Pro under /zenml)"
     );
     emulator::serve_with_shutdown(emu, listener, shutdown_signal()).await?;
     tracing::info!("rbac-emulator stopped");

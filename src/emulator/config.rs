@@ -25,6 +25,13 @@ pub const DEFAULT_ROOTLY_API_TOKEN: &str = "emulator-rootly-token";
 /// numbers are **unverified**).
 pub const DEFAULT_ROOTLY_RATE_LIMIT: usize = 3000;
 
+/// The ZenML Pro service-account API key the emulator accepts unless told
+/// otherwise (real keys start with `ZENPROKEY_`).
+pub const DEFAULT_ZENML_API_KEY: &str = "ZENPROKEY_emulator-zenml-key";
+
+/// How long a ZenML access token lives unless told otherwise (seconds).
+pub const DEFAULT_ZENML_TOKEN_TTL_SECS: u64 = 3600;
+
 /// Every option of the emulator. `Default` gives the documented defaults
 /// (the same as running `rbac-emulator` with no flags).
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +55,11 @@ pub struct EmulatorConfig {
     pub rootly_api_token: String,
     /// Rootly reads (and, separately, writes) allowed per 60 s per token.
     pub rootly_rate_limit: usize,
+    /// The only API key ZenML's `POST /auth/login` exchanges for a token.
+    pub zenml_api_key: String,
+    /// Lifetime of a ZenML access token (`expires_in`); short values test
+    /// token renewal.
+    pub zenml_token_ttl: std::time::Duration,
     /// Enforce the vendors' documented rate limits (Flashduty: 50 req/s and
     /// 1000 req/min per app_key).
     pub rate_limit: bool,
@@ -77,6 +89,8 @@ impl Default for EmulatorConfig {
             slashid_write_timeouts: 0,
             rootly_api_token: DEFAULT_ROOTLY_API_TOKEN.to_string(),
             rootly_rate_limit: DEFAULT_ROOTLY_RATE_LIMIT,
+            zenml_api_key: DEFAULT_ZENML_API_KEY.to_string(),
+            zenml_token_ttl: std::time::Duration::from_secs(DEFAULT_ZENML_TOKEN_TTL_SECS),
             rate_limit: true,
             state_file: None,
             fault_rate: 0.0,
@@ -114,6 +128,12 @@ impl EmulatorConfig {
         }
         if self.rootly_rate_limit == 0 {
             anyhow::bail!("the rootly rate limit must be at least 1 request per minute");
+        }
+        if self.zenml_api_key.trim().is_empty() {
+            anyhow::bail!("the zenml API key must not be empty");
+        }
+        if self.zenml_token_ttl.is_zero() {
+            anyhow::bail!("the zenml token lifetime must be at least 1 second");
         }
         Ok(())
     }
@@ -162,6 +182,17 @@ pub enum FaultKind {
     /// The request stalls for the fault delay, then is handled normally.
     #[serde(rename = "delay")]
     Delay,
+    /// The request is applied; the answer keeps its status and headers but
+    /// only the first half of its body (a connection cut mid-body).
+    #[serde(rename = "truncated")]
+    Truncated,
+    /// HTTP 502 with an HTML page, as a load balancer in front of the vendor
+    /// answers; not applied.
+    #[serde(rename = "html")]
+    Html,
+    /// The request is applied; the answer keeps its status but has an empty body.
+    #[serde(rename = "empty")]
+    Empty,
 }
 
 impl FaultKind {
@@ -175,8 +206,11 @@ impl FaultKind {
         FaultKind::Delay,
     ];
 
+    /// Malformed answers, only injected when asked for by name.
+    pub const MALFORMED: [FaultKind; 3] = [FaultKind::Truncated, FaultKind::Html, FaultKind::Empty];
+
     /// The accepted spellings, for help and error messages.
-    pub const NAMES: &'static str = "429, 500, 503, reset, lost, delay";
+    pub const NAMES: &'static str = "429, 500, 503, reset, lost, delay, truncated, html, empty";
 
     /// The wire/CLI name (`"429"`, `"reset"`, ...).
     pub fn as_str(self) -> &'static str {
@@ -187,6 +221,9 @@ impl FaultKind {
             FaultKind::Reset => "reset",
             FaultKind::Lost => "lost",
             FaultKind::Delay => "delay",
+            FaultKind::Truncated => "truncated",
+            FaultKind::Html => "html",
+            FaultKind::Empty => "empty",
         }
     }
 }
@@ -203,6 +240,7 @@ impl FromStr for FaultKind {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         FaultKind::ALL
             .into_iter()
+            .chain(FaultKind::MALFORMED)
             .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| format!("unknown fault `{s}`: use one of {}", FaultKind::NAMES))
     }

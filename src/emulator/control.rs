@@ -22,6 +22,7 @@ pub(crate) fn router() -> Router<Emulator> {
         .route("/faults", get(faults).post(set_faults))
         .route("/rate-limit", get(rate_limit).post(set_rate_limit))
         .route("/slashid", get(slashid).post(set_slashid))
+        .route("/zenml/revoke-tokens", post(zenml_revoke_tokens))
 }
 
 fn bad_request(message: impl ToString) -> Response {
@@ -57,6 +58,10 @@ async fn set_faults(
         Ok(settings) => Json(settings).into_response(),
         Err(e) => bad_request(e),
     }
+}
+
+async fn zenml_revoke_tokens(State(emu): State<Emulator>) -> Response {
+    Json(json!({"revoked": emu.revoke_zenml_tokens()})).into_response()
 }
 
 #[derive(Deserialize)]

@@ -18,6 +18,10 @@ pub struct FaultSettings {
     pub delay_ms: u64,
     /// Latency added to every vendor request, in milliseconds.
     pub latency_ms: u64,
+    /// Only requests to this endpoint (`"POST /flashduty/role/upsert"`, as
+    /// in the stats) get faults; every vendor request when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
 }
 
 /// A partial change of [`FaultSettings`]: the body of `POST /__emulator/faults`,
@@ -41,6 +45,10 @@ pub struct FaultUpdate {
     /// Reseed the fault RNG, for a reproducible sequence from here on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// Limit faults to one endpoint (`"POST /rootly/v1/on_call_roles"`);
+    /// `""` lifts the limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
 }
 
 /// Settings plus the RNG; one per emulator, behind a mutex.
@@ -61,10 +69,15 @@ impl FaultState {
     /// Decides whether this request gets a fault, and which. Every call draws
     /// the same amount of randomness, so a seed replays the same sequence for
     /// the same sequence of requests.
-    pub(crate) fn roll(&mut self) -> Option<FaultKind> {
+    pub(crate) fn roll(&mut self, endpoint: &str) -> Option<FaultKind> {
         let x: f64 = self.rng.gen();
         let pick = self.rng.gen_range(0..self.settings.kinds.len().max(1));
-        (x < self.settings.rate)
+        let targeted = self
+            .settings
+            .endpoint
+            .as_deref()
+            .is_none_or(|e| e == endpoint);
+        (targeted && x < self.settings.rate)
             .then(|| self.settings.kinds.get(pick).copied())
             .flatten()
     }
@@ -82,6 +95,9 @@ impl FaultState {
         s.kinds = u.kinds.unwrap_or(std::mem::take(&mut s.kinds));
         s.delay_ms = u.delay_ms.unwrap_or(s.delay_ms);
         s.latency_ms = u.latency_ms.unwrap_or(s.latency_ms);
+        if let Some(endpoint) = u.endpoint {
+            s.endpoint = Some(endpoint).filter(|e| !e.is_empty());
+        }
         if let Some(seed) = u.seed {
             self.rng = StdRng::seed_from_u64(seed);
         }
@@ -100,6 +116,7 @@ mod tests {
                 kinds: FaultKind::ALL.to_vec(),
                 delay_ms: 0,
                 latency_ms: 0,
+                endpoint: None,
             },
             seed,
         )
@@ -109,7 +126,7 @@ mod tests {
     fn emulator_faults_seed_replays() {
         let seq = |seed| {
             let mut s = state(0.5, seed);
-            (0..64).map(|_| s.roll()).collect::<Vec<_>>()
+            (0..64).map(|_| s.roll("GET /x")).collect::<Vec<_>>()
         };
         assert_eq!(seq(7), seq(7));
         assert_ne!(seq(7), seq(8));
@@ -119,9 +136,9 @@ mod tests {
 
     #[test]
     fn emulator_faults_rate_bounds() {
-        assert!((0..100).all(|_| state(0.0, 1).roll().is_none()));
+        assert!((0..100).all(|_| state(0.0, 1).roll("GET /x").is_none()));
         let mut s = state(1.0, 1);
-        assert!((0..100).all(|_| s.roll().is_some()));
+        assert!((0..100).all(|_| s.roll("GET /x").is_some()));
         assert!(s
             .update(FaultUpdate {
                 rate: Some(2.0),
@@ -133,7 +150,7 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        assert_eq!(s.roll(), Some(FaultKind::Delay));
+        assert_eq!(s.roll("GET /x"), Some(FaultKind::Delay));
         assert_eq!(s.settings.rate, 1.0);
     }
 }

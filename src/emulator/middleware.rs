@@ -91,7 +91,7 @@ pub(crate) async fn edge(State(emu): State<Emulator>, mut req: Request, next: Ne
     let started = Instant::now();
     // The query string stays out: Flashduty's key travels in it.
     let endpoint = format!("{} {}", req.method(), req.uri().path());
-    let (fault, settings) = emu.roll_fault();
+    let (fault, settings) = emu.roll_fault(&endpoint);
     if settings.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
     }
@@ -115,6 +115,9 @@ pub(crate) async fn edge(State(emu): State<Emulator>, mut req: Request, next: Ne
             tracing::debug!(%endpoint, status = %applied.status(), "lost fault: applied, dropping the response");
             return drop_connection(&emu, killer, &endpoint, "lost").await;
         }
+        Some(FaultKind::Html) => html_bad_gateway(),
+        Some(FaultKind::Truncated) => cut_body(next.run(req).await, |len| len / 2).await,
+        Some(FaultKind::Empty) => cut_body(next.run(req).await, |_| 0).await,
         None => next.run(req).await,
     };
     let mut response = response;
@@ -130,6 +133,29 @@ pub(crate) async fn edge(State(emu): State<Emulator>, mut req: Request, next: Ne
     tracing::debug!(%endpoint, status = status.as_u16(), request_id = %rid, fault = ?fault,
         elapsed_ms = started.elapsed().as_millis() as u64, "request");
     response
+}
+
+/// What a load balancer in front of the vendor answers when the backend is gone.
+fn html_bad_gateway() -> Response {
+    (
+        StatusCode::BAD_GATEWAY,
+        [(axum::http::header::CONTENT_TYPE, "text/html")],
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+         <center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n",
+    )
+        .into_response()
+}
+
+/// `response` with its body cut to `keep(len)` bytes; status and headers
+/// (but the length) stay.
+async fn cut_body(response: Response, keep: impl FnOnce(usize) -> usize) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let cut = bytes.slice(..keep(bytes.len()).min(bytes.len()));
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(cut))
 }
 
 /// Counts the outcome, then makes the connection go away with no response.

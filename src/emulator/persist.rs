@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::{flashduty, rootly, slashid};
+use super::{flashduty, rootly, slashid, zenml};
 
 /// The state file's content. Each vendor owns one key; a missing key means
 /// "fresh seeded state" for that vendor.
@@ -20,6 +20,8 @@ pub(crate) struct PersistedState {
     pub(crate) slashid: Option<slashid::Store>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) rootly: Option<rootly::Store>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) zenml: Option<zenml::Store>,
 }
 
 /// Reads the state file; `Ok(None)` if it does not exist yet.

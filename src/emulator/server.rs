@@ -129,6 +129,11 @@ impl RunningEmulator {
         format!("{}/rootly", self.url())
     }
 
+    /// The ZenML Pro base URL, e.g. `http://127.0.0.1:43121/zenml`.
+    pub fn zenml_url(&self) -> String {
+        format!("{}/zenml", self.url())
+    }
+
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::faults::{FaultSettings, FaultState, FaultUpdate};
 use super::ratelimit::{RateLimiter, RateWindow};
 use super::stats::{Stats, StatsSnapshot};
-use super::{flashduty, persist, rootly, slashid, EmulatorConfig, FaultKind};
+use super::{flashduty, persist, rootly, slashid, zenml, EmulatorConfig, FaultKind};
 
 /// The emulator's shared state: vendor stores, stats, fault and rate-limit
 /// settings. Cheap to clone (an `Arc`). Build the HTTP app with
@@ -27,6 +27,7 @@ struct Inner {
     flashduty: Mutex<flashduty::Store>,
     slashid: Mutex<slashid::Store>,
     rootly: Mutex<rootly::Store>,
+    zenml: Mutex<zenml::Store>,
     /// Serialises state-file writes so that an older snapshot never lands
     /// after a newer one.
     persist_lock: Mutex<()>,
@@ -47,6 +48,7 @@ impl Emulator {
             kinds: config.faults.clone(),
             delay_ms: config.fault_delay_ms,
             latency_ms: config.latency_ms,
+            endpoint: None,
         };
         let flashduty = loaded
             .flashduty
@@ -61,6 +63,10 @@ impl Emulator {
             .rootly
             .map(rootly::Store::repaired)
             .unwrap_or_else(rootly::Store::seeded);
+        let zenml = loaded
+            .zenml
+            .map(zenml::Store::repaired)
+            .unwrap_or_else(zenml::Store::seeded);
         let emu = Self {
             inner: Arc::new(Inner {
                 rate_limit: AtomicBool::new(config.rate_limit),
@@ -72,6 +78,7 @@ impl Emulator {
                 flashduty: Mutex::new(flashduty),
                 slashid: Mutex::new(slashid),
                 rootly: Mutex::new(rootly),
+                zenml: Mutex::new(zenml),
                 persist_lock: Mutex::new(()),
             }),
         };
@@ -157,9 +164,9 @@ impl Emulator {
     }
 
     /// Rolls the dice for one vendor request; also returns the settings it used.
-    pub(crate) fn roll_fault(&self) -> (Option<FaultKind>, FaultSettings) {
+    pub(crate) fn roll_fault(&self, endpoint: &str) -> (Option<FaultKind>, FaultSettings) {
         let mut f = self.inner.faults.lock().unwrap();
-        let fault = f.roll();
+        let fault = f.roll(endpoint);
         (fault, f.settings.clone())
     }
 
@@ -182,6 +189,16 @@ impl Emulator {
         self.inner.rootly.lock().unwrap()
     }
 
+    /// The ZenML Pro store (organizations, roles, assignments, tokens).
+    pub(crate) fn zenml(&self) -> MutexGuard<'_, zenml::Store> {
+        self.inner.zenml.lock().unwrap()
+    }
+
+    /// Invalidates every ZenML access token; returns how many there were.
+    pub fn revoke_zenml_tokens(&self) -> usize {
+        self.zenml().revoke_tokens()
+    }
+
     /// Writes the state file, if there is one. Call after every successful
     /// write request. A failure is logged, not returned: the write has
     /// already happened in memory.
@@ -200,6 +217,7 @@ impl Emulator {
             flashduty: Some(self.flashduty().clone()),
             slashid: Some(self.slashid().clone()),
             rootly: Some(self.rootly().clone()),
+            zenml: Some(self.zenml().clone()),
         };
         persist::save(path, &state)
     }

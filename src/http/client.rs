@@ -157,20 +157,25 @@ impl HttpClient {
     /// [`HttpError::Transport`] for the last error.
     pub async fn send(&self, request: Request) -> Result<Response, HttpError> {
         let inner = &*self.inner;
-        let url = prepare::url(&inner.config, &inner.redactor, &request)?;
+        // A per-request token is scrubbed from this call's messages too.
+        let redactor = match &request.bearer {
+            Some(token) => Arc::new(inner.redactor.with_secret(&token.0)),
+            None => inner.redactor.clone(),
+        };
+        let url = prepare::url(&inner.config, &redactor, &request)?;
         let method = request.method.as_str();
-        let path = inner.redactor.redact(url.path()).into_owned();
+        let path = redactor.redact(url.path()).into_owned();
         let (headers, body) = prepare::headers_and_body(
             &request,
             inner.auth_header.as_ref(),
-            &inner.redactor,
+            &redactor,
             (method, &path),
         )?;
         let call = Call {
             vendor: inner.config.vendor,
             method,
             path: &path,
-            redactor: &inner.redactor,
+            redactor: &redactor,
         };
         let policy = &inner.config.retry;
         let mut attempt = 0u32;
@@ -261,7 +266,7 @@ impl HttpClient {
         HttpError::Transport {
             method: call.method.to_owned(),
             path: call.path.to_owned(),
-            message: self.inner.redactor.redact(&message).into_owned(),
+            message: call.redactor.redact(&message).into_owned(),
             attempts,
             ambiguous: !error.is_connect() && !idempotent,
             timed_out,
@@ -298,7 +303,7 @@ impl HttpClient {
         let request_id = headers
             .get(self.inner.config.request_id_header)
             .and_then(|v| v.to_str().ok())
-            .map(|v| self.inner.redactor.redact(v).into_owned());
+            .map(|v| call.redactor.redact(v).into_owned());
         Response {
             status,
             headers,
@@ -306,7 +311,7 @@ impl HttpClient {
             request_id,
             method: call.method.to_owned(),
             path: call.path.to_owned(),
-            redactor: self.inner.redactor.clone(),
+            redactor: call.redactor.clone(),
         }
     }
 

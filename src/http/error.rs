@@ -86,14 +86,16 @@ pub enum HttpError {
 impl HttpError {
     /// The server may have applied a non-idempotent request whose outcome is
     /// unknown (see [`HttpError::Transport`]).
+    ///
+    /// An answer whose body cannot be read is ambiguous too when its status
+    /// is a success (the server did the work, but what it created is
+    /// unknown) or a 5xx (a proxy's error page says nothing of the backend).
     pub fn is_ambiguous(&self) -> bool {
-        matches!(
-            self,
-            HttpError::Transport {
-                ambiguous: true,
-                ..
-            }
-        )
+        match self {
+            HttpError::Transport { ambiguous, .. } => *ambiguous,
+            HttpError::Decode { status, .. } => (200..300).contains(status) || *status >= 500,
+            _ => false,
+        }
     }
 
     /// The last attempt hit the per-attempt timeout.

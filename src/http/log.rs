@@ -4,6 +4,7 @@
 //! Every event carries `vendor`, `method` and `path` (the URL path, never
 //! the query) as fields of its own, so that any formatter shows them.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tracing::{debug, trace, warn};
@@ -18,7 +19,7 @@ pub(crate) struct Call<'a> {
     pub(crate) vendor: &'static str,
     pub(crate) method: &'a str,
     pub(crate) path: &'a str,
-    pub(crate) redactor: &'a Redactor,
+    pub(crate) redactor: &'a Arc<Redactor>,
 }
 
 impl Call<'_> {

@@ -67,6 +67,12 @@ pub enum Auth {
         /// The secret.
         value: String,
     },
+    /// A long-lived key that the vendor client exchanges for short-lived
+    /// bearer tokens (ZenML Pro's `ZENPROKEY_…` service-account key). The
+    /// core sends no credential of its own: each request carries its current
+    /// token ([`Request::bearer`]). The key is redacted wherever the core
+    /// prints, and keys the rate limiter like any other credential.
+    ExchangedKey(String),
     /// No credential.
     None,
 }
@@ -76,7 +82,7 @@ impl Auth {
     pub(crate) fn secret(&self) -> Option<&str> {
         match self {
             Auth::QueryParam { value, .. } | Auth::Header { value, .. } => Some(value),
-            Auth::Bearer(token) => Some(token),
+            Auth::Bearer(token) | Auth::ExchangedKey(token) => Some(token),
             Auth::None => None,
         }
     }
@@ -91,6 +97,7 @@ impl fmt::Debug for Auth {
                 .field("value", &REDACTED)
                 .finish(),
             Auth::Bearer(_) => f.debug_tuple("Bearer").field(&REDACTED).finish(),
+            Auth::ExchangedKey(_) => f.debug_tuple("ExchangedKey").field(&REDACTED).finish(),
             Auth::Header { name, .. } => f
                 .debug_struct("Header")
                 .field("name", name)
@@ -236,6 +243,7 @@ mod tests {
                 value: "SECRET123".into(),
             },
             Auth::Bearer("SECRET123".into()),
+            Auth::ExchangedKey("SECRET123".into()),
             Auth::Header {
                 name: "X-Key",
                 value: "SECRET123".into(),

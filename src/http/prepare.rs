@@ -23,7 +23,7 @@ pub(crate) fn auth_header(
                 .map_err(|_| invalid(format!("invalid auth header name {name:?}")))?,
             value.clone(),
         ),
-        Auth::QueryParam { .. } | Auth::None => return Ok(None),
+        Auth::QueryParam { .. } | Auth::ExchangedKey(_) | Auth::None => return Ok(None),
     };
     let mut value = HeaderValue::from_str(&value).map_err(|_| {
         invalid(format!(
@@ -108,6 +108,15 @@ pub(crate) fn headers_and_body(
     if let Some((name, value)) = auth_header {
         headers.insert(name.clone(), value.clone());
     }
+    if let Some(token) = &request.bearer {
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.0)).map_err(|_| {
+            HttpError::Config(format!(
+                "{method} {path}: the bearer token is not a valid header value"
+            ))
+        })?;
+        value.set_sensitive(true);
+        headers.insert(AUTHORIZATION, value);
+    }
     Ok((headers, body))
 }
 
@@ -176,5 +185,18 @@ mod tests {
         assert_eq!(headers[CONTENT_TYPE], "application/vnd.api+json");
         assert_eq!(headers[AUTHORIZATION], "Bearer t");
         assert_eq!(body.as_ref(), b"1");
+    }
+
+    #[test]
+    fn a_request_bearer_token_is_a_sensitive_authorization_header() {
+        let r = Redactor::without_secrets();
+        let request = Request::get("/roles/x").bearer("tok-123");
+        assert!(!format!("{request:?}").contains("tok-123"));
+        let (headers, _) = headers_and_body(&request, None, &r, ("GET", "/roles/x")).unwrap();
+        assert_eq!(headers[AUTHORIZATION], "Bearer tok-123");
+        assert!(headers[AUTHORIZATION].is_sensitive());
+        let bad = Request::get("/x").bearer("a\nb");
+        let err = headers_and_body(&bad, None, &r, ("GET", "/x")).unwrap_err();
+        assert!(!err.to_string().contains("a\nb"), "{err}");
     }
 }

@@ -83,6 +83,20 @@ impl Redactor {
         }
     }
 
+    /// This redactor plus one more secret (e.g. a short-lived token that
+    /// one request carries), in all the forms [`Redactor::new`] matches.
+    pub fn with_secret(&self, secret: &str) -> Redactor {
+        let mut secrets = self.secrets.clone();
+        let added = Redactor::new([secret], std::iter::empty::<&str>());
+        secrets.extend(added.secrets);
+        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        secrets.dedup();
+        Redactor {
+            secrets,
+            params: self.params.clone(),
+        }
+    }
+
     /// A redactor that only scrubs the built-in sensitive parameter names.
     pub fn without_secrets() -> Self {
         Redactor::new(std::iter::empty::<&str>(), std::iter::empty::<&str>())
@@ -158,6 +172,15 @@ mod tests {
             r#"{"password": "REDACTED", "name":"n"}"#
         );
         assert_eq!(r.redact("APP_KEY=zzz"), "APP_KEY=REDACTED");
+    }
+
+    #[test]
+    fn with_secret_adds_a_secret_and_keeps_the_others() {
+        let r = Redactor::new(["KEY1"], ["x_key"]).with_secret("tok/2");
+        assert_eq!(
+            r.redact("KEY1 tok/2 tok%2F2 x_key=a"),
+            "REDACTED REDACTED REDACTED x_key=REDACTED"
+        );
     }
 
     #[test]

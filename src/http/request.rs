@@ -28,6 +28,17 @@ pub struct Request {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Body,
     pub(crate) idempotent: bool,
+    pub(crate) bearer: Option<BearerToken>,
+}
+
+/// A per-request bearer token; `Debug` never prints it.
+#[derive(Clone)]
+pub(crate) struct BearerToken(pub(crate) String);
+
+impl fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(super::REDACTED)
+    }
 }
 
 /// A request body, serialized once so that retries resend the same bytes.
@@ -52,6 +63,7 @@ impl Request {
             headers: Vec::new(),
             body: Body::Empty,
             idempotent,
+            bearer: None,
         }
     }
 
@@ -113,6 +125,15 @@ impl Request {
     /// Adds a header (e.g. `If-Match`, `SlashID-OrgID`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends `Authorization: Bearer <token>` with this request, in place of
+    /// the client's own credential: for short-lived tokens that the vendor
+    /// client obtains and renews itself (see [`super::Auth::ExchangedKey`]).
+    /// The token is redacted from everything the core prints for this call.
+    pub fn bearer(mut self, token: impl Into<String>) -> Self {
+        self.bearer = Some(BearerToken(token.into()));
         self
     }
 
@@ -203,6 +224,12 @@ impl Response {
             message: self.redactor.redact(&e.to_string()).into_owned(),
             excerpt: self.body_excerpt(),
         })
+    }
+
+    /// `text` (e.g. a message decoded from the body) with this call's
+    /// secrets and sensitive parameters redacted.
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor.redact(text).into_owned()
     }
 
     /// The start of the body as text, redacted, for error messages.

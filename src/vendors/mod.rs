@@ -4,3 +4,5 @@
 pub mod flashduty;
 pub mod rootly;
 pub mod slashid;
+pub mod snapshot;
+pub mod zenml;

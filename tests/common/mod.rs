@@ -24,6 +24,12 @@ pub const SLASHID_KEY: &str = "acc-test-slashid-key-91c2";
 /// Rootly API token the emulator accepts in these tests.
 pub const ROOTLY_TOKEN: &str = "acc-test-rootly-token-91b7";
 
+/// ZenML Pro service-account API key the emulator accepts in these tests.
+pub const ZENML_KEY: &str = "ZENPROKEY_acc-test-zenml-5e2b";
+
+/// The organization every emulator starts with.
+pub const ZENML_ORG: &str = "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30";
+
 fn bin(name: &str, cargo_path: &str) -> PathBuf {
     match std::env::var_os("RBAC_BIN_DIR") {
         Some(dir) => PathBuf::from(dir).join(name),
@@ -74,6 +80,7 @@ impl Emulator {
                 "--rootly-api-token",
                 ROOTLY_TOKEN,
             ])
+            .args(["--zenml-api-key", ZENML_KEY])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -350,6 +357,8 @@ impl Workspace {
             ("SLASHID_BASE_URL".into(), emulator.slashid_url()),
             ("ROOTLY_API_TOKEN".into(), ROOTLY_TOKEN.into()),
             ("ROOTLY_BASE_URL".into(), emulator.rootly_url()),
+            ("ZENML_PRO_URL".into(), emulator.zenml_url()),
+            ("ZENML_PRO_API_KEY".into(), ZENML_KEY.into()),
         ];
         Workspace { dir, env }
     }
@@ -432,5 +441,98 @@ impl Workspace {
             .iter()
             .find(|r| r["address"] == address)
             .map(|r| r["values"].clone())
+    }
+}
+
+/// ZenML Pro helpers: the emulator as another API client sees it.
+impl Emulator {
+    /// `base_url` for the provider's zenml block.
+    pub fn zenml_url(&self) -> String {
+        format!("{}/zenml", self.url)
+    }
+
+    /// A fresh access token from `POST /zenml/auth/login`.
+    pub fn zenml_token(&self) -> String {
+        let (status, body) = http_request_with(
+            &self.url,
+            "POST",
+            "/zenml/auth/login",
+            &format!("password={ZENML_KEY}"),
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+        );
+        assert_eq!(status, 200, "login: {body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        v["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// Calls a ZenML endpoint (`path` without `/zenml`) with a fresh token.
+    pub fn zenml(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let token = self.zenml_token();
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let (status, text) = http_request_with(
+            &self.url,
+            method,
+            &format!("/zenml{path}"),
+            &body,
+            &[
+                ("Authorization", &format!("Bearer {token}")),
+                ("Content-Type", "application/json"),
+            ],
+        );
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// The role with this UUID, if it exists.
+    pub fn zenml_role(&self, id: &str) -> Option<Value> {
+        match self.zenml("GET", &format!("/roles/{id}"), None) {
+            (200, role) => Some(role),
+            (404, _) => None,
+            (status, body) => panic!("GET role {id}: {status} {body}"),
+        }
+    }
+
+    /// The custom (not system-managed) roles of the test organization.
+    pub fn zenml_custom_roles(&self) -> Vec<Value> {
+        let (status, body) = self.zenml("GET", &format!("/organizations/{ZENML_ORG}/roles"), None);
+        assert_eq!(status, 200, "{body}");
+        body.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["system_managed"] == false)
+            .cloned()
+            .collect()
+    }
+
+    /// The built-in role of this level and name.
+    pub fn zenml_built_in(&self, level: &str, name: &str) -> Value {
+        let (status, body) = self.zenml(
+            "GET",
+            &format!("/organizations/{ZENML_ORG}/roles?level={level}&name={name}"),
+            None,
+        );
+        assert_eq!(status, 200, "{body}");
+        body[0].clone()
+    }
+
+    /// The assignments of a role.
+    pub fn zenml_assignments(&self, role_id: &str) -> Vec<Value> {
+        let (status, body) = self.zenml("GET", &format!("/roles/{role_id}/assignments"), None);
+        assert_eq!(status, 200, "{body}");
+        body.as_array().unwrap().clone()
+    }
+
+    /// Invalidates every ZenML access token (their next use gets 401).
+    pub fn zenml_revoke_tokens(&self) -> u64 {
+        let (status, body) = http_post(&self.url, "/__emulator/zenml/revoke-tokens", "");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<Value>(&body).unwrap()["revoked"]
+            .as_u64()
+            .unwrap()
+    }
+
+    /// `POST /__emulator/reset-stats`.
+    pub fn reset_stats(&self) {
+        let (status, _) = http_post(&self.url, "/__emulator/reset-stats", "");
+        assert_eq!(status, 200);
     }
 }

@@ -10,3 +10,4 @@ mod flashduty_validation;
 mod openapi;
 mod rootly;
 mod slashid;
+mod zenml;

@@ -4,9 +4,7 @@
 //! answers with `{request_id, data}` or `{request_id, error: {code, message}}`
 //! (vendors/flashduty.md "Transport, auth, envelope").
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -15,6 +13,7 @@ use super::error::{ApiError, FlashdutyError};
 use crate::http::{
     Auth, HttpClient, HttpConfig, HttpError, RateLimit, Request, Response, RetryPolicy,
 };
+use crate::vendors::snapshot::ListSnapshot;
 
 /// The production API base.
 pub const DEFAULT_BASE_URL: &str = "https://api.flashcat.cloud";
@@ -23,10 +22,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.flashcat.cloud";
 /// vendor CLI (vendors/flashduty.md "Built-in (preset) roles"); the API also
 /// marks them `editable: false`, which is what the provider checks.
 pub const BUILT_IN_ROLE_IDS: [u64; 3] = [2, 6, 8];
-
-/// How long a `/role/list` response may serve reads of single roles. Reads
-/// issued together (a refresh of many roles) share one list call.
-const LIST_REUSE: Duration = Duration::from_secs(2);
 
 /// Creates sent before giving up when each outcome is unknown and the role
 /// turns out not to exist.
@@ -148,19 +143,12 @@ struct EnvelopeError {
     message: String,
 }
 
-/// A cached `/role/list` answer, indexed by role ID.
-struct RoleSnapshot {
-    taken: Instant,
-    generation: u64,
-    roles: Arc<HashMap<u64, RoleItem>>,
-}
-
 /// Client for one Flashduty account. Cheap to clone.
 #[derive(Clone)]
 pub struct FlashdutyClient {
     http: HttpClient,
-    snapshot: Arc<tokio::sync::Mutex<Option<RoleSnapshot>>>,
-    generation: Arc<std::sync::atomic::AtomicU64>,
+    /// `/role/list` answers shared by concurrent reads of single roles.
+    snapshot: ListSnapshot<u64, RoleItem>,
 }
 
 impl FlashdutyClient {
@@ -182,8 +170,7 @@ impl FlashdutyClient {
         })?;
         Ok(Self {
             http,
-            snapshot: Default::default(),
-            generation: Default::default(),
+            snapshot: ListSnapshot::default(),
         })
     }
 
@@ -199,8 +186,7 @@ impl FlashdutyClient {
     }
 
     fn invalidate(&self) {
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.snapshot.invalidate();
     }
 
     /// `POST /role/upsert` without `role_id`: creates a custom role and
@@ -275,22 +261,12 @@ impl FlashdutyClient {
     /// `/role/list` call (it returns every role in full) instead of one
     /// `/role/info` each; `None` when the role does not exist.
     pub async fn read_role(&self, role_id: u64) -> Result<Option<RoleItem>, FlashdutyError> {
-        let mut guard = self.snapshot.lock().await;
-        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
-        let fresh = guard
-            .as_ref()
-            .is_some_and(|s| s.generation == generation && s.taken.elapsed() < LIST_REUSE);
-        if !fresh {
-            let roles = self.list_roles().await?;
-            *guard = Some(RoleSnapshot {
-                taken: Instant::now(),
-                generation,
-                roles: Arc::new(roles.into_iter().map(|r| (r.role_id, r)).collect()),
-            });
-        }
-        let roles = guard.as_ref().map(|s| s.roles.clone()).unwrap_or_default();
-        drop(guard);
-        Ok(roles.get(&role_id).cloned())
+        self.snapshot
+            .get(&role_id, || async {
+                let roles = self.list_roles().await?;
+                Ok(roles.into_iter().map(|r| (r.role_id, r)).collect())
+            })
+            .await
     }
 
     /// The role named exactly `role_name`, if any.

@@ -15,6 +15,7 @@ use super::error::{ApiError, ErrorItem, RootlyError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy,
 };
+use crate::vendors::snapshot::ListSnapshot;
 
 /// The production API base (paths start with `/v1`).
 pub const DEFAULT_BASE_URL: &str = "https://api.rootly.com";
@@ -216,6 +217,8 @@ pub struct ListFilters {
 #[derive(Clone)]
 pub struct RootlyClient {
     http: HttpClient,
+    /// Listings shared by concurrent reads of single roles (a refresh).
+    snapshot: ListSnapshot<String, OnCallRole>,
 }
 
 impl RootlyClient {
@@ -233,7 +236,10 @@ impl RootlyClient {
             timeout: Duration::from_secs(30),
             user_agent: config.user_agent,
         })?;
-        Ok(Self { http })
+        Ok(Self {
+            http,
+            snapshot: ListSnapshot::default(),
+        })
     }
 
     async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, RootlyError> {
@@ -254,6 +260,12 @@ impl RootlyClient {
 
     /// `POST /v1/on_call_roles` (201). `system_role` is always `custom`:
     /// that is what the web app creates (vendors/rootly.md, PR #111/#122).
+    ///
+    /// A create is not idempotent and Rootly does not promise unique names
+    /// (unverified), so the IDs already holding this name are noted first;
+    /// when a create's outcome is unknown (connection lost, 5xx), a new role
+    /// of that name with exactly the requested permissions is adopted, and
+    /// only if none appeared is the create sent again.
     pub async fn create_role(
         &self,
         attributes: &RoleAttributes,
@@ -262,9 +274,59 @@ impl RootlyClient {
             system_role: Some("custom".into()),
             ..attributes.clone()
         };
-        let request = Self::with_body(Request::post("/v1/on_call_roles"), &attributes);
-        let single: Single = self.call(request).await?;
-        Ok(single.data.into())
+        let name = attributes.name.clone().unwrap_or_default();
+        let mut before: Option<Vec<String>> = None;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if before.is_none() {
+                before = Some(self.ids_named(&name).await?);
+            }
+            self.snapshot.invalidate();
+            let request = Self::with_body(Request::post("/v1/on_call_roles"), &attributes);
+            let err = match self.call::<Single>(request).await {
+                Ok(single) => return Ok(single.data.into()),
+                Err(err) if err.is_ambiguous() => err,
+                Err(err) => return Err(err),
+            };
+            tracing::warn!(%name, attempt, error = %err, "create outcome unknown; looking for the role by name");
+            let known = before.as_deref().unwrap_or_default();
+            let mut new: Vec<OnCallRole> = self
+                .list_roles(&ListFilters {
+                    name: Some(name.clone()),
+                    ..Default::default()
+                })
+                .await?
+                .into_iter()
+                .filter(|r| r.name == name && !known.contains(&r.id))
+                .collect();
+            match new.len() {
+                0 if attempt < CREATE_ATTEMPTS => {
+                    tracing::debug!(%name, "the create did not happen; sending it again");
+                }
+                1 if same_permissions(&new[0], &attributes) => {
+                    tracing::info!(id = %new[0].id, "the create had succeeded");
+                    return Ok(new.remove(0));
+                }
+                // Not ours (someone else created one meanwhile), or out of attempts.
+                _ => return Err(err),
+            }
+        }
+    }
+
+    /// IDs of the roles named exactly `name`.
+    async fn ids_named(&self, name: &str) -> Result<Vec<String>, RootlyError> {
+        let filters = ListFilters {
+            name: Some(name.to_string()),
+            ..Default::default()
+        };
+        Ok(self
+            .list_roles(&filters)
+            .await?
+            .into_iter()
+            .filter(|r| r.name == name)
+            .map(|r| r.id)
+            .collect())
     }
 
     /// `PUT /v1/on_call_roles/{id}` (the spec declares PUT, not PATCH). The
@@ -275,6 +337,7 @@ impl RootlyClient {
         id: &str,
         attributes: &RoleAttributes,
     ) -> Result<OnCallRole, RootlyError> {
+        self.snapshot.invalidate();
         let path = format!("/v1/on_call_roles/{}", encode_path_segment(id));
         let request = Self::with_body(Request::put(path), attributes);
         let single: Single = self.call(request).await?;
@@ -291,8 +354,21 @@ impl RootlyClient {
     /// `DELETE /v1/on_call_roles/{id}`: answers 200 with the deleted role
     /// (not 204), which is ignored.
     pub async fn delete_role(&self, id: &str) -> Result<(), RootlyError> {
+        self.snapshot.invalidate();
         let path = format!("/v1/on_call_roles/{}", encode_path_segment(id));
         self.call::<Value>(Request::delete(path)).await.map(|_| ())
+    }
+
+    /// One role for a refresh, by UUID; `None` when it does not exist.
+    /// Reads of many roles at once share one walk of the list pages (they
+    /// hold full roles) instead of one `GET` each.
+    pub async fn read_role(&self, id: &str) -> Result<Option<OnCallRole>, RootlyError> {
+        self.snapshot
+            .get(&id.to_string(), || async {
+                let roles = self.list_roles(&ListFilters::default()).await?;
+                Ok(roles.into_iter().map(|r| (r.id.clone(), r)).collect())
+            })
+            .await
     }
 
     /// One page of `GET /v1/on_call_roles`; also whether there is a next one.
@@ -340,6 +416,29 @@ impl RootlyClient {
             page += 1;
         }
     }
+}
+
+/// How often a create whose outcome stayed unknown is sent (each time only
+/// after the listing showed it had not happened).
+const CREATE_ATTEMPTS: u32 = 6;
+
+/// Whether `role` holds exactly the permissions of `attributes` (families
+/// left out count as empty; order does not matter).
+fn same_permissions(role: &OnCallRole, attributes: &RoleAttributes) -> bool {
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v.dedup();
+        v
+    };
+    PERMISSION_FAMILIES.iter().all(|(family, _)| {
+        let wanted = attributes
+            .permissions
+            .get(*family)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        sorted(wanted) == sorted(role.family(family))
+    })
 }
 
 /// Decodes a success body, or the error list of a failure.

@@ -229,9 +229,9 @@ impl Resource for OnCallRoleResource {
         let Some(client) = self.client(diags) else {
             return Some((state, ValueEmpty::default()));
         };
-        match client.get_role(&id).await {
-            Ok(role) => Some((state_from(&role), ValueEmpty::default())),
-            Err(err) if err.is_not_found() => {
+        match client.read_role(&id).await {
+            Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
+            Ok(None) => {
                 tracing::warn!(%id, "Rootly on-call role not found; removing it from state");
                 None
             }

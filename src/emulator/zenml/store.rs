@@ -1,0 +1,602 @@
+//! The ZenML Pro state: organizations, their roles (built-in and custom) and
+//! role assignments; plus the short-lived access tokens (never persisted).
+//!
+//! Semantics from vendors/zenml.md "Role endpoints" and "Schemas". Where the
+//! reference says **unverified**, the choice made here is marked
+//! `ASSUMPTION` so that it can be checked against the live API.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::errors::{ApiError, ApiResult, FieldError};
+
+/// The organization every fresh emulator has. ZenML Pro has no documented
+/// organization API in vendors/zenml.md, so the emulator seeds this one.
+pub const DEFAULT_ORGANIZATION_ID: &str = "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30";
+
+/// Limits from the seed's RoleCreate / RoleUpdate.
+pub const NAME_MAX: usize = 50;
+pub const DESCRIPTION_MAX: usize = 256;
+
+/// "Scope levels" (the values come from ZenML's sync script).
+pub const LEVELS: [&str; 3] = ["organization", "workspace", "project"];
+
+/// ASSUMPTION (vendors/zenml.md "RoleCreate": other values **unverified**):
+/// `normal` is the only role type.
+pub const TYPES: [&str; 1] = ["normal"];
+
+/// The built-in role names seeded at every level of every organization
+/// (vendors/zenml.md "Quirks": Admin/Editor/Viewer, presumably system-managed).
+pub const BUILT_IN_NAMES: [&str; 3] = ["Admin", "Editor", "Viewer"];
+
+/// A role as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub organization_id: String,
+    pub level: String,
+    pub system_managed: bool,
+    #[serde(rename = "type")]
+    pub role_type: String,
+    pub created: String,
+    pub updated: String,
+}
+
+/// A role assignment (vendors/zenml.md "Related endpoints"). ASSUMPTION:
+/// the listing returns these objects, with `null` for what is not set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub role_id: String,
+    pub user_id: Option<String>,
+    pub team_id: Option<String>,
+    pub invitation_id: Option<String>,
+    pub workspace_id: Option<String>,
+    pub project_id: Option<String>,
+}
+
+/// Everything the emulator knows about ZenML Pro.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Store {
+    pub(super) organizations: Vec<String>,
+    pub(super) roles: BTreeMap<String, Role>,
+    #[serde(default)]
+    pub(super) assignments: Vec<Assignment>,
+    /// Access token → expiry. Tokens do not survive a restart.
+    #[serde(skip)]
+    pub(super) tokens: HashMap<String, Instant>,
+}
+
+/// A random (version 4) UUID.
+pub fn new_uuid() -> String {
+    let b: [u8; 16] = rand::random();
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-4{}-{:x}{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        (b[8] & 0x3) | 0x8,
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
+/// `8-4-4-4-12` hex digits (FastAPI also accepts other spellings; the
+/// emulator answers with this canonical lower-case form).
+pub fn parse_uuid(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let lens = [8, 4, 4, 4, 12];
+    let ok = parts.len() == 5
+        && parts
+            .iter()
+            .zip(lens)
+            .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()));
+    ok.then(|| s.to_ascii_lowercase())
+}
+
+fn now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    // ISO 8601 without a date library: days since the epoch → civil date.
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(mo <= 2);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{m:02}:{s:02}")
+}
+
+/// The validation error for a field that must be a UUID.
+pub fn uuid_error(loc: &[&str], input: &Value) -> FieldError {
+    FieldError::new(
+        loc,
+        "uuid_parsing",
+        "Input should be a valid UUID, invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-]",
+        input.clone(),
+    )
+}
+
+fn enum_error(loc: &[&str], allowed: &[&str], input: &Value) -> FieldError {
+    let quoted: Vec<String> = allowed.iter().map(|a| format!("'{a}'")).collect();
+    let expected = match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.join(""),
+    };
+    FieldError::new(
+        loc,
+        "enum",
+        format!("Input should be {expected}"),
+        input.clone(),
+    )
+    .with_ctx(json!({ "expected": expected }))
+}
+
+/// Checks an optional nullable string field of 1..=max characters.
+fn optional_string(
+    body: &Map<String, Value>,
+    field: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<Option<String>> {
+    let value = body.get(field)?;
+    let loc = ["body", field];
+    match value {
+        Value::Null => Some(None),
+        Value::String(s) => {
+            let len = s.chars().count();
+            if len < 1 {
+                errors.push(
+                    FieldError::new(
+                        &loc,
+                        "string_too_short",
+                        "String should have at least 1 character",
+                        value.clone(),
+                    )
+                    .with_ctx(json!({"min_length": 1})),
+                );
+            } else if len > max {
+                errors.push(
+                    FieldError::new(
+                        &loc,
+                        "string_too_long",
+                        format!("String should have at most {max} characters"),
+                        value.clone(),
+                    )
+                    .with_ctx(json!({ "max_length": max })),
+                );
+            }
+            Some(Some(s.clone()))
+        }
+        other => {
+            errors.push(FieldError::new(
+                &loc,
+                "string_type",
+                "Input should be a valid string",
+                other.clone(),
+            ));
+            None
+        }
+    }
+}
+
+fn body_object(body: &Value) -> ApiResult<&Map<String, Value>> {
+    body.as_object().ok_or_else(|| {
+        ApiError::validation(vec![FieldError::new(
+            &["body"],
+            "model_attributes_type",
+            "Input should be a valid dictionary or object to extract fields from",
+            body.clone(),
+        )])
+    })
+}
+
+impl Store {
+    /// One organization with its built-in roles.
+    pub fn seeded() -> Self {
+        Store::default().repaired()
+    }
+
+    /// A loaded state with the default organization and every built-in role
+    /// present (missing ones are added).
+    pub fn repaired(mut self) -> Self {
+        if !self
+            .organizations
+            .iter()
+            .any(|o| o == DEFAULT_ORGANIZATION_ID)
+        {
+            self.organizations.push(DEFAULT_ORGANIZATION_ID.to_string());
+        }
+        for org in self.organizations.clone() {
+            for level in LEVELS {
+                for name in BUILT_IN_NAMES {
+                    let exists = self.roles.values().any(|r| {
+                        r.organization_id == org
+                            && r.system_managed
+                            && r.level == level
+                            && r.name.as_deref() == Some(name)
+                    });
+                    if !exists {
+                        let id = new_uuid();
+                        let at = now();
+                        self.roles.insert(
+                            id.clone(),
+                            Role {
+                                id,
+                                name: Some(name.to_string()),
+                                description: Some(format!("Built-in {level} {name} role.")),
+                                organization_id: org.clone(),
+                                level: level.to_string(),
+                                system_managed: true,
+                                role_type: "normal".into(),
+                                created: at.clone(),
+                                updated: at,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        self
+    }
+
+    // ----- tokens -------------------------------------------------------
+
+    /// A new access token valid for `ttl`.
+    pub(super) fn issue_token(&mut self, ttl: Duration) -> String {
+        let now = Instant::now();
+        self.tokens.retain(|_, expiry| *expiry > now);
+        let token = format!("zenml-emu-{}", new_uuid().replace('-', ""));
+        self.tokens.insert(token.clone(), now + ttl);
+        token
+    }
+
+    /// `Ok` for a live token; the 401 message otherwise.
+    pub(super) fn check_token(&self, token: &str) -> Result<(), &'static str> {
+        match self.tokens.get(token) {
+            Some(expiry) if *expiry > Instant::now() => Ok(()),
+            Some(_) => Err("Authentication error: the access token has expired"),
+            None => Err("Authentication error: invalid or revoked access token"),
+        }
+    }
+
+    /// Forgets every token (like a server-side session revocation).
+    pub fn revoke_tokens(&mut self) -> usize {
+        let n = self.tokens.len();
+        self.tokens.clear();
+        n
+    }
+
+    // ----- roles --------------------------------------------------------
+
+    pub(super) fn role(&self, id: &str) -> ApiResult<&Role> {
+        self.roles
+            .get(id)
+            .ok_or_else(|| ApiError::not_found(format!("Unable to find role with ID '{id}'.")))
+    }
+
+    fn organization(&self, id: &str) -> ApiResult<()> {
+        if self.organizations.iter().any(|o| o == id) {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(format!(
+                "Unable to find organization with ID '{id}'."
+            )))
+        }
+    }
+
+    /// ASSUMPTION (vendors/zenml.md "Errors": uniqueness **unverified**):
+    /// role names are unique per organization and level (409
+    /// `EntityExistsError`); the built-ins repeat Admin/Editor/Viewer per level.
+    fn check_unique(
+        &self,
+        org: &str,
+        level: &str,
+        name: Option<&str>,
+        except: Option<&str>,
+    ) -> ApiResult<()> {
+        let Some(name) = name else { return Ok(()) };
+        let taken = self.roles.values().any(|r| {
+            r.organization_id == org
+                && r.level == level
+                && r.name.as_deref() == Some(name)
+                && Some(r.id.as_str()) != except
+        });
+        if taken {
+            return Err(ApiError::exists(format!(
+                "A {level} role named '{name}' already exists in organization {org}."
+            )));
+        }
+        Ok(())
+    }
+
+    /// `POST /roles` (RoleCreate).
+    pub(super) fn create_role(&mut self, body: &Value) -> ApiResult<Role> {
+        let obj = body_object(body)?;
+        let mut errors = Vec::new();
+        let name = optional_string(obj, "name", NAME_MAX, &mut errors).flatten();
+        let description =
+            optional_string(obj, "description", DESCRIPTION_MAX, &mut errors).flatten();
+        let missing = |field: &str| {
+            FieldError::new(&["body", field], "missing", "Field required", body.clone())
+        };
+        let organization_id = match obj.get("organization_id") {
+            None => {
+                errors.push(missing("organization_id"));
+                None
+            }
+            Some(v) => match v.as_str().and_then(parse_uuid) {
+                Some(id) => Some(id),
+                None => {
+                    errors.push(uuid_error(&["body", "organization_id"], v));
+                    None
+                }
+            },
+        };
+        let level = match obj.get("level") {
+            None => {
+                errors.push(missing("level"));
+                None
+            }
+            Some(v) => match v.as_str().filter(|l| LEVELS.contains(l)) {
+                Some(l) => Some(l.to_string()),
+                None => {
+                    errors.push(enum_error(&["body", "level"], &LEVELS, v));
+                    None
+                }
+            },
+        };
+        let system_managed = match obj.get("system_managed") {
+            None => {
+                errors.push(missing("system_managed"));
+                None
+            }
+            Some(Value::Bool(b)) => Some(*b),
+            Some(v) => {
+                errors.push(FieldError::new(
+                    &["body", "system_managed"],
+                    "bool_type",
+                    "Input should be a valid boolean",
+                    v.clone(),
+                ));
+                None
+            }
+        };
+        let role_type = match obj.get("type") {
+            None => Some("normal".to_string()),
+            Some(v) => match v.as_str().filter(|t| TYPES.contains(t)) {
+                Some(t) => Some(t.to_string()),
+                None => {
+                    errors.push(enum_error(&["body", "type"], &TYPES, v));
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        let (Some(org), Some(level), Some(system_managed), Some(role_type)) =
+            (organization_id, level, system_managed, role_type)
+        else {
+            unreachable!("every missing field was reported");
+        };
+        self.organization(&org)?;
+        // The seed: "Raises IllegalOperationError: If the role is an organization role."
+        if level == "organization" {
+            return Err(ApiError::illegal(
+                "Custom roles cannot be organization roles: only workspace and project roles can be created.",
+            ));
+        }
+        // ASSUMPTION (vendors/zenml.md "RoleCreate": behaviour for `true`
+        // **unverified**): only ZenML itself creates system-managed roles.
+        if system_managed {
+            return Err(ApiError::illegal(
+                "System-managed roles cannot be created through the API.",
+            ));
+        }
+        // ASSUMPTION (vendors/zenml.md "How permissions are attached"): the
+        // "role has no permissions" IllegalOperationError is not emulated,
+        // since neither RoleCreate nor RoleUpdate has a permissions field.
+        self.check_unique(&org, &level, name.as_deref(), None)?;
+        let id = new_uuid();
+        let at = now();
+        let role = Role {
+            id: id.clone(),
+            name,
+            description,
+            organization_id: org,
+            level,
+            system_managed: false,
+            role_type,
+            created: at.clone(),
+            updated: at,
+        };
+        self.roles.insert(id, role.clone());
+        Ok(role)
+    }
+
+    /// `PATCH /roles/{id}` (RoleUpdate). Merge semantics: an absent field is
+    /// left alone. ASSUMPTION (vendors/zenml.md "RoleUpdate": **unverified**):
+    /// an explicit `null` clears the field.
+    pub(super) fn update_role(&mut self, id: &str, body: &Value) -> ApiResult<Role> {
+        let obj = body_object(body)?;
+        let mut errors = Vec::new();
+        let name = optional_string(obj, "name", NAME_MAX, &mut errors);
+        let description = optional_string(obj, "description", DESCRIPTION_MAX, &mut errors);
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        let role = self.role(id)?.clone();
+        // ASSUMPTION: system-managed roles cannot be changed either (the seed
+        // only says so for DELETE).
+        if role.system_managed {
+            return Err(ApiError::illegal(format!(
+                "Role '{}' is system managed and cannot be updated.",
+                role.id
+            )));
+        }
+        if let Some(Some(n)) = &name {
+            self.check_unique(&role.organization_id, &role.level, Some(n), Some(id))?;
+        }
+        let role = self.roles.get_mut(id).expect("checked above");
+        if let Some(n) = name {
+            role.name = n;
+        }
+        if let Some(d) = description {
+            role.description = d;
+        }
+        role.updated = now();
+        Ok(role.clone())
+    }
+
+    /// `DELETE /roles/{id}`; also revokes its assignments.
+    pub(super) fn delete_role(&mut self, id: &str) -> ApiResult<()> {
+        let role = self.role(id)?;
+        // The seed: "Raises IllegalOperationError: If the role is system managed."
+        if role.system_managed {
+            return Err(ApiError::illegal(format!(
+                "Role '{id}' is system managed and cannot be deleted."
+            )));
+        }
+        self.roles.remove(id);
+        self.assignments.retain(|a| a.role_id != id);
+        Ok(())
+    }
+
+    /// `GET /organizations/{id}/roles?level=&name=`: a bare array, built-in
+    /// roles first, then by creation.
+    pub(super) fn list_roles(
+        &self,
+        org: &str,
+        level: Option<&str>,
+        name: Option<&str>,
+    ) -> ApiResult<Vec<Role>> {
+        self.organization(org)?;
+        let mut roles: Vec<Role> = self
+            .roles
+            .values()
+            .filter(|r| r.organization_id == org)
+            .filter(|r| level.is_none_or(|l| r.level == l))
+            .filter(|r| name.is_none_or(|n| r.name.as_deref() == Some(n)))
+            .cloned()
+            .collect();
+        roles.sort_by(|a, b| {
+            (!a.system_managed, &a.created, &a.id).cmp(&(!b.system_managed, &b.created, &b.id))
+        });
+        Ok(roles)
+    }
+
+    // ----- assignments --------------------------------------------------
+
+    /// Checks who and where against the role's level. ASSUMPTION
+    /// (vendors/zenml.md "Related endpoints": `workspace_id` for workspace
+    /// and project roles, `project_id` for project roles): organization roles
+    /// take neither, workspace roles need `workspace_id` only, project roles
+    /// need both; exactly one of user, team and invitation (400 `ValueError`).
+    fn check_assignment(&self, a: &Assignment) -> ApiResult<()> {
+        let role = self.role(&a.role_id)?;
+        let principals = [&a.user_id, &a.team_id, &a.invitation_id]
+            .iter()
+            .filter(|p| p.is_some())
+            .count();
+        if principals != 1 {
+            return Err(ApiError::value_error(
+                "Exactly one of user_id, team_id or invitation_id must be given.",
+            ));
+        }
+        let (ws, project) = (a.workspace_id.is_some(), a.project_id.is_some());
+        let ok = match role.level.as_str() {
+            "organization" => !ws && !project,
+            "workspace" => ws && !project,
+            _ => ws && project,
+        };
+        if !ok {
+            let need = match role.level.as_str() {
+                "organization" => "neither workspace_id nor project_id",
+                "workspace" => "workspace_id (and no project_id)",
+                _ => "both workspace_id and project_id",
+            };
+            return Err(ApiError::value_error(format!(
+                "A {} role assignment needs {need}.",
+                role.level
+            )));
+        }
+        Ok(())
+    }
+
+    /// `POST /roles/{id}/assignments`; assigning twice is a no-op (ASSUMPTION).
+    pub(super) fn assign(&mut self, a: Assignment) -> ApiResult<Assignment> {
+        self.check_assignment(&a)?;
+        if !self.assignments.contains(&a) {
+            self.assignments.push(a.clone());
+        }
+        Ok(a)
+    }
+
+    /// `DELETE /roles/{id}/assignments`; 404 when there is no such assignment.
+    pub(super) fn revoke(&mut self, a: &Assignment) -> ApiResult<()> {
+        self.role(&a.role_id)?;
+        let before = self.assignments.len();
+        self.assignments.retain(|x| x != a);
+        if self.assignments.len() == before {
+            return Err(ApiError::not_found(format!(
+                "Unable to find an assignment of role '{}' with these parameters.",
+                a.role_id
+            )));
+        }
+        Ok(())
+    }
+
+    /// `GET /roles/{id}/assignments` (**unverified** endpoint).
+    pub(super) fn assignments_of(&self, role_id: &str) -> ApiResult<Vec<Assignment>> {
+        self.role(role_id)?;
+        Ok(self
+            .assignments
+            .iter()
+            .filter(|a| a.role_id == role_id)
+            .cloned()
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zenml_uuids_are_v4_and_parse() {
+        let id = new_uuid();
+        assert_eq!(parse_uuid(&id).as_deref(), Some(id.as_str()));
+        assert_eq!(&id[14..15], "4");
+        assert!(parse_uuid("not-a-uuid").is_none());
+        assert!(parse_uuid(&id.replace('-', "")).is_none());
+    }
+
+    #[test]
+    fn zenml_timestamps_are_iso() {
+        let t = now();
+        assert_eq!(t.len(), 19, "{t}");
+        assert!(t.starts_with("20"), "{t}");
+    }
+
+    #[test]
+    fn zenml_seed_has_built_ins_per_level_and_repair_is_idempotent() {
+        let s = Store::seeded();
+        assert_eq!(s.roles.len(), 9);
+        assert!(s.roles.values().all(|r| r.system_managed));
+        let again = s.clone().repaired();
+        assert_eq!(again.roles, s.roles);
+    }
+}

@@ -1,0 +1,152 @@
+//! Coalesced reads: one list call serves the refresh of many resources.
+//!
+//! Terraform refreshes every resource with its own `ReadResource` call, up to
+//! `-parallelism` at once. Where a vendor's list endpoint returns full
+//! objects (Flashduty `/role/list`, Rootly's pages), reading one listing and
+//! answering every read from it costs O(1) list calls instead of N single
+//! reads. A listing serves reads for a short time only, and any write through
+//! the same client makes the next read list again, so a resource never reads
+//! back a stale copy of its own change.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long one listing may answer reads. Reads issued together (one
+/// refresh) share it; a later plan lists again.
+pub const REUSE: Duration = Duration::from_secs(2);
+
+/// A shared, briefly reused listing keyed by `K`. Cheap to clone.
+pub struct ListSnapshot<K, V> {
+    taken: Arc<tokio::sync::Mutex<Option<Taken<K, V>>>>,
+    generation: Arc<AtomicU64>,
+    reuse: Duration,
+}
+
+struct Taken<K, V> {
+    at: Instant,
+    generation: u64,
+    items: Arc<HashMap<K, V>>,
+}
+
+impl<K, V> Clone for ListSnapshot<K, V> {
+    fn clone(&self) -> Self {
+        ListSnapshot {
+            taken: self.taken.clone(),
+            generation: self.generation.clone(),
+            reuse: self.reuse,
+        }
+    }
+}
+
+impl<K, V> Default for ListSnapshot<K, V> {
+    fn default() -> Self {
+        Self::new(REUSE)
+    }
+}
+
+impl<K, V> ListSnapshot<K, V> {
+    /// A snapshot whose listings answer reads for `reuse`.
+    pub fn new(reuse: Duration) -> Self {
+        ListSnapshot {
+            taken: Default::default(),
+            generation: Default::default(),
+            reuse,
+        }
+    }
+
+    /// Forgets the current listing: call before every write.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> ListSnapshot<K, V> {
+    /// The item under `key` in a fresh listing, taking one with `list` when
+    /// there is none. Concurrent callers wait for the same listing rather
+    /// than each taking their own.
+    pub async fn get<E, F, Fut>(&self, key: &K, list: F) -> Result<Option<V>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<(K, V)>, E>>,
+    {
+        let mut guard = self.taken.lock().await;
+        let generation = self.generation.load(Ordering::SeqCst);
+        let fresh = guard
+            .as_ref()
+            .is_some_and(|t| t.generation == generation && t.at.elapsed() < self.reuse);
+        if !fresh {
+            let items = list().await?;
+            *guard = Some(Taken {
+                at: Instant::now(),
+                generation,
+                items: Arc::new(items.into_iter().collect()),
+            });
+        }
+        let items = guard.as_ref().map(|t| t.items.clone());
+        drop(guard);
+        Ok(items.and_then(|items| items.get(key).cloned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    async fn read(
+        snapshot: &ListSnapshot<u32, &'static str>,
+        key: u32,
+        calls: &AtomicUsize,
+    ) -> Option<&'static str> {
+        snapshot
+            .get(&key, || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, ()>(vec![(1, "one"), (2, "two")])
+            })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn concurrent_reads_share_one_listing() {
+        let snapshot = ListSnapshot::default();
+        let calls = AtomicUsize::new(0);
+        let (a, b, c) = tokio::join!(
+            read(&snapshot, 1, &calls),
+            read(&snapshot, 2, &calls),
+            read(&snapshot, 3, &calls)
+        );
+        assert_eq!((a, b, c), (Some("one"), Some("two"), None));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_write_or_age_forces_a_new_listing() {
+        let snapshot = ListSnapshot::new(Duration::from_millis(50));
+        let calls = AtomicUsize::new(0);
+        read(&snapshot, 1, &calls).await;
+        snapshot.invalidate();
+        read(&snapshot, 1, &calls).await;
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        read(&snapshot, 1, &calls).await;
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_failed_listing_is_not_kept() {
+        let snapshot: ListSnapshot<u32, u32> = ListSnapshot::default();
+        let err = snapshot
+            .get(&1, || async { Err::<Vec<(u32, u32)>, _>("down") })
+            .await;
+        assert_eq!(err, Err("down"));
+        let ok = snapshot
+            .get(&1, || async { Ok::<_, &str>(vec![(1, 7)]) })
+            .await;
+        assert_eq!(ok, Ok(Some(7)));
+    }
+}

@@ -1,0 +1,441 @@
+//! Typed client for the ZenML Pro management API's roles
+//! (<https://docs.zenml.io/api-reference/pro-api/pro-api/roles>, seed 004,
+//! vendors/zenml.md). JSON in, JSON out; every call carries a bearer token
+//! obtained by exchanging the service-account API key (see `auth.rs`).
+//!
+//! Much of this API is **unverified** (no OpenAPI document was available);
+//! each guess is marked `ASSUMPTION` where it is made.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+use super::auth::{CachedToken, TokenResponse};
+use super::error::{ApiError, ZenmlError};
+use crate::http::{
+    encode_path_segment, Auth, HttpClient, HttpConfig, HttpError, Request, Response, RetryPolicy,
+};
+
+/// Settings for [`ZenmlClient::new`].
+#[derive(Clone)]
+pub struct ZenmlConfig {
+    /// The service-account API key (`ZENPROKEY_…`).
+    pub api_key: String,
+    /// The control-plane URL, e.g. `https://cloudapi.zenml.io`.
+    pub base_url: url::Url,
+    pub user_agent: String,
+    pub retry: RetryPolicy,
+}
+
+/// ZenML documents no rate limit, only that the API "may" answer 429 and
+/// that clients should back off (vendors/zenml.md "Rate limits"): the core's
+/// default backoff, with no client-side pacing.
+pub fn retry_policy() -> RetryPolicy {
+    RetryPolicy::default()
+}
+
+/// A role as ZenML returns it. ASSUMPTION (vendors/zenml.md "Role
+/// (response)": the seed leaves the schema out): these fields, from an
+/// experimental provider branch written against the live spec; others are
+/// ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Role {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub organization_id: String,
+    pub level: String,
+    #[serde(default)]
+    pub system_managed: bool,
+    #[serde(rename = "type", default = "normal")]
+    pub role_type: String,
+}
+
+fn normal() -> String {
+    "normal".into()
+}
+
+/// Body of `POST /roles` (the seed's RoleCreate). Unset optionals are left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleCreate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub organization_id: String,
+    pub level: String,
+    /// Required by the seed; the provider only creates custom roles.
+    pub system_managed: bool,
+    #[serde(rename = "type")]
+    pub role_type: String,
+}
+
+/// Body of `PATCH /roles/{id}` (the seed's RoleUpdate). PATCH merges
+/// (ZenML's client sends `exclude_unset`): `None` leaves a field alone,
+/// `Some(None)` sends `null`. ASSUMPTION (vendors/zenml.md "RoleUpdate":
+/// **unverified**): an explicit `null` clears the field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RoleUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Option<String>>,
+}
+
+impl RoleUpdate {
+    /// Nothing to send.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.description.is_none()
+    }
+}
+
+/// Who gets a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    User(String),
+    Team(String),
+    Invitation(String),
+}
+
+impl Principal {
+    /// The query parameter naming this principal.
+    pub fn param(&self) -> (&'static str, &str) {
+        match self {
+            Principal::User(id) => ("user_id", id),
+            Principal::Team(id) => ("team_id", id),
+            Principal::Invitation(id) => ("invitation_id", id),
+        }
+    }
+}
+
+/// One role assignment: the query parameters of
+/// `POST`/`DELETE /roles/{role_id}/assignments`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentParams {
+    pub role_id: String,
+    pub principal: Principal,
+    pub workspace_id: Option<String>,
+    pub project_id: Option<String>,
+}
+
+impl AssignmentParams {
+    fn request(&self, request: Request) -> Request {
+        let (name, value) = self.principal.param();
+        let mut request = request.query(name, value);
+        if let Some(ws) = &self.workspace_id {
+            request = request.query("workspace_id", ws.as_str());
+        }
+        if let Some(p) = &self.project_id {
+            request = request.query("project_id", p.as_str());
+        }
+        request
+    }
+}
+
+/// An entry of `GET /roles/{role_id}/assignments`. ASSUMPTION
+/// (vendors/zenml.md "Related endpoints": this listing is named only by a
+/// third party): a bare array of objects with these optional fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Assignment {
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub team_id: Option<String>,
+    #[serde(default)]
+    pub invitation_id: Option<String>,
+    #[serde(default)]
+    pub workspace_id: Option<String>,
+    #[serde(default)]
+    pub project_id: Option<String>,
+}
+
+impl Assignment {
+    /// Whether this entry is the assignment `params` describes.
+    pub fn matches(&self, params: &AssignmentParams) -> bool {
+        let eq = |a: &Option<String>, b: Option<&str>| {
+            a.as_deref().map(str::to_ascii_lowercase) == b.map(str::to_ascii_lowercase)
+        };
+        let (user, team, invitation) = match &params.principal {
+            Principal::User(id) => (Some(id.as_str()), None, None),
+            Principal::Team(id) => (None, Some(id.as_str()), None),
+            Principal::Invitation(id) => (None, None, Some(id.as_str())),
+        };
+        eq(&self.user_id, user)
+            && eq(&self.team_id, team)
+            && eq(&self.invitation_id, invitation)
+            && eq(&self.workspace_id, params.workspace_id.as_deref())
+            && eq(&self.project_id, params.project_id.as_deref())
+    }
+}
+
+/// Client for one ZenML Pro control plane and API key. Cheap to clone; the
+/// clones share the token.
+#[derive(Clone)]
+pub struct ZenmlClient {
+    http: HttpClient,
+    api_key: Arc<String>,
+    token: Arc<tokio::sync::Mutex<Option<CachedToken>>>,
+}
+
+impl ZenmlClient {
+    pub fn new(config: ZenmlConfig) -> Result<Self, ZenmlError> {
+        let mut http = HttpConfig::new(
+            "zenml",
+            config.base_url,
+            Auth::ExchangedKey(config.api_key.clone()),
+        );
+        http.retry = config.retry;
+        http.user_agent = config.user_agent;
+        http.timeout = Duration::from_secs(30);
+        Ok(Self {
+            http: HttpClient::new(http)?,
+            api_key: Arc::new(config.api_key),
+            token: Default::default(),
+        })
+    }
+
+    /// `POST /auth/login` with `password=<API key>`: a fresh token.
+    /// Retried like a read: a repeated login only mints another token.
+    async fn login(&self) -> Result<CachedToken, ZenmlError> {
+        let request = Request::post("/auth/login")
+            .form(&[("password", self.api_key.as_str())])
+            .idempotent(true);
+        let response = self.http.send(request).await?;
+        if !response.is_success() {
+            return Err(ZenmlError::Login(Box::new(ApiError::from_response(
+                &response,
+            ))));
+        }
+        let token: TokenResponse = response.json()?;
+        tracing::debug!(expires_in = ?token.expires_in, "obtained a ZenML Pro access token");
+        Ok(CachedToken::new(token, Instant::now()))
+    }
+
+    /// The cached token, or a new one when it is about to expire or is
+    /// `rejected` (the token a 401 answered).
+    async fn token(&self, rejected: Option<&str>) -> Result<String, ZenmlError> {
+        let mut cached = self.token.lock().await;
+        if let Some(t) = cached.as_ref() {
+            if t.is_fresh(Instant::now()) && Some(t.value.as_str()) != rejected {
+                return Ok(t.value.clone());
+            }
+        }
+        let fresh = self.login().await?;
+        let value = fresh.value.clone();
+        *cached = Some(fresh);
+        Ok(value)
+    }
+
+    /// Sends `request` with the current token; on a 401, renews the token
+    /// once and sends it again (the server refused it, so even a create is
+    /// safe to repeat).
+    async fn send(&self, request: Request) -> Result<Response, ZenmlError> {
+        let token = self.token(None).await?;
+        let response = self
+            .http
+            .send(request.clone().bearer(token.as_str()))
+            .await?;
+        if response.status != 401 {
+            return Ok(response);
+        }
+        tracing::debug!(
+            method = %response.method,
+            path = %response.path,
+            "ZenML Pro refused the access token (401); logging in again once"
+        );
+        let token = self.token(Some(&token)).await?;
+        Ok(self.http.send(request.bearer(token)).await?)
+    }
+
+    async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, ZenmlError> {
+        let response = self.send(request).await?;
+        decode(&response)
+    }
+
+    /// `POST /roles`: creates a custom role. It answers 200 with the role
+    /// (the seed), not 201. When the outcome is unknown (connection lost,
+    /// 5xx), a named role is looked up instead of being created twice; only
+    /// a custom role with exactly the requested content is adopted.
+    pub async fn create_role(&self, body: &RoleCreate) -> Result<Role, ZenmlError> {
+        let err = match self.call(Request::post_json("/roles", body)).await {
+            Ok(role) => return Ok(role),
+            Err(err) if err.is_ambiguous() && body.name.is_some() => err,
+            Err(err) => return Err(err),
+        };
+        tracing::warn!(error = %err, "create outcome unknown; looking the role up by name");
+        let found = self
+            .list_roles(
+                &body.organization_id,
+                Some(&body.level),
+                body.name.as_deref(),
+            )
+            .await?;
+        found
+            .into_iter()
+            .find(|r| {
+                !r.system_managed
+                    && r.name == body.name
+                    && r.description == body.description
+                    && r.role_type == body.role_type
+            })
+            .ok_or(err)
+    }
+
+    /// `GET /roles/{role_id}`.
+    pub async fn get_role(&self, role_id: &str) -> Result<Role, ZenmlError> {
+        self.call(Request::get(format!(
+            "/roles/{}",
+            encode_path_segment(role_id)
+        )))
+        .await
+    }
+
+    /// `PATCH /roles/{role_id}`: only `name` and `description` can change.
+    pub async fn update_role(&self, role_id: &str, body: &RoleUpdate) -> Result<Role, ZenmlError> {
+        let path = format!("/roles/{}", encode_path_segment(role_id));
+        // Sending the same merge twice gives the same role: safe to retry.
+        self.call(Request::patch(path).json(body).idempotent(true))
+            .await
+    }
+
+    /// `DELETE /roles/{role_id}`. ZenML answers 200 with a body of any shape
+    /// (the seed), which is ignored.
+    pub async fn delete_role(&self, role_id: &str) -> Result<(), ZenmlError> {
+        let path = format!("/roles/{}", encode_path_segment(role_id));
+        let response = self.send(Request::delete(path)).await?;
+        check(&response)
+    }
+
+    /// `GET /organizations/{organization_id}/roles?level=&name=`: a bare JSON
+    /// array. ASSUMPTION (vendors/zenml.md: pagination **unverified**; ZenML's
+    /// sync script reads a bare list): one call returns every match.
+    pub async fn list_roles(
+        &self,
+        organization_id: &str,
+        level: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<Vec<Role>, ZenmlError> {
+        let mut request = Request::get(format!(
+            "/organizations/{}/roles",
+            encode_path_segment(organization_id)
+        ));
+        if let Some(level) = level {
+            request = request.query("level", level);
+        }
+        if let Some(name) = name {
+            request = request.query("name", name);
+        }
+        self.call(request).await
+    }
+
+    /// `POST /roles/{role_id}/assignments?user_id=…&workspace_id=…`.
+    /// Assigning is idempotent (the same grant twice is one grant), so it is
+    /// retried like a read.
+    pub async fn assign_role(&self, params: &AssignmentParams) -> Result<(), ZenmlError> {
+        let path = format!(
+            "/roles/{}/assignments",
+            encode_path_segment(&params.role_id)
+        );
+        let response = self
+            .send(params.request(Request::post(path)).idempotent(true))
+            .await?;
+        check(&response)
+    }
+
+    /// `DELETE /roles/{role_id}/assignments?…`: revokes the role.
+    pub async fn revoke_role(&self, params: &AssignmentParams) -> Result<(), ZenmlError> {
+        let path = format!(
+            "/roles/{}/assignments",
+            encode_path_segment(&params.role_id)
+        );
+        let response = self.send(params.request(Request::delete(path))).await?;
+        check(&response)
+    }
+
+    /// `GET /roles/{role_id}/assignments` (see [`Assignment`]).
+    pub async fn list_assignments(&self, role_id: &str) -> Result<Vec<Assignment>, ZenmlError> {
+        let path = format!("/roles/{}/assignments", encode_path_segment(role_id));
+        self.call(Request::get(path)).await
+    }
+}
+
+/// `Ok` for a 2xx, else the decoded error.
+fn check(response: &Response) -> Result<(), ZenmlError> {
+    if response.is_success() {
+        Ok(())
+    } else {
+        Err(ApiError::from_response(response).into())
+    }
+}
+
+/// A 2xx body as `T`, else the decoded error.
+fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, ZenmlError> {
+    check(response)?;
+    response.json().map_err(|e: HttpError| e.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn role_create_json_leaves_out_unset_optionals() {
+        let body = RoleCreate {
+            name: Some("ml-engineer".into()),
+            description: None,
+            organization_id: "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30".into(),
+            level: "workspace".into(),
+            system_managed: false,
+            role_type: "normal".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json!({"name": "ml-engineer", "organization_id": "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30",
+                   "level": "workspace", "system_managed": false, "type": "normal"})
+        );
+    }
+
+    #[test]
+    fn role_update_sends_only_changes_and_null_to_clear() {
+        let update = RoleUpdate {
+            name: Some(Some("renamed".into())),
+            description: Some(None),
+        };
+        assert_eq!(
+            serde_json::to_value(&update).unwrap(),
+            json!({"name": "renamed", "description": null})
+        );
+        assert_eq!(
+            serde_json::to_value(RoleUpdate::default()).unwrap(),
+            json!({})
+        );
+        assert!(RoleUpdate::default().is_empty());
+    }
+
+    #[test]
+    fn assignment_matching_ignores_case_and_needs_the_same_scope() {
+        let params = AssignmentParams {
+            role_id: "r".into(),
+            principal: Principal::Team("AB".into()),
+            workspace_id: Some("w".into()),
+            project_id: None,
+        };
+        let entry = Assignment {
+            team_id: Some("ab".into()),
+            workspace_id: Some("w".into()),
+            ..Default::default()
+        };
+        assert!(entry.matches(&params));
+        let other = Assignment {
+            project_id: Some("p".into()),
+            ..entry.clone()
+        };
+        assert!(!other.matches(&params));
+    }
+}

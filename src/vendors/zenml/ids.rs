@@ -1,0 +1,88 @@
+//! UUIDs and error reporting shared by the ZenML resources and data source.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
+
+use super::ZenmlError;
+use crate::framework::diag::vendor_error;
+use crate::framework::validate::string_matches;
+
+/// A UUID as ZenML writes it, `8-4-4-4-12` hex digits. ZenML (pydantic)
+/// also accepts other spellings, but answers with this one: anything else in
+/// a configuration would never match the state.
+pub fn uuid_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+            .unwrap()
+    })
+}
+
+/// Whether `s` is a UUID in the `8-4-4-4-12` form.
+pub fn is_uuid(s: &str) -> bool {
+    uuid_pattern().is_match(s)
+}
+
+/// Plan-time check that an attribute holds a UUID.
+pub fn validate_uuid(diags: &mut Diagnostics, attribute: &str, value: &Value<String>) {
+    string_matches(
+        diags,
+        AttributePath::new(attribute.to_string()),
+        value,
+        uuid_pattern(),
+        "a ZenML ID is a UUID such as 0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30",
+    );
+}
+
+/// `value` from ZenML, but spelt as before when only the letter case
+/// differs, so that an upper-case UUID in a configuration is not a diff.
+pub fn keep_spelling(from_vendor: &str, prior: &Value<String>) -> Value<String> {
+    match prior {
+        Value::Value(p) if p.eq_ignore_ascii_case(from_vendor) => Value::Value(p.clone()),
+        _ => Value::Value(from_vendor.to_string()),
+    }
+}
+
+/// Reports a failed call. FastAPI's validation errors about a body or query
+/// field that is also an attribute point at that attribute.
+pub fn report(diags: &mut Diagnostics, summary: String, err: &ZenmlError, attributes: &[&str]) {
+    let fields = err.field_errors();
+    if !fields.is_empty()
+        && fields
+            .iter()
+            .all(|f| attributes.contains(&f.field.as_str()))
+    {
+        for f in fields {
+            diags.error(
+                format!("Error {summary}: ZenML Pro refused `{}`", f.field),
+                format!("{}\n\n{err}", f.msg),
+                AttributePath::new(f.field.clone()),
+            );
+        }
+        return;
+    }
+    vendor_error(diags, summary, err);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_need_the_hyphenated_form() {
+        assert!(is_uuid("0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30"));
+        assert!(is_uuid("0B5E6A62-6F1D-4C3E-9D7A-2F4C8E1A9B30"));
+        assert!(!is_uuid("0b5e6a626f1d4c3e9d7a2f4c8e1a9b30"));
+        assert!(!is_uuid("my-org"));
+    }
+
+    #[test]
+    fn spelling_is_kept_when_only_case_differs() {
+        let prior = Value::Value("AB-CD".to_string());
+        assert_eq!(keep_spelling("ab-cd", &prior), prior);
+        assert_eq!(keep_spelling("ef", &prior), Value::Value("ef".to_string()));
+    }
+}

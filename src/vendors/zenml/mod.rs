@@ -1,0 +1,13 @@
+//! ZenML Pro (the management / control-plane API): custom roles, role
+//! assignments and the built-in roles.
+
+pub mod api;
+mod auth;
+pub mod error;
+pub mod ids;
+pub mod role_assignment_resource;
+pub mod role_resource;
+pub mod roles_data_source;
+
+pub use api::{ZenmlClient, ZenmlConfig};
+pub use error::ZenmlError;

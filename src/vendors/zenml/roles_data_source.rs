@@ -1,0 +1,168 @@
+//! `rbac_zenml_roles` data source: an organization's roles, built-in and
+//! custom, filtered by the vendor's own `level` and `name` query parameters.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, DataSource, Diagnostics};
+
+use super::api::Role;
+use super::ids::{report, validate_uuid};
+use crate::framework::schema::{list_of, object, schema, string};
+use crate::framework::validate::string_one_of;
+use crate::provider::ProviderData;
+
+/// Every scope level (vendors/zenml.md "RoleCreate").
+pub const LEVELS: [&str; 3] = ["organization", "workspace", "project"];
+
+/// Terraform state of the `rbac_zenml_roles` data source.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RolesState {
+    pub organization_id: Value<String>,
+    pub level: Value<String>,
+    pub name: Value<String>,
+    pub ids: Value<Vec<Value<String>>>,
+    pub roles: Value<Vec<Value<RoleItem>>>,
+}
+
+/// One role, as exposed in `roles`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleItem {
+    pub id: Value<String>,
+    pub name: Value<String>,
+    pub description: Value<String>,
+    pub level: Value<String>,
+    #[serde(rename = "type")]
+    pub role_type: Value<String>,
+    pub system_managed: Value<bool>,
+}
+
+impl From<&Role> for RoleItem {
+    fn from(r: &Role) -> Self {
+        RoleItem {
+            id: Value::Value(r.id.clone()),
+            name: r.name.clone().into(),
+            description: r.description.clone().into(),
+            level: Value::Value(r.level.clone()),
+            role_type: Value::Value(r.role_type.clone()),
+            system_managed: Value::Value(r.system_managed),
+        }
+    }
+}
+
+/// The data source.
+pub struct RolesDataSource {
+    provider: Arc<ProviderData>,
+}
+
+impl RolesDataSource {
+    pub fn new(provider: Arc<ProviderData>) -> Self {
+        Self { provider }
+    }
+
+    /// The schema; its descriptions are the published documentation.
+    pub fn schema() -> Schema {
+        let role = object(&[
+            ("id", AttributeType::String),
+            ("name", AttributeType::String),
+            ("description", AttributeType::String),
+            ("level", AttributeType::String),
+            ("type", AttributeType::String),
+            ("system_managed", AttributeType::Bool),
+        ]);
+        schema(
+            "The roles of a ZenML Pro organization, built-in (system-managed Admin, Editor, Viewer) and \
+             custom, optionally filtered by level and exact name. Use it to find a built-in role's ID for \
+             `rbac_zenml_role_assignment`.",
+            vec![
+                ("organization_id", string().required().description("UUID of the organization.")),
+                ("level", string().optional().description(
+                    "Only roles of this level: `organization`, `workspace` or `project`.",
+                )),
+                ("name", string().optional().description("Only roles with exactly this name, e.g. `Admin`.")),
+                ("ids", list_of(AttributeType::String).computed().description(
+                    "UUIDs of the matching roles, in the order of `roles`.",
+                )),
+                ("roles", list_of(role).computed().description(
+                    "The matching roles, as ZenML lists them: `id`, `name`, `description` (either may be null), \
+                     `level`, `type` and `system_managed`.",
+                )),
+            ],
+            vec![],
+        )
+    }
+}
+
+#[async_trait]
+impl DataSource for RolesDataSource {
+    type State<'a> = RolesState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Self::schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RolesState) -> Option<()> {
+        validate_uuid(diags, "organization_id", &config.organization_id);
+        string_one_of(diags, AttributePath::new("level"), &config.level, &LEVELS);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: RolesState,
+        _meta: ValueEmpty,
+    ) -> Option<RolesState> {
+        let client = self.provider.zenml().map_err(|e| e.report(diags)).ok()?;
+        let org = config.organization_id.as_ref_option()?.clone();
+        let level = config.level.as_ref_option().map(String::as_str);
+        let name = config.name.as_ref_option().map(String::as_str);
+        let roles = match client
+            .list_roles(&org.to_ascii_lowercase(), level, name)
+            .await
+        {
+            Ok(roles) => roles,
+            Err(err) => {
+                report(
+                    diags,
+                    format!("listing the roles of ZenML organization {org}"),
+                    &err,
+                    &[],
+                );
+                return None;
+            }
+        };
+        // The filters are applied again here, in case the server ignores one.
+        let roles: Vec<&Role> = roles
+            .iter()
+            .filter(|r| level.is_none_or(|l| r.level == l))
+            .filter(|r| name.is_none_or(|n| r.name.as_deref() == Some(n)))
+            .collect();
+        Some(RolesState {
+            ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
+            roles: Value::Value(
+                roles
+                    .iter()
+                    .map(|r| Value::Value(RoleItem::from(*r)))
+                    .collect(),
+            ),
+            ..config
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_matches_schema() {
+        crate::framework::schema::assert_state_matches_schema::<RolesState>(
+            &RolesDataSource::schema(),
+        );
+    }
+}
