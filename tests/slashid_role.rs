@@ -106,7 +106,9 @@ fn slashid_role_lifecycle() {
     assert!(emu.slashid_role("acc-billing-ro").is_some());
     ws.assert_no_changes();
 
-    // Destroy: roles go first, then the permissions; nothing is left.
+    // Destroy: nothing is left. The configuration now names the permissions
+    // literally, so Terraform does not order the deletes: a permission
+    // delete refused while the role still holds it waits for the role's.
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);
     let (_, roles) = emu.slashid("GET", "/rbac/roles", None);
     assert_eq!(roles["result"], json!([]));

@@ -97,6 +97,12 @@ fn already_exists(diags: &mut Diagnostics, name: &str, detail: &str) {
     );
 }
 
+/// A delete refused because a role holds the permission is tried this many
+/// times in all, waiting 250 ms, 0.5 s, 1 s, 2 s between (the holding role may
+/// be being deleted by the same apply).
+const IN_USE_ATTEMPTS: u32 = 5;
+const IN_USE_FIRST_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Finds the roles that hold `permission`, to explain a refused delete.
 /// Lists return names only, so the roles are read concurrently.
 pub async fn roles_holding(client: &SlashidClient, permission: &str) -> Vec<String> {
@@ -316,32 +322,52 @@ impl Resource for PermissionResource {
     ) -> Option<()> {
         let client = self.client(diags)?;
         let name = prior.id.as_ref_option()?.clone();
-        let err = match client.delete_permission(&name).await {
-            Ok(()) => return Some(()),
-            Err(err) if err.is_not_found() => return Some(()),
-            Err(err) => err,
-        };
-        if err.is_ambiguous()
-            && matches!(client.get_permission(&name).await, Err(e) if e.is_not_found())
-        {
-            return Some(());
-        }
-        if matches!(err.status(), Some(400 | 409)) {
-            // Deleting a permission that a role includes is refused (status
-            // **unverified**: 400 is declared, a 409 would fit too). Say which
-            // roles hold it.
-            let holders = roles_holding(&client, &name).await;
-            if !holders.is_empty() {
-                diags.root_error(
-                    format!("Cannot delete SlashID permission {name:?}: a role still holds it"),
-                    format!(
-                        "Still included in role(s) {}. Remove it from their `permissions` (or reference this \
-                         permission from them so Terraform orders the change), then apply again.\n\nSlashID said: {err}",
-                        holders.join(", ")
-                    ),
-                );
-                return None;
+        let mut delay = IN_USE_FIRST_DELAY;
+        let mut attempt = 1;
+        let (err, holders) = loop {
+            let err = match client.delete_permission(&name).await {
+                Ok(()) => return Some(()),
+                Err(err) if err.is_not_found() => return Some(()),
+                Err(err) => err,
+            };
+            if err.is_ambiguous()
+                && matches!(client.get_permission(&name).await, Err(e) if e.is_not_found())
+            {
+                return Some(());
             }
+            if !matches!(err.status(), Some(400 | 409)) {
+                break (err, Vec::new());
+            }
+            // Deleting a permission that a role includes is refused (status
+            // **unverified**: 400 is declared, a 409 would fit too). The
+            // role may be being deleted in this same apply (when the
+            // configuration names the permission literally, Terraform does
+            // not order the two): wait for it a little, then say which roles
+            // still hold the permission.
+            let holders = roles_holding(&client, &name).await;
+            if attempt >= IN_USE_ATTEMPTS {
+                break (err, holders);
+            }
+            if !holders.is_empty() {
+                tracing::debug!(%name, ?holders, ?delay, "permission still held; retrying the delete");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            } else if attempt > 1 {
+                // Refused, yet no role holds it: not an in-use refusal.
+                break (err, holders);
+            }
+            attempt += 1;
+        };
+        if !holders.is_empty() {
+            diags.root_error(
+                format!("Cannot delete SlashID permission {name:?}: a role still holds it"),
+                format!(
+                    "Still included in role(s) {}. Remove it from their `permissions` (or reference this \
+                     permission from them so Terraform orders the change), then apply again.\n\nSlashID said: {err}",
+                    holders.join(", ")
+                ),
+            );
+            return None;
         }
         report_write_error(diags, "deleting", &name, &err);
         None
