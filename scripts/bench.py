@@ -15,6 +15,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("RBAC_BIN_DIR", os.path.join(ROOT, "target", "release"))
 TF = os.environ.get("TF_ACC_TERRAFORM_PATH", shutil.which("terraform") or "/usr/local/bin/terraform")
 KEY = "bench-flashduty-key"
+ROOTLY_TOKEN = "bench-rootly-token"
+ZENML_KEY = "ZENPROKEY_bench-zenml-key"
+ZENML_ORG = "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30"  # the emulator's organization
+REFRESH_N = int(os.environ.get("BENCH_REFRESH_N", "200"))
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000").split(",")]
 RATE_N = int(os.environ.get("BENCH_RATE_N", "1000"))
 
@@ -22,7 +26,8 @@ RATE_N = int(os.environ.get("BENCH_RATE_N", "1000"))
 class Emulator:
     def __init__(self, *args):
         self.proc = subprocess.Popen(
-            [os.path.join(BIN, "rbac-emulator"), "--listen", "127.0.0.1:0", "--flashduty-app-key", KEY, *args],
+            [os.path.join(BIN, "rbac-emulator"), "--listen", "127.0.0.1:0", "--flashduty-app-key", KEY,
+             "--rootly-api-token", ROOTLY_TOKEN, "--zenml-api-key", ZENML_KEY, *args],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.url = self.proc.stdout.readline().strip()
 
@@ -31,9 +36,16 @@ class Emulator:
             return json.load(r)
 
     def reset_stats(self):
-        req = urllib.request.Request(self.url + "/__emulator/reset-stats", data=b"{}", method="POST",
-                                     headers={"Content-Type": "application/json"})
-        urllib.request.urlopen(req).read()
+        for attempt in range(3):
+            try:
+                req = urllib.request.Request(self.url + "/__emulator/reset-stats", data=b"{}", method="POST",
+                                             headers={"Content-Type": "application/json"})
+                urllib.request.urlopen(req).read()
+                return
+            except OSError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
 
     def stop(self):
         self.proc.kill()
@@ -48,7 +60,9 @@ def workspace(emu, body):
         f.write('terraform {\n  required_providers {\n    rbac = { source = "rbac-provider/rbac" }\n  }\n}\n' + body)
     env = dict(os.environ, TF_CLI_CONFIG_FILE=os.path.join(d, "terraform.rc"), CHECKPOINT_DISABLE="1",
                TF_IN_AUTOMATION="1", TF_INPUT="0", FLASHDUTY_APP_KEY=KEY,
-               FLASHDUTY_BASE_URL=(emu.url + "/flashduty") if emu else "http://127.0.0.1:1/flashduty")
+               FLASHDUTY_BASE_URL=(emu.url + "/flashduty") if emu else "http://127.0.0.1:1/flashduty",
+               ROOTLY_API_TOKEN=ROOTLY_TOKEN, ROOTLY_BASE_URL=(emu.url if emu else "http://127.0.0.1:1") + "/rootly",
+               ZENML_PRO_API_KEY=ZENML_KEY, ZENML_PRO_URL=(emu.url if emu else "http://127.0.0.1:1") + "/zenml")
     env.pop("TF_LOG", None)
     return d, env
 
@@ -67,6 +81,30 @@ def roles_config(n, limited):
     return ('provider "rbac" {\n  flashduty {\n%s  }\n}\n' % limits +
             'resource "rbac_flashduty_role" "r" {\n  count = %d\n  role_name = "bench-${count.index}"\n'
             '  permission_ids = [501]\n}\n' % n)
+
+
+# Per vendor: (provider block, resource block of n roles) for the refresh count.
+VENDOR_CONFIGS = {
+    "rootly": lambda n: ('provider "rbac" {\n  rootly {\n    max_requests_per_minute = 0\n  }\n}\n'
+                         'resource "rbac_rootly_on_call_role" "r" {\n  count = %d\n  name = "bench-${count.index}"\n'
+                         '  alerts_permissions = ["read"]\n}\n' % n),
+    "zenml": lambda n: ('provider "rbac" {\n  zenml {}\n}\n'
+                        'resource "rbac_zenml_role" "r" {\n  count = %d\n  organization_id = "%s"\n'
+                        '  level = "workspace"\n  name = "bench-${count.index}"\n}\n' % (n, ZENML_ORG)),
+}
+
+
+def refresh_calls(vendor, n):
+    """Requests per endpoint that a no-op plan of n roles of one vendor makes."""
+    emu = Emulator("--rate-limit", "off")
+    d, env = workspace(emu, VENDOR_CONFIGS[vendor](n))
+    tf(d, env, "apply", "-auto-approve")
+    emu.reset_stats()
+    tf(d, env, "plan", "-detailed-exitcode")
+    stats = emu.stats()
+    emu.stop()
+    calls = {k: sum(v for s, v in c.items() if s.isdigit()) for k, c in stats["endpoints"].items()}
+    return stats["total"], calls
 
 
 def data_config(n):
@@ -118,11 +156,17 @@ def main():
                      "%.2f" % (apply_rbac / apply_data), "<= 1.5"))
         rows.append(("no-op plan %d roles vs terraform_data" % n, "%.2f s vs %.2f s" % (plan_rbac, plan_data),
                      "%.2f" % (plan_rbac / plan_data), "<= 1.5"))
-        rows.append(("API calls, no-op refresh of %d roles" % n,
+        rows.append(("flashduty: API calls, no-op refresh of %d roles" % n,
                      "%d /role/list, %d /role/info" % (endpoint_calls(stats, "/role/list"), endpoint_calls(stats, "/role/info")),
                      "%.3f calls/role" % (stats["total"] / n), "O(1) list calls"))
         if n == max(SIZES):
             rows.append(("provider peak RSS during %d-role apply" % n, "%.1f MiB" % (sampler.peak_kib / 1024), "", "< 30 MiB"))
+
+    for vendor in VENDOR_CONFIGS:
+        total, calls = refresh_calls(vendor, REFRESH_N)
+        detail = ", ".join("%d %s" % (c, e) for e, c in sorted(calls.items(), key=lambda x: -x[1])[:3])
+        rows.append(("%s: API calls, no-op refresh of %d roles" % (vendor, REFRESH_N), detail,
+                     "%.3f calls/role" % (total / REFRESH_N), "O(1) list calls"))
 
     emu = Emulator("--rate-limit", "on")
     d, env = workspace(emu, roles_config(RATE_N, limited=True))

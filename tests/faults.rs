@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::{BTreeSet, HashMap};
 
-use common::{Emulator, Workspace};
+use common::{Emulator, Workspace, ZENML_ORG};
 use serde_json::Value;
 
 const ROLES: usize = 200;
@@ -165,6 +165,46 @@ resource "rbac_rootly_on_call_role" "bulk" {{
         .collect();
     assert_converged(&ws, &roles, &state_ids(&ws, "rbac_rootly_on_call_role"));
     assert_lost_creates(&emu, "POST /rootly/v1/on_call_roles");
+}
+
+#[test]
+fn zenml_200_roles_converge_under_faults() {
+    let emu = faulty_emulator();
+    let ws = Workspace::new(&emu);
+    ws.config(&format!(
+        r#"provider "rbac" {{
+  zenml {{}}
+}}
+
+resource "rbac_zenml_role" "bulk" {{
+  count           = {ROLES}
+  organization_id = "{ZENML_ORG}"
+  level           = "workspace"
+  name            = "Fault ${{count.index}}"
+  description     = "created through injected faults"
+}}
+"#
+    ));
+    let run = ws.apply();
+    assert!(
+        run.stdout.contains(&format!("{ROLES} added")),
+        "{}",
+        run.stdout
+    );
+    assert_lost_creates(&emu, "POST /zenml/roles");
+    // Checking needs answers that are not faults.
+    emu.set_faults(serde_json::json!({"rate": 0}));
+    let roles: Vec<(String, String)> = emu
+        .zenml_custom_roles()
+        .into_iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_converged(&ws, &roles, &state_ids(&ws, "rbac_zenml_role"));
 }
 
 /// A proxy's HTML error page on every request: Terraform shows a clear

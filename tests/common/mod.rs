@@ -225,6 +225,13 @@ impl Emulator {
         }
     }
 
+    /// `POST /__emulator/faults` with `update` (e.g. `{"rate": 0}`).
+    pub fn set_faults(&self, update: Value) {
+        let (status, body) =
+            http_request(&self.url, "POST", "/__emulator/faults", &update.to_string());
+        assert_eq!(status, 200, "{body}");
+    }
+
     /// `GET /__emulator/stats`.
     pub fn stats(&self) -> Value {
         let (_, body) = http_request(&self.url, "GET", "/__emulator/stats", "");

@@ -6,6 +6,7 @@
 //! Much of this API is **unverified** (no OpenAPI document was available);
 //! each guess is marked `ASSUMPTION` where it is made.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use super::error::{ApiError, ZenmlError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, HttpError, Request, Response, RetryPolicy,
 };
+use crate::vendors::snapshot::ListSnapshot;
 
 /// Settings for [`ZenmlClient::new`].
 #[derive(Clone)]
@@ -173,6 +175,10 @@ impl Assignment {
     }
 }
 
+/// How often a create whose outcome stayed unknown is sent (each time only
+/// after the listing showed it had not happened).
+const CREATE_ATTEMPTS: u32 = 6;
+
 /// Client for one ZenML Pro control plane and API key. Cheap to clone; the
 /// clones share the token.
 #[derive(Clone)]
@@ -180,6 +186,8 @@ pub struct ZenmlClient {
     http: HttpClient,
     api_key: Arc<String>,
     token: Arc<tokio::sync::Mutex<Option<CachedToken>>>,
+    /// Per organization: role listings shared by concurrent reads (a refresh).
+    snapshots: Arc<std::sync::Mutex<HashMap<String, ListSnapshot<String, Role>>>>,
 }
 
 impl ZenmlClient {
@@ -196,6 +204,7 @@ impl ZenmlClient {
             http: HttpClient::new(http)?,
             api_key: Arc::new(config.api_key),
             token: Default::default(),
+            snapshots: Default::default(),
         })
     }
 
@@ -257,33 +266,94 @@ impl ZenmlClient {
         decode(&response)
     }
 
+    /// The listing of one organization's roles that reads share.
+    fn snapshot(&self, organization_id: &str) -> ListSnapshot<String, Role> {
+        let mut map = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(organization_id.to_ascii_lowercase())
+            .or_default()
+            .clone()
+    }
+
+    /// Forgets every listing: called before each write.
+    fn invalidate(&self) {
+        let map = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        map.values().for_each(ListSnapshot::invalidate);
+    }
+
     /// `POST /roles`: creates a custom role. It answers 200 with the role
     /// (the seed), not 201. When the outcome is unknown (connection lost,
-    /// 5xx), a named role is looked up instead of being created twice; only
-    /// a custom role with exactly the requested content is adopted.
+    /// 5xx), the role is looked up by its name (unique per organization and
+    /// level, ASSUMPTION as in the emulator) instead of being created twice:
+    /// a custom role with exactly the requested content is adopted, another
+    /// one is not ours, and if there is none the create is sent again.
     pub async fn create_role(&self, body: &RoleCreate) -> Result<Role, ZenmlError> {
-        let err = match self.call(Request::post_json("/roles", body)).await {
-            Ok(role) => return Ok(role),
-            Err(err) if err.is_ambiguous() && body.name.is_some() => err,
-            Err(err) => return Err(err),
-        };
-        tracing::warn!(error = %err, "create outcome unknown; looking the role up by name");
-        let found = self
-            .list_roles(
-                &body.organization_id,
-                Some(&body.level),
-                body.name.as_deref(),
-            )
-            .await?;
-        found
-            .into_iter()
-            .find(|r| {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.invalidate();
+            let err = match self.call(Request::post_json("/roles", body)).await {
+                Ok(role) => return Ok(role),
+                Err(err) if err.is_ambiguous() && body.name.is_some() => err,
+                Err(err) => return Err(err),
+            };
+            tracing::warn!(attempt, error = %err, "create outcome unknown; looking the role up by name");
+            let found: Vec<Role> = self
+                .list_roles(
+                    &body.organization_id,
+                    Some(&body.level),
+                    body.name.as_deref(),
+                )
+                .await?
+                .into_iter()
+                .filter(|r| r.name == body.name)
+                .collect();
+            if let Some(role) = found.iter().find(|r| {
                 !r.system_managed
-                    && r.name == body.name
                     && r.description == body.description
                     && r.role_type == body.role_type
-            })
-            .ok_or(err)
+            }) {
+                tracing::info!(role_id = %role.id, "the create had succeeded");
+                return Ok(role.clone());
+            }
+            if !found.is_empty() || attempt >= CREATE_ATTEMPTS {
+                return Err(err);
+            }
+            tracing::debug!("the create did not happen; sending it again");
+        }
+    }
+
+    /// One role for a refresh; `None` when it does not exist. Reads of many
+    /// roles of one organization share one listing instead of one `GET`
+    /// each; a role the listing lacks is confirmed with a `GET` before it is
+    /// called gone, as whether the listing pages is unverified.
+    pub async fn read_role(
+        &self,
+        organization_id: &str,
+        role_id: &str,
+    ) -> Result<Option<Role>, ZenmlError> {
+        let listed = if organization_id.is_empty() {
+            None
+        } else {
+            self.snapshot(organization_id)
+                .get(&role_id.to_ascii_lowercase(), || async {
+                    let roles = self.list_roles(organization_id, None, None).await?;
+                    Ok::<_, ZenmlError>(
+                        roles
+                            .into_iter()
+                            .map(|r| (r.id.to_ascii_lowercase(), r))
+                            .collect(),
+                    )
+                })
+                .await?
+        };
+        if listed.is_some() {
+            return Ok(listed);
+        }
+        match self.get_role(role_id).await {
+            Ok(role) => Ok(Some(role)),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 
     /// `GET /roles/{role_id}`.
@@ -297,6 +367,7 @@ impl ZenmlClient {
 
     /// `PATCH /roles/{role_id}`: only `name` and `description` can change.
     pub async fn update_role(&self, role_id: &str, body: &RoleUpdate) -> Result<Role, ZenmlError> {
+        self.invalidate();
         let path = format!("/roles/{}", encode_path_segment(role_id));
         // Sending the same merge twice gives the same role: safe to retry.
         self.call(Request::patch(path).json(body).idempotent(true))
@@ -306,6 +377,7 @@ impl ZenmlClient {
     /// `DELETE /roles/{role_id}`. ZenML answers 200 with a body of any shape
     /// (the seed), which is ignored.
     pub async fn delete_role(&self, role_id: &str) -> Result<(), ZenmlError> {
+        self.invalidate();
         let path = format!("/roles/{}", encode_path_segment(role_id));
         let response = self.send(Request::delete(path)).await?;
         check(&response)

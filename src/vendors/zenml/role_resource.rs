@@ -302,9 +302,14 @@ impl Resource for RoleResource {
         let Some(client) = self.client(diags) else {
             return Some((state, ValueEmpty::default()));
         };
-        match client.get_role(&id).await {
-            Ok(role) => Some((state_from(&role, Some(&state)), ValueEmpty::default())),
-            Err(err) if err.is_not_found() => {
+        let organization_id = state
+            .organization_id
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_default();
+        match client.read_role(&organization_id, &id).await {
+            Ok(Some(role)) => Some((state_from(&role, Some(&state)), ValueEmpty::default())),
+            Ok(None) => {
                 tracing::warn!(role_id = %id, "ZenML role not found; removing it from state");
                 None
             }
