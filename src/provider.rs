@@ -18,7 +18,7 @@ use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource
 
 use crate::framework::schema::{block, number, schema, string};
 use crate::framework::validate::number_range;
-use crate::vendors::{flashduty, rootly, zenml};
+use crate::vendors::{flashduty, rootly, slashid, zenml};
 
 /// Name of the provider in resource types (`rbac_flashduty_role`).
 pub const PROVIDER_NAME: &str = "rbac";
@@ -27,6 +27,7 @@ pub const PROVIDER_NAME: &str = "rbac";
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProviderConfig {
     pub flashduty: Value<Vec<FlashdutyBlock>>,
+    pub slashid: Value<Vec<slashid::config::SlashidBlock>>,
     pub rootly: Value<Vec<RootlyBlock>>,
     pub zenml: Value<Vec<ZenmlBlock>>,
 }
@@ -60,6 +61,7 @@ pub struct FlashdutyBlock {
 pub struct ProviderData {
     settings: OnceLock<Settings>,
     flashduty: OnceLock<flashduty::FlashdutyClient>,
+    slashid: OnceLock<slashid::SlashidClient>,
     rootly: OnceLock<rootly::RootlyClient>,
     zenml: OnceLock<zenml::ZenmlClient>,
 }
@@ -68,6 +70,7 @@ pub struct ProviderData {
 struct Settings {
     terraform_version: Option<String>,
     flashduty: FlashdutySettings,
+    slashid: slashid::config::SlashidSettings,
     rootly: RootlySettings,
     zenml: ZenmlSettings,
 }
@@ -150,7 +153,8 @@ impl ConfigError {
     }
 }
 
-fn non_empty(value: Value<String>, env: &str) -> Option<String> {
+/// The value, else the environment variable `env`; trimmed, never empty.
+pub(crate) fn non_empty(value: Value<String>, env: &str) -> Option<String> {
     value
         .as_option()
         .or_else(|| std::env::var(env).ok())
@@ -209,6 +213,18 @@ impl ProviderData {
 }
 
 impl ProviderData {
+    /// The SlashID client, built on first use.
+    pub fn slashid(&self) -> Result<slashid::SlashidClient, ConfigError> {
+        if let Some(client) = self.slashid.get() {
+            return Ok(client.clone());
+        }
+        let settings = self.settings()?;
+        let client = settings.slashid.client(crate::http::user_agent(
+            settings.terraform_version.as_deref(),
+        ))?;
+        Ok(self.slashid.get_or_init(|| client).clone())
+    }
+
     /// The Rootly client, built on first use.
     pub fn rootly(&self) -> Result<rootly::RootlyClient, ConfigError> {
         if let Some(client) = self.rootly.get() {
@@ -376,6 +392,22 @@ impl RbacProvider {
             )),
         );
         map.insert(
+            "slashid_permission".into(),
+            Box::new(slashid::permission_resource::PermissionResource::new(
+                self.data.clone(),
+            )),
+        );
+        map.insert(
+            "slashid_role".into(),
+            Box::new(slashid::role_resource::RoleResource::new(self.data.clone())),
+        );
+        map.insert(
+            "slashid_person_roles".into(),
+            Box::new(slashid::person_roles_resource::PersonRolesResource::new(
+                self.data.clone(),
+            )),
+        );
+        map.insert(
             "rootly_on_call_role".into(),
             Box::new(rootly::on_call_role_resource::OnCallRoleResource::new(
                 self.data.clone(),
@@ -408,6 +440,23 @@ impl RbacProvider {
             Box::new(
                 flashduty::permissions_data_source::PermissionsDataSource::new(self.data.clone()),
             ),
+        );
+        use slashid::data_sources as sds;
+        map.insert(
+            "slashid_roles".into(),
+            Box::new(sds::RolesDataSource::new(self.data.clone())),
+        );
+        map.insert(
+            "slashid_role".into(),
+            Box::new(sds::RoleDataSource::new(self.data.clone())),
+        );
+        map.insert(
+            "slashid_permissions".into(),
+            Box::new(sds::PermissionsDataSource::new(self.data.clone())),
+        );
+        map.insert(
+            "slashid_permission".into(),
+            Box::new(sds::PermissionDataSource::new(self.data.clone())),
         );
         map.insert(
             "rootly_on_call_role".into(),
@@ -476,6 +525,10 @@ impl RbacProvider {
                     ],
                     vec![],
                 )),
+            ),
+            (
+                "slashid",
+                NestedBlock::Optional(slashid::config::block_schema()),
             ),
             (
                 "rootly",
@@ -570,6 +623,7 @@ impl Provider for RbacProvider {
                 );
             }
         }
+        slashid::config::validate(diags, &config.slashid.unwrap_or_default());
         for (i, r) in config.rootly.unwrap_or_default().iter().enumerate() {
             let path = |a: &'static str| AttributePath::new("rootly").index(i as i64).attribute(a);
             if let Value::Value(raw) = &r.base_url {
@@ -636,6 +690,7 @@ impl Provider for RbacProvider {
                 max_requests_per_second: fd.max_requests_per_second.as_option(),
                 max_requests_per_minute: fd.max_requests_per_minute.as_option(),
             },
+            slashid: slashid::config::SlashidSettings::from_config(config.slashid),
             rootly: RootlySettings {
                 api_token: non_empty(rt.api_token, "ROOTLY_API_TOKEN"),
                 base_url: non_empty(rt.base_url, "ROOTLY_BASE_URL"),
@@ -688,6 +743,11 @@ mod tests {
         let err = data.flashduty().err().unwrap().to_string();
         assert!(err.contains("app_key"), "{err}");
         assert!(err.contains("FLASHDUTY_APP_KEY"), "{err}");
+        let err = data.slashid().err().unwrap().to_string();
+        assert!(
+            err.contains("org_id") && err.contains("SLASHID_ORG_ID"),
+            "{err}"
+        );
         let err = data.rootly().err().unwrap().to_string();
         assert!(
             err.contains("api_token") && err.contains("ROOTLY_API_TOKEN"),

@@ -107,6 +107,15 @@ fn scenarios_apply_replan_clean_and_destroy() {
             .collect();
         assert!(flashduty.is_empty(), "{}: {flashduty:?}", dir.display());
         assert!(emu.zenml_custom_roles().is_empty(), "{}", dir.display());
+        for list in ["/rbac/roles", "/rbac/permissions"] {
+            let (_, slashid) = emu.slashid("GET", list, None);
+            assert_eq!(
+                slashid["result"],
+                serde_json::json!([]),
+                "{}: {list}",
+                dir.display()
+            );
+        }
         let (_, rootly) = emu.rootly("GET", "/v1/on_call_roles?page[size]=100", None);
         let custom: Vec<_> = rootly["data"]
             .as_array()

@@ -6,6 +6,14 @@ provider "rbac" {
     # base_url = "https://api.flashcat.cloud" # or FLASHDUTY_BASE_URL
   }
 
+  slashid {
+    org_id  = var.slashid_org_id  # or SLASHID_ORG_ID
+    api_key = var.slashid_api_key # or SLASHID_API_KEY
+    # base_url          = "https://api.slashid.com" # or SLASHID_BASE_URL
+    # consistency         = "all_regions" # wait for every region on writes
+    # consistency_timeout = 60            # seconds, 1-120
+  }
+
   zenml {
     base_url = "https://cloudapi.zenml.io" # or ZENML_PRO_URL (your control plane when self-hosted)
     api_key  = var.zenml_pro_api_key       # or ZENML_PRO_API_KEY (a ZENPROKEY_… service-account key)
@@ -19,6 +27,15 @@ provider "rbac" {
 }
 
 variable "flashduty_app_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "slashid_org_id" {
+  type = string
+}
+
+variable "slashid_api_key" {
   type      = string
   sensitive = true
 }

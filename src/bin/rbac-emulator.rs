@@ -11,16 +11,18 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use terraform_provider_rbac::emulator::{
     self, check_loopback, Emulator, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY,
-    DEFAULT_ROOTLY_API_TOKEN, DEFAULT_ROOTLY_RATE_LIMIT,
+    DEFAULT_ROOTLY_API_TOKEN, DEFAULT_ROOTLY_RATE_LIMIT, DEFAULT_SLASHID_API_KEY,
+    DEFAULT_SLASHID_ORG_ID,
 };
 use terraform_provider_rbac::emulator::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
 use tokio::net::TcpListener;
 
-/// Local emulator of the Flashduty role and permission API and Rootly's
-/// on-call roles (more vendors to come), for trying and testing
+/// Local emulator of the Flashduty role and permission API, SlashID's RBAC
+/// API, Rootly's on-call roles and ZenML Pro's roles, for trying and testing
 /// terraform-provider-rbac without a vendor account. Flashduty is served
-/// under `<URL>/flashduty`, Rootly under `<URL>/rootly`; test controls under
-/// `<URL>/__emulator` (stats, faults, rate-limit).
+/// under `<URL>/flashduty`, SlashID under `<URL>/slashid`, Rootly under
+/// `<URL>/rootly`, ZenML Pro under `<URL>/zenml`; test controls under
+/// `<URL>/__emulator` (stats, faults, rate-limit, slashid, zenml).
 #[derive(Debug, Parser)]
 #[command(name = "rbac-emulator", version)]
 struct Cli {
@@ -33,6 +35,26 @@ struct Cli {
     /// key gets the vendor's 401 Unauthorized.
     #[arg(long, value_name = "KEY", default_value = DEFAULT_FLASHDUTY_APP_KEY)]
     flashduty_app_key: String,
+
+    /// The SlashID organization ID clients must send as `SlashID-OrgID`; role
+    /// names are prefixed with `<ID>/`. Another org gets 403.
+    #[arg(long, value_name = "ID", default_value = DEFAULT_SLASHID_ORG_ID)]
+    slashid_org_id: String,
+
+    /// The SlashID API key clients must send as `SlashID-API-Key`; any other
+    /// key gets 401.
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_SLASHID_API_KEY)]
+    slashid_api_key: String,
+
+    /// For this many milliseconds after a SlashID role or permission is
+    /// created, reads of it answer 404 (a stale read from a lagging region).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    slashid_stale_read_ms: u64,
+
+    /// Apply the next N successful SlashID writes, then answer them with 408
+    /// (consistency not reached within the timeout).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    slashid_write_timeouts: u32,
 
     /// The Rootly API token clients must send as `Authorization: Bearer
     /// TOKEN`; any other token gets a JSON:API 401.
@@ -110,6 +132,10 @@ impl From<Cli> for EmulatorConfig {
         EmulatorConfig {
             listen: cli.listen,
             flashduty_app_key: cli.flashduty_app_key,
+            slashid_org_id: cli.slashid_org_id,
+            slashid_api_key: cli.slashid_api_key,
+            slashid_stale_read_ms: cli.slashid_stale_read_ms,
+            slashid_write_timeouts: cli.slashid_write_timeouts,
             rootly_api_token: cli.rootly_api_token,
             rootly_rate_limit: cli.rootly_rate_limit,
             zenml_api_key: cli.zenml_api_key,
@@ -159,7 +185,7 @@ async fn run() -> anyhow::Result<()> {
         state = ?config.state_file,
         rate_limit = config.rate_limit,
         fault_rate = config.fault_rate,
-        "rbac-emulator listening (Flashduty under /flashduty, Rootly under /rootly, ZenML Pro under /zenml)"
+        "rbac-emulator listening (Flashduty under /flashduty, SlashID under /slashid, Rootly under /rootly, ZenML Pro under /zenml)"
     );
     emulator::serve_with_shutdown(emu, listener, shutdown_signal()).await?;
     tracing::info!("rbac-emulator stopped");

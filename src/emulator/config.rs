@@ -10,6 +10,13 @@ use serde::{Deserialize, Serialize};
 /// The Flashduty `app_key` the emulator accepts unless told otherwise.
 pub const DEFAULT_FLASHDUTY_APP_KEY: &str = "emulator-flashduty-key";
 
+/// The SlashID organization ID the emulator serves unless told otherwise
+/// (the example org ID of the vendor's documentation).
+pub const DEFAULT_SLASHID_ORG_ID: &str = "af5fbd30-7ce7-4548-8b30-4cd59cb2aba1";
+
+/// The `SlashID-API-Key` the emulator accepts unless told otherwise.
+pub const DEFAULT_SLASHID_API_KEY: &str = "emulator-slashid-key";
+
 /// The Rootly API token the emulator accepts unless told otherwise.
 pub const DEFAULT_ROOTLY_API_TOKEN: &str = "emulator-rootly-token";
 
@@ -33,6 +40,17 @@ pub struct EmulatorConfig {
     pub listen: SocketAddr,
     /// The only `app_key` query parameter Flashduty routes accept.
     pub flashduty_app_key: String,
+    /// The only `SlashID-OrgID` SlashID routes accept; role names are
+    /// prefixed with it.
+    pub slashid_org_id: String,
+    /// The only `SlashID-API-Key` SlashID routes accept.
+    pub slashid_api_key: String,
+    /// For this long after a SlashID role or permission is created, reading
+    /// it gives 404, as a read served by a lagging region might (0: off).
+    pub slashid_stale_read_ms: u64,
+    /// The next N successful SlashID writes are applied, then answered with
+    /// 408 (consistency not reached in time).
+    pub slashid_write_timeouts: u32,
     /// The only `Authorization: Bearer` token Rootly routes accept.
     pub rootly_api_token: String,
     /// Rootly reads (and, separately, writes) allowed per 60 s per token.
@@ -65,6 +83,10 @@ impl Default for EmulatorConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             flashduty_app_key: DEFAULT_FLASHDUTY_APP_KEY.to_string(),
+            slashid_org_id: DEFAULT_SLASHID_ORG_ID.to_string(),
+            slashid_api_key: DEFAULT_SLASHID_API_KEY.to_string(),
+            slashid_stale_read_ms: 0,
+            slashid_write_timeouts: 0,
             rootly_api_token: DEFAULT_ROOTLY_API_TOKEN.to_string(),
             rootly_rate_limit: DEFAULT_ROOTLY_RATE_LIMIT,
             zenml_api_key: DEFAULT_ZENML_API_KEY.to_string(),
@@ -94,6 +116,12 @@ impl EmulatorConfig {
         }
         if self.flashduty_app_key.is_empty() {
             anyhow::bail!("the flashduty app key must not be empty");
+        }
+        if self.slashid_api_key.is_empty() {
+            anyhow::bail!("the slashid API key must not be empty");
+        }
+        if self.slashid_org_id.is_empty() || self.slashid_org_id.contains('/') {
+            anyhow::bail!("the slashid org ID must be non-empty and hold no `/`");
         }
         if self.rootly_api_token.trim().is_empty() {
             anyhow::bail!("the rootly API token must not be empty");

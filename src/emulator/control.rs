@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::faults::FaultUpdate;
+use super::slashid::Consistency;
 use super::Emulator;
 
 /// The control routes, to be nested under `/__emulator`.
@@ -20,6 +21,7 @@ pub(crate) fn router() -> Router<Emulator> {
         .route("/reset-stats", post(reset_stats))
         .route("/faults", get(faults).post(set_faults))
         .route("/rate-limit", get(rate_limit).post(set_rate_limit))
+        .route("/slashid", get(slashid).post(set_slashid))
         .route("/zenml/revoke-tokens", post(zenml_revoke_tokens))
 }
 
@@ -80,6 +82,25 @@ async fn set_rate_limit(
         Ok(Json(u)) => {
             emu.set_rate_limit(u.enabled);
             Json(json!({"enabled": u.enabled})).into_response()
+        }
+        Err(e) => bad_request(e.body_text()),
+    }
+}
+
+async fn slashid(State(emu): State<Emulator>) -> Response {
+    Json(emu.slashid_consistency()).into_response()
+}
+
+/// `{"write_timeouts": N, "stale_read_ms": M}`: SlashID's simulated 408s
+/// and stale reads (omitted fields become 0).
+async fn set_slashid(
+    State(emu): State<Emulator>,
+    body: Result<Json<Consistency>, JsonRejection>,
+) -> Response {
+    match body {
+        Ok(Json(c)) => {
+            emu.set_slashid_consistency(c);
+            Json(c).into_response()
         }
         Err(e) => bad_request(e.body_text()),
     }

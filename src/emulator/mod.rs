@@ -2,7 +2,8 @@
 //!
 //! It is written from `vendors/*.md` (the vendor references), never from the
 //! provider's client code, so that the two cannot share a misunderstanding.
-//! Each vendor is served under its own path prefix (`/flashduty`, `/rootly`, `/zenml`).
+//! Each vendor is served under its own path prefix (`/flashduty`, `/slashid`,
+//! `/rootly`, `/zenml`).
 //!
 //! Vendor requests pass through, in order: request ID, added latency, fault
 //! injection, request counting (`middleware.rs`), then the vendor's own auth
@@ -16,6 +17,7 @@
 //! | `POST /__emulator/reset-stats` | | zero the counts |
 //! | `GET`/`POST /__emulator/faults` | [`FaultUpdate`], e.g. `{"rate": 0.1, "kinds": ["500"], "delay_ms": 2000, "latency_ms": 0}` | show/change fault settings; answers [`FaultSettings`] |
 //! | `GET`/`POST /__emulator/rate-limit` | `{"enabled": false}` | show/toggle vendor rate limits |
+//! | `GET`/`POST /__emulator/slashid` | [`slashid::Consistency`], e.g. `{"write_timeouts": 1, "stale_read_ms": 500}` | show/set SlashID's simulated 408s and stale reads |
 //! | `POST /__emulator/zenml/revoke-tokens` | | invalidate every ZenML access token (their next use gets 401); answers `{"revoked": N}` |
 //!
 //! Invalid control bodies get HTTP 400 `{"error": "..."}`.
@@ -37,6 +39,7 @@ mod persist;
 mod ratelimit;
 pub mod rootly;
 mod server;
+pub mod slashid;
 mod state;
 mod stats;
 pub mod zenml;
@@ -48,7 +51,7 @@ use axum::{Json, Router};
 
 pub use config::{
     check_loopback, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY, DEFAULT_ROOTLY_API_TOKEN,
-    DEFAULT_ROOTLY_RATE_LIMIT,
+    DEFAULT_ROOTLY_RATE_LIMIT, DEFAULT_SLASHID_API_KEY, DEFAULT_SLASHID_ORG_ID,
 };
 pub use config::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
 pub use faults::{FaultSettings, FaultUpdate};
@@ -72,7 +75,8 @@ pub(crate) struct VendorSpec {
 
 /// Every emulated vendor. To add one: write `src/emulator/<vendor>/` with a
 /// `SPEC` like [`flashduty::SPEC`], add it here and a key to `persist.rs`.
-pub(crate) const VENDORS: &[VendorSpec] = &[flashduty::SPEC, rootly::SPEC, zenml::SPEC];
+pub(crate) const VENDORS: &[VendorSpec] =
+    &[flashduty::SPEC, slashid::SPEC, rootly::SPEC, zenml::SPEC];
 
 /// The whole HTTP app: every vendor under its prefix, plus `/__emulator`.
 /// Call it in-process with `tower::ServiceExt::oneshot`, or serve it with

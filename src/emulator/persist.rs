@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::{flashduty, rootly, zenml};
+use super::{flashduty, rootly, slashid, zenml};
 
 /// The state file's content. Each vendor owns one key; a missing key means
 /// "fresh seeded state" for that vendor.
@@ -16,6 +16,8 @@ use super::{flashduty, rootly, zenml};
 pub(crate) struct PersistedState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) flashduty: Option<flashduty::Store>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) slashid: Option<slashid::Store>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) rootly: Option<rootly::Store>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -119,6 +119,11 @@ impl RunningEmulator {
         format!("{}/flashduty", self.url())
     }
 
+    /// The SlashID base URL, e.g. `http://127.0.0.1:43121/slashid`.
+    pub fn slashid_url(&self) -> String {
+        format!("{}/slashid", self.url())
+    }
+
     /// The Rootly base URL, e.g. `http://127.0.0.1:43121/rootly`.
     pub fn rootly_url(&self) -> String {
         format!("{}/rootly", self.url())

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::faults::{FaultSettings, FaultState, FaultUpdate};
 use super::ratelimit::{RateLimiter, RateWindow};
 use super::stats::{Stats, StatsSnapshot};
-use super::{flashduty, persist, rootly, zenml, EmulatorConfig, FaultKind};
+use super::{flashduty, persist, rootly, slashid, zenml, EmulatorConfig, FaultKind};
 
 /// The emulator's shared state: vendor stores, stats, fault and rate-limit
 /// settings. Cheap to clone (an `Arc`). Build the HTTP app with
@@ -25,6 +25,7 @@ struct Inner {
     limiter: RateLimiter,
     stats: Stats,
     flashduty: Mutex<flashduty::Store>,
+    slashid: Mutex<slashid::Store>,
     rootly: Mutex<rootly::Store>,
     zenml: Mutex<zenml::Store>,
     /// Serialises state-file writes so that an older snapshot never lands
@@ -53,6 +54,11 @@ impl Emulator {
             .flashduty
             .map(flashduty::Store::repaired)
             .unwrap_or_else(flashduty::Store::seeded);
+        let mut slashid = loaded.slashid.unwrap_or_else(slashid::Store::seeded);
+        slashid.consistency = slashid::Consistency {
+            write_timeouts: config.slashid_write_timeouts,
+            stale_read_ms: config.slashid_stale_read_ms,
+        };
         let rootly = loaded
             .rootly
             .map(rootly::Store::repaired)
@@ -70,6 +76,7 @@ impl Emulator {
                 limiter: RateLimiter::default(),
                 stats: Stats::default(),
                 flashduty: Mutex::new(flashduty),
+                slashid: Mutex::new(slashid),
                 rootly: Mutex::new(rootly),
                 zenml: Mutex::new(zenml),
                 persist_lock: Mutex::new(()),
@@ -113,6 +120,17 @@ impl Emulator {
         let mut f = self.inner.faults.lock().unwrap();
         f.update(update)?;
         Ok(f.settings.clone())
+    }
+
+    /// The SlashID consistency simulation in force (408s still to give,
+    /// stale-read window).
+    pub fn slashid_consistency(&self) -> slashid::Consistency {
+        self.slashid().consistency
+    }
+
+    /// Replaces the SlashID consistency simulation.
+    pub fn set_slashid_consistency(&self, consistency: slashid::Consistency) {
+        self.slashid().consistency = consistency;
     }
 
     /// Whether vendor rate limits are enforced.
@@ -161,6 +179,11 @@ impl Emulator {
         self.inner.flashduty.lock().unwrap()
     }
 
+    /// The SlashID organization's store.
+    pub(crate) fn slashid(&self) -> MutexGuard<'_, slashid::Store> {
+        self.inner.slashid.lock().unwrap()
+    }
+
     /// The Rootly organisation's store.
     pub(crate) fn rootly(&self) -> MutexGuard<'_, rootly::Store> {
         self.inner.rootly.lock().unwrap()
@@ -192,6 +215,7 @@ impl Emulator {
         let _guard = self.inner.persist_lock.lock().unwrap();
         let state = persist::PersistedState {
             flashduty: Some(self.flashduty().clone()),
+            slashid: Some(self.slashid().clone()),
             rootly: Some(self.rootly().clone()),
             zenml: Some(self.zenml().clone()),
         };

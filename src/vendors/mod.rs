@@ -3,5 +3,6 @@
 
 pub mod flashduty;
 pub mod rootly;
+pub mod slashid;
 pub mod snapshot;
 pub mod zenml;

@@ -17,6 +17,10 @@ use serde_json::Value;
 /// App key the emulator accepts in these tests.
 pub const FLASHDUTY_KEY: &str = "acc-test-flashduty-key-7f3a";
 
+/// SlashID organization and API key of the emulator in these tests.
+pub const SLASHID_ORG: &str = "0d5a1c2e-acc7-4e57-9a11-5a5f1d000001";
+pub const SLASHID_KEY: &str = "acc-test-slashid-key-91c2";
+
 /// Rootly API token the emulator accepts in these tests.
 pub const ROOTLY_TOKEN: &str = "acc-test-rootly-token-91b7";
 
@@ -69,6 +73,10 @@ impl Emulator {
                 "127.0.0.1:0",
                 "--flashduty-app-key",
                 FLASHDUTY_KEY,
+                "--slashid-org-id",
+                SLASHID_ORG,
+                "--slashid-api-key",
+                SLASHID_KEY,
                 "--rootly-api-token",
                 ROOTLY_TOKEN,
             ])
@@ -124,6 +132,54 @@ impl Emulator {
         self.flashduty_roles()
             .into_iter()
             .find(|r| r["role_name"] == name)
+    }
+
+    /// `base_url` for the provider's slashid block.
+    pub fn slashid_url(&self) -> String {
+        format!("{}/slashid", self.url)
+    }
+
+    /// Calls a SlashID endpoint of the emulator as another client would:
+    /// the status and the decoded body (`Null` for a 204).
+    pub fn slashid(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let (status, text) = http_request_with(
+            &self.url,
+            method,
+            &format!("/slashid{path}"),
+            &body,
+            &[
+                ("SlashID-OrgID", SLASHID_ORG),
+                ("SlashID-API-Key", SLASHID_KEY),
+                ("Content-Type", "application/json"),
+            ],
+        );
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// The SlashID role `short` (without the org prefix), if it exists.
+    pub fn slashid_role(&self, short: &str) -> Option<Value> {
+        let (status, body) =
+            self.slashid("GET", &format!("/rbac/roles/{SLASHID_ORG}%2F{short}"), None);
+        (status == 200).then(|| body["result"].clone())
+    }
+
+    /// The SlashID permission `name` (percent-encoded), if it exists.
+    pub fn slashid_permission(&self, name: &str) -> Option<Value> {
+        let (status, body) = self.slashid("GET", &format!("/rbac/permissions/{name}"), None);
+        (status == 200).then(|| body["result"].clone())
+    }
+
+    /// Sets SlashID's simulated consistency: the next `write_timeouts`
+    /// writes are applied then answered 408, and reads of a role or
+    /// permission created less than `stale_read_ms` ago answer 404.
+    pub fn slashid_consistency(&self, write_timeouts: u32, stale_read_ms: u64) {
+        let body = serde_json::json!({
+            "write_timeouts": write_timeouts,
+            "stale_read_ms": stale_read_ms,
+        });
+        let (status, text) = http_post(&self.url, "/__emulator/slashid", &body.to_string());
+        assert_eq!(status, 200, "{text}");
     }
 
     /// `base_url` for the provider's rootly block.
@@ -303,6 +359,9 @@ impl Workspace {
             ("NO_COLOR".into(), "1".into()),
             ("FLASHDUTY_APP_KEY".into(), FLASHDUTY_KEY.into()),
             ("FLASHDUTY_BASE_URL".into(), emulator.flashduty_url()),
+            ("SLASHID_ORG_ID".into(), SLASHID_ORG.into()),
+            ("SLASHID_API_KEY".into(), SLASHID_KEY.into()),
+            ("SLASHID_BASE_URL".into(), emulator.slashid_url()),
             ("ROOTLY_API_TOKEN".into(), ROOTLY_TOKEN.into()),
             ("ROOTLY_BASE_URL".into(), emulator.rootly_url()),
             ("ZENML_PRO_URL".into(), emulator.zenml_url()),

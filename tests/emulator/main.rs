@@ -9,4 +9,5 @@ mod flashduty_roles;
 mod flashduty_validation;
 mod openapi;
 mod rootly;
+mod slashid;
 mod zenml;

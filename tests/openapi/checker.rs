@@ -1,8 +1,10 @@
-//! A small hand-rolled checker of JSON values against the vendor's OpenAPI
-//! document (`tests/openapi/flashduty-openapi.json`, a copy of the shared
-//! fixture): `type`, `required`, `properties`, `items`, `enum`, `allOf`,
-//! `format: uint64` and `additionalProperties: false`. Shared by the
-//! emulator's tests (responses) and the client's tests (requests).
+//! A small hand-rolled checker of JSON values against a vendor's OpenAPI
+//! document (`tests/openapi/flashduty-openapi.json` and
+//! `slashid-openapi.yaml`, copies of the shared fixtures): `type`,
+//! `required`, `properties`, `items`, `enum`, `allOf`, `format: uint64`,
+//! `additionalProperties: false`, `pattern`, `minLength`/`maxLength` (in
+//! characters) and `minimum`/`maximum`. Shared by the emulator's tests
+//! (responses) and the clients' tests (requests).
 #![allow(dead_code)]
 
 use serde_json::Value;
@@ -12,8 +14,14 @@ pub const SPEC: &str = include_str!("flashduty-openapi.json");
 pub struct Spec(pub Value);
 
 impl Spec {
+    /// The Flashduty document.
     pub fn load() -> Self {
         Spec(serde_json::from_str(SPEC).unwrap())
+    }
+
+    /// A YAML document (SlashID's), as the same JSON value tree.
+    pub fn from_yaml(text: &str) -> Self {
+        Spec(serde_yaml::from_str(text).expect("valid YAML"))
     }
 
     /// Follows `$ref`s such as `#/components/schemas/RoleItem`.
@@ -63,6 +71,41 @@ impl Spec {
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
             if !allowed.contains(value) {
                 errors.push(format!("{at}: {value} is not one of {allowed:?}"));
+            }
+        }
+        if let (Some(p), Some(text)) = (
+            schema.get("pattern").and_then(Value::as_str),
+            value.as_str(),
+        ) {
+            // ECMA-262 patterns without the `u` flag: `\w` is ASCII.
+            let re = regex::Regex::new(&format!("(?-u){p}")).expect("pattern compiles");
+            if !re.is_match(text) {
+                errors.push(format!("{at}: {value} does not match {p}"));
+            }
+        }
+        if let Some(text) = value.as_str() {
+            let len = text.chars().count() as u64;
+            if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+                if len > max {
+                    errors.push(format!("{at}: longer than {max} characters"));
+                }
+            }
+            if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
+                if len < min {
+                    errors.push(format!("{at}: shorter than {min} characters"));
+                }
+            }
+        }
+        if let Some(n) = value.as_f64() {
+            if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
+                if n > max {
+                    errors.push(format!("{at}: {n} is above the maximum {max}"));
+                }
+            }
+            if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
+                if n < min {
+                    errors.push(format!("{at}: {n} is below the minimum {min}"));
+                }
             }
         }
         let ty = schema.get("type").and_then(Value::as_str);

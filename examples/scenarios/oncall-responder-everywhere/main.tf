@@ -12,9 +12,11 @@ terraform {
 }
 
 # Credentials and base URLs come from the environment (FLASHDUTY_APP_KEY,
-# ROOTLY_API_TOKEN, ZENML_PRO_URL, ZENML_PRO_API_KEY, ...).
+# SLASHID_ORG_ID, SLASHID_API_KEY, ROOTLY_API_TOKEN, ZENML_PRO_URL,
+# ZENML_PRO_API_KEY, ...).
 provider "rbac" {
   flashduty {}
+  slashid {}
   rootly {}
   zenml {}
 }
@@ -62,6 +64,20 @@ resource "rbac_flashduty_role" "responder" {
   permission_ids = data.rbac_flashduty_permissions.responder.ids
 }
 
+# SlashID: the team names its own permissions; the role grants them. The
+# role references the permissions, so they are created first and deleted last.
+resource "rbac_slashid_permission" "responder" {
+  for_each    = local.responder.access
+  name        = "${each.key}.${each.value}"
+  description = "${title(each.value)} ${each.key}"
+}
+
+resource "rbac_slashid_role" "responder" {
+  name        = "oncall-responder" # stored as "<org_id>/oncall-responder"
+  description = local.responder.description
+  permissions = [for p in rbac_slashid_permission.responder : p.name]
+}
+
 # Rootly: one permission set per family.
 resource "rbac_rootly_on_call_role" "responder" {
   name                  = local.responder.name
@@ -81,6 +97,7 @@ resource "rbac_zenml_role" "responder" {
 output "responder_roles" {
   value = {
     flashduty = rbac_flashduty_role.responder.id
+    slashid   = rbac_slashid_role.responder.full_name
     rootly    = rbac_rootly_on_call_role.responder.slug
     zenml     = rbac_zenml_role.responder.id
   }

@@ -1,0 +1,3 @@
+data "rbac_slashid_permission" "invoices_list" {
+  name = "billing.invoices.list"
+}

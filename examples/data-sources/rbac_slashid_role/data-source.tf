@@ -1,0 +1,7 @@
+data "rbac_slashid_role" "viewer" {
+  name = "billing-viewer"
+}
+
+output "viewer_permissions" {
+  value = data.rbac_slashid_role.viewer.permissions
+}

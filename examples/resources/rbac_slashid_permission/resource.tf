@@ -1,0 +1,4 @@
+resource "rbac_slashid_permission" "invoices_list" {
+  name        = "billing.invoices.list"
+  description = "List invoices."
+}

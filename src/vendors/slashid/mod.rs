@@ -1,0 +1,14 @@
+//! SlashID: RBAC permissions and roles (name-keyed; role names carry the
+//! `{org_id}/` prefix) and a person's role assignment.
+
+pub mod api;
+pub mod config;
+pub mod data_sources;
+pub mod error;
+pub mod names;
+pub mod permission_resource;
+pub mod person_roles_resource;
+pub mod role_resource;
+
+pub use api::{SlashidClient, SlashidConfig};
+pub use error::SlashidError;

@@ -1,0 +1,430 @@
+//! `rbac_slashid_role`: a SlashID RBAC role, its description and permission set.
+//!
+//! The user writes the short name; SlashID stores `{org_id}/{name}`
+//! (vendors/slashid.md, "Name rules"). The full name is the Terraform ID and
+//! the computed `full_name`. The role's ETag is kept in private state and
+//! sent as `If-Match` on updates.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use super::api::{Created, Role, RoleCreate, RolePatch, SlashidClient};
+use super::names::{validate_permission_name, validate_role_name};
+use super::SlashidError;
+use crate::framework::diag::vendor_error;
+use crate::framework::plan::{default_if_null, known_string_set, string_set};
+use crate::framework::schema::{schema, set_of, string};
+use crate::framework::ValueStringSet;
+use crate::provider::ProviderData;
+
+/// The role's last ETag (private state), sent as `If-Match`.
+type ETag = Option<String>;
+
+/// Terraform state of `rbac_slashid_role`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoleState {
+    pub id: Value<String>,
+    pub name: Value<String>,
+    pub full_name: Value<String>,
+    pub description: Value<String>,
+    pub permissions: ValueStringSet,
+}
+
+/// The resource; it talks to SlashID only through [`SlashidClient`].
+pub struct RoleResource {
+    provider: Arc<ProviderData>,
+}
+
+impl RoleResource {
+    pub fn new(provider: Arc<ProviderData>) -> Self {
+        Self { provider }
+    }
+
+    /// The schema; its descriptions are the published documentation.
+    pub fn schema() -> Schema {
+        schema(
+            "A SlashID RBAC role: a named set of permissions that can be given to persons (see \
+             `rbac_slashid_person_roles`).",
+            vec![
+                ("id", string().computed().description("The full role name, `<org_id>/<name>`.")),
+                (
+                    "name",
+                    string().required().description(
+                        "Role name without the organization prefix: 2–100 characters, letters, digits and \
+                         `- _ . :`, starting and ending with a letter or digit; unique and case-sensitive. The \
+                         provider adds the `<org_id>/` prefix SlashID requires. Changing it replaces the role \
+                         (SlashID cannot rename).",
+                    ),
+                ),
+                ("full_name", string().computed().description("The name as SlashID stores it, `<org_id>/<name>`.")),
+                (
+                    "description",
+                    string().optional_computed().description("Description. Defaults to `\"\"`. Updated in place."),
+                ),
+                (
+                    "permissions",
+                    set_of(AttributeType::String).optional_computed().description(
+                        "Names of the permissions the role grants; they must exist (reference \
+                         `rbac_slashid_permission` resources so they are created first). This is the role's whole \
+                         set: permissions not listed are removed. Defaults to none. Updated in place.",
+                    ),
+                ),
+            ],
+            vec![],
+        )
+    }
+
+    fn client(&self, diags: &mut Diagnostics) -> Option<SlashidClient> {
+        self.provider.slashid().map_err(|e| e.report(diags)).ok()
+    }
+}
+
+/// Plan-time checks.
+pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
+    validate_role_name(diags, AttributePath::new("name"), &config.name);
+    if let Value::Value(items) = &config.permissions {
+        for item in items {
+            validate_permission_name(diags, AttributePath::new("permissions"), item);
+        }
+    }
+}
+
+fn plan(client: &SlashidClient, config: RoleState, prior: Option<&RoleState>) -> RoleState {
+    let full_name = match &config.name {
+        Value::Value(short) => Value::Value(client.full_role_name(short)),
+        _ => prior.map(|p| p.full_name.clone()).unwrap_or(Value::Unknown),
+    };
+    RoleState {
+        id: full_name.clone(),
+        full_name,
+        name: config.name,
+        description: default_if_null(config.description, String::new()),
+        permissions: default_if_null(config.permissions, Vec::new()),
+    }
+}
+
+/// The state for a role read from SlashID.
+pub fn state_from(client: &SlashidClient, role: &Role) -> RoleState {
+    let short = client.short_role_name(&role.name).unwrap_or(&role.name);
+    RoleState {
+        id: Value::Value(role.name.clone()),
+        name: Value::Value(short.to_string()),
+        full_name: Value::Value(role.name.clone()),
+        description: Value::Value(role.description.clone().unwrap_or_default()),
+        permissions: string_set(&role.permissions),
+    }
+}
+
+/// Whether `role` has the description and permission set asked for.
+fn matches(role: &Role, description: &str, permissions: &[String]) -> bool {
+    let mut have = role.permissions.clone();
+    have.sort_unstable();
+    have.dedup();
+    role.description.as_deref().unwrap_or_default() == description && have == permissions
+}
+
+fn already_exists(diags: &mut Diagnostics, full_name: &str, short: &str, detail: &str) {
+    diags.error(
+        format!("A SlashID role named {full_name:?} already exists"),
+        format!(
+            "{detail} Terraform did not create it, so it will not adopt it silently. To manage it with \
+             Terraform, import it:\n  terraform import <resource address> {short}\nor choose another name."
+        ),
+        AttributePath::new("name"),
+    );
+}
+
+fn report_write_error(diags: &mut Diagnostics, doing: &str, name: &str, err: &SlashidError) {
+    if err.is_precondition_failed() {
+        diags.root_error(
+            format!("SlashID role {name:?} changed outside Terraform"),
+            format!(
+                "SlashID refused the write (HTTP 412): the role changed since Terraform last read it. \
+                 Refresh and retry (terraform apply, without -refresh=false), and review the plan.\n\n\
+                 SlashID said: {err}"
+            ),
+        );
+    } else {
+        vendor_error(diags, format!("{doing} SlashID role {name:?}"), err);
+    }
+}
+
+#[async_trait]
+impl Resource for RoleResource {
+    type State<'a> = RoleState;
+    type PrivateState<'a> = ETag;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Self::schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RoleState) -> Option<()> {
+        validate_role(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: RoleState,
+        private: ETag,
+        _meta: ValueEmpty,
+    ) -> Option<(RoleState, ETag)> {
+        let full_name = state.id.as_ref_option()?.clone();
+        let Some(client) = self.client(diags) else {
+            return Some((state, private));
+        };
+        match client.get_role(&full_name).await {
+            Ok((role, etag)) => Some((state_from(&client, &role), etag)),
+            Err(err) if err.is_not_found() => {
+                tracing::warn!(%full_name, "SlashID role not found; removing it from state");
+                None
+            }
+            Err(err) => {
+                vendor_error(diags, format!("reading SlashID role {full_name:?}"), &err);
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _proposed: RoleState,
+        config: RoleState,
+        _meta: ValueEmpty,
+    ) -> Option<(RoleState, ETag)> {
+        let client = self.client(diags)?;
+        Some((plan(&client, config, None), None))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: RoleState,
+        _proposed: RoleState,
+        config: RoleState,
+        private: ETag,
+        _meta: ValueEmpty,
+    ) -> Option<(RoleState, ETag, Vec<AttributePath>)> {
+        let client = self.client(diags)?;
+        // SlashID cannot rename: a new name is a new role.
+        let replace = if prior.name != config.name {
+            vec![AttributePath::new("name")]
+        } else {
+            vec![]
+        };
+        Some((plan(&client, config, Some(&prior)), private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: RoleState,
+        private: ETag,
+        _meta: ValueEmpty,
+    ) -> Option<ETag> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: RoleState,
+        _config: RoleState,
+        _private: ETag,
+        _meta: ValueEmpty,
+    ) -> Option<(RoleState, ETag)> {
+        let client = self.client(diags)?;
+        let short = planned.name.as_ref_option()?.clone();
+        let Some(permissions) = known_string_set(&planned.permissions) else {
+            diags.root_error_short("permissions must be known to create a role");
+            return None;
+        };
+        let description = planned
+            .description
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_default();
+        let body = RoleCreate {
+            name: client.full_role_name(&short),
+            description: Some(description.clone()),
+            permissions: permissions.clone(),
+        };
+        let full = &body.name;
+        match client.create_role_and_read(&body).await {
+            Ok(Created::Read((role, etag))) if matches(&role, &description, &permissions) => {
+                tracing::info!(%full, "created SlashID role");
+                Some((state_from(&client, &role), etag))
+            }
+            Ok(Created::Read(_)) => {
+                // The documented "if it exists already, no action will be
+                // taken": this is a role Terraform did not make (vendors/slashid.md).
+                already_exists(
+                    diags,
+                    full,
+                    &short,
+                    "Its description or permissions differ from the configuration.",
+                );
+                None
+            }
+            Ok(Created::Conflict(err)) => {
+                already_exists(
+                    diags,
+                    full,
+                    &short,
+                    &format!("SlashID refused the create: {err}."),
+                );
+                None
+            }
+            Err(err) => {
+                vendor_error(diags, format!("creating SlashID role {full:?}"), &err);
+                None
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: RoleState,
+        planned: RoleState,
+        _config: RoleState,
+        private: ETag,
+        _meta: ValueEmpty,
+    ) -> Option<(RoleState, ETag)> {
+        let client = self.client(diags)?;
+        let full = prior.id.as_ref_option()?.clone();
+        let Some(permissions) = known_string_set(&planned.permissions) else {
+            diags.root_error_short("permissions must be known to update a role");
+            return None;
+        };
+        let description = planned
+            .description
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_default();
+        // Always the whole set: PATCH's add-or-replace is unverified.
+        let body = RolePatch {
+            description: Some(description.clone()),
+            permissions: permissions.clone(),
+        };
+        if let Err(err) = client.update_role(&full, &body, private.as_deref()).await {
+            if !err.is_ambiguous() {
+                report_write_error(diags, "updating", &full, &err);
+                return None;
+            }
+            // A 408: "it may still be handled". Re-read before deciding.
+            tracing::warn!(%full, error = %err, "update outcome unknown; reading the role back");
+        }
+        match client.read_back_role(&full).await {
+            Ok((role, etag)) if matches(&role, &description, &permissions) => {
+                Some((state_from(&client, &role), etag))
+            }
+            Ok((role, etag)) => {
+                diags.root_error(
+                    format!("SlashID role {full:?} was not updated"),
+                    "The role read back differs from what was sent; the write may still be replicating. \
+                     Run terraform apply again.",
+                );
+                Some((state_from(&client, &role), etag))
+            }
+            Err(err) => {
+                vendor_error(
+                    diags,
+                    format!("reading SlashID role {full:?} after updating it"),
+                    &err,
+                );
+                None
+            }
+        }
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: RoleState,
+        _private: ETag,
+        _meta: ValueEmpty,
+    ) -> Option<()> {
+        let client = self.client(diags)?;
+        let full = prior.id.as_ref_option()?.clone();
+        match client.delete_role(&full).await {
+            Ok(()) => Some(()),
+            Err(err) if err.is_not_found() => Some(()),
+            Err(err)
+                if err.is_ambiguous()
+                    && matches!(client.get_role(&full).await, Err(e) if e.is_not_found()) =>
+            {
+                Some(())
+            }
+            Err(err) => {
+                report_write_error(diags, "deleting", &full, &err);
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RoleState, ETag)> {
+        let client = self.client(diags)?;
+        let id = id.trim();
+        let full = if client.short_role_name(id).is_some() {
+            id.to_string()
+        } else {
+            client.full_role_name(id)
+        };
+        match client.get_role(&full).await {
+            Ok((role, etag)) => Some((state_from(&client, &role), etag)),
+            Err(err) if err.is_not_found() => {
+                diags.root_error(
+                    format!("Cannot import SlashID role {id:?}: no such role"),
+                    format!(
+                        "No role {full:?} in organization {}. Import takes the short name \
+                         (terraform import rbac_slashid_role.x billing-viewer) or the full name \
+                         (terraform import rbac_slashid_role.x {}/billing-viewer).",
+                        client.org_id(),
+                        client.org_id()
+                    ),
+                );
+                None
+            }
+            Err(err) => {
+                vendor_error(diags, format!("importing SlashID role {full:?}"), &err);
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::assert_state_matches_schema;
+
+    #[test]
+    fn slashid_role_state_matches_schema() {
+        assert_state_matches_schema::<RoleState>(&RoleResource::schema());
+    }
+
+    #[test]
+    fn slashid_role_validation_names_attribute_and_limit() {
+        let mut diags = Diagnostics::default();
+        validate_role(
+            &mut diags,
+            &RoleState {
+                name: Value::Value("org/x".into()),
+                permissions: Value::Value(vec![Value::Value("é".into())]),
+                ..Default::default()
+            },
+        );
+        assert_eq!(diags.errors.len(), 2, "{:?}", diags.errors);
+        assert!(diags.errors[0].summary.contains("name"));
+        assert!(diags.errors[1].detail.contains("between 2 and 1024"));
+    }
+}
