@@ -17,6 +17,7 @@ TF = os.environ.get("TF_ACC_TERRAFORM_PATH", shutil.which("terraform") or "/usr/
 KEY = "bench-flashduty-key"
 ROOTLY_TOKEN = "bench-rootly-token"
 ZENML_KEY = "ZENPROKEY_bench-zenml-key"
+SLASHID_ORG, SLASHID_KEY = "af5fbd30-7ce7-4548-8b30-4cd59cb2aba1", "bench-slashid-key"
 ZENML_ORG = "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30"  # the emulator's organization
 REFRESH_N = int(os.environ.get("BENCH_REFRESH_N", "200"))
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000").split(",")]
@@ -27,7 +28,8 @@ class Emulator:
     def __init__(self, *args):
         self.proc = subprocess.Popen(
             [os.path.join(BIN, "rbac-emulator"), "--listen", "127.0.0.1:0", "--flashduty-app-key", KEY,
-             "--rootly-api-token", ROOTLY_TOKEN, "--zenml-api-key", ZENML_KEY, *args],
+             "--rootly-api-token", ROOTLY_TOKEN, "--zenml-api-key", ZENML_KEY,
+             "--slashid-org-id", SLASHID_ORG, "--slashid-api-key", SLASHID_KEY, *args],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.url = self.proc.stdout.readline().strip()
 
@@ -62,6 +64,8 @@ def workspace(emu, body):
                TF_IN_AUTOMATION="1", TF_INPUT="0", FLASHDUTY_APP_KEY=KEY,
                FLASHDUTY_BASE_URL=(emu.url + "/flashduty") if emu else "http://127.0.0.1:1/flashduty",
                ROOTLY_API_TOKEN=ROOTLY_TOKEN, ROOTLY_BASE_URL=(emu.url if emu else "http://127.0.0.1:1") + "/rootly",
+               SLASHID_ORG_ID=SLASHID_ORG, SLASHID_API_KEY=SLASHID_KEY,
+               SLASHID_BASE_URL=(emu.url if emu else "http://127.0.0.1:1") + "/slashid",
                ZENML_PRO_API_KEY=ZENML_KEY, ZENML_PRO_URL=(emu.url if emu else "http://127.0.0.1:1") + "/zenml")
     env.pop("TF_LOG", None)
     return d, env
@@ -85,6 +89,9 @@ def roles_config(n, limited):
 
 # Per vendor: (provider block, resource block of n roles) for the refresh count.
 VENDOR_CONFIGS = {
+    # SlashID lists names only: one GET per role is the floor there.
+    "slashid": lambda n: ('provider "rbac" {\n  slashid {}\n}\n'
+                          'resource "rbac_slashid_role" "r" {\n  count = %d\n  name = "bench-${count.index}"\n}\n' % n),
     "rootly": lambda n: ('provider "rbac" {\n  rootly {\n    max_requests_per_minute = 0\n  }\n}\n'
                          'resource "rbac_rootly_on_call_role" "r" {\n  count = %d\n  name = "bench-${count.index}"\n'
                          '  alerts_permissions = ["read"]\n}\n' % n),

@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::{BTreeSet, HashMap};
 
-use common::{Emulator, Workspace, ZENML_ORG};
+use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
 use serde_json::Value;
 
 const ROLES: usize = 200;
@@ -205,6 +205,50 @@ resource "rbac_zenml_role" "bulk" {{
         })
         .collect();
     assert_converged(&ws, &roles, &state_ids(&ws, "rbac_zenml_role"));
+}
+
+#[test]
+fn slashid_200_roles_converge_under_faults() {
+    let emu = faulty_emulator();
+    let ws = Workspace::new(&emu);
+    ws.config(&format!(
+        r#"provider "rbac" {{
+  slashid {{}}
+}}
+
+resource "rbac_slashid_permission" "read" {{
+  name = "faults.read"
+}}
+
+resource "rbac_slashid_role" "bulk" {{
+  count       = {ROLES}
+  name        = "fault-${{count.index}}"
+  description = "created through injected faults"
+  permissions = [rbac_slashid_permission.read.name]
+}}
+"#
+    ));
+    let run = ws.apply();
+    assert!(
+        run.stdout.contains(&format!("{} added", ROLES + 1)),
+        "{}",
+        run.stdout
+    );
+    emu.set_faults(serde_json::json!({"rate": 0}));
+    let (status, body) = emu.slashid("GET", "/rbac/roles", None);
+    assert_eq!(status, 200, "{body}");
+    let prefix = format!("{SLASHID_ORG}/fault-");
+    // SlashID lists names only: the name is the role's identity.
+    let roles: Vec<(String, String)> = body["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.as_str().or_else(|| r["name"].as_str()))
+        .filter(|n| n.starts_with(&prefix))
+        .map(|n| (n.to_string(), n.to_string()))
+        .collect();
+    assert_converged(&ws, &roles, &state_ids(&ws, "rbac_slashid_role"));
+    assert_lost_creates(&emu, "POST /slashid/rbac/roles");
 }
 
 /// A proxy's HTML error page on every request: Terraform shows a clear
