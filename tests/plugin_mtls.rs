@@ -159,3 +159,22 @@ fn plugin_mtls_requires_terraforms_client_certificate() {
     let answered = tcp.read_exact(&mut buf).is_ok() && buf[3] == 0x4;
     assert!(!answered, "plaintext HTTP/2 was served");
 }
+
+#[test]
+fn plugin_exits_when_terraform_shuts_it_down() {
+    // Terraform calls the controller's Shutdown, then waits up to 2 s for
+    // the plugin to exit before killing it.
+    let emu = common::Emulator::start(&[]);
+    let mut ws = common::Workspace::new(&emu);
+    ws.config("provider \"rbac\" {}\n");
+    ws.env("TF_LOG", "debug");
+    let run = ws.ok(&["providers", "schema", "-json"]);
+    assert!(
+        run.stderr.contains("plugin exited"),
+        "no exit logged:\n{}",
+        run.stderr
+    );
+    for killed in ["plugin failed to exit gracefully", "signal: killed"] {
+        assert!(!run.stderr.contains(killed), "{}", run.stderr);
+    }
+}
