@@ -6,7 +6,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,6 +22,8 @@ const MAGIC: (&str, &str) = (
 
 struct Plugin {
     child: Child,
+    /// Terraform reads the plugin's stdout for as long as it uses the plugin.
+    stdout: Option<BufReader<ChildStdout>>,
     addr: String,
     server_cert: Vec<u8>,
 }
@@ -42,9 +44,8 @@ fn start_plugin(client_cert_pem: &str) -> Plugin {
         .spawn()
         .expect("start the provider");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
     let fields: Vec<&str> = line.trim().split('|').collect();
     assert_eq!(fields.len(), 6, "handshake line {line:?}");
     assert_eq!(&fields[..3], ["1", "6", "tcp"], "{line:?}");
@@ -54,6 +55,7 @@ fn start_plugin(client_cert_pem: &str) -> Plugin {
         .expect("base64 certificate without padding");
     Plugin {
         child,
+        stdout: Some(stdout),
         addr: fields[3].to_string(),
         server_cert,
     }
@@ -176,5 +178,26 @@ fn plugin_exits_when_terraform_shuts_it_down() {
     );
     for killed in ["plugin failed to exit gracefully", "signal: killed"] {
         assert!(!run.stderr.contains(killed), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn plugin_exits_when_terraform_disappears() {
+    // Terraform killed (or crashed) without calling Shutdown: the read end
+    // of the plugin's stdout closes, and the plugin must not linger.
+    let (pem, _, _) = client_identity();
+    let mut plugin = start_plugin(&pem);
+    drop(plugin.stdout.take());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = plugin.child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(1));
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the plugin is still running"
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
 }

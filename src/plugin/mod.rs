@@ -17,6 +17,9 @@
 //! * [`proxy`] passes every call through, except `StopProvider` (we wind
 //!   our own work down, see [`crate::http::stop`]) and the controller's
 //!   `Shutdown` (we exit).
+//!
+//! The process exits on `Shutdown` (Terraform then waits up to 2 s before
+//! killing it), and when the read end of its stdout closes (Terraform died).
 
 mod inner;
 mod proxy;
@@ -99,6 +102,7 @@ pub async fn serve<P: tf_provider::DynamicProvider>(
         out.flush()?;
     }
     let tls = tls.map(|t| tokio_rustls::TlsAcceptor::from(t.config));
+    exit_when_terraform_is_gone();
 
     let connections = Arc::new(());
     loop {
@@ -150,6 +154,32 @@ pub async fn serve<P: tf_provider::DynamicProvider>(
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     Ok(())
+}
+
+/// go-plugin reads the plugin's stdout until the plugin exits. If the read
+/// end closes, Terraform is gone without shutting us down (it crashed or was
+/// killed): nobody can record state any more, so the plugin exits instead of
+/// lingering.
+fn exit_when_terraform_is_gone() {
+    std::thread::spawn(|| loop {
+        let mut fd = libc::pollfd {
+            fd: 1,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: poll on one pollfd that lives on this stack frame.
+        let rc = unsafe { libc::poll(&mut fd, 1, -1) };
+        if rc < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            continue;
+        }
+        if rc > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+            tracing::warn!("Terraform went away without shutting the provider down; exiting");
+            std::process::exit(1);
+        }
+        if rc < 0 || fd.revents & libc::POLLNVAL != 0 {
+            return; // stdout is not something we can watch
+        }
+    });
 }
 
 /// The one HTTP/2 connection to tf-provider's server, with `TCP_NODELAY` on
