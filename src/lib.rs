@@ -12,5 +12,6 @@ pub mod emulator;
 pub mod framework;
 pub mod http;
 pub mod logging;
+pub mod plugin;
 pub mod provider;
 pub mod vendors;

@@ -1,7 +1,7 @@
 //! `terraform-provider-rbac`: the plugin binary Terraform starts. It serves
 //! the provider over plugin protocol 6 and does nothing else.
 
-use terraform_provider_rbac::{logging, provider};
+use terraform_provider_rbac::{logging, plugin, provider};
 
 /// go-plugin's handshake cookie: Terraform sets it when it starts a plugin.
 const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
@@ -35,6 +35,14 @@ fn main() {
 
     ignore_sigint();
     logging::init();
+    // Before any thread starts: it changes the environment.
+    let plugin_env = match plugin::PluginEnv::take() {
+        Ok(env) => env,
+        Err(err) => {
+            eprintln!("terraform-provider-rbac: {err:#}");
+            std::process::exit(1);
+        }
+    };
     std::panic::set_hook(Box::new(|info| {
         tracing::error!(panic = %info, "internal error in terraform-provider-rbac; please report it");
     }));
@@ -43,14 +51,18 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    if let Err(err) = runtime.block_on(tf_provider::serve(
+    let served = runtime.block_on(plugin::serve(
         provider::PROVIDER_NAME,
         provider::RbacProvider::default(),
-    )) {
-        tracing::error!(error = %err, "provider server stopped");
-        eprintln!("terraform-provider-rbac: {err}");
+        plugin_env,
+    ));
+    if let Err(err) = served {
+        tracing::error!(error = format!("{err:#}"), "provider server stopped");
+        eprintln!("terraform-provider-rbac: {err:#}");
         std::process::exit(1);
     }
+    // Terraform shut the plugin down; do not wait for tasks still parked.
+    std::process::exit(0);
 }
 
 /// Terraform sends SIGINT to its whole process group on Ctrl-C and then asks

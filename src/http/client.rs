@@ -18,6 +18,7 @@ use super::rate_limit::{self, RateLimiter};
 use super::retry::{
     parse_rate_limit_reset, parse_retry_after, rate_limit_exhausted, retry_reason, Outcome,
 };
+use super::stop::{StopSignal, MAX_WAIT_WHEN_STOPPING};
 use super::{Auth, HttpConfig, HttpError, Redactor, Request, Response};
 
 /// An HTTP client for one vendor account. Cheap to clone (the clones share
@@ -33,6 +34,7 @@ struct Inner {
     auth_header: Option<(HeaderName, HeaderValue)>,
     limiter: Option<Arc<RateLimiter>>,
     redactor: Arc<Redactor>,
+    stop: StopSignal,
     cancelled: AtomicBool,
     cancel: Notify,
 }
@@ -45,8 +47,15 @@ impl HttpClient {
     /// Builds a client. Fails on an unusable base URL (not http/https, or
     /// with a query or password), an invalid credential for a header, or a rate limit
     /// of zero. Clients with the same vendor, server, credential and limits
-    /// share one rate limiter.
+    /// share one rate limiter. The client winds down when the process is
+    /// stopping ([`super::stop`]).
     pub fn new(config: HttpConfig) -> Result<Self, HttpError> {
+        Self::with_stop_signal(config, StopSignal::process())
+    }
+
+    /// [`HttpClient::new`], following `stop` instead of the process-wide
+    /// signal (for tests).
+    pub fn with_stop_signal(config: HttpConfig, stop: StopSignal) -> Result<Self, HttpError> {
         let redactor = Arc::new(Redactor::new(
             config.auth.secret(),
             match &config.auth {
@@ -107,6 +116,7 @@ impl HttpClient {
                 auth_header,
                 limiter,
                 redactor,
+                stop,
                 cancelled: AtomicBool::new(false),
                 cancel: Notify::new(),
             }),
@@ -135,6 +145,11 @@ impl HttpClient {
     }
 
     /// Sends `request`, waiting for the rate limiter before each attempt.
+    ///
+    /// Once the provider is stopping ([`super::stop`]), a non-idempotent
+    /// request that has not been sent fails with [`HttpError::Cancelled`],
+    /// and the waits of idempotent ones are cut to
+    /// [`MAX_WAIT_WHEN_STOPPING`]. An attempt on the wire always finishes.
     ///
     /// Returns `Ok` for **any** HTTP response, error statuses included, so
     /// that the vendor client can decode the vendor's error envelope.
@@ -187,9 +202,11 @@ impl HttpClient {
                 if !wait.is_zero() {
                     call.rate_limited(wait);
                 }
-                self.sleep_until(at, &call).await?;
+                self.sleep_until(at, request.idempotent, &call).await?;
             }
-            if inner.cancelled.load(Ordering::SeqCst) {
+            if inner.cancelled.load(Ordering::SeqCst)
+                || (inner.stop.is_stopped() && !request.idempotent)
+            {
                 return Err(cancelled(&call));
             }
             call.request_body(attempt, &body);
@@ -240,7 +257,8 @@ impl HttpClient {
                 limiter.hold_until(Instant::now() + delay);
             }
             call.retrying(attempt, reason, delay, retry_after.is_some());
-            self.sleep_until(Instant::now() + delay, &call).await?;
+            self.sleep_until(Instant::now() + delay, request.idempotent, &call)
+                .await?;
         }
     }
 
@@ -315,17 +333,34 @@ impl HttpClient {
         }
     }
 
-    /// Sleeps until `at` unless the client is cancelled first.
-    async fn sleep_until(&self, at: Instant, call: &Call<'_>) -> Result<(), HttpError> {
+    /// Sleeps until `at` before sending an attempt, unless the client is
+    /// cancelled first. When the provider is stopping, a request that is not
+    /// idempotent gives up instead, and an idempotent one waits at most
+    /// [`MAX_WAIT_WHEN_STOPPING`] from then.
+    async fn sleep_until(
+        &self,
+        at: Instant,
+        idempotent: bool,
+        call: &Call<'_>,
+    ) -> Result<(), HttpError> {
         let notified = self.inner.cancel.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        if self.inner.cancelled.load(Ordering::SeqCst) {
-            return Err(cancelled(call));
-        }
-        tokio::select! {
-            _ = tokio::time::sleep_until(at) => Ok(()),
-            _ = notified => Err(cancelled(call)),
+        let stop = &self.inner.stop;
+        let mut at = at;
+        let mut stopping = stop.is_stopped();
+        loop {
+            if self.inner.cancelled.load(Ordering::SeqCst) || (stopping && !idempotent) {
+                return Err(cancelled(call));
+            }
+            if stopping {
+                at = at.min(Instant::now() + MAX_WAIT_WHEN_STOPPING);
+            }
+            tokio::select! {
+                _ = tokio::time::sleep_until(at) => return Ok(()),
+                _ = notified.as_mut() => return Err(cancelled(call)),
+                _ = stop.stopped(), if !stopping => stopping = true,
+            }
         }
     }
 }

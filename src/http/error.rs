@@ -73,8 +73,12 @@ pub enum HttpError {
     },
 
     /// [`super::HttpClient::cancel`] was called while the request waited
-    /// for a rate limit slot or a retry. The current attempt was not sent.
-    #[error("{method} {path}: cancelled before the request was sent")]
+    /// for a rate limit slot or a retry, or the provider is stopping and
+    /// the request is not idempotent ([`super::stop`]). The current attempt
+    /// was not sent.
+    #[error(
+        "{method} {path}: not sent, because the provider is stopping (Terraform was interrupted)"
+    )]
     Cancelled {
         /// HTTP method.
         method: String,

@@ -32,6 +32,7 @@ mod rate_limit;
 mod redact;
 mod request;
 mod retry;
+pub mod stop;
 
 #[cfg(test)]
 mod client_tests;
@@ -47,6 +48,7 @@ pub use rate_limit::RateLimit;
 pub use redact::{Redactor, REDACTED};
 pub use request::{Request, Response};
 pub use retry::RetryPolicy;
+pub use stop::{stop_all, StopSignal};
 
 /// How a client authenticates. `Debug` never prints the secret.
 #[derive(Clone, PartialEq, Eq)]

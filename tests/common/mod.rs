@@ -394,8 +394,9 @@ impl Workspace {
         std::fs::write(self.dir.path().join("main.tf"), text).unwrap();
     }
 
-    /// Runs `terraform <args>` and returns what it printed.
-    pub fn run(&self, args: &[&str]) -> Run {
+    /// `terraform <args>` in this workspace, with its environment, not
+    /// started yet.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform_bin());
         cmd.args(args).current_dir(self.dir.path());
         for (k, v) in &self.env {
@@ -405,7 +406,12 @@ impl Workspace {
                 cmd.env(k, v);
             }
         }
-        let out: Output = cmd.output().expect("run terraform");
+        cmd
+    }
+
+    /// Runs `terraform <args>` and returns what it printed.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out: Output = self.command(args).output().expect("run terraform");
         Run {
             status: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
