@@ -12,11 +12,16 @@ use terraform_provider_rbac::vendors::rootly::api::PERMISSION_FAMILIES;
 use terraform_provider_rbac::vendors::rootly::on_call_role_resource::{
     validate_role as validate_rootly_role, OnCallRoleState,
 };
+use terraform_provider_rbac::vendors::zenml::role_resource::{
+    validate_role as validate_zenml_role, RoleState as ZenmlRoleState,
+};
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
 const FLASHDUTY_KEY: &str = "validators-test-key";
 const ROOTLY_TOKEN: &str = "validators-test-token";
+const ZENML_KEY: &str = "ZENPROKEY_validators-test";
+const ZENML_ORG: &str = "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30";
 
 struct Oracle {
     runtime: tokio::runtime::Runtime,
@@ -31,6 +36,7 @@ impl Oracle {
             .block_on(emulator::start(EmulatorConfig {
                 flashduty_app_key: FLASHDUTY_KEY.into(),
                 rootly_api_token: ROOTLY_TOKEN.into(),
+                zenml_api_key: ZENML_KEY.into(),
                 rate_limit: false,
                 ..Default::default()
             }))
@@ -90,6 +96,49 @@ impl Oracle {
             self.http
                 .delete(format!("{url}/{id}"))
                 .bearer_auth(ROOTLY_TOKEN)
+                .send()
+                .await
+                .unwrap();
+            true
+        })
+    }
+}
+
+impl Oracle {
+    /// Whether ZenML Pro creates this role (then deletes it).
+    fn zenml_accepts(&self, level: &str, name: &str, description: &str) -> bool {
+        self.runtime.block_on(async {
+            let base = self.emulator.zenml_url();
+            let login: serde_json::Value = self
+                .http
+                .post(format!("{base}/auth/login"))
+                .form(&[("password", ZENML_KEY)])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let token = login["access_token"].as_str().unwrap().to_string();
+            let response = self
+                .http
+                .post(format!("{base}/roles"))
+                .bearer_auth(&token)
+                .json(
+                    &json!({"organization_id": ZENML_ORG, "level": level, "name": name,
+                              "description": description, "type": "normal", "system_managed": false}),
+                )
+                .send()
+                .await
+                .unwrap();
+            if !response.status().is_success() {
+                return false;
+            }
+            let body: serde_json::Value = response.json().await.unwrap();
+            let id = body["id"].as_str().unwrap().to_string();
+            self.http
+                .delete(format!("{base}/roles/{id}"))
+                .bearer_auth(&token)
                 .send()
                 .await
                 .unwrap();
@@ -167,5 +216,26 @@ proptest! {
         validate_rootly_role(&mut diags, &state);
         let vendor = ORACLE.with(|o| o.rootly_accepts(serde_json::Value::Object(attributes.clone())));
         prop_assert_eq!(no_errors(&diags), vendor, "{:?}: {:?}", attributes, diags.errors);
+    }
+
+    #[test]
+    fn zenml_role_validation_matches_the_vendor(
+        level in proptest::sample::select(vec!["workspace", "project", "organization", "Workspace", ""]),
+        name in text(50),
+        description in text(256),
+    ) {
+        thread_local!(static ORACLE: Oracle = Oracle::new());
+        let state = ZenmlRoleState {
+            organization_id: Value::Value(ZENML_ORG.into()),
+            level: Value::Value(level.into()),
+            name: Value::Value(name.clone()),
+            description: Value::Value(description.clone()),
+            role_type: Value::Value("normal".into()),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        validate_zenml_role(&mut diags, &state);
+        let vendor = ORACLE.with(|o| o.zenml_accepts(level, &name, &description));
+        prop_assert_eq!(no_errors(&diags), vendor, "level {:?} name {:?} description {:?}: {:?}", level, name, description, diags.errors);
     }
 }
