@@ -2,6 +2,7 @@
 //! computed values, and set normalisation so that order never causes a diff.
 
 use tf_provider::value::{Value, ValueNumber};
+use tf_provider::AttributePath;
 
 /// The planned value of an optional+computed attribute with a static default:
 /// the configured value, or `default` when the configuration leaves it null.
@@ -80,6 +81,16 @@ pub fn string_set(items: &[String]) -> Value<Vec<Value<String>>> {
     items.sort_unstable();
     items.dedup();
     Value::Value(items.into_iter().map(Value::Value).collect())
+}
+
+/// The attributes whose change forces a replacement: `(name, changed)`
+/// pairs in, the paths Terraform wants from `PlanResourceChange` out.
+pub fn requires_replace(changes: &[(&'static str, bool)]) -> Vec<AttributePath> {
+    changes
+        .iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(name, _)| AttributePath::new(*name))
+        .collect()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::api::{Created, Permission, PermissionCreate, PermissionPatch, Slashid
 use super::names::validate_permission_name;
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
-use crate::framework::plan::default_if_null;
+use crate::framework::plan::{default_if_null, requires_replace};
 use crate::framework::schema::{schema, string};
 use crate::provider::ProviderData;
 
@@ -221,11 +221,7 @@ impl Resource for PermissionResource {
     ) -> Option<(PermissionState, ValueEmpty, Vec<AttributePath>)> {
         self.client(diags)?;
         // SlashID cannot rename: a new name is a new permission.
-        let replace = if prior.name != config.name {
-            vec![AttributePath::new("name")]
-        } else {
-            vec![]
-        };
+        let replace = requires_replace(&[("name", prior.name != config.name)]);
         Some((plan(config), ValueEmpty::default(), replace))
     }
 

@@ -13,7 +13,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use super::api::SlashidClient;
 use super::names::validate_role_name;
 use crate::framework::diag::vendor_error;
-use crate::framework::plan::{default_if_null, known_string_set, string_set};
+use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::ValueStringSet;
 use crate::provider::ProviderData;
@@ -207,11 +207,7 @@ impl Resource for PersonRolesResource {
         _meta: ValueEmpty,
     ) -> Option<(PersonRolesState, ValueEmpty, Vec<AttributePath>)> {
         self.client(diags)?;
-        let replace = if prior.person_id != config.person_id {
-            vec![AttributePath::new("person_id")]
-        } else {
-            vec![]
-        };
+        let replace = requires_replace(&[("person_id", prior.person_id != config.person_id)]);
         Some((plan(config), ValueEmpty::default(), replace))
     }
 

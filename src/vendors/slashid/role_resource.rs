@@ -17,7 +17,7 @@ use super::api::{Created, Role, RoleCreate, RolePatch, SlashidClient};
 use super::names::{validate_permission_name, validate_role_name};
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
-use crate::framework::plan::{default_if_null, known_string_set, string_set};
+use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::ValueStringSet;
 use crate::provider::ProviderData;
@@ -215,11 +215,7 @@ impl Resource for RoleResource {
     ) -> Option<(RoleState, ETag, Vec<AttributePath>)> {
         let client = self.client(diags)?;
         // SlashID cannot rename: a new name is a new role.
-        let replace = if prior.name != config.name {
-            vec![AttributePath::new("name")]
-        } else {
-            vec![]
-        };
+        let replace = requires_replace(&[("name", prior.name != config.name)]);
         Some((plan(&client, config, Some(&prior)), private, replace))
     }
 

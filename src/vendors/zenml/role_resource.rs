@@ -11,7 +11,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{Role, RoleCreate, RoleUpdate, ZenmlClient};
 use super::ids::{is_uuid, keep_spelling, report, validate_uuid};
-use crate::framework::plan::default_if_null;
+use crate::framework::plan::{default_if_null, requires_replace};
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::validate::{string_length, string_one_of};
 use crate::provider::ProviderData;
@@ -157,22 +157,19 @@ pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
 /// Create-only attributes: ZenML's RoleUpdate has only `name` and
 /// `description` (vendors/zenml.md "RoleUpdate").
 fn replace_paths(prior: &RoleState, planned: &RoleState) -> Vec<AttributePath> {
-    let mut paths = Vec::new();
     let differs = |a: &Value<String>, b: &Value<String>| match (a, b) {
         (Value::Value(a), Value::Value(b)) => !a.eq_ignore_ascii_case(b),
         (Value::Unknown, _) | (_, Value::Unknown) => true,
         (a, b) => a != b,
     };
-    if differs(&prior.organization_id, &planned.organization_id) {
-        paths.push(AttributePath::new("organization_id"));
-    }
-    if prior.level != planned.level {
-        paths.push(AttributePath::new("level"));
-    }
-    if prior.role_type != planned.role_type {
-        paths.push(AttributePath::new("type"));
-    }
-    paths
+    requires_replace(&[
+        (
+            "organization_id",
+            differs(&prior.organization_id, &planned.organization_id),
+        ),
+        ("level", prior.level != planned.level),
+        ("type", prior.role_type != planned.role_type),
+    ])
 }
 
 /// The planned state: `type` defaults from the configuration (so removing
