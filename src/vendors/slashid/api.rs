@@ -373,6 +373,10 @@ impl SlashidClient {
     }
 }
 
+/// How often a create whose outcome stayed unknown is sent (each time only
+/// after reading back showed it had not happened).
+const CREATE_ATTEMPTS: u32 = 6;
+
 async fn create_then_read<T, C, CFut, R, RFut>(
     create: C,
     read: R,
@@ -383,29 +387,33 @@ where
     R: Fn() -> RFut,
     RFut: std::future::Future<Output = Result<T, SlashidError>>,
 {
-    match create().await {
-        Ok(()) => {}
-        Err(err) if err.is_conflict() => return Ok(Created::Conflict(err)),
-        Err(err) if err.is_ambiguous() => {
-            tracing::warn!(error = %err, "create outcome unknown; reading it back");
-            match read_back(&read).await {
-                Ok(found) => return Ok(Created::Read(found)),
-                Err(e) if e.is_not_found() => {
-                    tracing::warn!("still missing after an unconfirmed create; sending it again");
-                    match create().await {
-                        Ok(()) => {}
-                        // The first create landed in the meantime (or another
-                        // client's): the caller compares what is read.
-                        Err(e) if e.is_conflict() || e.is_ambiguous() => {
-                            tracing::debug!(error = %e, "second create; reading back");
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
-                Err(e) => return Err(e),
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match create().await {
+            Ok(()) => break,
+            Err(err) if err.is_conflict() && attempt == 1 => return Ok(Created::Conflict(err)),
+            // An earlier create landed after all (or another client's did):
+            // the caller compares what is read.
+            Err(err) if err.is_conflict() => {
+                tracing::debug!(error = %err, attempt, "create conflicts with an earlier one; reading back");
+                break;
             }
+            Err(err) if err.is_ambiguous() => {
+                tracing::warn!(error = %err, attempt, "create outcome unknown; reading it back");
+                match read_back(&read).await {
+                    Ok(found) => return Ok(Created::Read(found)),
+                    Err(e) if e.is_not_found() && attempt < CREATE_ATTEMPTS => {
+                        tracing::warn!(
+                            "still missing after an unconfirmed create; sending it again"
+                        );
+                    }
+                    Err(e) if e.is_not_found() => return Err(err),
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(err) => return Err(err),
         }
-        Err(err) => return Err(err),
     }
     read_back(&read).await.map(Created::Read)
 }
