@@ -104,7 +104,7 @@ pub async fn serve<P: tf_provider::DynamicProvider>(
     let tls = tls.map(|t| tokio_rustls::TlsAcceptor::from(t.config));
     exit_when_terraform_is_gone();
 
-    let connections = Arc::new(());
+    let connections = Connections::default();
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -117,7 +117,7 @@ pub async fn serve<P: tf_provider::DynamicProvider>(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let (proxy, tls, alive) = (proxy.clone(), tls.clone(), connections.clone());
+                let (proxy, tls, alive) = (proxy.clone(), tls.clone(), connections.open());
                 tokio::spawn(async move {
                     let _alive = alive;
                     let served = match tls {
@@ -145,15 +145,51 @@ pub async fn serve<P: tf_provider::DynamicProvider>(
             }
         }
     }
-    // Let Terraform read the Shutdown answer and hang up (it then waits up
-    // to 2 s for the process to exit before killing it).
-    for _ in 0..100 {
-        if Arc::strong_count(&connections) == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    // Let Terraform read the Shutdown answer and hang up; it waits for the
+    // process to exit (up to 2 s, then kills it), so exit the moment it has.
+    let _ = tokio::time::timeout(Duration::from_secs(1), connections.all_closed()).await;
     Ok(())
+}
+
+/// The connections from Terraform that are still open.
+#[derive(Clone, Default)]
+struct Connections(Arc<ConnectionCount>);
+
+#[derive(Default)]
+struct ConnectionCount {
+    open: std::sync::atomic::AtomicUsize,
+    closed: tokio::sync::Notify,
+}
+
+/// Held by a connection's task while it runs.
+struct OpenConnection(Arc<ConnectionCount>);
+
+impl Connections {
+    fn open(&self) -> OpenConnection {
+        self.0
+            .open
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        OpenConnection(self.0.clone())
+    }
+
+    async fn all_closed(&self) {
+        loop {
+            let closed = self.0.closed.notified();
+            if self.0.open.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                return;
+            }
+            closed.await;
+        }
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0
+            .open
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.closed.notify_waiters();
+    }
 }
 
 /// go-plugin reads the plugin's stdout until the plugin exits. If the read
