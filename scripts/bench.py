@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """make bench: performance figures of terraform-provider-rbac (not a test).
 
-Each row is measured in one run, side by side with its baseline:
+Each row is measured side by side with its baseline:
   1. provider overhead: apply + no-op plan of N roles vs N built-in terraform_data
-     (emulator without latency or rate limit, provider without client-side limit)
+     (emulator without latency or rate limit, provider without client-side limit;
+     the baseline's configuration loads no plugin at all). Median of BENCH_REPEAT
+     runs (default 3), each run interleaving provider and baseline, with the range.
   2. rate-limit floor: apply 1000 Flashduty roles at the documented limits
   3. API calls for a no-op refresh of N roles
   4. start-up (`terraform providers schema -json`), peak RSS, binary size
 Results are printed and written to bench/results/.
 """
-import json, os, re, shutil, subprocess, sys, tempfile, threading, time, datetime, urllib.request
+import json, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time, datetime, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("RBAC_BIN_DIR", os.path.join(ROOT, "target", "release"))
@@ -19,6 +21,8 @@ ROOTLY_TOKEN = "bench-rootly-token"
 ZENML_KEY = "ZENPROKEY_bench-zenml-key"
 SLASHID_ORG, SLASHID_KEY = "af5fbd30-7ce7-4548-8b30-4cd59cb2aba1", "bench-slashid-key"
 ZENML_ORG = "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30"  # the emulator's organization
+# Overhead rows: median of this many runs, each run side by side.
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 REFRESH_N = int(os.environ.get("BENCH_REFRESH_N", "200"))
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000").split(",")]
 RATE_N = int(os.environ.get("BENCH_RATE_N", "1000"))
@@ -54,12 +58,15 @@ class Emulator:
         self.proc.wait()
 
 
-def workspace(emu, body):
+def workspace(emu, body, rbac=True):
+    """A working directory for `body`; with rbac=False it uses no plugin at
+    all (the terraform_data baseline must not start our provider)."""
     d = tempfile.mkdtemp(prefix="rbac-bench-")
     with open(os.path.join(d, "terraform.rc"), "w") as f:
         f.write('provider_installation {\n  dev_overrides {\n    "rbac-provider/rbac" = "%s"\n  }\n  direct {}\n}\n' % BIN)
     with open(os.path.join(d, "main.tf"), "w") as f:
-        f.write('terraform {\n  required_providers {\n    rbac = { source = "rbac-provider/rbac" }\n  }\n}\n' + body)
+        required = 'terraform {\n  required_providers {\n    rbac = { source = "rbac-provider/rbac" }\n  }\n}\n'
+        f.write((required if rbac else "") + body)
     env = dict(os.environ, TF_CLI_CONFIG_FILE=os.path.join(d, "terraform.rc"), CHECKPOINT_DISABLE="1",
                TF_IN_AUTOMATION="1", TF_INPUT="0", FLASHDUTY_APP_KEY=KEY,
                FLASHDUTY_BASE_URL=(emu.url + "/flashduty") if emu else "http://127.0.0.1:1/flashduty",
@@ -161,6 +168,13 @@ class RssSampler(threading.Thread):
             time.sleep(0.1)
 
 
+def spread(times):
+    """`0.52 s (0.50-0.61)`: the median of the runs, and their range."""
+    if len(times) == 1:
+        return "%.2f s" % times[0]
+    return "%.2f s (%.2f-%.2f)" % (statistics.median(times), min(times), max(times))
+
+
 def endpoint_calls(stats, path):
     return sum(v for k, v in stats["endpoints"].get("POST /flashduty" + path, {}).items() if k.isdigit())
 
@@ -170,20 +184,27 @@ def main():
     for n in SIZES:
         emu = Emulator("--rate-limit", "off")
         d, env = workspace(emu, roles_config(n, limited=False))
+        d2, env2 = workspace(None, data_config(n), rbac=False)
+        runs = {"apply_rbac": [], "plan_rbac": [], "apply_data": [], "plan_data": []}
         sampler = RssSampler(); sampler.start()
-        apply_rbac, _ = tf(d, env, "apply", "-auto-approve")
-        sampler.running = False
-        emu.reset_stats()
-        plan_rbac, p = tf(d, env, "plan", "-detailed-exitcode")
-        stats = emu.stats()
+        for run in range(REPEAT):
+            if run:
+                tf(d, env, "destroy", "-auto-approve")
+                tf(d2, env2, "destroy", "-auto-approve")
+            runs["apply_rbac"].append(tf(d, env, "apply", "-auto-approve")[0])
+            sampler.running = False
+            emu.reset_stats()
+            runs["plan_rbac"].append(tf(d, env, "plan", "-detailed-exitcode")[0])
+            if not run:
+                stats = emu.stats()
+            runs["apply_data"].append(tf(d2, env2, "apply", "-auto-approve")[0])
+            runs["plan_data"].append(tf(d2, env2, "plan", "-detailed-exitcode")[0])
         emu.stop()
-        d2, env2 = workspace(None, data_config(n))
-        apply_data, _ = tf(d2, env2, "apply", "-auto-approve")
-        plan_data, _ = tf(d2, env2, "plan", "-detailed-exitcode")
-        rows.append(("apply %d roles vs terraform_data" % n, "%.2f s vs %.2f s" % (apply_rbac, apply_data),
-                     "%.2f" % (apply_rbac / apply_data), "<= 1.5"))
-        rows.append(("no-op plan %d roles vs terraform_data" % n, "%.2f s vs %.2f s" % (plan_rbac, plan_data),
-                     "%.2f" % (plan_rbac / plan_data), "<= 1.5"))
+        for op in ("apply", "plan"):
+            rbac, data = runs[op + "_rbac"], runs[op + "_data"]
+            rows.append(("%s %d roles vs terraform_data" % ("apply" if op == "apply" else "no-op plan", n),
+                         "%s vs %s" % (spread(rbac), spread(data)),
+                         "%.2f" % (statistics.median(rbac) / statistics.median(data)), "<= 1.5"))
         rows.append(("flashduty: API calls, no-op refresh of %d roles" % n,
                      "%d /role/list, %d /role/info" % (endpoint_calls(stats, "/role/list"), endpoint_calls(stats, "/role/info")),
                      "%.3f calls/role" % (stats["total"] / n), "O(1) list calls"))
