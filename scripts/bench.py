@@ -9,9 +9,12 @@ Each row is measured side by side with its baseline:
   2. rate-limit floor: apply 1000 Flashduty roles at the documented limits
   3. API calls for a no-op refresh of N roles
   4. start-up (`terraform providers schema -json`), peak RSS, binary size
+Also: the CPU of a no-op plan split between terraform and the provider, and
+the before/after of our plugin front (src/plugin) against tf-provider's own
+server (RBAC_BENCH_BARE_TF_PROVIDER, a switch for this comparison only).
 Results are printed and written to bench/results/.
 """
-import json, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time, datetime, urllib.request
+import json, os, re, resource, shutil, statistics, subprocess, sys, tempfile, threading, time, datetime, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("RBAC_BIN_DIR", os.path.join(ROOT, "target", "release"))
@@ -58,12 +61,13 @@ class Emulator:
         self.proc.wait()
 
 
-def workspace(emu, body, rbac=True):
+def workspace(emu, body, rbac=True, plugin_dir=None):
     """A working directory for `body`; with rbac=False it uses no plugin at
     all (the terraform_data baseline must not start our provider)."""
     d = tempfile.mkdtemp(prefix="rbac-bench-")
     with open(os.path.join(d, "terraform.rc"), "w") as f:
-        f.write('provider_installation {\n  dev_overrides {\n    "rbac-provider/rbac" = "%s"\n  }\n  direct {}\n}\n' % BIN)
+        f.write('provider_installation {\n  dev_overrides {\n    "rbac-provider/rbac" = "%s"\n  }\n  direct {}\n}\n'
+                % (plugin_dir or BIN))
     with open(os.path.join(d, "main.tf"), "w") as f:
         required = 'terraform {\n  required_providers {\n    rbac = { source = "rbac-provider/rbac" }\n  }\n}\n'
         f.write((required if rbac else "") + body)
@@ -168,6 +172,52 @@ class RssSampler(threading.Thread):
             time.sleep(0.1)
 
 
+# Stands in for the provider binary to account for its CPU: runs the real
+# one, then appends "<provider user+sys> <own user+sys>" to a file.
+CPU_WRAPPER = """#!%s
+import os, resource, subprocess, sys
+code = subprocess.call([%r] + sys.argv[1:])
+child, own = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+with open(%r, "a") as f:
+    f.write("%%f %%f\\n" %% (child.ru_utime + child.ru_stime, own.ru_utime + own.ru_stime))
+sys.exit(code)
+"""
+
+
+def cpu_split(emu_args, body, data_body, n):
+    """CPU seconds of one no-op plan: (terraform's own, the provider's,
+    provider processes started, terraform_data's plan). Terraform's share is
+    what a plugin costs on Terraform's side of the protocol, whatever the
+    provider does."""
+    wrapper_dir = tempfile.mkdtemp(prefix="rbac-bench-cpu-")
+    log = os.path.join(wrapper_dir, "cpu.log")
+    with open(os.path.join(wrapper_dir, "terraform-provider-rbac"), "w") as f:
+        f.write(CPU_WRAPPER % (sys.executable, os.path.join(BIN, "terraform-provider-rbac"), log))
+    os.chmod(os.path.join(wrapper_dir, "terraform-provider-rbac"), 0o755)
+    emu = Emulator(*emu_args)
+    d, env = workspace(emu, body, plugin_dir=wrapper_dir)
+    tf(d, env, "apply", "-auto-approve")
+    open(log, "w").close()
+    _, total = tf_cpu(d, env, "plan", "-detailed-exitcode")
+    emu.stop()
+    with open(log) as f:
+        runs = [tuple(map(float, line.split())) for line in f if line.strip()]
+    provider, wrappers = sum(r[0] for r in runs), sum(r[1] for r in runs)
+    d2, env2 = workspace(None, data_body, rbac=False)
+    tf(d2, env2, "apply", "-auto-approve")
+    _, data = tf_cpu(d2, env2, "plan", "-detailed-exitcode")
+    return total - provider - wrappers, provider, len(runs), data
+
+
+def tf_cpu(d, env, *args):
+    """Like tf(), also returning the CPU seconds of terraform and every
+    process it waited for."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    took, p = tf(d, env, *args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def spread(times):
     """`0.52 s (0.50-0.61)`: the median of the runs, and their range."""
     if len(times) == 1:
@@ -208,8 +258,29 @@ def main():
         rows.append(("flashduty: API calls, no-op refresh of %d roles" % n,
                      "%d /role/list, %d /role/info" % (endpoint_calls(stats, "/role/list"), endpoint_calls(stats, "/role/info")),
                      "%.3f calls/role" % (stats["total"] / n), "O(1) list calls"))
+        own, provider, launches, data = cpu_split(("--rate-limit", "off"), roles_config(n, limited=False),
+                                                  data_config(n), n)
+        rows.append(("CPU of no-op plan %d roles vs terraform_data" % n,
+                     "terraform %.2f s + provider %.2f s (%d processes) vs %.2f s" % (own, provider, launches, data),
+                     "%.2f (terraform alone %.2f)" % ((own + provider) / data, own / data), ""))
         if n == max(SIZES):
             rows.append(("provider peak RSS during %d-role apply" % n, "%.1f MiB" % (sampler.peak_kib / 1024), "", "< 30 MiB"))
+
+    # Before/after of our plugin front (src/plugin): the same binary serving
+    # through tf-provider's own server (no TCP_NODELAY) vs through the front.
+    n = min(SIZES)
+    emu = Emulator("--rate-limit", "off")
+    d, env = workspace(emu, roles_config(n, limited=False))
+    bare = dict(env, RBAC_BENCH_BARE_TF_PROVIDER="1")
+    tf(d, env, "apply", "-auto-approve")
+    before, after = [], []
+    for _ in range(REPEAT):
+        before.append(tf(d, bare, "plan", "-detailed-exitcode")[0])
+        after.append(tf(d, env, "plan", "-detailed-exitcode")[0])
+    emu.stop()
+    rows.append(("no-op plan %d roles: tf-provider's server -> our front" % n,
+                 "%s -> %s" % (spread(before), spread(after)),
+                 "%.2fx faster" % (statistics.median(before) / statistics.median(after)), ""))
 
     for vendor in VENDOR_CONFIGS:
         total, calls = refresh_calls(vendor, REFRESH_N)

@@ -35,6 +35,9 @@ fn main() {
 
     ignore_sigint();
     logging::init();
+    if std::env::var_os(BARE_TF_PROVIDER).is_some() {
+        serve_bare_tf_provider();
+    }
     // Before any thread starts: it changes the environment.
     let plugin_env = match plugin::PluginEnv::take() {
         Ok(env) => env,
@@ -62,6 +65,28 @@ fn main() {
         std::process::exit(1);
     }
     // Terraform shut the plugin down; do not wait for tasks still parked.
+    std::process::exit(0);
+}
+
+/// Set by `make bench` only, for its before/after row: serve through
+/// tf-provider's own server, without our front (src/plugin). That server
+/// lacks TCP_NODELAY and drops the calls in flight on Ctrl-C (DESIGN.md),
+/// so nobody should use this otherwise.
+const BARE_TF_PROVIDER: &str = "RBAC_BENCH_BARE_TF_PROVIDER";
+
+fn serve_bare_tf_provider() -> ! {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let served = runtime.block_on(tf_provider::serve(
+        provider::PROVIDER_NAME,
+        provider::RbacProvider::default(),
+    ));
+    if let Err(err) = served {
+        eprintln!("terraform-provider-rbac: {err:#}");
+        std::process::exit(1);
+    }
     std::process::exit(0);
 }
 
