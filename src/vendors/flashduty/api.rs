@@ -13,6 +13,7 @@ use super::error::{ApiError, FlashdutyError};
 use crate::http::{
     Auth, HttpClient, HttpConfig, HttpError, RateLimit, Request, Response, RetryPolicy,
 };
+use crate::vendors::create::{reconcile_create, Lookup};
 use crate::vendors::snapshot::ListSnapshot;
 
 /// The production API base.
@@ -22,10 +23,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.flashcat.cloud";
 /// vendor CLI (vendors/flashduty.md "Built-in (preset) roles"); the API also
 /// marks them `editable: false`, which is what the provider checks.
 pub const BUILT_IN_ROLE_IDS: [u64; 3] = [2, 6, 8];
-
-/// Creates sent before giving up when each outcome is unknown and the role
-/// turns out not to exist.
-const CREATE_ATTEMPTS: u32 = 6;
 
 /// Settings for [`FlashdutyClient::new`].
 #[derive(Clone)]
@@ -199,39 +196,29 @@ impl FlashdutyClient {
             role_id: None,
             ..body.clone()
         };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            self.invalidate();
-            let err = match self
-                .call::<_, RoleUpsertResponse>("/role/upsert", &body, false)
-                .await
-            {
-                Ok(created) => return Ok(created.role_id),
-                Err(err) if err.is_ambiguous() => err,
-                Err(err) => return Err(err),
-            };
-            tracing::warn!(
-                role_name = %body.role_name,
-                attempt,
-                error = %err,
-                "create outcome unknown; looking the role up by its unique name"
-            );
-            if let Some(role) = self.find_role_by_name(&body.role_name).await? {
-                if role.description == body.description
-                    && sorted(&role.permission_ids) == sorted(&body.permission_ids)
-                {
-                    tracing::info!(role_id = role.role_id, "the create had succeeded");
-                    return Ok(role.role_id);
-                }
-                // Someone else's role with the same name: not ours to adopt.
-                return Err(err);
-            }
-            if attempt >= CREATE_ATTEMPTS {
-                return Err(err);
-            }
-            tracing::debug!(role_name = %body.role_name, "the create did not happen; sending it again");
-        }
+        let body = &body;
+        reconcile_create(
+            &body.role_name,
+            || async move {
+                self.invalidate();
+                self.call::<_, RoleUpsertResponse>("/role/upsert", body, false)
+                    .await
+                    .map(|created| created.role_id)
+            },
+            || async move {
+                Ok(match self.find_role_by_name(&body.role_name).await? {
+                    Some(role)
+                        if role.description == body.description
+                            && sorted(&role.permission_ids) == sorted(&body.permission_ids) =>
+                    {
+                        Lookup::Created(role.role_id)
+                    }
+                    Some(_) => Lookup::NotOurs,
+                    None => Lookup::Missing,
+                })
+            },
+        )
+        .await
     }
 
     /// `POST /role/upsert` with `role_id`: replaces the role's name,

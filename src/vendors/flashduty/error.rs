@@ -84,3 +84,9 @@ impl FlashdutyError {
         }
     }
 }
+
+impl crate::vendors::create::OutcomeUnknown for FlashdutyError {
+    fn is_ambiguous(&self) -> bool {
+        FlashdutyError::is_ambiguous(self)
+    }
+}

@@ -15,6 +15,7 @@ use super::error::{ApiError, ErrorItem, RootlyError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy,
 };
+use crate::vendors::create::{reconcile_create, Lookup};
 use crate::vendors::snapshot::ListSnapshot;
 
 /// The production API base (paths start with `/v1`).
@@ -275,43 +276,38 @@ impl RootlyClient {
             ..attributes.clone()
         };
         let name = attributes.name.clone().unwrap_or_default();
-        let mut before: Option<Vec<String>> = None;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            if before.is_none() {
-                before = Some(self.ids_named(&name).await?);
-            }
-            self.snapshot.invalidate();
-            let request = Self::with_body(Request::post("/v1/on_call_roles"), &attributes);
-            let err = match self.call::<Single>(request).await {
-                Ok(single) => return Ok(single.data.into()),
-                Err(err) if err.is_ambiguous() => err,
-                Err(err) => return Err(err),
-            };
-            tracing::warn!(%name, attempt, error = %err, "create outcome unknown; looking for the role by name");
-            let known = before.as_deref().unwrap_or_default();
-            let mut new: Vec<OnCallRole> = self
-                .list_roles(&ListFilters {
-                    name: Some(name.clone()),
-                    ..Default::default()
+        // Names are not unique in Rootly (ASSUMPTION, vendors/rootly.md): a
+        // role with this name that is not in this list is one we created.
+        let known = self.ids_named(&name).await?;
+        let (attributes, name, known) = (&attributes, &name, &known);
+        reconcile_create(
+            name,
+            || async move {
+                self.snapshot.invalidate();
+                let request = Self::with_body(Request::post("/v1/on_call_roles"), attributes);
+                self.call::<Single>(request)
+                    .await
+                    .map(|single| single.data.into())
+            },
+            || async move {
+                let mut new: Vec<OnCallRole> = self
+                    .list_roles(&ListFilters {
+                        name: Some(name.clone()),
+                        ..Default::default()
+                    })
+                    .await?
+                    .into_iter()
+                    .filter(|r| &r.name == name && !known.contains(&r.id))
+                    .collect();
+                Ok(match new.len() {
+                    0 => Lookup::Missing,
+                    1 if same_permissions(&new[0], attributes) => Lookup::Created(new.remove(0)),
+                    // Someone else created one meanwhile.
+                    _ => Lookup::NotOurs,
                 })
-                .await?
-                .into_iter()
-                .filter(|r| r.name == name && !known.contains(&r.id))
-                .collect();
-            match new.len() {
-                0 if attempt < CREATE_ATTEMPTS => {
-                    tracing::debug!(%name, "the create did not happen; sending it again");
-                }
-                1 if same_permissions(&new[0], &attributes) => {
-                    tracing::info!(id = %new[0].id, "the create had succeeded");
-                    return Ok(new.remove(0));
-                }
-                // Not ours (someone else created one meanwhile), or out of attempts.
-                _ => return Err(err),
-            }
-        }
+            },
+        )
+        .await
     }
 
     /// IDs of the roles named exactly `name`.
@@ -417,10 +413,6 @@ impl RootlyClient {
         }
     }
 }
-
-/// How often a create whose outcome stayed unknown is sent (each time only
-/// after the listing showed it had not happened).
-const CREATE_ATTEMPTS: u32 = 6;
 
 /// Whether `role` holds exactly the permissions of `attributes` (families
 /// left out count as empty; order does not matter).

@@ -107,3 +107,9 @@ impl RootlyError {
         }
     }
 }
+
+impl crate::vendors::create::OutcomeUnknown for RootlyError {
+    fn is_ambiguous(&self) -> bool {
+        RootlyError::is_ambiguous(self)
+    }
+}

@@ -13,6 +13,7 @@ use super::error::{ApiError, SlashidError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy,
 };
+use crate::vendors::create::CREATE_ATTEMPTS;
 
 /// The production API base.
 pub const DEFAULT_BASE_URL: &str = "https://api.slashid.com";
@@ -373,10 +374,13 @@ impl SlashidClient {
     }
 }
 
-/// How often a create whose outcome stayed unknown is sent (each time only
-/// after reading back showed it had not happened).
-const CREATE_ATTEMPTS: u32 = 6;
-
+/// Creates, then reads the object back (SlashID answers a create before it
+/// is readable everywhere, see `consistency`). It follows the policy of
+/// [`crate::vendors::create::reconcile_create`] (an unknown outcome is read
+/// back; only a missing object is sent again, at most [`CREATE_ATTEMPTS`]
+/// times) but keeps its own loop, as a 409 means something else on the
+/// first attempt (an object already there, which the caller reports) than on
+/// later ones (our earlier create landed).
 async fn create_then_read<T, C, CFut, R, RFut>(
     create: C,
     read: R,

@@ -102,6 +102,12 @@ impl SlashidError {
     }
 }
 
+impl crate::vendors::create::OutcomeUnknown for SlashidError {
+    fn is_ambiguous(&self) -> bool {
+        SlashidError::is_ambiguous(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

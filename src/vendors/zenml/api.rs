@@ -19,6 +19,7 @@ use super::error::{ApiError, ZenmlError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, HttpError, Request, Response, RetryPolicy,
 };
+use crate::vendors::create::{reconcile_create, Lookup};
 use crate::vendors::snapshot::ListSnapshot;
 
 /// Settings for [`ZenmlClient::new`].
@@ -175,10 +176,6 @@ impl Assignment {
     }
 }
 
-/// How often a create whose outcome stayed unknown is sent (each time only
-/// after the listing showed it had not happened).
-const CREATE_ATTEMPTS: u32 = 6;
-
 /// Client for one ZenML Pro control plane and API key. Cheap to clone; the
 /// clones share the token.
 #[derive(Clone)]
@@ -287,39 +284,41 @@ impl ZenmlClient {
     /// a custom role with exactly the requested content is adopted, another
     /// one is not ours, and if there is none the create is sent again.
     pub async fn create_role(&self, body: &RoleCreate) -> Result<Role, ZenmlError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            self.invalidate();
-            let err = match self.call(Request::post_json("/roles", body)).await {
-                Ok(role) => return Ok(role),
-                Err(err) if err.is_ambiguous() && body.name.is_some() => err,
-                Err(err) => return Err(err),
-            };
-            tracing::warn!(attempt, error = %err, "create outcome unknown; looking the role up by name");
-            let found: Vec<Role> = self
-                .list_roles(
-                    &body.organization_id,
-                    Some(&body.level),
-                    body.name.as_deref(),
+        reconcile_create(
+            body.name.as_deref().unwrap_or_default(),
+            || async move {
+                self.invalidate();
+                self.call(Request::post_json("/roles", body)).await
+            },
+            || async move {
+                if body.name.is_none() {
+                    return Ok(Lookup::NotOurs); // nothing to look it up by
+                }
+                let found: Vec<Role> = self
+                    .list_roles(
+                        &body.organization_id,
+                        Some(&body.level),
+                        body.name.as_deref(),
+                    )
+                    .await?
+                    .into_iter()
+                    .filter(|r| r.name == body.name)
+                    .collect();
+                let named = !found.is_empty();
+                Ok(
+                    match found.into_iter().find(|r| {
+                        !r.system_managed
+                            && r.description == body.description
+                            && r.role_type == body.role_type
+                    }) {
+                        Some(role) => Lookup::Created(role),
+                        None if named => Lookup::NotOurs,
+                        None => Lookup::Missing,
+                    },
                 )
-                .await?
-                .into_iter()
-                .filter(|r| r.name == body.name)
-                .collect();
-            if let Some(role) = found.iter().find(|r| {
-                !r.system_managed
-                    && r.description == body.description
-                    && r.role_type == body.role_type
-            }) {
-                tracing::info!(role_id = %role.id, "the create had succeeded");
-                return Ok(role.clone());
-            }
-            if !found.is_empty() || attempt >= CREATE_ATTEMPTS {
-                return Err(err);
-            }
-            tracing::debug!("the create did not happen; sending it again");
-        }
+            },
+        )
+        .await
     }
 
     /// One role for a refresh; `None` when it does not exist. Reads of many

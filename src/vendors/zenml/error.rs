@@ -201,6 +201,12 @@ impl ZenmlError {
     }
 }
 
+impl crate::vendors::create::OutcomeUnknown for ZenmlError {
+    fn is_ambiguous(&self) -> bool {
+        ZenmlError::is_ambiguous(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

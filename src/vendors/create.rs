@@ -1,0 +1,168 @@
+//! Creating an object when the vendor's answer can be lost.
+//!
+//! A create is not idempotent: sent twice, it makes two objects (or a
+//! conflict). When its outcome is unknown (the connection dropped after the
+//! request went out, a 5xx, an unreadable 2xx; see
+//! [`crate::http::HttpError::is_ambiguous`]), the object is looked up by
+//! what identifies it (its unique name) before anything is sent again, so
+//! that a create the server applied is adopted and recorded in state rather
+//! than duplicated or orphaned.
+
+use std::fmt::Display;
+use std::future::Future;
+
+/// How often a create is sent while its outcome stays unknown; each time
+/// after the first only because a lookup showed it had not happened.
+pub const CREATE_ATTEMPTS: u32 = 6;
+
+/// A vendor error that can tell whether a write may have been applied.
+pub trait OutcomeUnknown: Display {
+    /// True when the server may or may not have applied the request.
+    fn is_ambiguous(&self) -> bool;
+}
+
+/// What looking for an unconfirmed create found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup<T> {
+    /// The object the create asked for: it had been created.
+    Created(T),
+    /// Nothing: the create did not happen and may be sent again.
+    Missing,
+    /// An object with that name but not what was asked for (someone
+    /// else's): not ours to adopt, so the create's error stands.
+    NotOurs,
+}
+
+/// Sends `create` until it succeeds, fails for certain, or a `lookup` after
+/// an unknown outcome settles it (at most [`CREATE_ATTEMPTS`] sends).
+pub async fn reconcile_create<T, E, C, CFut, L, LFut>(
+    what: &str,
+    mut create: C,
+    mut lookup: L,
+) -> Result<T, E>
+where
+    E: OutcomeUnknown,
+    C: FnMut() -> CFut,
+    CFut: Future<Output = Result<T, E>>,
+    L: FnMut() -> LFut,
+    LFut: Future<Output = Result<Lookup<T>, E>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let err = match create().await {
+            Ok(created) => return Ok(created),
+            Err(err) if err.is_ambiguous() => err,
+            Err(err) => return Err(err),
+        };
+        tracing::warn!(what, attempt, error = %err, "create outcome unknown; looking it up by name");
+        match lookup().await? {
+            Lookup::Created(created) => {
+                tracing::info!(what, attempt, "the create had succeeded");
+                return Ok(created);
+            }
+            Lookup::Missing if attempt < CREATE_ATTEMPTS => {
+                tracing::debug!(what, attempt, "the create did not happen; sending it again");
+            }
+            Lookup::Missing | Lookup::NotOurs => return Err(err),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::{Cell, RefCell};
+
+    #[derive(Debug, PartialEq)]
+    enum Fake {
+        Lost,
+        Refused,
+    }
+
+    impl Display for Fake {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{self:?}")
+        }
+    }
+
+    impl OutcomeUnknown for Fake {
+        fn is_ambiguous(&self) -> bool {
+            *self == Fake::Lost
+        }
+    }
+
+    /// Runs `reconcile_create` with scripted answers; returns its result
+    /// and how many creates and lookups were made.
+    fn run(
+        creates: Vec<Result<u32, Fake>>,
+        lookups: Vec<Lookup<u32>>,
+    ) -> (Result<u32, Fake>, usize, usize) {
+        let creates = RefCell::new(creates.into_iter());
+        let lookups = RefCell::new(lookups.into_iter());
+        let (sent, looked) = (Cell::new(0), Cell::new(0));
+        let result = futures::executor::block_on(reconcile_create(
+            "role",
+            || {
+                sent.set(sent.get() + 1);
+                let next = creates.borrow_mut().next().unwrap_or(Err(Fake::Lost));
+                async move { next }
+            },
+            || {
+                looked.set(looked.get() + 1);
+                let next = lookups.borrow_mut().next().unwrap_or(Lookup::Missing);
+                async move { Ok(next) }
+            },
+        ));
+        (result, sent.get(), looked.get())
+    }
+
+    #[test]
+    fn a_confirmed_create_needs_no_lookup() {
+        assert_eq!(run(vec![Ok(7)], vec![]), (Ok(7), 1, 0));
+    }
+
+    #[test]
+    fn a_certain_failure_is_returned_at_once() {
+        assert_eq!(
+            run(vec![Err(Fake::Refused)], vec![]),
+            (Err(Fake::Refused), 1, 0)
+        );
+    }
+
+    #[test]
+    fn a_lost_answer_whose_create_landed_is_adopted_not_resent() {
+        assert_eq!(
+            run(vec![Err(Fake::Lost)], vec![Lookup::Created(7)]),
+            (Ok(7), 1, 1)
+        );
+    }
+
+    #[test]
+    fn a_lost_create_that_did_not_happen_is_sent_again() {
+        assert_eq!(
+            run(vec![Err(Fake::Lost), Err(Fake::Lost), Ok(9)], vec![]),
+            (Ok(9), 3, 2)
+        );
+    }
+
+    #[test]
+    fn someone_elses_object_is_not_adopted() {
+        assert_eq!(
+            run(vec![Err(Fake::Lost)], vec![Lookup::NotOurs]),
+            (Err(Fake::Lost), 1, 1)
+        );
+    }
+
+    #[test]
+    fn it_gives_up_after_the_last_attempt() {
+        assert_eq!(
+            run(vec![], vec![]),
+            (
+                Err(Fake::Lost),
+                CREATE_ATTEMPTS as usize,
+                CREATE_ATTEMPTS as usize
+            )
+        );
+    }
+}
