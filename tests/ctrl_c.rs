@@ -1,26 +1,36 @@
-//! Ctrl-C in the middle of a bulk apply (issue 7): SIGINT goes to the whole
-//! terraform process group, as a terminal sends it. The provider must stay
-//! up, Terraform must stop gracefully, every role that exists in the emulator
-//! must be in state (not tainted), and a second apply must finish the rest.
+//! Ctrl-C in the middle of a bulk apply (issue 7), for every vendor: SIGINT
+//! goes to the whole terraform process group, as a terminal sends it. The
+//! provider must stay up, Terraform must stop gracefully, every role that
+//! exists in the emulator must be in state (not tainted), and a second apply
+//! must finish the rest.
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Emulator, Workspace};
-use serde_json::Value;
+use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
 
 const ROLES: usize = 100;
 /// SIGINT is sent once this many roles exist in the emulator.
 const INTERRUPT_AFTER: usize = 15;
 
-fn config() -> String {
-    format!(
-        r#"
+/// One vendor's bulk of `ctrlc-*` roles.
+struct Bulk {
+    /// Provider block and `ROLES` resources named `ctrlc-<n>`.
+    config: String,
+    resource_type: &'static str,
+    /// The IDs of the `ctrlc-*` roles in the emulator, as in state.
+    in_emulator: fn(&Emulator) -> Vec<String>,
+}
+
+fn flashduty() -> Bulk {
+    Bulk {
+        config: format!(
+            r#"
 provider "rbac" {{
   flashduty {{}}
 }}
@@ -32,51 +42,140 @@ resource "rbac_flashduty_role" "bulk" {{
   permission_ids = [501]
 }}
 "#
-    )
-}
-
-/// `ctrlc-*` role name -> role ID, as the emulator has them.
-fn emulator_roles(emu: &Emulator) -> BTreeMap<String, String> {
-    emu.flashduty_roles()
-        .into_iter()
-        .filter_map(|r| {
-            let name = r["role_name"].as_str()?.to_string();
-            name.starts_with("ctrlc-")
-                .then(|| (name, r["role_id"].to_string()))
-        })
-        .collect()
-}
-
-/// Role name -> ID in Terraform's state; panics on a tainted instance.
-fn state_roles(ws: &Workspace) -> BTreeMap<String, String> {
-    let run = ws.ok(&["state", "pull"]);
-    let state: Value = serde_json::from_str(&run.stdout).expect("state JSON");
-    let mut roles = BTreeMap::new();
-    for resource in state["resources"].as_array().into_iter().flatten() {
-        for instance in resource["instances"].as_array().into_iter().flatten() {
-            assert_ne!(
-                instance["status"], "tainted",
-                "a created role was returned with an error: {instance}"
-            );
-            let attrs = &instance["attributes"];
-            let name = attrs["role_name"].as_str().unwrap().to_string();
-            let id = attrs["id"].as_str().unwrap().to_string();
-            assert!(
-                roles.insert(name.clone(), id).is_none(),
-                "{name} twice in state"
-            );
-        }
+        ),
+        resource_type: "rbac_flashduty_role",
+        in_emulator: |emu| {
+            emu.flashduty_roles()
+                .into_iter()
+                .filter(|r| r["role_name"].as_str().unwrap_or("").starts_with("ctrlc-"))
+                .map(|r| r["role_id"].to_string())
+                .collect()
+        },
     }
-    roles
+}
+
+fn rootly() -> Bulk {
+    Bulk {
+        config: format!(
+            r#"
+provider "rbac" {{
+  rootly {{}}
+}}
+
+resource "rbac_rootly_on_call_role" "bulk" {{
+  count              = {ROLES}
+  name               = "ctrlc-${{count.index}}"
+  alerts_permissions = ["read"]
+}}
+"#
+        ),
+        resource_type: "rbac_rootly_on_call_role",
+        in_emulator: |emu| {
+            emu.rootly_roles()
+                .into_iter()
+                .filter(|(_, name)| name.starts_with("ctrlc-"))
+                .map(|(id, _)| id)
+                .collect()
+        },
+    }
+}
+
+fn zenml() -> Bulk {
+    Bulk {
+        config: format!(
+            r#"
+provider "rbac" {{
+  zenml {{}}
+}}
+
+resource "rbac_zenml_role" "bulk" {{
+  count           = {ROLES}
+  organization_id = "{ZENML_ORG}"
+  level           = "workspace"
+  name            = "ctrlc-${{count.index}}"
+}}
+"#
+        ),
+        resource_type: "rbac_zenml_role",
+        in_emulator: |emu| {
+            emu.zenml_custom_roles()
+                .into_iter()
+                .filter(|r| r["name"].as_str().unwrap_or("").starts_with("ctrlc-"))
+                .map(|r| r["id"].as_str().unwrap().to_string())
+                .collect()
+        },
+    }
+}
+
+fn slashid() -> Bulk {
+    Bulk {
+        config: format!(
+            r#"
+provider "rbac" {{
+  slashid {{}}
+}}
+
+resource "rbac_slashid_role" "bulk" {{
+  count       = {ROLES}
+  name        = "ctrlc-${{count.index}}"
+  description = "role ${{count.index}} of a bulk apply"
+}}
+"#
+        ),
+        resource_type: "rbac_slashid_role",
+        in_emulator: |emu| {
+            let prefix = format!("{SLASHID_ORG}/ctrlc-");
+            emu.slashid_role_names()
+                .into_iter()
+                .filter(|n| n.starts_with(&prefix))
+                .collect()
+        },
+    }
+}
+
+/// The IDs of `bulk`'s roles in state; panics on a duplicate or a tainted
+/// instance.
+fn in_state(ws: &Workspace, bulk: &Bulk) -> BTreeSet<String> {
+    let ids = ws.instance_ids(bulk.resource_type);
+    let set: BTreeSet<String> = ids.iter().cloned().collect();
+    assert_eq!(set.len(), ids.len(), "an ID twice in state: {ids:?}");
+    set
+}
+
+/// The IDs of `bulk`'s roles in the emulator; panics on a duplicate.
+fn in_emulator(emu: &Emulator, bulk: &Bulk) -> BTreeSet<String> {
+    let ids = (bulk.in_emulator)(emu);
+    let set: BTreeSet<String> = ids.iter().cloned().collect();
+    assert_eq!(set.len(), ids.len(), "an ID twice in the emulator: {ids:?}");
+    set
 }
 
 #[test]
 fn flashduty_role_ctrl_c_mid_apply_keeps_state_and_resumes() {
+    ctrl_c_mid_apply_keeps_state_and_resumes(flashduty());
+}
+
+#[test]
+fn rootly_on_call_role_ctrl_c_mid_apply_keeps_state_and_resumes() {
+    ctrl_c_mid_apply_keeps_state_and_resumes(rootly());
+}
+
+#[test]
+fn zenml_role_ctrl_c_mid_apply_keeps_state_and_resumes() {
+    ctrl_c_mid_apply_keeps_state_and_resumes(zenml());
+}
+
+#[test]
+fn slashid_role_ctrl_c_mid_apply_keeps_state_and_resumes() {
+    ctrl_c_mid_apply_keeps_state_and_resumes(slashid());
+}
+
+fn ctrl_c_mid_apply_keeps_state_and_resumes(bulk: Bulk) {
     // Every request takes 200 ms, so 100 roles take many seconds at
     // Terraform's default parallelism of 10: SIGINT lands mid-apply.
     let emu = Emulator::start(&["--latency-ms", "200"]);
     let ws = Workspace::new(&emu);
-    ws.config(&config());
+    ws.config(&bulk.config);
 
     let mut cmd = ws.command(&["apply", "-auto-approve", "-no-color"]);
     cmd.stdout(Stdio::piped())
@@ -101,7 +200,7 @@ fn flashduty_role_ctrl_c_mid_apply_keeps_state_and_resumes() {
 
     // Wait (bounded) until the apply is under way, then press Ctrl-C.
     let deadline = Instant::now() + Duration::from_secs(120);
-    while emulator_roles(&emu).len() < INTERRUPT_AFTER {
+    while in_emulator(&emu, &bulk).len() < INTERRUPT_AFTER {
         assert!(
             Instant::now() < deadline,
             "the apply never got going: {:?}",
@@ -156,20 +255,24 @@ fn flashduty_role_ctrl_c_mid_apply_keeps_state_and_resumes() {
     }
 
     // Every role that exists is in state, with the emulator's ID.
-    let created = emulator_roles(&emu);
+    let created = in_emulator(&emu, &bulk);
     assert!(
         created.len() >= INTERRUPT_AFTER && created.len() < ROLES,
         "{} roles created; the interrupt did not land mid-apply:\n{all}",
         created.len()
     );
-    assert_eq!(state_roles(&ws), created, "state differs from the emulator");
+    assert_eq!(
+        in_state(&ws, &bulk),
+        created,
+        "state differs from the emulator"
+    );
 
     // A second apply creates the rest, and nothing else, without errors.
     let second = ws.apply();
     let summary = format!("{} added, 0 changed, 0 destroyed", ROLES - created.len());
     assert!(second.stdout.contains(&summary), "{}", second.stdout);
-    let all_roles = emulator_roles(&emu);
+    let all_roles = in_emulator(&emu, &bulk);
     assert_eq!(all_roles.len(), ROLES);
-    assert_eq!(state_roles(&ws), all_roles);
+    assert_eq!(in_state(&ws, &bulk), all_roles);
     ws.assert_no_changes();
 }

@@ -10,7 +10,6 @@ mod common;
 use std::collections::{BTreeSet, HashMap};
 
 use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
-use serde_json::Value;
 
 const ROLES: usize = 200;
 
@@ -25,24 +24,6 @@ fn faulty_emulator() -> Emulator {
         "--seed",
         "20261123",
     ])
-}
-
-/// IDs of every instance of `resource_type` in the state.
-fn state_ids(ws: &Workspace, resource_type: &str) -> Vec<String> {
-    let run = ws.ok(&["show", "-json", "-no-color"]);
-    let state: Value = serde_json::from_str(&run.stdout).expect("show -json");
-    state["values"]["root_module"]["resources"]
-        .as_array()
-        .map(|rs| {
-            rs.iter()
-                .filter(|r| r["type"] == resource_type)
-                .map(|r| match &r["values"]["id"] {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Asserts what a user checks after a bulk apply through faults: the apply
@@ -106,7 +87,7 @@ resource "rbac_flashduty_role" "bulk" {{
             )
         })
         .collect();
-    assert_converged(&ws, &roles, &state_ids(&ws, "rbac_flashduty_role"));
+    assert_converged(&ws, &roles, &ws.instance_ids("rbac_flashduty_role"));
     assert_lost_creates(&emu, "POST /flashduty/role/upsert");
 }
 
@@ -115,30 +96,6 @@ fn assert_lost_creates(emu: &Emulator, endpoint: &str) {
     let stats = emu.stats();
     let lost = stats["endpoints"][endpoint]["lost"].as_u64().unwrap_or(0);
     assert!(lost > 0, "no create lost its response: {stats}");
-}
-
-/// Every Rootly on-call role in the emulator: (id, name).
-fn rootly_roles(emu: &Emulator) -> Vec<(String, String)> {
-    let mut all = Vec::new();
-    for page in 1.. {
-        let (status, body) = emu.rootly(
-            "GET",
-            &format!("/v1/on_call_roles?page[number]={page}&page[size]=100"),
-            None,
-        );
-        assert_eq!(status, 200, "{body}");
-        let data = body["data"].as_array().cloned().unwrap_or_default();
-        if data.is_empty() {
-            break;
-        }
-        all.extend(data.iter().map(|r| {
-            (
-                r["id"].as_str().unwrap().to_string(),
-                r["attributes"]["name"].as_str().unwrap().to_string(),
-            )
-        }));
-    }
-    all
 }
 
 #[test]
@@ -158,11 +115,12 @@ resource "rbac_rootly_on_call_role" "bulk" {{
 "#
     ));
     apply_through_faults(&ws, &emu, ROLES);
-    let roles: Vec<_> = rootly_roles(&emu)
+    let roles: Vec<_> = emu
+        .rootly_roles()
         .into_iter()
         .filter(|(_, name)| name.starts_with("Fault "))
         .collect();
-    assert_converged(&ws, &roles, &state_ids(&ws, "rbac_rootly_on_call_role"));
+    assert_converged(&ws, &roles, &ws.instance_ids("rbac_rootly_on_call_role"));
     assert_lost_creates(&emu, "POST /rootly/v1/on_call_roles");
 }
 
@@ -196,7 +154,7 @@ resource "rbac_zenml_role" "bulk" {{
             )
         })
         .collect();
-    assert_converged(&ws, &roles, &state_ids(&ws, "rbac_zenml_role"));
+    assert_converged(&ws, &roles, &ws.instance_ids("rbac_zenml_role"));
 }
 
 #[test]
@@ -221,19 +179,15 @@ resource "rbac_slashid_role" "bulk" {{
 "#
     ));
     apply_through_faults(&ws, &emu, ROLES + 1);
-    let (status, body) = emu.slashid("GET", "/rbac/roles", None);
-    assert_eq!(status, 200, "{body}");
     let prefix = format!("{SLASHID_ORG}/fault-");
     // SlashID lists names only: the name is the role's identity.
-    let roles: Vec<(String, String)> = body["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r.as_str().or_else(|| r["name"].as_str()))
+    let roles: Vec<(String, String)> = emu
+        .slashid_role_names()
+        .into_iter()
         .filter(|n| n.starts_with(&prefix))
-        .map(|n| (n.to_string(), n.to_string()))
+        .map(|n| (n.clone(), n))
         .collect();
-    assert_converged(&ws, &roles, &state_ids(&ws, "rbac_slashid_role"));
+    assert_converged(&ws, &roles, &ws.instance_ids("rbac_slashid_role"));
     assert_lost_creates(&emu, "POST /slashid/rbac/roles");
 }
 

@@ -127,6 +127,43 @@ impl Emulator {
             .unwrap_or_default()
     }
 
+    /// Every Rootly on-call role in the emulator: (id, name).
+    pub fn rootly_roles(&self) -> Vec<(String, String)> {
+        let mut all = Vec::new();
+        for page in 1.. {
+            let (status, body) = self.rootly(
+                "GET",
+                &format!("/v1/on_call_roles?page[number]={page}&page[size]=100"),
+                None,
+            );
+            assert_eq!(status, 200, "{body}");
+            let data = body["data"].as_array().cloned().unwrap_or_default();
+            if data.is_empty() {
+                break;
+            }
+            all.extend(data.iter().map(|r| {
+                (
+                    r["id"].as_str().unwrap().to_string(),
+                    r["attributes"]["name"].as_str().unwrap().to_string(),
+                )
+            }));
+        }
+        all
+    }
+
+    /// The full names (`<org_id>/<name>`) of every SlashID role.
+    pub fn slashid_role_names(&self) -> Vec<String> {
+        let (status, body) = self.slashid("GET", "/rbac/roles", None);
+        assert_eq!(status, 200, "{body}");
+        body["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r.as_str().or_else(|| r["name"].as_str()))
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The custom role named `name`, if it exists.
     pub fn flashduty_role_named(&self, name: &str) -> Option<Value> {
         self.flashduty_roles()
@@ -443,6 +480,31 @@ impl Workspace {
         let run = self.run(&["plan", "-detailed-exitcode", "-no-color"]);
         assert_eq!(run.status, 2, "expected changes:\n{}", run.all());
         run
+    }
+
+    /// The IDs of every instance of `resource_type` in the state, as
+    /// strings; panics if an instance is tainted (a create that returned an
+    /// error after the object was made).
+    pub fn instance_ids(&self, resource_type: &str) -> Vec<String> {
+        let run = self.ok(&["state", "pull"]);
+        let state: Value = serde_json::from_str(&run.stdout).expect("state JSON");
+        let mut ids = Vec::new();
+        for resource in state["resources"].as_array().into_iter().flatten() {
+            if resource["type"] != resource_type || resource["mode"] != "managed" {
+                continue;
+            }
+            for instance in resource["instances"].as_array().into_iter().flatten() {
+                assert_ne!(
+                    instance["status"], "tainted",
+                    "a created object was returned with an error: {instance}"
+                );
+                ids.push(match &instance["attributes"]["id"] {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+            }
+        }
+        ids
     }
 
     /// The attribute values of `address` in `terraform show -json`.
