@@ -191,31 +191,72 @@ resource "rbac_slashid_role" "bulk" {{
     assert_lost_creates(&emu, "POST /slashid/rbac/roles");
 }
 
-/// A proxy's HTML error page on every request: Terraform shows a clear
-/// error with the request and its ID, never a panic or a backtrace, and
-/// nothing is created.
+/// Every answer malformed (a proxy's HTML error page, truncated JSON, an
+/// empty body), for each vendor: Terraform shows a clear error naming the
+/// request and its ID, never a panic or a backtrace. (An HTML page comes
+/// with a 502, which is retried with backoff first: Rootly's 8 retries take
+/// about a minute.)
 #[test]
 fn malformed_answers_are_clear_diagnostics() {
-    for kind in ["html", "truncated", "empty"] {
-        let emu = Emulator::start(&["--rate-limit", "off", "--fault-rate", "1", "--faults", kind]);
-        let ws = Workspace::new(&emu);
-        ws.config(
-            r#"provider "rbac" {
-  flashduty {}
-}
-
-data "rbac_flashduty_role" "admin" {
+    // Per vendor: the configuration of one data source, and the part of
+    // the request path that the diagnostic must name.
+    let reads = [
+        (
+            "flashduty {}",
+            r#"data "rbac_flashduty_role" "admin" {
   role_name = "Account Admin"
-}
-"#,
-        );
-        let run = ws.run(&["plan", "-no-color"]);
-        assert_ne!(run.status, 0, "{kind}: {}", run.all());
-        let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(out.contains("/flashduty/role/"), "{kind}: {out}");
-        assert!(out.to_lowercase().contains("request id"), "{kind}: {out}");
-        for bad in ["panicked", "backtrace", "RUST_BACKTRACE"] {
-            assert!(!out.contains(bad), "{kind}: {out}");
+}"#,
+            "/flashduty/role/",
+        ),
+        (
+            "rootly {}",
+            r#"data "rbac_rootly_on_call_roles" "all" {}"#,
+            "/rootly/v1/on_call_roles",
+        ),
+        (
+            "zenml {}",
+            &format!(
+                r#"data "rbac_zenml_roles" "all" {{
+  organization_id = "{ZENML_ORG}"
+}}"#
+            ),
+            // The token exchange is the first request, and fails first.
+            "/zenml/",
+        ),
+        (
+            "slashid {}",
+            r#"data "rbac_slashid_roles" "all" {}"#,
+            "/slashid/rbac/roles",
+        ),
+    ];
+    // Each read retries with backoff before it gives up: run them at once.
+    let emulators: Vec<(&str, Emulator)> = ["html", "truncated", "empty"]
+        .into_iter()
+        .map(|kind| {
+            let emu =
+                Emulator::start(&["--rate-limit", "off", "--fault-rate", "1", "--faults", kind]);
+            (kind, emu)
+        })
+        .collect();
+    std::thread::scope(|scope| {
+        for (kind, emu) in &emulators {
+            for (block, data, path) in &reads {
+                scope.spawn(move || {
+                    let ws = Workspace::new(emu);
+                    ws.config(&format!("provider \"rbac\" {{\n  {block}\n}}\n\n{data}\n"));
+                    let run = ws.run(&["plan", "-no-color"]);
+                    assert_ne!(run.status, 0, "{kind} {path}: {}", run.all());
+                    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+                    assert!(out.contains(path), "{kind}: {out}");
+                    assert!(
+                        out.to_lowercase().contains("request id"),
+                        "{kind} {path}: {out}"
+                    );
+                    for bad in ["panicked", "backtrace", "RUST_BACKTRACE"] {
+                        assert!(!out.contains(bad), "{kind} {path}: {out}");
+                    }
+                });
+            }
         }
-    }
+    });
 }
