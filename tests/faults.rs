@@ -230,7 +230,7 @@ fn malformed_answers_are_clear_diagnostics() {
         ),
     ];
     // Each read retries with backoff before it gives up: run them at once.
-    let emulators: Vec<(&str, Emulator)> = ["html", "truncated", "empty"]
+    let emulators: Vec<(&str, Emulator)> = ["html", "truncated", "empty", "types"]
         .into_iter()
         .map(|kind| {
             let emu =

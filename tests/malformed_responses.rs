@@ -119,10 +119,7 @@ async fn rootly_reads_of_malformed_answers_are_clear_errors() {
 async fn flashduty_create_with_unreadable_answer_is_reconciled() {
     let emu = start().await;
     let client = flashduty(&emu);
-    for (i, kind) in [FaultKind::Truncated, FaultKind::Empty, FaultKind::Html]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, kind) in FaultKind::MALFORMED.into_iter().enumerate() {
         let name = format!("Malformed {i}");
         // Only the create's answer is broken: the lookup that follows reads fine.
         fault(&emu, kind, "POST /flashduty/role/upsert");
@@ -159,10 +156,7 @@ async fn flashduty_create_with_unreadable_answer_is_reconciled() {
 async fn rootly_create_with_unreadable_answer_is_reconciled() {
     let emu = start().await;
     let client = rootly(&emu);
-    for (i, kind) in [FaultKind::Truncated, FaultKind::Empty, FaultKind::Html]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, kind) in FaultKind::MALFORMED.into_iter().enumerate() {
         let name = format!("Malformed {i}");
         let mut attributes = RoleAttributes {
             name: Some(name.clone()),

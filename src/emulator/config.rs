@@ -193,6 +193,11 @@ pub enum FaultKind {
     /// The request is applied; the answer keeps its status but has an empty body.
     #[serde(rename = "empty")]
     Empty,
+    /// The request is applied; the answer is valid JSON of the same shape
+    /// whose every value has the wrong type (strings become numbers,
+    /// numbers and booleans strings), as an API that changed its contract.
+    #[serde(rename = "types")]
+    WrongTypes,
 }
 
 impl FaultKind {
@@ -207,10 +212,16 @@ impl FaultKind {
     ];
 
     /// Malformed answers, only injected when asked for by name.
-    pub const MALFORMED: [FaultKind; 3] = [FaultKind::Truncated, FaultKind::Html, FaultKind::Empty];
+    pub const MALFORMED: [FaultKind; 4] = [
+        FaultKind::Truncated,
+        FaultKind::Html,
+        FaultKind::Empty,
+        FaultKind::WrongTypes,
+    ];
 
     /// The accepted spellings, for help and error messages.
-    pub const NAMES: &'static str = "429, 500, 503, reset, lost, delay, truncated, html, empty";
+    pub const NAMES: &'static str =
+        "429, 500, 503, reset, lost, delay, truncated, html, empty, types";
 
     /// The wire/CLI name (`"429"`, `"reset"`, ...).
     pub fn as_str(self) -> &'static str {
@@ -224,6 +235,7 @@ impl FaultKind {
             FaultKind::Truncated => "truncated",
             FaultKind::Html => "html",
             FaultKind::Empty => "empty",
+            FaultKind::WrongTypes => "types",
         }
     }
 }
@@ -271,7 +283,7 @@ mod tests {
 
     #[test]
     fn emulator_fault_kind_round_trips() {
-        for k in FaultKind::ALL {
+        for k in FaultKind::ALL.into_iter().chain(FaultKind::MALFORMED) {
             assert_eq!(k.as_str().parse::<FaultKind>().unwrap(), k);
             let json = serde_json::to_string(&k).unwrap();
             assert_eq!(json, format!("\"{}\"", k.as_str()));

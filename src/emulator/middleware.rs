@@ -118,6 +118,7 @@ pub(crate) async fn edge(State(emu): State<Emulator>, mut req: Request, next: Ne
         Some(FaultKind::Html) => html_bad_gateway(),
         Some(FaultKind::Truncated) => cut_body(next.run(req).await, |len| len / 2).await,
         Some(FaultKind::Empty) => cut_body(next.run(req).await, |_| 0).await,
+        Some(FaultKind::WrongTypes) => retype_body(next.run(req).await).await,
         None => next.run(req).await,
     };
     let mut response = response;
@@ -158,6 +159,35 @@ async fn cut_body(response: Response, keep: impl FnOnce(usize) -> usize) -> Resp
     Response::from_parts(parts, axum::body::Body::from(cut))
 }
 
+/// `response` with every JSON value in its body of the wrong type; a body
+/// that is not JSON stays as it is.
+async fn retype_body(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(json) => serde_json::to_vec(&retype(json)).unwrap_or_default().into(),
+        Err(_) => bytes,
+    };
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// The same shape with the wrong type at every leaf.
+fn retype(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(_) => Value::from(12345),
+        Value::Number(n) => Value::from(format!("number {n}")),
+        Value::Bool(b) => Value::from(if b { "yes" } else { "no" }),
+        Value::Array(items) if items.is_empty() => Value::from("none"),
+        Value::Array(items) => Value::Array(items.into_iter().map(retype).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, retype(v))).collect()),
+        Value::Null => Value::from(0),
+    }
+}
+
 /// Counts the outcome, then makes the connection go away with no response.
 /// Served in-process (no connection to drop, e.g. `app().oneshot()`), the
 /// fault becomes a 502 whose body says why.
@@ -189,6 +219,26 @@ async fn drop_connection(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retyped_json_keeps_its_shape_with_no_value_of_its_type() {
+        let original = serde_json::json!({
+            "data": {"items": [{"role_id": 7, "role_name": "ops", "editable": true, "tags": []}]},
+            "request_id": null
+        });
+        assert_eq!(
+            retype(original),
+            serde_json::json!({
+                "data": {"items": [{
+                    "role_id": "number 7",
+                    "role_name": 12345,
+                    "editable": "yes",
+                    "tags": "none"
+                }]},
+                "request_id": 0
+            })
+        );
+    }
 
     #[test]
     fn emulator_request_ids_are_ulid_like_and_unique() {
