@@ -95,7 +95,7 @@ struct Cli {
 
     /// Faults to pick from (comma-separated): 429 (with Retry-After: 1), 500,
     /// 503, reset (connection reset, not applied), lost (applied, then the
-    /// connection drops), delay (stall --fault-delay-ms, then answer); also, only when named: truncated (applied, half the body), html (502 HTML page, not applied), empty (applied, empty body).
+    /// connection drops), delay (stall --fault-delay-ms, then answer); also, only when named: truncated (applied, half the body), html (502 HTML page, not applied), empty (applied, empty body), types (applied, every JSON value of the wrong type).
     #[arg(
         long,
         value_name = "LIST",
