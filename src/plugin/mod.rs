@@ -27,6 +27,7 @@ mod sockets;
 mod tls;
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,6 +36,7 @@ use base64::Engine;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
 
 use proxy::{Body, Proxy};
 use tls::AutoMtls;
@@ -152,13 +154,13 @@ pub async fn serve<P: tf_provider::DynamicProvider>(
 }
 
 /// The connections from Terraform that are still open.
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Connections(Arc<ConnectionCount>);
 
 #[derive(Default)]
 struct ConnectionCount {
-    open: std::sync::atomic::AtomicUsize,
-    closed: tokio::sync::Notify,
+    open: AtomicUsize,
+    closed: Notify,
 }
 
 /// Held by a connection's task while it runs.
@@ -166,16 +168,14 @@ struct OpenConnection(Arc<ConnectionCount>);
 
 impl Connections {
     fn open(&self) -> OpenConnection {
-        self.0
-            .open
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.open.fetch_add(1, Ordering::SeqCst);
         OpenConnection(self.0.clone())
     }
 
     async fn all_closed(&self) {
         loop {
             let closed = self.0.closed.notified();
-            if self.0.open.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            if self.0.open.load(Ordering::SeqCst) == 0 {
                 return;
             }
             closed.await;
@@ -185,9 +185,7 @@ impl Connections {
 
 impl Drop for OpenConnection {
     fn drop(&mut self) {
-        self.0
-            .open
-            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
         self.0.closed.notify_waiters();
     }
 }
@@ -290,4 +288,26 @@ where
         .serve_connection(TokioIo::new(io), service)
         .await
         .map_err(|e| anyhow!(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn all_closed_waits_for_the_last_connection_only() {
+        let connections = Connections::default();
+        connections.all_closed().await; // none open: at once
+        let (first, second) = (connections.open(), connections.open());
+        drop(first);
+        let waiting = tokio::time::timeout(Duration::from_millis(50), connections.all_closed());
+        assert!(waiting.await.is_err(), "returned with a connection open");
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            drop(second);
+        });
+        tokio::time::timeout(Duration::from_secs(5), connections.all_closed())
+            .await
+            .expect("all_closed returns once the last connection is gone");
+    }
 }
