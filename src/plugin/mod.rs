@@ -236,14 +236,20 @@ async fn connect(
         .context("HTTP/2 handshake with tf-provider's server")?;
     let conn = tokio::spawn(conn);
 
-    // tf-provider accepts on its own task: wait for that socket to appear.
+    // tf-provider accepts on its own task of this runtime: let it run, then
+    // poll for that socket every millisecond (for up to 2 s). Each launch
+    // waits here, and Terraform starts three or more per command.
     let mut accepted = None;
-    for _ in 0..400 {
+    for attempt in 0..2000 {
         accepted = sockets::find(backend, Some(local));
         if accepted.is_some() {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        if attempt < 10 {
+            tokio::task::yield_now().await;
+        } else {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
     }
     match accepted.map(sockets::set_nodelay) {
         Some(Ok(())) => {}
