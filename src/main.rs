@@ -50,21 +50,26 @@ fn main() {
         tracing::error!(panic = %info, "internal error in terraform-provider-rbac; please report it");
     }));
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let served = runtime.block_on(plugin::serve(
+    run_until_shut_down(plugin::serve(
         provider::PROVIDER_NAME,
         provider::RbacProvider::default(),
         plugin_env,
     ));
-    if let Err(err) = served {
+}
+
+/// Runs the plugin server on a multi-threaded runtime, then exits: 0 once
+/// Terraform shut the plugin down (without waiting for tasks still parked),
+/// 1 if the server failed.
+fn run_until_shut_down(serve: impl std::future::Future<Output = anyhow::Result<()>>) -> ! {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    if let Err(err) = runtime.block_on(serve) {
         tracing::error!(error = format!("{err:#}"), "provider server stopped");
         eprintln!("terraform-provider-rbac: {err:#}");
         std::process::exit(1);
     }
-    // Terraform shut the plugin down; do not wait for tasks still parked.
     std::process::exit(0);
 }
 
@@ -75,19 +80,10 @@ fn main() {
 const BARE_TF_PROVIDER: &str = "RBAC_BENCH_BARE_TF_PROVIDER";
 
 fn serve_bare_tf_provider() -> ! {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let served = runtime.block_on(tf_provider::serve(
+    run_until_shut_down(tf_provider::serve(
         provider::PROVIDER_NAME,
         provider::RbacProvider::default(),
-    ));
-    if let Err(err) = served {
-        eprintln!("terraform-provider-rbac: {err:#}");
-        std::process::exit(1);
-    }
-    std::process::exit(0);
+    ))
 }
 
 /// Terraform sends SIGINT to its whole process group on Ctrl-C and then asks
