@@ -61,13 +61,18 @@ class Emulator:
         self.proc.wait()
 
 
-def workspace(emu, body, rbac=True, plugin_dir=None):
+def cli_config(plugin_dir):
+    """A CLI configuration that takes the rbac provider from `plugin_dir`."""
+    return ('provider_installation {\n  dev_overrides {\n    "rbac-provider/rbac" = "%s"\n  }\n  direct {}\n}\n'
+            % plugin_dir)
+
+
+def workspace(emu, body, rbac=True):
     """A working directory for `body`; with rbac=False it uses no plugin at
     all (the terraform_data baseline must not start our provider)."""
     d = tempfile.mkdtemp(prefix="rbac-bench-")
     with open(os.path.join(d, "terraform.rc"), "w") as f:
-        f.write('provider_installation {\n  dev_overrides {\n    "rbac-provider/rbac" = "%s"\n  }\n  direct {}\n}\n'
-                % (plugin_dir or BIN))
+        f.write(cli_config(BIN))
     with open(os.path.join(d, "main.tf"), "w") as f:
         required = 'terraform {\n  required_providers {\n    rbac = { source = "rbac-provider/rbac" }\n  }\n}\n'
         f.write((required if rbac else "") + body)
@@ -184,27 +189,25 @@ sys.exit(code)
 """
 
 
-def cpu_split(emu_args, body, data_body, n):
-    """CPU seconds of one no-op plan: (terraform's own, the provider's,
-    provider processes started, terraform_data's plan). Terraform's share is
-    what a plugin costs on Terraform's side of the protocol, whatever the
-    provider does."""
+def cpu_split(d, env, d2, env2):
+    """CPU seconds of one no-op plan in the applied workspaces `d` (our
+    provider, its emulator still running) and `d2` (terraform_data):
+    (terraform's own, the provider's, provider processes started,
+    terraform_data's plan). Terraform's share is what a plugin costs on
+    Terraform's side of the protocol, whatever the provider does."""
     wrapper_dir = tempfile.mkdtemp(prefix="rbac-bench-cpu-")
     log = os.path.join(wrapper_dir, "cpu.log")
     with open(os.path.join(wrapper_dir, "terraform-provider-rbac"), "w") as f:
         f.write(CPU_WRAPPER % (sys.executable, os.path.join(BIN, "terraform-provider-rbac"), log))
     os.chmod(os.path.join(wrapper_dir, "terraform-provider-rbac"), 0o755)
-    emu = Emulator(*emu_args)
-    d, env = workspace(emu, body, plugin_dir=wrapper_dir)
-    tf(d, env, "apply", "-auto-approve")
-    open(log, "w").close()
-    _, total = tf_cpu(d, env, "plan", "-detailed-exitcode")
-    emu.stop()
+    # The same state, with Terraform pointed at the wrapper instead.
+    rc = os.path.join(wrapper_dir, "terraform.rc")
+    with open(rc, "w") as f:
+        f.write(cli_config(wrapper_dir))
+    _, total = tf_cpu(d, dict(env, TF_CLI_CONFIG_FILE=rc), "plan", "-detailed-exitcode")
     with open(log) as f:
         runs = [tuple(map(float, line.split())) for line in f if line.strip()]
     provider, wrappers = sum(r[0] for r in runs), sum(r[1] for r in runs)
-    d2, env2 = workspace(None, data_body, rbac=False)
-    tf(d2, env2, "apply", "-auto-approve")
     _, data = tf_cpu(d2, env2, "plan", "-detailed-exitcode")
     return total - provider - wrappers, provider, len(runs), data
 
@@ -249,6 +252,7 @@ def main():
                 stats = emu.stats()
             runs["apply_data"].append(tf(d2, env2, "apply", "-auto-approve")[0])
             runs["plan_data"].append(tf(d2, env2, "plan", "-detailed-exitcode")[0])
+        own, provider, launches, data_cpu = cpu_split(d, env, d2, env2)
         emu.stop()
         for op in ("apply", "plan"):
             rbac, data = runs[op + "_rbac"], runs[op + "_data"]
@@ -258,11 +262,9 @@ def main():
         rows.append(("flashduty: API calls, no-op refresh of %d roles" % n,
                      "%d /role/list, %d /role/info" % (endpoint_calls(stats, "/role/list"), endpoint_calls(stats, "/role/info")),
                      "%.3f calls/role" % (stats["total"] / n), "O(1) list calls"))
-        own, provider, launches, data = cpu_split(("--rate-limit", "off"), roles_config(n, limited=False),
-                                                  data_config(n), n)
         rows.append(("CPU of no-op plan %d roles vs terraform_data" % n,
-                     "terraform %.2f s + provider %.2f s (%d processes) vs %.2f s" % (own, provider, launches, data),
-                     "%.2f (terraform alone %.2f)" % ((own + provider) / data, own / data), ""))
+                     "terraform %.2f s + provider %.2f s (%d processes) vs %.2f s" % (own, provider, launches, data_cpu),
+                     "%.2f (terraform alone %.2f)" % ((own + provider) / data_cpu, own / data_cpu), ""))
         if n == max(SIZES):
             rows.append(("provider peak RSS during %d-role apply" % n, "%.1f MiB" % (sampler.peak_kib / 1024), "", "< 30 MiB"))
 
