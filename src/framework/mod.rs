@@ -6,6 +6,7 @@
 
 pub mod diag;
 pub mod plan;
+pub mod provider_data;
 pub mod schema;
 pub mod validate;
 

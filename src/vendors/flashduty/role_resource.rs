@@ -10,6 +10,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{FlashdutyClient, RoleItem, RoleUpsertRequest};
+use super::config::ProviderData;
 use super::FlashdutyError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{
@@ -18,7 +19,6 @@ use crate::framework::plan::{
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::validate::{string_length, string_one_of};
 use crate::framework::ValueNumberSet;
-use crate::provider::ProviderData;
 
 /// Documented limits (vendors/flashduty.md "RoleUpsertRequest").
 pub const ROLE_NAME_MAX: usize = 39;
@@ -90,7 +90,7 @@ impl RoleResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<FlashdutyClient> {
-        self.provider.flashduty().map_err(|e| e.report(diags)).ok()
+        self.provider.client_or_report(diags)
     }
 }
 
@@ -306,7 +306,7 @@ impl Resource for RoleResource {
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
         // Fail at plan, not halfway through an apply, when credentials are missing.
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         Some((plan(config, None), ValueEmpty::default()))
     }
 
@@ -319,7 +319,7 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty, Vec<AttributePath>)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         Some((plan(config, Some(&prior)), ValueEmpty::default(), vec![]))
     }
 

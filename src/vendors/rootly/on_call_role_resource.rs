@@ -11,12 +11,12 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{ListFilters, OnCallRole, RoleAttributes, RootlyClient, PERMISSION_FAMILIES};
+use super::config::ProviderData;
 use super::families::{family_description, with_permission_families};
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{known_string_set, string_set, use_state_for_unknown};
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::validate::string_set_one_of;
-use crate::provider::ProviderData;
 
 with_permission_families! {
     /// Terraform state of `rbac_rootly_on_call_role`.
@@ -83,7 +83,7 @@ impl OnCallRoleResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<RootlyClient> {
-        self.provider.rootly().map_err(|e| e.report(diags)).ok()
+        self.provider.client_or_report(diags)
     }
 }
 
@@ -249,7 +249,7 @@ impl Resource for OnCallRoleResource {
         config: OnCallRoleState,
         _meta: ValueEmpty,
     ) -> Option<(OnCallRoleState, ValueEmpty)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         Some((plan(&config, None), ValueEmpty::default()))
     }
 
@@ -262,7 +262,7 @@ impl Resource for OnCallRoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(OnCallRoleState, ValueEmpty, Vec<AttributePath>)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         Some((plan(&config, Some(&prior)), ValueEmpty::default(), vec![]))
     }
 

@@ -10,10 +10,10 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use super::api::{ListFilters, PERMISSION_FAMILIES};
+use super::config::ProviderData;
 use super::on_call_role_data_source::OnCallRoleDataState;
 use crate::framework::diag::vendor_error;
 use crate::framework::schema::{list_of, object, schema, string};
-use crate::provider::ProviderData;
 
 /// Terraform state of the `rbac_rootly_on_call_roles` data source.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -89,7 +89,7 @@ impl DataSource for OnCallRolesDataSource {
         config: OnCallRolesState,
         _meta: ValueEmpty,
     ) -> Option<OnCallRolesState> {
-        let client = self.provider.rootly().map_err(|e| e.report(diags)).ok()?;
+        let client = self.provider.client_or_report(diags)?;
         let filters = ListFilters {
             name: config.name.as_ref_option().cloned(),
             slug: config.slug.as_ref_option().cloned(),

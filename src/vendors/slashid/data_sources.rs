@@ -15,13 +15,13 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use super::api::{Permission, Role, SlashidClient};
+use super::config::ProviderData;
 use super::names::{validate_permission_name, validate_role_name};
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::string_set;
 use crate::framework::schema::{list_of, object, schema, set_of, string};
 use crate::framework::ValueStringSet;
-use crate::provider::ProviderData;
 
 /// Detail reads in flight at once.
 pub const CONCURRENCY: usize = 8;
@@ -47,7 +47,7 @@ where
 }
 
 fn client(provider: &ProviderData, diags: &mut Diagnostics) -> Option<SlashidClient> {
-    provider.slashid().map_err(|e| e.report(diags)).ok()
+    provider.client_or_report(diags)
 }
 
 fn role_object() -> AttributeType {

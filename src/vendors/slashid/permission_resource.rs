@@ -9,12 +9,12 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{Created, Permission, PermissionCreate, PermissionPatch, SlashidClient};
+use super::config::ProviderData;
 use super::names::validate_permission_name;
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, requires_replace};
 use crate::framework::schema::{schema, string};
-use crate::provider::ProviderData;
 
 /// Terraform state of `rbac_slashid_permission`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -60,7 +60,7 @@ impl PermissionResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<SlashidClient> {
-        self.provider.slashid().map_err(|e| e.report(diags)).ok()
+        self.provider.client_or_report(diags)
     }
 }
 
@@ -206,7 +206,7 @@ impl Resource for PermissionResource {
         config: PermissionState,
         _meta: ValueEmpty,
     ) -> Option<(PermissionState, ValueEmpty)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         Some((plan(config), ValueEmpty::default()))
     }
 
@@ -219,7 +219,7 @@ impl Resource for PermissionResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(PermissionState, ValueEmpty, Vec<AttributePath>)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         // SlashID cannot rename: a new name is a new permission.
         let replace = requires_replace(&[("name", prior.name != config.name)]);
         Some((plan(config), ValueEmpty::default(), replace))
