@@ -423,10 +423,25 @@ impl Resource for RoleResource {
         let client = self.client(diags)?;
         let formats = "Import takes a numeric role ID (terraform import rbac_flashduty_role.x 4001) \
                        or an exact role name (terraform import rbac_flashduty_role.x \"On-call Manager\").";
+        // An all-digit key is tried as an ID first, then as an exact name:
+        // a role may be named "12345".
         let found = match id.trim().parse::<u64>() {
             Ok(role_id) => match client.get_role(role_id).await {
                 Ok(role) => Ok(Some(role)),
-                Err(err) if err.is_not_found() => Ok(None),
+                Err(err) if err.is_not_found() => match client.find_role_by_name(&id).await {
+                    Ok(Some(role)) => {
+                        tracing::info!(role_id = role.role_id, name = %id, "no role has this ID; imported the role with this exact name");
+                        diags.root_warning(
+                            format!("Imported the Flashduty role named {id:?}"),
+                            format!(
+                                "No role has ID {role_id}; the role whose name is exactly {id:?} (ID {}) was imported.",
+                                role.role_id
+                            ),
+                        );
+                        Ok(Some(role))
+                    }
+                    other => other,
+                },
                 Err(err) => Err(err),
             },
             Err(_) => client.find_role_by_name(&id).await,

@@ -89,12 +89,25 @@ impl OnCallRoleResource {
 
 /// Plan-time checks: exactly the vendor's allowed values per family.
 pub fn validate_role(diags: &mut Diagnostics, config: &OnCallRoleState) {
-    if matches!(&config.name, Value::Value(n) if n.trim().is_empty()) {
-        diags.error(
+    match &config.name {
+        Value::Value(n) if n.trim().is_empty() => diags.error(
             "Invalid value for name",
             "name must not be blank (Rootly requires a name).",
             AttributePath::new("name"),
-        );
+        ),
+        // Rootly trims the name it stores, so "Primary " would apply as
+        // "Primary" and never converge: refuse it here instead.
+        Value::Value(n) if n.trim() != n => diags.error(
+            "Invalid value for name",
+            format!(
+                "name must not start or end with whitespace: Rootly trims it, so {n:?} would be saved as {:?}. \
+                 Write {:?} (check interpolations such as \"${{var.suffix}}\" that may be empty).",
+                n.trim(),
+                n.trim()
+            ),
+            AttributePath::new("name"),
+        ),
+        _ => {}
     }
     let allowed: BTreeMap<&str, &[&str]> = PERMISSION_FAMILIES.into_iter().collect();
     for (family, value) in config.families() {
@@ -364,6 +377,22 @@ impl Resource for OnCallRoleResource {
                        rbac_rootly_on_call_role.x infrastructure); list them with the \
                        `rbac_rootly_on_call_roles` data source.";
         match find_role(&client, key).await {
+            // Built-in roles (`admin`, `user`, `observer`, `no_access`) cannot
+            // be renamed or deleted (vendors/rootly.md, `system_role`): once
+            // imported, every plan would propose changes that fail with 422.
+            Ok(Some(role)) if role.system_role != "custom" => {
+                diags.root_error(
+                    format!("Cannot import Rootly on-call role {key:?}: it is a built-in role"),
+                    format!(
+                        "{:?} (slug {:?}, system_role {:?}) is one of Rootly's built-in on-call roles: it cannot \
+                         be renamed or deleted, so Terraform cannot manage it. Reference it with the \
+                         `rbac_rootly_on_call_role` data source instead (data \"rbac_rootly_on_call_role\" \"x\" \
+                         {{ slug = {:?} }}).",
+                        role.name, role.slug, role.system_role, role.slug
+                    ),
+                );
+                None
+            }
             Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
             Ok(None) => {
                 diags.root_error(

@@ -377,10 +377,25 @@ impl Resource for RoleResource {
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RoleState, ETag)> {
         let client = self.client(diags)?;
         let id = id.trim();
-        let full = if client.short_role_name(id).is_some() {
-            id.to_string()
-        } else {
-            client.full_role_name(id)
+        let full = match id.split_once('/') {
+            None => client.full_role_name(id),
+            Some(_) if client.short_role_name(id).is_some() => id.to_string(),
+            // Short names hold no `/` (the vendor's name regex), so this is
+            // another organization's full name.
+            Some((org, short)) => {
+                diags.root_error(
+                    format!("Cannot import SlashID role {id:?}: it belongs to another organization"),
+                    format!(
+                        "The prefix {org:?} is not this provider's organization ({}). Import takes the short \
+                         name (terraform import rbac_slashid_role.x {short}) or the full name in this \
+                         organization (terraform import rbac_slashid_role.x {}/{short}); to manage roles of \
+                         organization {org:?}, configure a provider with that org_id.",
+                        client.org_id(),
+                        client.org_id()
+                    ),
+                );
+                return None;
+            }
         };
         match client.get_role(&full).await {
             Ok((role, etag)) => Some((state_from(&client, &role), etag)),
