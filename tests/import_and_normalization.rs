@@ -103,3 +103,28 @@ fn slashid_import_of_another_organizations_role_says_so() {
         "doubled prefix: {text}"
     );
 }
+
+#[test]
+fn flashduty_unknown_permission_ids_fail_at_plan_with_one_catalogue_call() {
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let ws = Workspace::new(&emu);
+    let body = |ids: &str| {
+        format!(
+            "provider \"rbac\" {{\n  flashduty {{}}\n}}\n\nresource \"rbac_flashduty_role\" \"a\" {{\n  role_name = \"acc-catalogue-a\"\n  permission_ids = [{ids}]\n}}\n\nresource \"rbac_flashduty_role\" \"b\" {{\n  role_name = \"acc-catalogue-b\"\n  permission_ids = [{ids}]\n}}\n"
+        )
+    };
+    ws.config(&body("999999, 888888"));
+    let run = ws.run(&["plan", "-no-color"]);
+    let text = run.all();
+    assert_ne!(run.status, 0, "{text}");
+    assert!(text.contains("Invalid value for permission_ids"), "{text}");
+    assert!(text.contains("888888, 999999"), "{text}");
+    assert!(text.contains("rbac_flashduty_permissions"), "{text}");
+    let stats = emu.stats();
+    assert_eq!(
+        stats["endpoints"]["POST /flashduty/role/permission/list"]["200"],
+        json!(1),
+        "one catalogue listing for the whole plan: {stats}"
+    );
+    assert!(emu.flashduty_roles().iter().all(|r| r["role_name"] != "acc-catalogue-a"));
+}

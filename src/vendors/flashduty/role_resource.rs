@@ -148,6 +148,58 @@ fn plan(config: RoleState, prior: Option<&RoleState>) -> RoleState {
     }
 }
 
+/// Plan-time check that every known permission ID is in the account's
+/// catalogue (Flashduty refuses an unknown ID with 400 "permission_id ... does
+/// not exist" halfway through an apply). One catalogue listing per run; the
+/// check is skipped while the provider configuration is unknown (`client` is
+/// `None`) or when the listing fails — the apply then reports the vendor's
+/// own error.
+async fn check_permissions(
+    diags: &mut Diagnostics,
+    client: Option<&FlashdutyClient>,
+    ids: &ValueNumberSet,
+) -> Option<()> {
+    let (Some(client), Value::Value(items)) = (client, ids) else {
+        return Some(());
+    };
+    let wanted: Vec<i64> = items
+        .iter()
+        .filter_map(|v| v.as_ref_option().copied())
+        .collect();
+    if wanted.is_empty() {
+        return Some(());
+    }
+    let catalogue = match client.permission_catalogue().await {
+        Ok(catalogue) => catalogue,
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot list the Flashduty permission catalogue; permission_ids are checked at apply");
+            return Some(());
+        }
+    };
+    let mut unknown: Vec<i64> = wanted
+        .into_iter()
+        .filter(|id| !catalogue.iter().any(|p| p.id as i64 == *id))
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    if unknown.is_empty() {
+        return Some(());
+    }
+    let list: Vec<String> = unknown.iter().map(i64::to_string).collect();
+    diags.error(
+        "Invalid value for permission_ids",
+        format!(
+            "permission_ids holds {} that {} not in this Flashduty account's permission catalogue: {}. \
+             Look permissions up by name with the `rbac_flashduty_permissions` data source.",
+            if unknown.len() == 1 { "an ID" } else { "IDs" },
+            if unknown.len() == 1 { "is" } else { "are" },
+            list.join(", ")
+        ),
+        AttributePath::new("permission_ids"),
+    );
+    None
+}
+
 /// The state Terraform records for a role read from Flashduty.
 pub fn state_from(role: &RoleItem) -> RoleState {
     let ids: Vec<i64> = role.permission_ids.iter().map(|id| *id as i64).collect();
@@ -306,7 +358,8 @@ impl Resource for RoleResource {
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
         // Fail at plan, not halfway through an apply, when credentials are missing.
-        self.provider.client_at_plan(diags)?;
+        let client = self.provider.client_at_plan(diags)?;
+        check_permissions(diags, client.as_ref(), &config.permission_ids).await?;
         Some((plan(config, None), ValueEmpty::default()))
     }
 
@@ -319,7 +372,8 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty, Vec<AttributePath>)> {
-        self.provider.client_at_plan(diags)?;
+        let client = self.provider.client_at_plan(diags)?;
+        check_permissions(diags, client.as_ref(), &config.permission_ids).await?;
         Some((plan(config, Some(&prior)), ValueEmpty::default(), vec![]))
     }
 
