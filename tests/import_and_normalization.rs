@@ -126,5 +126,8 @@ fn flashduty_unknown_permission_ids_fail_at_plan_with_one_catalogue_call() {
         json!(1),
         "one catalogue listing for the whole plan: {stats}"
     );
-    assert!(emu.flashduty_roles().iter().all(|r| r["role_name"] != "acc-catalogue-a"));
+    assert!(emu
+        .flashduty_roles()
+        .iter()
+        .all(|r| r["role_name"] != "acc-catalogue-a"));
 }
