@@ -146,6 +146,8 @@ pub struct FlashdutyClient {
     http: HttpClient,
     /// `/role/list` answers shared by concurrent reads of single roles.
     snapshot: ListSnapshot<u64, RoleItem>,
+    /// `/member/list` walks shared by concurrent reads of single members.
+    pub(super) members: ListSnapshot<u64, super::members::MemberItem>,
 }
 
 impl FlashdutyClient {
@@ -168,10 +170,11 @@ impl FlashdutyClient {
         Ok(Self {
             http,
             snapshot: ListSnapshot::default(),
+            members: ListSnapshot::default(),
         })
     }
 
-    async fn call<B: Serialize, T: DeserializeOwned>(
+    pub(super) async fn call<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
