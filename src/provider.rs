@@ -417,6 +417,7 @@ impl RbacProvider {
             "zenml_role".into(),
             Box::new(zenml::role_resource::RoleResource::new(self.data.clone())),
         );
+        map.extend(crate::vendors::assignments::resources(&self.data));
         map.insert(
             "zenml_role_assignment".into(),
             Box::new(
@@ -470,6 +471,7 @@ impl RbacProvider {
                 rootly::on_call_roles_data_source::OnCallRolesDataSource::new(self.data.clone()),
             ),
         );
+        map.extend(crate::vendors::assignments::data_sources(&self.data));
         map.insert(
             "zenml_roles".into(),
             Box::new(zenml::roles_data_source::RolesDataSource::new(
