@@ -9,6 +9,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
+use super::api::RoleItem;
 use super::config::ProviderData;
 use super::role_resource::ROLE_NAME_MAX;
 use crate::framework::diag::vendor_error;
@@ -131,8 +132,15 @@ impl DataSource for RoleDataSource {
             );
             return None;
         };
+        Some(RoleDataState::from_item(role))
+    }
+}
+
+impl RoleDataState {
+    /// Every attribute of `role`, as Flashduty returns it.
+    pub fn from_item(role: &RoleItem) -> Self {
         let ids: Vec<i64> = role.permission_ids.iter().map(|id| *id as i64).collect();
-        Some(RoleDataState {
+        RoleDataState {
             id: Value::Value(role.role_id.to_string()),
             role_name: Value::Value(role.role_name.clone()),
             description: Value::Value(role.description.clone()),
@@ -141,7 +149,7 @@ impl DataSource for RoleDataSource {
             editable: Value::Value(role.editable),
             created_at: Value::Value(role.created_at),
             updated_at: Value::Value(role.updated_at),
-        })
+        }
     }
 }
 
