@@ -14,6 +14,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
 use crate::framework::provider_data::{ProviderData, VendorConfig};
+use crate::framework::resource::Adapter;
 use crate::framework::schema::schema;
 use crate::vendors::flashduty::config::{FlashdutyBlock, FlashdutySettings};
 use crate::vendors::rootly::config::{RootlyBlock, RootlySettings};
@@ -81,7 +82,7 @@ impl RbacProvider {
             ),
             (
                 "rootly_user_on_call_role",
-                Box::new(rt_user::UserOnCallRoleResource::new(rt.clone())),
+                Box::new(Adapter::new(rt_user::UserOnCallRoleResource, rt.clone())),
             ),
             (
                 "zenml_role",

@@ -10,19 +10,17 @@
 //! on-call role may lose on-call access. `DELETE /v1/users/{id}` removes the
 //! user from the organization and is never sent (the client refuses it).
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::RootlyClient;
-use super::config::ProviderData;
+use super::config::RootlySettings;
 use super::users::RootlyUser;
-use crate::framework::diag::vendor_error;
 use crate::framework::plan::requires_replace;
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{schema, string};
 
 const IMPORT_FORMATS: &str = "Import takes the user ID \
@@ -37,16 +35,12 @@ pub struct UserOnCallRoleState {
     pub on_call_role_id: Value<String>,
 }
 
-/// The resource.
-pub struct UserOnCallRoleResource {
-    provider: Arc<ProviderData>,
-}
+/// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
+pub struct UserOnCallRoleResource;
+
+type Result<T> = Outcome<T, UserOnCallRoleState>;
 
 impl UserOnCallRoleResource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         schema(
@@ -74,10 +68,6 @@ impl UserOnCallRoleResource {
             vec![],
         )
     }
-
-    fn client(&self, diags: &mut Diagnostics) -> Option<RootlyClient> {
-        self.provider.client_or_report(diags)
-    }
 }
 
 /// Plan-time checks: neither ID may be blank.
@@ -104,30 +94,22 @@ fn state_from(user: &RootlyUser) -> UserOnCallRoleState {
     }
 }
 
-fn plan(config: UserOnCallRoleState) -> UserOnCallRoleState {
-    UserOnCallRoleState {
-        id: match &config.user_id {
-            Value::Value(id) => Value::Value(id.clone()),
-            _ => Value::Unknown,
-        },
-        ..config
-    }
-}
-
 /// Sends the role, then checks the answer (or a read-back, when the answer
 /// lacks the relationship or the outcome is unknown) holds it.
 async fn write(
-    diags: &mut Diagnostics,
     client: &RootlyClient,
     planned: &UserOnCallRoleState,
-) -> Option<UserOnCallRoleState> {
+) -> Result<UserOnCallRoleState> {
     let (Some(user_id), Some(role_id)) = (
         planned.user_id.as_ref_option(),
         planned.on_call_role_id.as_ref_option(),
     ) else {
-        diags.root_error_short("user_id and on_call_role_id must be known to assign the role");
-        return None;
+        return Err(Failure::message(
+            "user_id and on_call_role_id must be known to assign the role",
+            "",
+        ));
     };
+    let doing = format!("Error assigning on-call role {role_id:?} to Rootly user {user_id:?}");
     let answered = match client.set_user_on_call_role(user_id, role_id).await {
         Ok(user) => Some(user),
         Err(err) if err.is_ambiguous() => {
@@ -143,176 +125,138 @@ async fn write(
                     format!("Rootly has no on-call role {role_id:?} that this user's team can hold")
                 }
             };
-            vendor_error(
-                diags,
-                format!("assigning on-call role {role_id:?} to Rootly user {user_id:?}: {which}"),
-                &err,
-            );
-            return None;
+            return Err(Failure::message(
+                format!("{doing}: {which}"),
+                err.to_string(),
+            ));
         }
-        Err(err) => {
-            vendor_error(
-                diags,
-                format!("assigning on-call role {role_id:?} to Rootly user {user_id:?}"),
-                &err,
-            );
-            return None;
-        }
+        Err(err) => return Err(Failure::message(doing, err.to_string())),
     };
     let user = match answered.filter(|u| u.on_call_role_id.as_deref() == Some(role_id)) {
         Some(user) => user,
-        None => match client.get_user(user_id).await {
-            Ok(user) => user,
-            Err(err) => {
-                vendor_error(diags, format!("reading Rootly user {user_id:?}"), &err);
-                return None;
-            }
-        },
+        None => client.get_user(user_id).await.map_err(|err| {
+            Failure::message(
+                format!("Error reading Rootly user {user_id:?}"),
+                err.to_string(),
+            )
+        })?,
     };
     if user.on_call_role_id.as_deref() != Some(role_id) {
-        diags.root_error(
+        return Err(Failure::message(
             format!("The on-call role of Rootly user {user_id:?} was not updated"),
             format!(
                 "Rootly reports on-call role {:?} after the update. Run terraform apply again.",
                 user.on_call_role_id
             ),
-        );
+        )
+        .keep(state_from(&user)));
     }
-    Some(state_from(&user))
+    Ok(state_from(&user))
 }
 
 #[async_trait]
-impl Resource for UserOnCallRoleResource {
-    type State<'a> = UserOnCallRoleState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl ResourceType for UserOnCallRoleResource {
+    type Vendor = RootlySettings;
+    type State = UserOnCallRoleState;
+    type Private = ValueEmpty;
+    const WHAT: &'static str = "Rootly user on-call role";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(
+    fn validate(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
+        validate_user_on_call_role(diags, config);
+    }
+
+    fn which(state: &UserOnCallRoleState) -> String {
+        format!(
+            "{:?}",
+            state
+                .user_id
+                .as_ref_option()
+                .map(String::as_str)
+                .unwrap_or("")
+        )
+    }
+
+    async fn plan(
         &self,
-        diags: &mut Diagnostics,
+        _client: Option<&RootlyClient>,
         config: UserOnCallRoleState,
-    ) -> Option<()> {
-        validate_user_on_call_role(diags, &config);
-        Some(())
+        prior: Option<&UserOnCallRoleState>,
+    ) -> Result<(UserOnCallRoleState, Vec<AttributePath>)> {
+        let replace = prior
+            .map(|p| requires_replace(&[("user_id", p.user_id != config.user_id)]))
+            .unwrap_or_default();
+        let planned = UserOnCallRoleState {
+            id: match &config.user_id {
+                Value::Value(id) => Value::Value(id.clone()),
+                _ => Value::Unknown,
+            },
+            ..config
+        };
+        Ok((planned, replace))
     }
 
-    async fn read<'a>(
+    async fn create(
         &self,
-        diags: &mut Diagnostics,
-        state: UserOnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(UserOnCallRoleState, ValueEmpty)> {
-        let user_id = state.user_id.as_ref_option()?.clone();
-        let Some(client) = self.client(diags) else {
-            return Some((state, ValueEmpty::default()));
+        client: &RootlyClient,
+        planned: UserOnCallRoleState,
+    ) -> Result<(UserOnCallRoleState, ValueEmpty)> {
+        Ok((write(client, &planned).await?, ValueEmpty::default()))
+    }
+
+    async fn read(
+        &self,
+        client: &RootlyClient,
+        state: &UserOnCallRoleState,
+        _private: &ValueEmpty,
+    ) -> Result<Read<(UserOnCallRoleState, ValueEmpty)>> {
+        let Some(user_id) = state.user_id.as_ref_option() else {
+            return Ok(Read::Gone);
         };
-        match client.get_user(&user_id).await {
-            Ok(user) => Some((state_from(&user), ValueEmpty::default())),
-            Err(err) if err.is_not_found() => {
-                tracing::warn!(%user_id, "Rootly user not found; removing its on-call role from state");
-                None
-            }
-            Err(err) => {
-                vendor_error(diags, format!("reading Rootly user {user_id:?}"), &err);
-                Some((state, ValueEmpty::default()))
-            }
+        match client.get_user(user_id).await {
+            Ok(user) => Ok(Read::Found((state_from(&user), ValueEmpty::default()))),
+            Err(err) if err.is_not_found() => Ok(Read::Gone),
+            Err(err) => Err(Failure::vendor(err)),
         }
     }
 
-    async fn plan_create<'a>(
+    async fn update(
         &self,
-        diags: &mut Diagnostics,
-        _proposed: UserOnCallRoleState,
-        config: UserOnCallRoleState,
-        _meta: ValueEmpty,
-    ) -> Option<(UserOnCallRoleState, ValueEmpty)> {
-        self.provider.client_at_plan(diags)?;
-        Some((plan(config), ValueEmpty::default()))
-    }
-
-    async fn plan_update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: UserOnCallRoleState,
-        _proposed: UserOnCallRoleState,
-        config: UserOnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(UserOnCallRoleState, ValueEmpty, Vec<AttributePath>)> {
-        self.provider.client_at_plan(diags)?;
-        let replace = requires_replace(&[("user_id", prior.user_id != config.user_id)]);
-        Some((plan(config), ValueEmpty::default(), replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: UserOnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::default())
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned: UserOnCallRoleState,
-        _config: UserOnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(UserOnCallRoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        write(diags, &client, &planned)
-            .await
-            .map(|s| (s, ValueEmpty::default()))
-    }
-
-    async fn update<'a>(
-        &self,
-        diags: &mut Diagnostics,
+        client: &RootlyClient,
         _prior: UserOnCallRoleState,
         planned: UserOnCallRoleState,
-        _config: UserOnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(UserOnCallRoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        write(diags, &client, &planned)
-            .await
-            .map(|s| (s, ValueEmpty::default()))
+        _private: &ValueEmpty,
+    ) -> Result<(UserOnCallRoleState, ValueEmpty)> {
+        Ok((write(client, &planned).await?, ValueEmpty::default()))
     }
 
     /// Stops managing: no request (see the module comment).
-    async fn destroy<'a>(
+    async fn delete(
         &self,
-        _diags: &mut Diagnostics,
-        prior: UserOnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<()> {
+        _client: &RootlyClient,
+        prior: &UserOnCallRoleState,
+        _private: &ValueEmpty,
+    ) -> Result<Deleted> {
         tracing::info!(
             user_id = ?prior.user_id.as_ref_option(),
             "no longer managing this Rootly user's on-call role; it is left unchanged"
         );
-        Some(())
+        Ok(Deleted::Done)
     }
 
-    async fn import<'a>(
+    async fn import(
         &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(UserOnCallRoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let key = id.trim();
+        client: &RootlyClient,
+        key: &str,
+    ) -> Result<(UserOnCallRoleState, ValueEmpty)> {
         if key.is_empty() {
-            diags.root_error("Cannot import an empty Rootly user ID", IMPORT_FORMATS);
-            return None;
+            return Err(Failure::message(
+                "Cannot import an empty Rootly user ID",
+                IMPORT_FORMATS,
+            ));
         }
         let found = if key.contains('@') {
             client.find_user_by_email(key).await
@@ -323,21 +267,14 @@ impl Resource for UserOnCallRoleResource {
                 Err(err) => Err(err),
             }
         };
-        match found {
+        match found.map_err(Failure::vendor)? {
             // A user without an on-call role imports with a null
             // `on_call_role_id`; the next plan assigns the configured one.
-            Ok(Some(user)) => Some((state_from(&user), ValueEmpty::default())),
-            Ok(None) => {
-                diags.root_error(
-                    format!("Cannot import Rootly user {id:?}: no such user"),
-                    format!("No user of the organization has this ID or email. {IMPORT_FORMATS}"),
-                );
-                None
-            }
-            Err(err) => {
-                vendor_error(diags, format!("importing Rootly user {id:?}"), &err);
-                None
-            }
+            Some(user) => Ok((state_from(&user), ValueEmpty::default())),
+            None => Err(Failure::message(
+                format!("Cannot import Rootly user {key:?}: no such user"),
+                format!("No user of the organization has this ID or email. {IMPORT_FORMATS}"),
+            )),
         }
     }
 }
