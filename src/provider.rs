@@ -62,7 +62,7 @@ impl RbacProvider {
             ),
             (
                 "flashduty_member_roles",
-                Box::new(fd_members::MemberRolesResource::new(fd.clone())),
+                Box::new(Adapter::new(fd_members::MemberRolesResource, fd.clone())),
             ),
             (
                 "slashid_permission",

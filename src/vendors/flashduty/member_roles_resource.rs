@@ -8,19 +8,17 @@
 //! resetting members (possibly that one) to Viewer on destroy could take
 //! the key's own rights away mid-run, and the reset itself is unverified.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::FlashdutyClient;
-use super::config::ProviderData;
+use super::config::FlashdutySettings;
 use super::members::{MemberItem, VIEWER_ROLE_ID};
-use crate::framework::diag::vendor_error;
 use crate::framework::plan::{known_number_set, number_set, requires_replace};
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{number, schema, set_of, string};
 use crate::framework::ValueNumberSet;
 
@@ -36,16 +34,12 @@ pub struct MemberRolesState {
     pub role_ids: ValueNumberSet,
 }
 
-/// The resource.
-pub struct MemberRolesResource {
-    provider: Arc<ProviderData>,
-}
+/// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
+pub struct MemberRolesResource;
+
+type Result<T> = Outcome<T, MemberRolesState>;
 
 impl MemberRolesResource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         schema(
@@ -74,10 +68,6 @@ impl MemberRolesResource {
             ],
             vec![],
         )
-    }
-
-    fn client(&self, diags: &mut Diagnostics) -> Option<FlashdutyClient> {
-        self.provider.client_or_report(diags)
     }
 }
 
@@ -124,29 +114,18 @@ fn state_from(member: &MemberItem, wanted: Option<&[i64]>) -> MemberRolesState {
     }
 }
 
-fn plan(config: MemberRolesState) -> MemberRolesState {
-    MemberRolesState {
-        id: match config.member_id {
-            Value::Value(n) => Value::Value(n.to_string()),
-            _ => Value::Unknown,
-        },
-        ..config
-    }
-}
-
 /// Writes the set, then reads it back: the read decides when the write's
-/// outcome is unknown, and catches a set Flashduty did not apply.
-async fn write(
-    diags: &mut Diagnostics,
-    client: &FlashdutyClient,
-    planned: &MemberRolesState,
-) -> Option<MemberRolesState> {
+/// outcome is unknown, and catches a set Flashduty did not apply. The member
+/// list behind the read is coalesced across concurrent writes.
+async fn write(client: &FlashdutyClient, planned: &MemberRolesState) -> Result<MemberRolesState> {
     let (Some(member_id), Some(wanted)) = (
         planned.member_id.as_option(),
         known_number_set(&planned.role_ids),
     ) else {
-        diags.root_error_short("member_id and role_ids must be known to assign roles");
-        return None;
+        return Err(Failure::message(
+            "member_id and role_ids must be known to assign roles",
+            "",
+        ));
     };
     let role_ids: Vec<u64> = wanted.iter().map(|id| *id as u64).collect();
     if let Err(err) = client
@@ -159,12 +138,10 @@ async fn write(
             } else {
                 ""
             };
-            vendor_error(
-                diags,
-                format!("setting the roles of Flashduty member {member_id}{hint}"),
-                &err,
-            );
-            return None;
+            return Err(Failure::message(
+                format!("Error setting the roles of Flashduty member {member_id}{hint}"),
+                err.to_string(),
+            ));
         }
         tracing::warn!(member_id, error = %err, "outcome unknown; reading the member back");
     }
@@ -172,184 +149,145 @@ async fn write(
         Ok(Some(member)) => {
             let state = state_from(&member, Some(&wanted));
             if known_number_set(&state.role_ids) != Some(wanted) {
-                diags.root_error(
+                return Err(Failure::message(
                     format!("The roles of Flashduty member {member_id} were not updated"),
                     format!(
                         "Flashduty reports role IDs {:?} after the update. Run terraform apply again.",
                         member.role_ids()
                     ),
-                );
+                )
+                .keep(state));
             }
-            Some(state)
+            Ok(state)
         }
-        Ok(None) => {
-            diags.root_error_short(format!(
+        Ok(None) => Err(Failure::message(
+            format!(
                 "Flashduty member {member_id} no longer exists (removed from the organization)"
-            ));
-            None
-        }
-        Err(err) => {
-            vendor_error(diags, format!("reading Flashduty member {member_id}"), &err);
-            None
-        }
+            ),
+            "",
+        )),
+        Err(err) => Err(Failure::message(
+            format!("Error reading Flashduty member {member_id}"),
+            err.to_string(),
+        )),
     }
 }
 
 #[async_trait]
-impl Resource for MemberRolesResource {
-    type State<'a> = MemberRolesState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl ResourceType for MemberRolesResource {
+    type Vendor = FlashdutySettings;
+    type State = MemberRolesState;
+    type Private = ValueEmpty;
+    const WHAT: &'static str = "Flashduty member roles";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: MemberRolesState) -> Option<()> {
-        validate_member_roles(diags, &config);
-        Some(())
+    fn validate(diags: &mut Diagnostics, config: &MemberRolesState) {
+        validate_member_roles(diags, config);
     }
 
-    async fn read<'a>(
+    fn which(state: &MemberRolesState) -> String {
+        state
+            .member_id
+            .as_ref_option()
+            .map(i64::to_string)
+            .unwrap_or_default()
+    }
+
+    async fn plan(
         &self,
-        diags: &mut Diagnostics,
-        state: MemberRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(MemberRolesState, ValueEmpty)> {
-        let member_id = state.member_id.as_option()?;
-        let Some(client) = self.client(diags) else {
-            return Some((state, ValueEmpty::default()));
+        _client: Option<&FlashdutyClient>,
+        config: MemberRolesState,
+        prior: Option<&MemberRolesState>,
+    ) -> Result<(MemberRolesState, Vec<AttributePath>)> {
+        let replace = prior
+            .map(|p| requires_replace(&[("member_id", p.member_id != config.member_id)]))
+            .unwrap_or_default();
+        let planned = MemberRolesState {
+            id: match config.member_id {
+                Value::Value(n) => Value::Value(n.to_string()),
+                _ => Value::Unknown,
+            },
+            ..config
         };
-        match client.read_member(member_id as u64).await {
+        Ok((planned, replace))
+    }
+
+    async fn create(
+        &self,
+        client: &FlashdutyClient,
+        planned: MemberRolesState,
+    ) -> Result<(MemberRolesState, ValueEmpty)> {
+        Ok((write(client, &planned).await?, ValueEmpty::default()))
+    }
+
+    async fn read(
+        &self,
+        client: &FlashdutyClient,
+        state: &MemberRolesState,
+        _private: &ValueEmpty,
+    ) -> Result<Read<(MemberRolesState, ValueEmpty)>> {
+        let Some(member_id) = state.member_id.as_ref_option() else {
+            return Ok(Read::Gone);
+        };
+        match client.read_member(*member_id as u64).await {
             Ok(Some(member)) => {
                 let prior = known_number_set(&state.role_ids);
-                Some((state_from(&member, prior.as_deref()), ValueEmpty::default()))
+                let found = state_from(&member, prior.as_deref());
+                Ok(Read::Found((found, ValueEmpty::default())))
             }
-            Ok(None) => {
-                tracing::warn!(
-                    member_id,
-                    "Flashduty member not found; removing its roles from state"
-                );
-                None
-            }
-            Err(err) => {
-                vendor_error(diags, format!("reading Flashduty member {member_id}"), &err);
-                Some((state, ValueEmpty::default()))
-            }
+            Ok(None) => Ok(Read::Gone),
+            Err(err) => Err(Failure::vendor(err)),
         }
     }
 
-    async fn plan_create<'a>(
+    async fn update(
         &self,
-        diags: &mut Diagnostics,
-        _proposed: MemberRolesState,
-        config: MemberRolesState,
-        _meta: ValueEmpty,
-    ) -> Option<(MemberRolesState, ValueEmpty)> {
-        self.provider.client_at_plan(diags)?;
-        Some((plan(config), ValueEmpty::default()))
-    }
-
-    async fn plan_update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: MemberRolesState,
-        _proposed: MemberRolesState,
-        config: MemberRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(MemberRolesState, ValueEmpty, Vec<AttributePath>)> {
-        self.provider.client_at_plan(diags)?;
-        let replace = requires_replace(&[("member_id", prior.member_id != config.member_id)]);
-        Some((plan(config), ValueEmpty::default(), replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: MemberRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::default())
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned: MemberRolesState,
-        _config: MemberRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(MemberRolesState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        write(diags, &client, &planned)
-            .await
-            .map(|s| (s, ValueEmpty::default()))
-    }
-
-    async fn update<'a>(
-        &self,
-        diags: &mut Diagnostics,
+        client: &FlashdutyClient,
         _prior: MemberRolesState,
         planned: MemberRolesState,
-        _config: MemberRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(MemberRolesState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        write(diags, &client, &planned)
-            .await
-            .map(|s| (s, ValueEmpty::default()))
+        _private: &ValueEmpty,
+    ) -> Result<(MemberRolesState, ValueEmpty)> {
+        Ok((write(client, &planned).await?, ValueEmpty::default()))
     }
 
     /// Stops managing: no request (see the module comment).
-    async fn destroy<'a>(
+    async fn delete(
         &self,
-        _diags: &mut Diagnostics,
-        prior: MemberRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<()> {
+        _client: &FlashdutyClient,
+        prior: &MemberRolesState,
+        _private: &ValueEmpty,
+    ) -> Result<Deleted> {
         tracing::info!(
-            member_id = ?prior.member_id.as_option(),
+            member_id = ?prior.member_id.as_ref_option(),
             "no longer managing the roles of this Flashduty member; they are left unchanged"
         );
-        Some(())
+        Ok(Deleted::Done)
     }
 
-    async fn import<'a>(
+    async fn import(
         &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(MemberRolesState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let key = id.trim();
+        client: &FlashdutyClient,
+        key: &str,
+    ) -> Result<(MemberRolesState, ValueEmpty)> {
         let found = if let Ok(member_id) = key.parse::<u64>() {
             client.read_member(member_id).await
         } else if key.contains('@') {
             client.find_member_by_email(key).await
         } else {
-            diags.root_error(
-                format!("Cannot import Flashduty member roles {id:?}: unrecognised ID"),
+            return Err(Failure::message(
+                format!("Cannot import Flashduty member roles {key:?}: unrecognised ID"),
                 IMPORT_FORMATS,
-            );
-            return None;
+            ));
         };
-        match found {
-            Ok(Some(member)) => Some((state_from(&member, None), ValueEmpty::default())),
-            Ok(None) => {
-                diags.root_error(
-                    format!("Cannot import Flashduty member roles {id:?}: no such member"),
-                    format!("No member of the account has this ID or email. {IMPORT_FORMATS}"),
-                );
-                None
-            }
-            Err(err) => {
-                vendor_error(diags, format!("importing Flashduty member {id:?}"), &err);
-                None
-            }
+        match found.map_err(Failure::vendor)? {
+            Some(member) => Ok((state_from(&member, None), ValueEmpty::default())),
+            None => Err(Failure::message(
+                format!("Cannot import Flashduty member roles {key:?}: no such member"),
+                format!("No member of the account has this ID or email. {IMPORT_FORMATS}"),
+            )),
         }
     }
 }
