@@ -13,6 +13,7 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
+use crate::framework::data_source::DataAdapter;
 use crate::framework::provider_data::{ProviderData, VendorConfig};
 use crate::framework::resource::Adapter;
 use crate::framework::schema::schema;
@@ -116,11 +117,11 @@ impl RbacProvider {
             ),
             (
                 "flashduty_roles",
-                Box::new(fd_roles::RolesDataSource::new(fd.clone())),
+                Box::new(DataAdapter::new(fd_roles::RolesDataSource, fd.clone())),
             ),
             (
                 "flashduty_members",
-                Box::new(fd_members::MembersDataSource::new(fd.clone())),
+                Box::new(DataAdapter::new(fd_members::MembersDataSource, fd.clone())),
             ),
             (
                 "slashid_roles",
@@ -148,7 +149,7 @@ impl RbacProvider {
             ),
             (
                 "rootly_users",
-                Box::new(rt_users::UsersDataSource::new(rt.clone())),
+                Box::new(DataAdapter::new(rt_users::UsersDataSource, rt.clone())),
             ),
             (
                 "zenml_roles",

@@ -110,7 +110,7 @@ impl<S> Failure<S> {
         self
     }
 
-    fn report(self, diags: &mut Diagnostics, doing: &str) -> Option<S> {
+    pub(crate) fn report(self, diags: &mut Diagnostics, doing: &str) -> Option<S> {
         match self.kind {
             FailureKind::Vendor(detail) => diags.root_error(format!("Error {doing}"), detail),
             FailureKind::Message {

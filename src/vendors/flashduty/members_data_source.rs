@@ -2,18 +2,18 @@
 //! name through `/member/list` (its `query` search, every page walked),
 //! with the roles each holds (vendors/flashduty.md "Member assignment").
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
 
-use super::config::ProviderData;
+use super::api::FlashdutyClient;
+use super::config::FlashdutySettings;
 use super::members::MemberItem;
-use crate::framework::diag::vendor_error;
+use crate::framework::data_source::DataSourceType;
 use crate::framework::plan::number_set;
+use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{list_of, object, schema, string};
 use crate::framework::ValueNumberSet;
 
@@ -47,16 +47,10 @@ impl MemberObject {
     }
 }
 
-/// The data source.
-pub struct MembersDataSource {
-    provider: Arc<ProviderData>,
-}
+/// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
+pub struct MembersDataSource;
 
 impl MembersDataSource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         let member = object(&[
@@ -92,15 +86,16 @@ impl MembersDataSource {
 }
 
 #[async_trait]
-impl DataSource for MembersDataSource {
-    type State<'a> = MembersState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl DataSourceType for MembersDataSource {
+    type Vendor = FlashdutySettings;
+    type State = MembersState;
+    const WHAT: &'static str = "Flashduty members";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: MembersState) -> Option<()> {
+    fn validate(diags: &mut Diagnostics, config: &MembersState) {
         for (name, value) in [("email", &config.email), ("name", &config.name)] {
             if matches!(value, Value::Value(v) if v.trim().is_empty()) {
                 diags.error(
@@ -110,27 +105,18 @@ impl DataSource for MembersDataSource {
                 );
             }
         }
-        Some(())
     }
 
-    async fn read<'a>(
+    async fn read(
         &self,
-        diags: &mut Diagnostics,
+        client: &FlashdutyClient,
         config: MembersState,
-        _meta: ValueEmpty,
-    ) -> Option<MembersState> {
-        let client = self.provider.client_or_report(diags)?;
+    ) -> Outcome<MembersState, ()> {
         let email = config.email.as_ref_option();
         let name = config.name.as_ref_option();
         // Flashduty's `query` searches names and emails; the exact match is ours.
         let query = email.or(name).map(String::as_str);
-        let members = match client.list_members(query).await {
-            Ok(members) => members,
-            Err(err) => {
-                vendor_error(diags, "listing Flashduty members", &err);
-                return None;
-            }
-        };
+        let members = client.list_members(query).await.map_err(Failure::vendor)?;
         let members = members
             .iter()
             .filter(|m| !m.is_deleted())
@@ -138,7 +124,7 @@ impl DataSource for MembersDataSource {
             .filter(|m| name.is_none_or(|n| m.member_name == *n))
             .map(|m| Value::Value(MemberObject::from_item(m)))
             .collect();
-        Some(MembersState {
+        Ok(MembersState {
             members: Value::Value(members),
             ..config
         })

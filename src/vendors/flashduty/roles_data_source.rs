@@ -3,18 +3,18 @@
 //! every role in full, without pagination; vendors/flashduty.md
 //! "Endpoints").
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::config::ProviderData;
+use super::api::FlashdutyClient;
+use super::config::FlashdutySettings;
 use super::role_data_source::RoleDataState;
 use super::role_resource::ROLE_NAME_MAX;
-use crate::framework::diag::vendor_error;
+use crate::framework::data_source::DataSourceType;
+use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{bool, list_of, object, schema, string};
 use crate::framework::validate::string_length;
 
@@ -26,16 +26,10 @@ pub struct RolesState {
     pub roles: Value<Vec<Value<RoleDataState>>>,
 }
 
-/// The data source.
-pub struct RolesDataSource {
-    provider: Arc<ProviderData>,
-}
+/// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
+pub struct RolesDataSource;
 
 impl RolesDataSource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         let role = object(&[
@@ -73,15 +67,16 @@ impl RolesDataSource {
 }
 
 #[async_trait]
-impl DataSource for RolesDataSource {
-    type State<'a> = RolesState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl DataSourceType for RolesDataSource {
+    type Vendor = FlashdutySettings;
+    type State = RolesState;
+    const WHAT: &'static str = "Flashduty roles";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RolesState) -> Option<()> {
+    fn validate(diags: &mut Diagnostics, config: &RolesState) {
         string_length(
             diags,
             AttributePath::new("role_name"),
@@ -90,23 +85,10 @@ impl DataSource for RolesDataSource {
             ROLE_NAME_MAX,
             "Flashduty's limit for role names",
         );
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: RolesState,
-        _meta: ValueEmpty,
-    ) -> Option<RolesState> {
-        let client = self.provider.client_or_report(diags)?;
-        let mut roles = match client.list_roles().await {
-            Ok(roles) => roles,
-            Err(err) => {
-                vendor_error(diags, "listing Flashduty roles", &err);
-                return None;
-            }
-        };
+    async fn read(&self, client: &FlashdutyClient, config: RolesState) -> Outcome<RolesState, ()> {
+        let mut roles = client.list_roles().await.map_err(Failure::vendor)?;
         roles.sort_by_key(|r| r.role_id);
         let name = config.role_name.as_ref_option();
         let built_in = config.built_in.as_option();
@@ -116,7 +98,7 @@ impl DataSource for RolesDataSource {
             .filter(|r| built_in.is_none_or(|b| r.editable != b))
             .map(|r| Value::Value(RoleDataState::from_item(r)))
             .collect();
-        Some(RolesState {
+        Ok(RolesState {
             roles: Value::Value(roles),
             ..config
         })

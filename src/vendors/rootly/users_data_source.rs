@@ -2,17 +2,17 @@
 //! text (`GET /v1/users`, every page walked), with the on-call role each
 //! holds (vendors/rootly.md "Users and their on-call role").
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::config::ProviderData;
+use super::api::RootlyClient;
+use super::config::RootlySettings;
 use super::users::{RootlyUser, UserFilters};
-use crate::framework::diag::vendor_error;
+use crate::framework::data_source::DataSourceType;
+use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{list_of, object, schema, string};
 
 /// Terraform state of the `rbac_rootly_users` data source.
@@ -43,16 +43,10 @@ impl UserObject {
     }
 }
 
-/// The data source.
-pub struct UsersDataSource {
-    provider: Arc<ProviderData>,
-}
+/// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
+pub struct UsersDataSource;
 
 impl UsersDataSource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         let user = object(&[
@@ -80,15 +74,16 @@ impl UsersDataSource {
 }
 
 #[async_trait]
-impl DataSource for UsersDataSource {
-    type State<'a> = UsersState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl DataSourceType for UsersDataSource {
+    type Vendor = RootlySettings;
+    type State = UsersState;
+    const WHAT: &'static str = "Rootly users";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: UsersState) -> Option<()> {
+    fn validate(diags: &mut Diagnostics, config: &UsersState) {
         for (name, value) in [("email", &config.email), ("search", &config.search)] {
             if matches!(value, Value::Value(v) if v.trim().is_empty()) {
                 diags.error(
@@ -98,28 +93,15 @@ impl DataSource for UsersDataSource {
                 );
             }
         }
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: UsersState,
-        _meta: ValueEmpty,
-    ) -> Option<UsersState> {
-        let client = self.provider.client_or_report(diags)?;
+    async fn read(&self, client: &RootlyClient, config: UsersState) -> Outcome<UsersState, ()> {
         let filters = UserFilters {
             email: config.email.as_ref_option().cloned(),
             search: config.search.as_ref_option().cloned(),
         };
-        let users = match client.list_users(&filters).await {
-            Ok(users) => users,
-            Err(err) => {
-                vendor_error(diags, "listing Rootly users", &err);
-                return None;
-            }
-        };
-        Some(UsersState {
+        let users = client.list_users(&filters).await.map_err(Failure::vendor)?;
+        Ok(UsersState {
             users: Value::Value(
                 users
                     .iter()
