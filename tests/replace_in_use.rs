@@ -40,7 +40,9 @@ resource "rbac_slashid_role" "viewer" {{
 
 resource "rbac_slashid_person_roles" "p" {{
   person_id = "{PERSON}"
-  roles     = [rbac_slashid_role.viewer.id]
+  roles     = [rbac_slashid_role.viewer.name]
+  # SlashID revokes a deleted role from everyone: re-grant it in the same apply.
+  role_generations = [rbac_slashid_role.viewer.generation]
 }}
 "#
     )
@@ -70,7 +72,10 @@ fn slashid_permission_rename_in_use_converges() {
     // exact fix, and nothing may be lost.
     ws.config(&slashid_config(""));
     ws.apply();
-    assert_eq!(slashid_person_permissions(&emu), json!(["acc.reports.read"]));
+    assert_eq!(
+        slashid_person_permissions(&emu),
+        json!(["acc.reports.read"])
+    );
     let run = ws.run(&[
         "apply",
         "-auto-approve",
@@ -107,7 +112,10 @@ fn slashid_permission_rename_in_use_converges() {
         emu.slashid_role("acc-viewer").unwrap()["permissions"],
         json!(["acc.reports.view"])
     );
-    assert_eq!(slashid_person_permissions(&emu), json!(["acc.reports.view"]));
+    assert_eq!(
+        slashid_person_permissions(&emu),
+        json!(["acc.reports.view"])
+    );
     let run = ws.run(&[
         "plan",
         "-detailed-exitcode",
@@ -137,7 +145,8 @@ fn slashid_role_replace_keeps_person_roles() {
         "-replace=rbac_slashid_role.viewer",
     ]);
     assert!(
-        run.stdout.contains("rbac_slashid_person_roles.p: Modifying"),
+        run.stdout
+            .contains("rbac_slashid_person_roles.p: Modifying"),
         "{}",
         run.stdout
     );
@@ -145,13 +154,25 @@ fn slashid_role_replace_keeps_person_roles() {
     ws.assert_no_changes();
 
     // A rename through a variable converges in one apply too.
-    let run = ws.ok(&["apply", "-auto-approve", "-no-color", "-var", "role=acc-reader"]);
+    let run = ws.ok(&[
+        "apply",
+        "-auto-approve",
+        "-no-color",
+        "-var",
+        "role=acc-reader",
+    ]);
     assert!(run.stdout.contains("1 changed"), "{}", run.stdout);
     assert_eq!(
         slashid_person_roles(&emu),
         json!([format!("{SLASHID_ORG}/acc-reader")])
     );
-    let run = ws.run(&["plan", "-detailed-exitcode", "-no-color", "-var", "role=acc-reader"]);
+    let run = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-no-color",
+        "-var",
+        "role=acc-reader",
+    ]);
     assert_eq!(run.status, 0, "{}", run.all());
 }
 
@@ -277,6 +298,9 @@ resource "rbac_rootly_user_on_call_role" "alan" {
     let new = ws.resource("rbac_rootly_on_call_role.responder").unwrap()["id"].clone();
     let (status, body) = emu.rootly("GET", "/v1/users/20003", None);
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["data"]["relationships"]["on_call_role"]["data"]["id"], new);
+    assert_eq!(
+        body["data"]["relationships"]["on_call_role"]["data"]["id"],
+        new
+    );
     ws.assert_no_changes();
 }
