@@ -90,8 +90,13 @@ fn already_exists(diags: &mut Diagnostics, name: &str, detail: &str) {
     diags.error(
         format!("A SlashID permission named {name:?} already exists"),
         format!(
-            "{detail} Terraform did not create it, so it will not adopt it silently. To manage it with \
-             Terraform, import it:\n  terraform import <resource address> {name}\nor choose another name."
+            "{detail} Terraform did not create it, so it will not adopt it silently.\n\n{}",
+            crate::vendors::conflict::name_taken(
+                "SlashID permission",
+                name,
+                &format!("terraform import <resource address> {name}"),
+                "",
+            )
         ),
         AttributePath::new("name"),
     );

@@ -163,8 +163,13 @@ fn already_exists(diags: &mut Diagnostics, full_name: &str, short: &str, detail:
     diags.error(
         format!("A SlashID role named {full_name:?} already exists"),
         format!(
-            "{detail} Terraform did not create it, so it will not adopt it silently. To manage it with \
-             Terraform, import it:\n  terraform import <resource address> {short}\nor choose another name."
+            "{detail} Terraform did not create it, so it will not adopt it silently.\n\n{}",
+            crate::vendors::conflict::name_taken(
+                "SlashID role",
+                short,
+                &format!("terraform import <resource address> {short}"),
+                "",
+            )
         ),
         AttributePath::new("name"),
     );
