@@ -39,7 +39,9 @@ impl PermissionResource {
         schema(
             "A SlashID RBAC permission, such as `billing.invoices.list`. Roles (`rbac_slashid_role`) grant \
              permissions; a permission cannot be deleted while a role still includes it, so reference \
-             permissions from roles (Terraform then deletes the roles first).",
+             permissions from roles (Terraform then deletes the roles first), and give permissions that roles \
+             grant `lifecycle { create_before_destroy = true }` so that a rename creates the new permission and \
+             updates the roles before it deletes the old one.",
             vec![
                 ("id", string().computed().description("The permission name (SlashID identifies permissions by name).")),
                 (
