@@ -203,61 +203,43 @@ output "project_roles" {{
     assert_eq!(out["all"]["value"].as_array().unwrap().len(), 4);
 }
 
+/// What `terraform plan` printed for one `rbac_zenml_role_assignments`
+/// block with these arguments; the plan must fail.
+fn plan_error(ws: &Workspace, arguments: &str) -> String {
+    ws.config(&format!(
+        "provider \"rbac\" {{\n  zenml {{}}\n}}\n\ndata \"rbac_zenml_role_assignments\" \"x\" {{\n{arguments}\n}}\n"
+    ));
+    let run = ws.run(&["plan", "-no-color"]);
+    assert_ne!(run.status, 0, "{}", run.all());
+    run.all()
+}
+
 #[test]
 fn zenml_role_assignments_data_source_errors_name_the_attribute() {
     let emu = Emulator::start(&[]);
     let ws = Workspace::new(&emu);
-    ws.config(&format!(
-        r#"provider "rbac" {{
-  zenml {{}}
-}}
-
-data "rbac_zenml_role_assignments" "bad" {{
-  organization_id = "{ZENML_ORG}"
-  user_id         = "alice"
-}}
-"#
-    ));
-    let run = ws.run(&["plan", "-no-color"]);
-    assert_ne!(run.status, 0);
-    let text = run.all();
+    let text = plan_error(
+        &ws,
+        &format!("  organization_id = \"{ZENML_ORG}\"\n  user_id = \"alice\""),
+    );
     assert!(text.contains("user_id"), "{text}");
     assert!(text.contains("UUID"), "{text}");
 
     // A role that does not exist: the error names role_id and points to the
     // data source that lists roles.
-    ws.config(&format!(
-        r#"provider "rbac" {{
-  zenml {{}}
-}}
-
-data "rbac_zenml_role_assignments" "gone" {{
-  organization_id = "{ZENML_ORG}"
-  role_id         = "{USER_A}"
-}}
-"#
-    ));
-    let run = ws.run(&["plan", "-no-color"]);
-    assert_ne!(run.status, 0);
-    let text = run.all();
+    let text = plan_error(
+        &ws,
+        &format!("  organization_id = \"{ZENML_ORG}\"\n  role_id = \"{USER_A}\""),
+    );
     assert!(text.contains(&format!("No ZenML role {USER_A}")), "{text}");
     assert!(text.contains("role_id"), "{text}");
     assert!(text.contains("rbac_zenml_roles"), "{text}");
 
     // An organization ZenML does not know: the vendor's 404, explained.
-    ws.config(
-        r#"provider "rbac" {
-  zenml {}
-}
-
-data "rbac_zenml_role_assignments" "other" {
-  organization_id = "99999999-9999-4999-8999-999999999999"
-}
-"#,
+    let text = plan_error(
+        &ws,
+        "  organization_id = \"99999999-9999-4999-8999-999999999999\"",
     );
-    let run = ws.run(&["plan", "-no-color"]);
-    assert_ne!(run.status, 0);
-    let text = run.all();
     assert!(
         text.contains("Error reading ZenML role assignments"),
         "{text}"

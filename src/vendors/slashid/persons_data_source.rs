@@ -32,7 +32,9 @@ pub struct PersonsState {
     pub persons: Value<Vec<Value<PersonItem>>>,
 }
 
-/// One element of `persons`: the attributes of `rbac_slashid_person_roles`.
+/// One element of `persons`: the attributes of `rbac_slashid_person_roles`
+/// (a unit test keeps them equal), in a struct of its own for the same
+/// reason as the ZenML assignment items: a resource State may carry more.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PersonItem {
     pub id: Value<String>,

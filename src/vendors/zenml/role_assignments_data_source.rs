@@ -38,7 +38,9 @@ pub struct AssignmentsState {
 }
 
 /// One element of `assignments`: the attributes of
-/// `rbac_zenml_role_assignment`.
+/// `rbac_zenml_role_assignment` (a unit test keeps them equal). Its own
+/// struct rather than the resource's State, which may carry more than the
+/// vendor's object (e.g. a `timeouts` block).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssignmentItem {
     pub id: Value<String>,
