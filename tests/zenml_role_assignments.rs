@@ -246,3 +246,39 @@ fn zenml_role_assignments_data_source_errors_name_the_attribute() {
     );
     assert!(text.contains("404"), "{text}");
 }
+
+/// `for_each` over objects: at validate every principal is unknown, which
+/// must not read as "three are set" (the adopt scenario's natural shape).
+#[test]
+fn zenml_role_assignment_for_each_with_unknown_principals_validates() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        r#"provider "rbac" {
+  zenml {}
+}
+
+variable "assignments" {
+  type = map(object({
+    role_id = string
+    user_id = optional(string)
+    team_id = optional(string)
+  }))
+  default = {}
+}
+
+resource "rbac_zenml_role_assignment" "a" {
+  for_each = var.assignments
+  role_id  = each.value.role_id
+  user_id  = each.value.user_id
+  team_id  = each.value.team_id
+}
+"#,
+    );
+    let run = ws.ok(&["validate", "-no-color"]);
+    assert!(
+        run.all().contains("The configuration is valid"),
+        "{}",
+        run.all()
+    );
+}

@@ -167,14 +167,37 @@ pub fn number_range(
     }
 }
 
-/// Exactly one of the named values must be set (unknown counts as set).
-pub fn exactly_one_of(diags: &mut Diagnostics, names: &[&str], set: &[bool]) {
-    let count = set.iter().filter(|s| **s).count();
-    if count != 1 {
+/// Whether an attribute holds a value, for [`exactly_one_of`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Set,
+    Null,
+    /// Known only after apply (e.g. one attribute of a `for_each` object):
+    /// it may turn out either way.
+    Unknown,
+}
+
+impl<T> From<&Value<T>> for Presence {
+    fn from(value: &Value<T>) -> Self {
+        match value {
+            Value::Value(_) => Presence::Set,
+            Value::Null => Presence::Null,
+            Value::Unknown => Presence::Unknown,
+        }
+    }
+}
+
+/// Exactly one of the named values must be set. Unknown values are given
+/// the benefit of the doubt: the error is only for two or more known
+/// values, or none set and none unknown.
+pub fn exactly_one_of(diags: &mut Diagnostics, names: &[&str], values: &[Presence]) {
+    let set = values.iter().filter(|p| **p == Presence::Set).count();
+    let unknown = values.iter().filter(|p| **p == Presence::Unknown).count();
+    if set > 1 || (set == 0 && unknown == 0) {
         let list = names.join("`, `");
         diags.error(
             format!("Invalid combination of arguments: `{list}`"),
-            format!("Exactly one of `{list}` must be set; {count} are set."),
+            format!("Exactly one of `{list}` must be set; {set} are set."),
             AttributePath::new(names[0].to_string()),
         );
     }
@@ -183,6 +206,22 @@ pub fn exactly_one_of(diags: &mut Diagnostics, names: &[&str], set: &[bool]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exactly_one_of_gives_unknown_values_the_benefit_of_the_doubt() {
+        use Presence::*;
+        for (values, ok) in [
+            (vec![Set, Null, Null], true),
+            (vec![Unknown, Unknown, Unknown], true),
+            (vec![Set, Unknown, Null], true),
+            (vec![Null, Null, Null], false),
+            (vec![Set, Set, Unknown], false),
+        ] {
+            let mut diags = Diagnostics::default();
+            exactly_one_of(&mut diags, &["a", "b", "c"], &values);
+            assert_eq!(diags.errors.is_empty(), ok, "{values:?}");
+        }
+    }
     fn s(v: &str) -> Value<String> {
         Value::Value(v.to_string())
     }

@@ -238,12 +238,6 @@ data "rbac_zenml_role_assignments" "all" {
 locals {
   zenml_roles       = { for r in data.rbac_zenml_roles.all.roles : r.id => r if !r.system_managed }
   zenml_assignments = { for a in data.rbac_zenml_role_assignments.all.assignments : a.id => a }
-  # One resource block per kind of principal: each sets exactly one of
-  # user_id, team_id and invitation_id, which the resource checks before
-  # the data source's values are known.
-  zenml_user_assignments       = { for k, a in local.zenml_assignments : k => a if a.user_id != null }
-  zenml_team_assignments       = { for k, a in local.zenml_assignments : k => a if a.team_id != null }
-  zenml_invitation_assignments = { for k, a in local.zenml_assignments : k => a if a.invitation_id != null }
 }
 
 import {
@@ -266,45 +260,17 @@ resource "rbac_zenml_role" "adopted" {
 # organization role: the membership); a `removed` block with
 # `lifecycle { destroy = false }` stops managing it instead.
 import {
-  for_each = local.zenml_user_assignments
-  to       = rbac_zenml_role_assignment.users[each.key]
+  for_each = local.zenml_assignments
+  to       = rbac_zenml_role_assignment.adopted[each.key]
   id       = each.key
 }
 
-resource "rbac_zenml_role_assignment" "users" {
-  for_each = local.zenml_user_assignments
-
-  role_id      = each.value.role_id
-  user_id      = each.value.user_id
-  workspace_id = each.value.workspace_id
-  project_id   = each.value.project_id
-}
-
-import {
-  for_each = local.zenml_team_assignments
-  to       = rbac_zenml_role_assignment.teams[each.key]
-  id       = each.key
-}
-
-resource "rbac_zenml_role_assignment" "teams" {
-  for_each = local.zenml_team_assignments
-
-  role_id      = each.value.role_id
-  team_id      = each.value.team_id
-  workspace_id = each.value.workspace_id
-  project_id   = each.value.project_id
-}
-
-import {
-  for_each = local.zenml_invitation_assignments
-  to       = rbac_zenml_role_assignment.invitations[each.key]
-  id       = each.key
-}
-
-resource "rbac_zenml_role_assignment" "invitations" {
-  for_each = local.zenml_invitation_assignments
+resource "rbac_zenml_role_assignment" "adopted" {
+  for_each = local.zenml_assignments
 
   role_id       = each.value.role_id
+  user_id       = each.value.user_id
+  team_id       = each.value.team_id
   invitation_id = each.value.invitation_id
   workspace_id  = each.value.workspace_id
   project_id    = each.value.project_id
@@ -321,6 +287,6 @@ output "adopted" {
     slashid_roles          = length(rbac_slashid_role.adopted)
     slashid_person_roles   = length(rbac_slashid_person_roles.adopted)
     zenml_roles            = length(rbac_zenml_role.adopted)
-    zenml_role_assignments = length(rbac_zenml_role_assignment.users) + length(rbac_zenml_role_assignment.teams) + length(rbac_zenml_role_assignment.invitations)
+    zenml_role_assignments = length(rbac_zenml_role_assignment.adopted)
   }
 }

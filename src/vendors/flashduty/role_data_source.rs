@@ -74,7 +74,7 @@ impl DataSource for RoleDataSource {
         exactly_one_of(
             diags,
             &["id", "role_name"],
-            &[!config.id.is_null(), !config.role_name.is_null()],
+            &[(&config.id).into(), (&config.role_name).into()],
         );
         if let Value::Value(id) = &config.id {
             if id.parse::<u64>().is_err() {

@@ -120,7 +120,7 @@ impl DataSource for OnCallRoleDataSource {
         exactly_one_of(
             diags,
             &["slug", "name"],
-            &[!config.slug.is_null(), !config.name.is_null()],
+            &[(&config.slug).into(), (&config.name).into()],
         );
         Some(())
     }

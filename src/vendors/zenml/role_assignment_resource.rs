@@ -110,9 +110,9 @@ pub fn validate_assignment(diags: &mut Diagnostics, config: &AssignmentState) {
         diags,
         &["user_id", "team_id", "invitation_id"],
         &[
-            !config.user_id.is_null(),
-            !config.team_id.is_null(),
-            !config.invitation_id.is_null(),
+            (&config.user_id).into(),
+            (&config.team_id).into(),
+            (&config.invitation_id).into(),
         ],
     );
     if !config.project_id.is_null() && config.workspace_id.is_null() {
