@@ -7,9 +7,11 @@
 //! `http://127.0.0.1:PORT/zenml` instead of `https://cloudapi.zenml.io`.
 //! No rate limit: ZenML documents none (vendors/zenml.md, "Rate limits").
 
+mod assignments;
 mod errors;
 mod routes;
 mod store;
+mod validation;
 
 use axum::extract::{Request, State};
 use axum::http::header;

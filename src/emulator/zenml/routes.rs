@@ -12,7 +12,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::errors::{ApiError, ApiResult, FieldError};
-use super::store::{parse_uuid, uuid_error, Assignment, Store, LEVELS};
+use super::store::{parse_uuid, Assignment, Store, LEVELS};
+use super::validation::uuid_error;
 use crate::emulator::Emulator;
 
 /// The routes, relative to `/zenml`. Everything but `/auth/login` needs a

@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use super::errors::{ApiError, ApiResult, FieldError};
+use super::validation::{body_object, enum_error, optional_string, uuid_error};
 
 /// The organization every fresh emulator has. ZenML Pro has no documented
 /// organization API in vendors/zenml.md, so the emulator seeds this one.
@@ -117,90 +118,6 @@ fn now() -> String {
     let mo = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(mo <= 2);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{m:02}:{s:02}")
-}
-
-/// The validation error for a field that must be a UUID.
-pub fn uuid_error(loc: &[&str], input: &Value) -> FieldError {
-    FieldError::new(
-        loc,
-        "uuid_parsing",
-        "Input should be a valid UUID, invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-]",
-        input.clone(),
-    )
-}
-
-fn enum_error(loc: &[&str], allowed: &[&str], input: &Value) -> FieldError {
-    let quoted: Vec<String> = allowed.iter().map(|a| format!("'{a}'")).collect();
-    let expected = match quoted.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-        _ => quoted.join(""),
-    };
-    FieldError::new(
-        loc,
-        "enum",
-        format!("Input should be {expected}"),
-        input.clone(),
-    )
-    .with_ctx(json!({ "expected": expected }))
-}
-
-/// Checks an optional nullable string field of 1..=max characters.
-fn optional_string(
-    body: &Map<String, Value>,
-    field: &str,
-    max: usize,
-    errors: &mut Vec<FieldError>,
-) -> Option<Option<String>> {
-    let value = body.get(field)?;
-    let loc = ["body", field];
-    match value {
-        Value::Null => Some(None),
-        Value::String(s) => {
-            let len = s.chars().count();
-            if len < 1 {
-                errors.push(
-                    FieldError::new(
-                        &loc,
-                        "string_too_short",
-                        "String should have at least 1 character",
-                        value.clone(),
-                    )
-                    .with_ctx(json!({"min_length": 1})),
-                );
-            } else if len > max {
-                errors.push(
-                    FieldError::new(
-                        &loc,
-                        "string_too_long",
-                        format!("String should have at most {max} characters"),
-                        value.clone(),
-                    )
-                    .with_ctx(json!({ "max_length": max })),
-                );
-            }
-            Some(Some(s.clone()))
-        }
-        other => {
-            errors.push(FieldError::new(
-                &loc,
-                "string_type",
-                "Input should be a valid string",
-                other.clone(),
-            ));
-            None
-        }
-    }
-}
-
-fn body_object(body: &Value) -> ApiResult<&Map<String, Value>> {
-    body.as_object().ok_or_else(|| {
-        ApiError::validation(vec![FieldError::new(
-            &["body"],
-            "model_attributes_type",
-            "Input should be a valid dictionary or object to extract fields from",
-            body.clone(),
-        )])
-    })
 }
 
 impl Store {
@@ -499,76 +416,6 @@ impl Store {
     }
 
     // ----- assignments --------------------------------------------------
-
-    /// Checks who and where against the role's level. ASSUMPTION
-    /// (vendors/zenml.md "Related endpoints": `workspace_id` for workspace
-    /// and project roles, `project_id` for project roles): organization roles
-    /// take neither, workspace roles need `workspace_id` only, project roles
-    /// need both; exactly one of user, team and invitation (400 `ValueError`).
-    fn check_assignment(&self, a: &Assignment) -> ApiResult<()> {
-        let role = self.role(&a.role_id)?;
-        let principals = [&a.user_id, &a.team_id, &a.invitation_id]
-            .iter()
-            .filter(|p| p.is_some())
-            .count();
-        if principals != 1 {
-            return Err(ApiError::value_error(
-                "Exactly one of user_id, team_id or invitation_id must be given.",
-            ));
-        }
-        let (ws, project) = (a.workspace_id.is_some(), a.project_id.is_some());
-        let ok = match role.level.as_str() {
-            "organization" => !ws && !project,
-            "workspace" => ws && !project,
-            _ => ws && project,
-        };
-        if !ok {
-            let need = match role.level.as_str() {
-                "organization" => "neither workspace_id nor project_id",
-                "workspace" => "workspace_id (and no project_id)",
-                _ => "both workspace_id and project_id",
-            };
-            return Err(ApiError::value_error(format!(
-                "A {} role assignment needs {need}.",
-                role.level
-            )));
-        }
-        Ok(())
-    }
-
-    /// `POST /roles/{id}/assignments`; assigning twice is a no-op (ASSUMPTION).
-    pub(super) fn assign(&mut self, a: Assignment) -> ApiResult<Assignment> {
-        self.check_assignment(&a)?;
-        if !self.assignments.contains(&a) {
-            self.assignments.push(a.clone());
-        }
-        Ok(a)
-    }
-
-    /// `DELETE /roles/{id}/assignments`; 404 when there is no such assignment.
-    pub(super) fn revoke(&mut self, a: &Assignment) -> ApiResult<()> {
-        self.role(&a.role_id)?;
-        let before = self.assignments.len();
-        self.assignments.retain(|x| x != a);
-        if self.assignments.len() == before {
-            return Err(ApiError::not_found(format!(
-                "Unable to find an assignment of role '{}' with these parameters.",
-                a.role_id
-            )));
-        }
-        Ok(())
-    }
-
-    /// `GET /roles/{id}/assignments` (**unverified** endpoint).
-    pub(super) fn assignments_of(&self, role_id: &str) -> ApiResult<Vec<Assignment>> {
-        self.role(role_id)?;
-        Ok(self
-            .assignments
-            .iter()
-            .filter(|a| a.role_id == role_id)
-            .cloned()
-            .collect())
-    }
 }
 
 #[cfg(test)]
