@@ -1,5 +1,6 @@
 //! The thin layer over `tf-provider` that every resource and data source
-//! shares: schema building, validators, plan helpers and diagnostics.
+//! shares: schema building, validators, plan helpers, diagnostics and
+//! operation timeouts.
 //!
 //! Vendor API clients never use this module (nor any `tf-provider` type), so
 //! that the protocol layer can be replaced without touching vendor code.
@@ -7,6 +8,7 @@
 pub mod diag;
 pub mod plan;
 pub mod schema;
+pub mod timeouts;
 pub mod validate;
 
 pub use tf_provider::value::{Value, ValueNumber};

@@ -12,6 +12,7 @@ use tf_provider::{AttributePath, DataSource, Diagnostics};
 use super::api::Role;
 use super::ids::{report, validate_uuid};
 use crate::framework::schema::{list_of, object, schema, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::string_one_of;
 use crate::provider::ProviderData;
 
@@ -26,7 +27,9 @@ pub struct RolesState {
     pub name: Value<String>,
     pub ids: Value<Vec<Value<String>>>,
     pub roles: Value<Vec<Value<RoleItem>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(RolesState, ReadTimeouts);
 
 /// One role, as exposed in `roles`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +94,7 @@ impl RolesDataSource {
                      `level`, `type` and `system_managed`.",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -106,6 +109,7 @@ impl DataSource for RolesDataSource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: RolesState) -> Option<()> {
+        config.timeouts.validate(diags);
         validate_uuid(diags, "organization_id", &config.organization_id);
         string_one_of(diags, AttributePath::new("level"), &config.level, &LEVELS);
         Some(())
@@ -117,41 +121,47 @@ impl DataSource for RolesDataSource {
         config: RolesState,
         _meta: ValueEmpty,
     ) -> Option<RolesState> {
-        let client = self.provider.zenml().map_err(|e| e.report(diags)).ok()?;
-        let org = config.organization_id.as_ref_option()?.clone();
-        let level = config.level.as_ref_option().map(String::as_str);
-        let name = config.name.as_ref_option().map(String::as_str);
-        let roles = match client
-            .list_roles(&org.to_ascii_lowercase(), level, name)
-            .await
-        {
-            Ok(roles) => roles,
-            Err(err) => {
-                report(
-                    diags,
-                    format!("listing the roles of ZenML organization {org}"),
-                    &err,
-                    &[],
-                );
-                return None;
-            }
-        };
-        // The filters are applied again here, in case the server ignores one.
-        let roles: Vec<&Role> = roles
-            .iter()
-            .filter(|r| level.is_none_or(|l| r.level == l))
-            .filter(|r| name.is_none_or(|n| r.name.as_deref() == Some(n)))
-            .collect();
-        Some(RolesState {
-            ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
-            roles: Value::Value(
-                roles
+        config
+            .timeouts
+            .clone()
+            .read(diags, async |diags| {
+                let client = self.provider.zenml().map_err(|e| e.report(diags)).ok()?;
+                let org = config.organization_id.as_ref_option()?.clone();
+                let level = config.level.as_ref_option().map(String::as_str);
+                let name = config.name.as_ref_option().map(String::as_str);
+                let roles = match client
+                    .list_roles(&org.to_ascii_lowercase(), level, name)
+                    .await
+                {
+                    Ok(roles) => roles,
+                    Err(err) => {
+                        report(
+                            diags,
+                            format!("listing the roles of ZenML organization {org}"),
+                            &err,
+                            &[],
+                        );
+                        return None;
+                    }
+                };
+                // The filters are applied again here, in case the server ignores one.
+                let roles: Vec<&Role> = roles
                     .iter()
-                    .map(|r| Value::Value(RoleItem::from(*r)))
-                    .collect(),
-            ),
-            ..config
-        })
+                    .filter(|r| level.is_none_or(|l| r.level == l))
+                    .filter(|r| name.is_none_or(|n| r.name.as_deref() == Some(n)))
+                    .collect();
+                Some(RolesState {
+                    ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
+                    roles: Value::Value(
+                        roles
+                            .iter()
+                            .map(|r| Value::Value(RoleItem::from(*r)))
+                            .collect(),
+                    ),
+                    ..config
+                })
+            })
+            .await
     }
 }
 
