@@ -94,6 +94,9 @@ fn render_index(repo: &Path, schema: &Schema) -> String {
     }
     out.push_str("## Schema\n\n");
     render_block(&mut out, &schema.block, "");
+    if let Some(notes) = read_example(repo, "examples/provider/notes.md") {
+        let _ = write!(out, "\n## Notes\n\n{notes}\n");
+    }
     out
 }
 

@@ -7,6 +7,8 @@
 
 pub mod diag;
 pub mod plan;
+pub mod provider_data;
+pub mod resource;
 pub mod schema;
 pub mod timeouts;
 pub mod validate;

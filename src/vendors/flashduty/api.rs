@@ -4,6 +4,7 @@
 //! answers with `{request_id, data}` or `{request_id, error: {code, message}}`
 //! (vendors/flashduty.md "Transport, auth, envelope").
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -146,6 +147,9 @@ pub struct FlashdutyClient {
     http: HttpClient,
     /// `/role/list` answers shared by concurrent reads of single roles.
     snapshot: ListSnapshot<u64, RoleItem>,
+    /// The permission catalogue, fetched once per provider process (one
+    /// Terraform run): it is fixed per account (vendors/flashduty.md).
+    catalogue: Arc<tokio::sync::OnceCell<Arc<Vec<PermissionItem>>>>,
 }
 
 impl FlashdutyClient {
@@ -168,6 +172,7 @@ impl FlashdutyClient {
         Ok(Self {
             http,
             snapshot: ListSnapshot::default(),
+            catalogue: Default::default(),
         })
     }
 
@@ -297,6 +302,15 @@ impl FlashdutyClient {
             .call("/role/permission/list", &serde_json::json!({}), true)
             .await?;
         Ok(list.items)
+    }
+
+    /// The whole catalogue, listed on first use and then cached for the
+    /// life of the client (a failed listing is not cached).
+    pub async fn permission_catalogue(&self) -> Result<Arc<Vec<PermissionItem>>, FlashdutyError> {
+        self.catalogue
+            .get_or_try_init(|| async { self.list_permissions().await.map(Arc::new) })
+            .await
+            .cloned()
     }
 }
 

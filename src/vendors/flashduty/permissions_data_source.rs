@@ -11,13 +11,13 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use super::api::PermissionItem;
+use super::config::ProviderData;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::number_set;
 use crate::framework::schema::{list_of, object, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::string_one_of;
 use crate::framework::ValueNumberSet;
-use crate::provider::ProviderData;
 
 /// Terraform state of the `rbac_flashduty_permissions` data source.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -126,11 +126,7 @@ impl DataSource for PermissionsDataSource {
         _meta: ValueEmpty,
     ) -> Option<PermissionsState> {
         config.timeouts.clone().read(diags, async |diags| {
-            let client = self
-                .provider
-                .flashduty()
-                .map_err(|e| e.report(diags))
-                .ok()?;
+            let client = self.provider.client_or_report(diags)?;
             let catalogue = match client.list_permissions().await {
                 Ok(items) => items,
                 Err(err) => {

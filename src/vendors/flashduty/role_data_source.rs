@@ -9,6 +9,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
+use super::config::ProviderData;
 use super::role_resource::ROLE_NAME_MAX;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::number_set;
@@ -16,7 +17,6 @@ use crate::framework::schema::{bool, number, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::{exactly_one_of, string_length};
 use crate::framework::ValueNumberSet;
-use crate::provider::ProviderData;
 
 /// Terraform state of the `rbac_flashduty_role` data source.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -109,11 +109,7 @@ impl DataSource for RoleDataSource {
             .timeouts
             .clone()
             .read(diags, async |diags| {
-                let client = self
-                    .provider
-                    .flashduty()
-                    .map_err(|e| e.report(diags))
-                    .ok()?;
+                let client = self.provider.client_or_report(diags)?;
                 let roles = match client.list_roles().await {
                     Ok(roles) => roles,
                     Err(err) => {

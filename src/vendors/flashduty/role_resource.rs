@@ -10,6 +10,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{FlashdutyClient, RoleItem, RoleUpsertRequest};
+use super::config::ProviderData;
 use super::FlashdutyError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{
@@ -19,7 +20,6 @@ use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
 use crate::framework::ValueNumberSet;
-use crate::provider::ProviderData;
 
 /// Documented limits (vendors/flashduty.md "RoleUpsertRequest").
 pub const ROLE_NAME_MAX: usize = 39;
@@ -93,7 +93,7 @@ impl RoleResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<FlashdutyClient> {
-        self.provider.flashduty().map_err(|e| e.report(diags)).ok()
+        self.provider.client_or_report(diags)
     }
 }
 
@@ -151,6 +151,58 @@ fn plan(config: RoleState, prior: Option<&RoleState>) -> RoleState {
         status: default_if_null(config.status, "enabled".into()),
         timeouts: config.timeouts,
     }
+}
+
+/// Plan-time check that every known permission ID is in the account's
+/// catalogue (Flashduty refuses an unknown ID with 400 "permission_id ... does
+/// not exist" halfway through an apply). One catalogue listing per run; the
+/// check is skipped while the provider configuration is unknown (`client` is
+/// `None`) or when the listing fails — the apply then reports the vendor's
+/// own error.
+async fn check_permissions(
+    diags: &mut Diagnostics,
+    client: Option<&FlashdutyClient>,
+    ids: &ValueNumberSet,
+) -> Option<()> {
+    let (Some(client), Value::Value(items)) = (client, ids) else {
+        return Some(());
+    };
+    let wanted: Vec<i64> = items
+        .iter()
+        .filter_map(|v| v.as_ref_option().copied())
+        .collect();
+    if wanted.is_empty() {
+        return Some(());
+    }
+    let catalogue = match client.permission_catalogue().await {
+        Ok(catalogue) => catalogue,
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot list the Flashduty permission catalogue; permission_ids are checked at apply");
+            return Some(());
+        }
+    };
+    let mut unknown: Vec<i64> = wanted
+        .into_iter()
+        .filter(|id| !catalogue.iter().any(|p| p.id as i64 == *id))
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    if unknown.is_empty() {
+        return Some(());
+    }
+    let list: Vec<String> = unknown.iter().map(i64::to_string).collect();
+    diags.error(
+        "Invalid value for permission_ids",
+        format!(
+            "permission_ids holds {} that {} not in this Flashduty account's permission catalogue: {}. \
+             Look permissions up by name with the `rbac_flashduty_permissions` data source.",
+            if unknown.len() == 1 { "an ID" } else { "IDs" },
+            if unknown.len() == 1 { "is" } else { "are" },
+            list.join(", ")
+        ),
+        AttributePath::new("permission_ids"),
+    );
+    None
 }
 
 /// The state Terraform records for a role read from Flashduty.
@@ -318,7 +370,8 @@ impl Resource for RoleResource {
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
         // Fail at plan, not halfway through an apply, when credentials are missing.
-        self.client(diags)?;
+        let client = self.provider.client_at_plan(diags)?;
+        check_permissions(diags, client.as_ref(), &config.permission_ids).await?;
         Some((plan(config, None), ValueEmpty::default()))
     }
 
@@ -331,7 +384,8 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty, Vec<AttributePath>)> {
-        self.client(diags)?;
+        let client = self.provider.client_at_plan(diags)?;
+        check_permissions(diags, client.as_ref(), &config.permission_ids).await?;
         Some((plan(config, Some(&prior)), ValueEmpty::default(), vec![]))
     }
 
@@ -458,10 +512,25 @@ impl Resource for RoleResource {
         let client = self.client(diags)?;
         let formats = "Import takes a numeric role ID (terraform import rbac_flashduty_role.x 4001) \
                        or an exact role name (terraform import rbac_flashduty_role.x \"On-call Manager\").";
+        // An all-digit key is tried as an ID first, then as an exact name:
+        // a role may be named "12345".
         let found = match id.trim().parse::<u64>() {
             Ok(role_id) => match client.get_role(role_id).await {
                 Ok(role) => Ok(Some(role)),
-                Err(err) if err.is_not_found() => Ok(None),
+                Err(err) if err.is_not_found() => match client.find_role_by_name(&id).await {
+                    Ok(Some(role)) => {
+                        tracing::info!(role_id = role.role_id, name = %id, "no role has this ID; imported the role with this exact name");
+                        diags.root_warning(
+                            format!("Imported the Flashduty role named {id:?}"),
+                            format!(
+                                "No role has ID {role_id}; the role whose name is exactly {id:?} (ID {}) was imported.",
+                                role.role_id
+                            ),
+                        );
+                        Ok(Some(role))
+                    }
+                    other => other,
+                },
                 Err(err) => Err(err),
             },
             Err(_) => client.find_role_by_name(&id).await,

@@ -1,6 +1,7 @@
 //! Rootly: on-call roles.
 
 pub mod api;
+pub mod config;
 pub mod error;
 pub mod families;
 pub mod on_call_role_data_source;

@@ -10,13 +10,13 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use super::api::{ListFilters, OnCallRole, PERMISSION_FAMILIES};
+use super::config::ProviderData;
 use super::families::{family_description, with_permission_families};
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::string_set;
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::exactly_one_of;
-use crate::provider::ProviderData;
 
 with_permission_families! {
     /// One role as the data sources show it (an element of
@@ -170,7 +170,7 @@ impl DataSource for OnCallRoleDataSource {
             .timeouts
             .clone()
             .read(diags, async |diags| {
-                let client = self.provider.rootly().map_err(|e| e.report(diags)).ok()?;
+                let client = self.provider.client_or_report(diags)?;
                 let (wanted, filters) = match (&config.slug, &config.name) {
                     (Value::Value(slug), _) => (
                         format!("slug {slug:?}"),

@@ -11,13 +11,13 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{ListFilters, OnCallRole, RoleAttributes, RootlyClient, PERMISSION_FAMILIES};
+use super::config::ProviderData;
 use super::families::{family_description, with_permission_families};
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{known_string_set, string_set, use_state_for_unknown};
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::validate::string_set_one_of;
-use crate::provider::ProviderData;
 
 with_permission_families! {
     /// Terraform state of `rbac_rootly_on_call_role`.
@@ -86,18 +86,31 @@ impl OnCallRoleResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<RootlyClient> {
-        self.provider.rootly().map_err(|e| e.report(diags)).ok()
+        self.provider.client_or_report(diags)
     }
 }
 
 /// Plan-time checks: exactly the vendor's allowed values per family.
 pub fn validate_role(diags: &mut Diagnostics, config: &OnCallRoleState) {
-    if matches!(&config.name, Value::Value(n) if n.trim().is_empty()) {
-        diags.error(
+    match &config.name {
+        Value::Value(n) if n.trim().is_empty() => diags.error(
             "Invalid value for name",
             "name must not be blank (Rootly requires a name).",
             AttributePath::new("name"),
-        );
+        ),
+        // Rootly trims the name it stores, so "Primary " would apply as
+        // "Primary" and never converge: refuse it here instead.
+        Value::Value(n) if n.trim() != n => diags.error(
+            "Invalid value for name",
+            format!(
+                "name must not start or end with whitespace: Rootly trims it, so {n:?} would be saved as {:?}. \
+                 Write {:?} (check interpolations such as \"${{var.suffix}}\" that may be empty).",
+                n.trim(),
+                n.trim()
+            ),
+            AttributePath::new("name"),
+        ),
+        _ => {}
     }
     let allowed: BTreeMap<&str, &[&str]> = PERMISSION_FAMILIES.into_iter().collect();
     for (family, value) in config.families() {
@@ -255,7 +268,7 @@ impl Resource for OnCallRoleResource {
         config: OnCallRoleState,
         _meta: ValueEmpty,
     ) -> Option<(OnCallRoleState, ValueEmpty)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         Some((plan(&config, None), ValueEmpty::default()))
     }
 
@@ -268,7 +281,7 @@ impl Resource for OnCallRoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(OnCallRoleState, ValueEmpty, Vec<AttributePath>)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         Some((plan(&config, Some(&prior)), ValueEmpty::default(), vec![]))
     }
 
@@ -386,6 +399,22 @@ impl Resource for OnCallRoleResource {
                        rbac_rootly_on_call_role.x infrastructure); list them with the \
                        `rbac_rootly_on_call_roles` data source.";
         match find_role(&client, key).await {
+            // Built-in roles (`admin`, `user`, `observer`, `no_access`) cannot
+            // be renamed or deleted (vendors/rootly.md, `system_role`): once
+            // imported, every plan would propose changes that fail with 422.
+            Ok(Some(role)) if role.system_role != "custom" => {
+                diags.root_error(
+                    format!("Cannot import Rootly on-call role {key:?}: it is a built-in role"),
+                    format!(
+                        "{:?} (slug {:?}, system_role {:?}) is one of Rootly's built-in on-call roles: it cannot \
+                         be renamed or deleted, so Terraform cannot manage it. Reference it with the \
+                         `rbac_rootly_on_call_role` data source instead (data \"rbac_rootly_on_call_role\" \"x\" \
+                         {{ slug = {:?} }}).",
+                        role.name, role.slug, role.system_role, role.slug
+                    ),
+                );
+                None
+            }
             Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
             Ok(None) => {
                 diags.root_error(

@@ -10,11 +10,11 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use super::api::{ListFilters, PERMISSION_FAMILIES};
+use super::config::ProviderData;
 use super::on_call_role_data_source::OnCallRoleItem;
 use crate::framework::diag::vendor_error;
 use crate::framework::schema::{list_of, object, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
-use crate::provider::ProviderData;
 
 /// Terraform state of the `rbac_rootly_on_call_roles` data source.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -93,7 +93,7 @@ impl DataSource for OnCallRolesDataSource {
             .timeouts
             .clone()
             .read(diags, async |diags| {
-                let client = self.provider.rootly().map_err(|e| e.report(diags)).ok()?;
+                let client = self.provider.client_or_report(diags)?;
                 let filters = ListFilters {
                     name: config.name.as_ref_option().cloned(),
                     slug: config.slug.as_ref_option().cloned(),

@@ -1,6 +1,6 @@
 //! The provider's `slashid { ... }` block: schema, plan-time validation,
-//! settings (with the `SLASHID_*` environment fallbacks) and the client they
-//! build. Kept here so that `src/provider.rs` only wires it in.
+//! settings (with the `SLASHID_*` environment fallbacks, resolved by
+//! [`crate::framework::provider_data`]) and the client they build.
 
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::Block;
@@ -9,9 +9,14 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{self, Consistency};
 use super::{SlashidClient, SlashidConfig};
+use crate::framework::provider_data::{
+    base_url_or, validate_common, ConfigError, Resolver, VendorConfig,
+};
 use crate::framework::schema::{block, number, string};
 use crate::framework::validate::{number_range, string_one_of};
-use crate::provider::{non_empty, parse_base_url, ConfigError};
+
+/// What SlashID's resources and data sources hold.
+pub type ProviderData = crate::framework::provider_data::ProviderData<SlashidSettings>;
 
 /// `slashid { ... }`
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -48,28 +53,39 @@ impl std::fmt::Debug for SlashidSettings {
     }
 }
 
-impl SlashidSettings {
-    /// The settings of the first `slashid` block (or none), with the
-    /// `SLASHID_ORG_ID`, `SLASHID_API_KEY` and `SLASHID_BASE_URL` fallbacks.
-    pub fn from_config(blocks: Value<Vec<SlashidBlock>>) -> Self {
-        let sid = blocks
-            .unwrap_or_default()
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+impl VendorConfig for SlashidSettings {
+    const VENDOR: &'static str = "SlashID";
+    const BLOCK: &'static str = "slashid";
+    type Block = SlashidBlock;
+    type Client = SlashidClient;
+
+    fn schema() -> Block {
+        block_schema()
+    }
+
+    fn validate(
+        diags: &mut Diagnostics,
+        sid: &SlashidBlock,
+        at: &dyn Fn(&'static str) -> AttributePath,
+    ) {
+        validate(diags, sid, at)
+    }
+
+    /// `SLASHID_ORG_ID`, `SLASHID_API_KEY` and `SLASHID_BASE_URL` are the
+    /// fallbacks; the consistency settings have none.
+    fn resolve(sid: SlashidBlock, r: &mut Resolver) -> Self {
         SlashidSettings {
-            org_id: non_empty(sid.org_id, "SLASHID_ORG_ID"),
-            api_key: non_empty(sid.api_key, "SLASHID_API_KEY"),
-            base_url: non_empty(sid.base_url, "SLASHID_BASE_URL"),
-            consistency: sid.consistency.as_option(),
-            consistency_timeout: sid.consistency_timeout.as_option(),
-            max_requests_per_second: sid.max_requests_per_second.as_option(),
+            org_id: r.string("org_id", sid.org_id, Some("SLASHID_ORG_ID")),
+            api_key: r.string("api_key", sid.api_key, Some("SLASHID_API_KEY")),
+            base_url: r.string("base_url", sid.base_url, Some("SLASHID_BASE_URL")),
+            consistency: r.string("consistency", sid.consistency, None),
+            consistency_timeout: r.number("consistency_timeout", sid.consistency_timeout),
+            max_requests_per_second: r
+                .number("max_requests_per_second", sid.max_requests_per_second),
         }
     }
 
-    /// The client these settings describe, or the error naming what is
-    /// missing or invalid.
-    pub fn client(&self, user_agent: String) -> Result<SlashidClient, ConfigError> {
+    fn client(&self, user_agent: String) -> Result<SlashidClient, ConfigError> {
         let sid = self;
         let org_id = sid.org_id.clone().ok_or(ConfigError::Missing {
             vendor: "SlashID",
@@ -90,16 +106,12 @@ impl SlashidSettings {
             attribute: "api_key",
             env: "SLASHID_API_KEY",
         })?;
-        let base = sid
-            .base_url
-            .clone()
-            .unwrap_or_else(|| api::DEFAULT_BASE_URL.to_string());
+        let base_url = base_url_or(sid.base_url.as_deref(), api::DEFAULT_BASE_URL, "slashid")?;
         let invalid = |attribute, message| ConfigError::Invalid {
             vendor_block: "slashid",
             attribute,
             message,
         };
-        let base_url = parse_base_url(&base).map_err(|m| invalid("base_url", m))?;
         let consistency = match sid.consistency.as_deref() {
             None => None,
             Some(c) => Some(Consistency::parse(c).ok_or_else(|| {
@@ -135,7 +147,7 @@ impl SlashidSettings {
 }
 
 /// The `slashid` block of the provider's configuration schema.
-pub fn block_schema() -> Block {
+fn block_schema() -> Block {
     block(
         "SlashID organization. Every attribute but the consistency settings falls back to an environment variable.",
         vec![
@@ -188,34 +200,23 @@ pub fn block_schema() -> Block {
     )
 }
 
-/// Plan-time checks of the `slashid` blocks, each naming its attribute.
-pub fn validate(diags: &mut Diagnostics, blocks: &[SlashidBlock]) {
-    for (i, sid) in blocks.iter().enumerate() {
-        let path = |attr: &'static str| {
-            AttributePath::new("slashid")
-                .index(i as i64)
-                .attribute(attr)
-        };
-        if let Value::Value(raw) = &sid.base_url {
-            if let Err(message) = parse_base_url(raw) {
-                diags.error(
-                    "Invalid value for slashid.base_url",
-                    message,
-                    path("base_url"),
-                );
-            }
-        }
-        for (attr, value) in [("org_id", &sid.org_id), ("api_key", &sid.api_key)] {
-            if matches!(value, Value::Value(k) if k.trim().is_empty()) {
-                diags.error(
-                    format!("Invalid value for slashid.{attr}"),
-                    format!(
-                        "{attr} must not be empty; leave it unset to use its environment variable."
-                    ),
-                    path(attr),
-                );
-            }
-        }
+/// Plan-time checks of one `slashid` block, each naming its attribute.
+fn validate(
+    diags: &mut Diagnostics,
+    sid: &SlashidBlock,
+    path: &dyn Fn(&'static str) -> AttributePath,
+) {
+    {
+        validate_common(
+            diags,
+            "slashid",
+            path,
+            &sid.base_url,
+            &[
+                ("org_id", &sid.org_id, "SLASHID_ORG_ID"),
+                ("api_key", &sid.api_key, "SLASHID_API_KEY"),
+            ],
+        );
         if matches!(&sid.org_id, Value::Value(k) if k.contains('/')) {
             diags.error(
                 "Invalid value for slashid.org_id",

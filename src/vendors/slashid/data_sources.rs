@@ -15,6 +15,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use super::api::{Permission, Role, SlashidClient};
+use super::config::ProviderData;
 use super::names::{validate_permission_name, validate_role_name};
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
@@ -22,7 +23,6 @@ use crate::framework::plan::string_set;
 use crate::framework::schema::{list_of, object, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::ValueStringSet;
-use crate::provider::ProviderData;
 
 /// Detail reads in flight at once.
 pub const CONCURRENCY: usize = 8;
@@ -48,7 +48,7 @@ where
 }
 
 fn client(provider: &ProviderData, diags: &mut Diagnostics) -> Option<SlashidClient> {
-    provider.slashid().map_err(|e| e.report(diags)).ok()
+    provider.client_or_report(diags)
 }
 
 fn role_object() -> AttributeType {

@@ -9,13 +9,13 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{Created, Permission, PermissionCreate, PermissionPatch, SlashidClient};
+use super::config::ProviderData;
 use super::names::validate_permission_name;
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, requires_replace};
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
-use crate::provider::ProviderData;
 
 /// Terraform state of `rbac_slashid_permission`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -63,7 +63,7 @@ impl PermissionResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<SlashidClient> {
-        self.provider.slashid().map_err(|e| e.report(diags)).ok()
+        self.provider.client_or_report(diags)
     }
 }
 
@@ -214,7 +214,7 @@ impl Resource for PermissionResource {
         config: PermissionState,
         _meta: ValueEmpty,
     ) -> Option<(PermissionState, ValueEmpty)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         Some((plan(config), ValueEmpty::default()))
     }
 
@@ -227,7 +227,7 @@ impl Resource for PermissionResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(PermissionState, ValueEmpty, Vec<AttributePath>)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         // SlashID cannot rename: a new name is a new permission.
         let replace = requires_replace(&[("name", prior.name != config.name)]);
         Some((plan(config), ValueEmpty::default(), replace))

@@ -11,13 +11,13 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::SlashidClient;
+use super::config::ProviderData;
 use super::names::validate_role_name;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::ValueStringSet;
-use crate::provider::ProviderData;
 
 /// Terraform state of `rbac_slashid_person_roles`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -62,7 +62,7 @@ impl PersonRolesResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<SlashidClient> {
-        self.provider.slashid().map_err(|e| e.report(diags)).ok()
+        self.provider.client_or_report(diags)
     }
 }
 
@@ -201,7 +201,7 @@ impl Resource for PersonRolesResource {
         config: PersonRolesState,
         _meta: ValueEmpty,
     ) -> Option<(PersonRolesState, ValueEmpty)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         Some((plan(config), ValueEmpty::default()))
     }
 
@@ -214,7 +214,7 @@ impl Resource for PersonRolesResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(PersonRolesState, ValueEmpty, Vec<AttributePath>)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         let replace = requires_replace(&[("person_id", prior.person_id != config.person_id)]);
         Some((plan(config), ValueEmpty::default(), replace))
     }

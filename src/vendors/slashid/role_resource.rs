@@ -14,6 +14,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{Created, Role, RoleCreate, RolePatch, SlashidClient};
+use super::config::ProviderData;
 use super::names::{validate_permission_name, validate_role_name};
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
@@ -21,7 +22,6 @@ use crate::framework::plan::{default_if_null, known_string_set, requires_replace
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::ValueStringSet;
-use crate::provider::ProviderData;
 
 /// The role's last ETag (private state), sent as `If-Match`.
 type ETag = Option<String>;
@@ -83,7 +83,7 @@ impl RoleResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<SlashidClient> {
-        self.provider.slashid().map_err(|e| e.report(diags)).ok()
+        self.provider.client_or_report(diags)
     }
 }
 
@@ -97,10 +97,13 @@ pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
     }
 }
 
-fn plan(client: &SlashidClient, config: RoleState, prior: Option<&RoleState>) -> RoleState {
-    let full_name = match &config.name {
-        Value::Value(short) => Value::Value(client.full_role_name(short)),
-        _ => prior.map(|p| p.full_name.clone()).unwrap_or(Value::Unknown),
+/// `client` is `None` while the provider configuration (the organization)
+/// is unknown: the full name is then known only after apply.
+fn plan(client: Option<&SlashidClient>, config: RoleState, prior: Option<&RoleState>) -> RoleState {
+    let full_name = match (&config.name, client) {
+        (Value::Value(short), Some(client)) => Value::Value(client.full_role_name(short)),
+        (Value::Value(_), None) => Value::Unknown,
+        (_, _) => prior.map(|p| p.full_name.clone()).unwrap_or(Value::Unknown),
     };
     RoleState {
         id: full_name.clone(),
@@ -208,8 +211,8 @@ impl Resource for RoleResource {
         config: RoleState,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ETag)> {
-        let client = self.client(diags)?;
-        Some((plan(&client, config, None), None))
+        let client = self.provider.client_at_plan(diags)?;
+        Some((plan(client.as_ref(), config, None), None))
     }
 
     async fn plan_update<'a>(
@@ -221,10 +224,14 @@ impl Resource for RoleResource {
         private: ETag,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ETag, Vec<AttributePath>)> {
-        let client = self.client(diags)?;
+        let client = self.provider.client_at_plan(diags)?;
         // SlashID cannot rename: a new name is a new role.
         let replace = requires_replace(&[("name", prior.name != config.name)]);
-        Some((plan(&client, config, Some(&prior)), private, replace))
+        Some((
+            plan(client.as_ref(), config, Some(&prior)),
+            private,
+            replace,
+        ))
     }
 
     async fn plan_destroy<'a>(
@@ -394,10 +401,25 @@ impl Resource for RoleResource {
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RoleState, ETag)> {
         let client = self.client(diags)?;
         let id = id.trim();
-        let full = if client.short_role_name(id).is_some() {
-            id.to_string()
-        } else {
-            client.full_role_name(id)
+        let full = match id.split_once('/') {
+            None => client.full_role_name(id),
+            Some(_) if client.short_role_name(id).is_some() => id.to_string(),
+            // Short names hold no `/` (the vendor's name regex), so this is
+            // another organization's full name.
+            Some((org, short)) => {
+                diags.root_error(
+                    format!("Cannot import SlashID role {id:?}: it belongs to another organization"),
+                    format!(
+                        "The prefix {org:?} is not this provider's organization ({}). Import takes the short \
+                         name (terraform import rbac_slashid_role.x {short}) or the full name in this \
+                         organization (terraform import rbac_slashid_role.x {}/{short}); to manage roles of \
+                         organization {org:?}, configure a provider with that org_id.",
+                        client.org_id(),
+                        client.org_id()
+                    ),
+                );
+                return None;
+            }
         };
         match client.get_role(&full).await {
             Ok((role, etag)) => Some((state_from(&client, &role), etag)),

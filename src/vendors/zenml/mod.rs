@@ -3,6 +3,7 @@
 
 pub mod api;
 mod auth;
+pub mod config;
 pub mod error;
 pub mod ids;
 pub mod role_assignment_resource;

@@ -12,11 +12,11 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{AssignmentParams, Principal, ZenmlClient};
+use super::config::ProviderData;
 use super::ids::{is_uuid, report, validate_uuid};
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::validate::exactly_one_of;
-use crate::provider::ProviderData;
 
 /// Arguments, all of which force replacement.
 const ARGUMENTS: [&str; 6] = [
@@ -100,7 +100,7 @@ impl RoleAssignmentResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<ZenmlClient> {
-        self.provider.zenml().map_err(|e| e.report(diags)).ok()
+        self.provider.client_or_report(diags)
     }
 }
 
@@ -247,7 +247,7 @@ impl Resource for RoleAssignmentResource {
         config: AssignmentState,
         _meta: ValueEmpty,
     ) -> Option<(AssignmentState, ValueEmpty)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         let planned = AssignmentState {
             id: Value::Unknown,
             ..config
@@ -264,7 +264,7 @@ impl Resource for RoleAssignmentResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(AssignmentState, ValueEmpty, Vec<AttributePath>)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         let replace: Vec<AttributePath> = ARGUMENTS
             .iter()
             .filter(|name| prior.get(name) != config.get(name))

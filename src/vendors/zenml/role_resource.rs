@@ -10,12 +10,12 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{Role, RoleCreate, RoleUpdate, ZenmlClient};
+use super::config::ProviderData;
 use super::ids::{is_uuid, keep_spelling, report, validate_uuid};
 use crate::framework::plan::{default_if_null, requires_replace};
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
-use crate::provider::ProviderData;
 
 /// Limits from the seed's RoleCreate / RoleUpdate.
 pub const NAME_MAX: usize = 50;
@@ -108,7 +108,7 @@ impl RoleResource {
     }
 
     fn client(&self, diags: &mut Diagnostics) -> Option<ZenmlClient> {
-        self.provider.zenml().map_err(|e| e.report(diags)).ok()
+        self.provider.client_or_report(diags)
     }
 }
 
@@ -332,7 +332,7 @@ impl Resource for RoleResource {
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
         // Fail at plan, not halfway through an apply, when credentials are missing.
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         Some((plan(config, None).0, ValueEmpty::default()))
     }
 
@@ -345,7 +345,7 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty, Vec<AttributePath>)> {
-        self.client(diags)?;
+        self.provider.client_at_plan(diags)?;
         let (planned, replace) = plan(config, Some(&prior));
         let changed = !replace.is_empty()
             || planned.name != prior.name

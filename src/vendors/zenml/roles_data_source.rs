@@ -10,11 +10,11 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use super::api::Role;
+use super::config::ProviderData;
 use super::ids::{report, validate_uuid};
 use crate::framework::schema::{list_of, object, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::string_one_of;
-use crate::provider::ProviderData;
 
 /// Every scope level (vendors/zenml.md "RoleCreate").
 pub const LEVELS: [&str; 3] = ["organization", "workspace", "project"];
@@ -125,7 +125,7 @@ impl DataSource for RolesDataSource {
             .timeouts
             .clone()
             .read(diags, async |diags| {
-                let client = self.provider.zenml().map_err(|e| e.report(diags)).ok()?;
+                let client = self.provider.client_or_report(diags)?;
                 let org = config.organization_id.as_ref_option()?.clone();
                 let level = config.level.as_ref_option().map(String::as_str);
                 let name = config.name.as_ref_option().map(String::as_str);

@@ -1,0 +1,391 @@
+//! Our own small typed resource trait, [`ResourceType`], and the one generic
+//! [`Adapter`] that turns any of them into tf-provider's `Resource` — like
+//! terraform-plugin-framework's `resource.ResourceWithConfigure` and tfe's
+//! embedded `resourceWithConfigure`. A resource file then states only what is
+//! its own: State, schema, plan rules, calls to its typed client and
+//! conversions.
+//!
+//! The adapter owns what every resource shares:
+//! - the configured-client step (one clear error when the vendor's block is
+//!   missing, invalid or unknown; see [`super::provider_data`]);
+//! - read → [`Read::Found`] / [`Read::Gone`]: gone logs "not found; removing
+//!   it from state" and drops the resource (Terraform then plans a create);
+//!   an error keeps the prior state and reports;
+//! - delete → [`Deleted::Done`] / [`Deleted::AlreadyGone`] (already gone is
+//!   success, logged);
+//! - error-to-diagnostic mapping: "Error <doing> <what> <which>", then the
+//!   vendor's message (code, request ID, host: never a secret);
+//! - a create or update whose vendor write was confirmed but whose follow-up
+//!   failed still records the state ([`Failure::keep`]), so Terraform taints
+//!   the object rather than forgetting it.
+
+use std::fmt::Display;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tf_provider::schema::Schema;
+use tf_provider::value::ValueEmpty;
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use super::provider_data::{ProviderData, VendorConfig};
+
+/// What a read found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Read<T> {
+    /// The object exists; this is its state.
+    Found(T),
+    /// The vendor says it does not exist (deleted outside Terraform).
+    Gone,
+}
+
+/// What a delete did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    Done,
+    /// The vendor said not found: the goal is reached all the same.
+    AlreadyGone,
+}
+
+/// Why an operation failed, and the state to record if the vendor already
+/// made a change.
+pub struct Failure<S> {
+    kind: FailureKind,
+    keep: Option<S>,
+}
+
+enum FailureKind {
+    /// A vendor or transport error: the adapter says what it was doing.
+    Vendor(String),
+    /// A message of the resource's own (bad import key, unknown value...).
+    Message {
+        summary: String,
+        detail: String,
+        attribute: Option<AttributePath>,
+    },
+}
+
+impl<S> Failure<S> {
+    /// A vendor error; its Display carries code, message and request ID.
+    pub fn vendor(err: impl Display) -> Self {
+        Failure {
+            kind: FailureKind::Vendor(err.to_string()),
+            keep: None,
+        }
+    }
+
+    /// An error of the resource's own, shown as is.
+    pub fn message(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Failure {
+            kind: FailureKind::Message {
+                summary: summary.into(),
+                detail: detail.into(),
+                attribute: None,
+            },
+            keep: None,
+        }
+    }
+
+    /// An error about one attribute.
+    pub fn attribute(
+        attribute: AttributePath,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Failure {
+            kind: FailureKind::Message {
+                summary: summary.into(),
+                detail: detail.into(),
+                attribute: Some(attribute),
+            },
+            keep: None,
+        }
+    }
+
+    /// Records `state` although the operation failed: the vendor confirmed
+    /// the write, so the object exists and must not be forgotten.
+    pub fn keep(mut self, state: S) -> Self {
+        self.keep = Some(state);
+        self
+    }
+
+    fn report(self, diags: &mut Diagnostics, doing: &str) -> Option<S> {
+        match self.kind {
+            FailureKind::Vendor(detail) => diags.root_error(format!("Error {doing}"), detail),
+            FailureKind::Message {
+                summary,
+                detail,
+                attribute: Some(path),
+            } => diags.error(summary, detail, path),
+            FailureKind::Message {
+                summary, detail, ..
+            } => diags.root_error(summary, detail),
+        }
+        self.keep
+    }
+}
+
+/// The result of an operation on a resource.
+pub type Outcome<T, S> = Result<T, Failure<S>>;
+
+/// One Terraform resource type, in its own terms. Private state (`Private`)
+/// is what Terraform stores beside the state for the provider alone (an
+/// ETag, say); `ValueEmpty` when there is none.
+#[async_trait]
+pub trait ResourceType: Send + Sync + 'static {
+    /// The vendor whose client the resource calls.
+    type Vendor: VendorConfig;
+    /// The Terraform state; a test compares it with [`Self::schema`].
+    type State: Serialize + DeserializeOwned + Clone + Send + Sync + 'static;
+    /// Private state kept beside it.
+    type Private: Serialize + DeserializeOwned + Default + Send + Sync + 'static;
+
+    /// The object's kind in messages and logs (`"Rootly on-call role"`).
+    const WHAT: &'static str;
+
+    /// The schema; its descriptions are the published documentation.
+    fn schema() -> Schema;
+
+    /// Plan-time checks of the configuration's known values.
+    fn validate(_diags: &mut Diagnostics, _config: &Self::State) {}
+
+    /// Which object, in messages: its ID, or its name before it has one.
+    fn which(state: &Self::State) -> String;
+
+    /// The planned state for a create (`prior` is `None`) or an update,
+    /// and the attributes whose change forces a replacement. `client` is
+    /// `None` while the provider configuration is unknown: skip checks that
+    /// call the vendor.
+    async fn plan(
+        &self,
+        client: Option<&<Self::Vendor as VendorConfig>::Client>,
+        config: Self::State,
+        prior: Option<&Self::State>,
+    ) -> Outcome<(Self::State, Vec<AttributePath>), Self::State>;
+
+    async fn create(
+        &self,
+        client: &<Self::Vendor as VendorConfig>::Client,
+        planned: Self::State,
+    ) -> Outcome<(Self::State, Self::Private), Self::State>;
+
+    async fn read(
+        &self,
+        client: &<Self::Vendor as VendorConfig>::Client,
+        state: &Self::State,
+        private: &Self::Private,
+    ) -> Outcome<Read<(Self::State, Self::Private)>, Self::State>;
+
+    async fn update(
+        &self,
+        client: &<Self::Vendor as VendorConfig>::Client,
+        prior: Self::State,
+        planned: Self::State,
+        private: &Self::Private,
+    ) -> Outcome<(Self::State, Self::Private), Self::State>;
+
+    async fn delete(
+        &self,
+        client: &<Self::Vendor as VendorConfig>::Client,
+        prior: &Self::State,
+        private: &Self::Private,
+    ) -> Outcome<Deleted, Self::State>;
+
+    /// The state of the object `id` names; the error lists the accepted
+    /// formats.
+    async fn import(
+        &self,
+        client: &<Self::Vendor as VendorConfig>::Client,
+        id: &str,
+    ) -> Outcome<(Self::State, Self::Private), Self::State>;
+}
+
+/// tf-provider's `Resource` for any [`ResourceType`], written once.
+pub struct Adapter<R: ResourceType> {
+    resource: R,
+    provider: Arc<ProviderData<R::Vendor>>,
+}
+
+impl<R: ResourceType> Adapter<R> {
+    pub fn new(resource: R, provider: Arc<ProviderData<R::Vendor>>) -> Self {
+        Adapter { resource, provider }
+    }
+}
+
+#[async_trait]
+impl<R: ResourceType> Resource for Adapter<R> {
+    type State<'a> = R::State;
+    type PrivateState<'a> = R::Private;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(R::schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: R::State) -> Option<()> {
+        R::validate(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: R::State,
+        private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<(R::State, R::Private)> {
+        let which = R::which(&state);
+        let Some(client) = self.provider.client_or_report(diags) else {
+            return Some((state, private));
+        };
+        match self.resource.read(&client, &state, &private).await {
+            Ok(Read::Found(found)) => Some(found),
+            Ok(Read::Gone) => {
+                tracing::warn!(what = R::WHAT, id = %which, "not found; removing it from state");
+                None
+            }
+            Err(failure) => {
+                let doing = format!("reading {} {which}", R::WHAT);
+                failure.report(diags, &doing);
+                // Keep what we had: a failed read is not a deletion.
+                Some((state, private))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _proposed: R::State,
+        config: R::State,
+        _meta: ValueEmpty,
+    ) -> Option<(R::State, R::Private)> {
+        let client = self.provider.client_at_plan(diags)?;
+        let which = R::which(&config);
+        match self.resource.plan(client.as_ref(), config, None).await {
+            Ok((planned, _)) => Some((planned, R::Private::default())),
+            Err(failure) => {
+                failure.report(diags, &format!("planning {} {which}", R::WHAT));
+                None
+            }
+        }
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: R::State,
+        _proposed: R::State,
+        config: R::State,
+        private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<(R::State, R::Private, Vec<AttributePath>)> {
+        let client = self.provider.client_at_plan(diags)?;
+        let which = R::which(&prior);
+        match self
+            .resource
+            .plan(client.as_ref(), config, Some(&prior))
+            .await
+        {
+            Ok((planned, replace)) => Some((planned, private, replace)),
+            Err(failure) => {
+                failure.report(diags, &format!("planning {} {which}", R::WHAT));
+                None
+            }
+        }
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: R::State,
+        private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<R::Private> {
+        Some(private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: R::State,
+        _config: R::State,
+        _private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<(R::State, R::Private)> {
+        let client = self.provider.client_or_report(diags)?;
+        let which = R::which(&planned);
+        match self.resource.create(&client, planned).await {
+            Ok(created) => Some(created),
+            Err(failure) => failure
+                .report(diags, &format!("creating {} {which}", R::WHAT))
+                .map(|kept| (kept, R::Private::default())),
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: R::State,
+        planned: R::State,
+        _config: R::State,
+        private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<(R::State, R::Private)> {
+        let client = self.provider.client_or_report(diags)?;
+        let which = R::which(&prior);
+        match self
+            .resource
+            .update(&client, prior, planned, &private)
+            .await
+        {
+            Ok(updated) => Some(updated),
+            Err(failure) => failure
+                .report(diags, &format!("updating {} {which}", R::WHAT))
+                .map(|kept| (kept, private)),
+        }
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: R::State,
+        private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<()> {
+        let client = self.provider.client_or_report(diags)?;
+        let which = R::which(&prior);
+        match self.resource.delete(&client, &prior, &private).await {
+            Ok(Deleted::Done) => Some(()),
+            Ok(Deleted::AlreadyGone) => {
+                tracing::info!(what = R::WHAT, id = %which, "already deleted");
+                Some(())
+            }
+            Err(failure) => {
+                failure.report(diags, &format!("deleting {} {which}", R::WHAT));
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(R::State, R::Private)> {
+        let client = self.provider.client_or_report(diags)?;
+        let key = id.trim();
+        match self.resource.import(&client, key).await {
+            Ok(imported) => Some(imported),
+            Err(failure) => {
+                failure.report(diags, &format!("importing {} {key:?}", R::WHAT));
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "resource_tests.rs"]
+mod tests;

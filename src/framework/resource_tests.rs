@@ -1,0 +1,341 @@
+//! The adapter through every outcome, with a fake resource whose answers
+//! the test sets.
+
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::Block;
+use tf_provider::value::Value;
+
+use super::*;
+use crate::framework::provider_data::{ConfigError, Resolver};
+use crate::framework::schema::{block, schema, string};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct FakeState {
+    id: Value<String>,
+    name: Value<String>,
+}
+
+fn state(id: &str) -> FakeState {
+    FakeState {
+        id: Value::Value(id.into()),
+        name: Value::Value("n".into()),
+    }
+}
+
+/// A vendor whose block has one attribute, `key`.
+#[derive(Debug, Default)]
+struct FakeVendor;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct FakeBlock {
+    key: Value<String>,
+}
+
+#[derive(Clone)]
+struct FakeClient;
+
+impl VendorConfig for FakeVendor {
+    const VENDOR: &'static str = "Fake";
+    const BLOCK: &'static str = "fake";
+    type Block = FakeBlock;
+    type Client = FakeClient;
+
+    fn schema() -> Block {
+        block("fake", vec![("key", string().optional())], vec![])
+    }
+    fn validate(_: &mut Diagnostics, _: &FakeBlock, _: &dyn Fn(&'static str) -> AttributePath) {}
+    fn resolve(block: FakeBlock, r: &mut Resolver) -> Self {
+        r.string("key", block.key, None);
+        FakeVendor
+    }
+    fn client(&self, _user_agent: String) -> Result<FakeClient, ConfigError> {
+        Ok(FakeClient)
+    }
+}
+
+type FakeRead = Outcome<Read<(FakeState, ValueEmpty)>, FakeState>;
+
+/// What the fake answers next, and what the adapter asked.
+#[derive(Default)]
+struct Fake {
+    read: Mutex<Option<FakeRead>>,
+    write: Mutex<Option<Outcome<(FakeState, ValueEmpty), FakeState>>>,
+    delete: Mutex<Option<Outcome<Deleted, FakeState>>>,
+    planned_without_client: Mutex<bool>,
+}
+
+#[async_trait]
+impl ResourceType for Fake {
+    type Vendor = FakeVendor;
+    type State = FakeState;
+    type Private = ValueEmpty;
+    const WHAT: &'static str = "fake thing";
+
+    fn schema() -> Schema {
+        schema(
+            "fake",
+            vec![("id", string().computed()), ("name", string().required())],
+            vec![],
+        )
+    }
+    fn which(state: &FakeState) -> String {
+        state.id.as_ref_option().cloned().unwrap_or_default()
+    }
+    async fn plan(
+        &self,
+        client: Option<&FakeClient>,
+        config: FakeState,
+        _prior: Option<&FakeState>,
+    ) -> Outcome<(FakeState, Vec<AttributePath>), FakeState> {
+        *self.planned_without_client.lock().unwrap() = client.is_none();
+        Ok((config, vec![]))
+    }
+    async fn create(
+        &self,
+        _: &FakeClient,
+        _: FakeState,
+    ) -> Outcome<(FakeState, ValueEmpty), FakeState> {
+        self.write.lock().unwrap().take().unwrap()
+    }
+    async fn read(&self, _: &FakeClient, _: &FakeState, _: &ValueEmpty) -> FakeRead {
+        self.read.lock().unwrap().take().unwrap()
+    }
+    async fn update(
+        &self,
+        _: &FakeClient,
+        _: FakeState,
+        _: FakeState,
+        _: &ValueEmpty,
+    ) -> Outcome<(FakeState, ValueEmpty), FakeState> {
+        self.write.lock().unwrap().take().unwrap()
+    }
+    async fn delete(
+        &self,
+        _: &FakeClient,
+        _: &FakeState,
+        _: &ValueEmpty,
+    ) -> Outcome<Deleted, FakeState> {
+        self.delete.lock().unwrap().take().unwrap()
+    }
+    async fn import(
+        &self,
+        _: &FakeClient,
+        id: &str,
+    ) -> Outcome<(FakeState, ValueEmpty), FakeState> {
+        Err(Failure::message(
+            format!("Cannot import fake thing {id:?}: no such thing"),
+            "Import takes the ID.",
+        ))
+    }
+}
+
+fn adapter(key: Value<String>) -> Adapter<Fake> {
+    let data = Arc::new(ProviderData::<FakeVendor>::default());
+    data.configure(Value::Value(vec![FakeBlock { key }]), "test".into());
+    Adapter::new(Fake::default(), data)
+}
+
+/// Summary and the detail's first line (tf-provider appends a backtrace
+/// when RUST_BACKTRACE is set).
+fn errors(diags: &Diagnostics) -> Vec<String> {
+    diags
+        .errors
+        .iter()
+        .map(|d| format!("{}: {}", d.summary, d.detail.lines().next().unwrap_or("")))
+        .collect()
+}
+
+#[tokio::test]
+async fn read_found_gone_and_failed() {
+    let a = adapter(Value::Value("k".into()));
+    let mut diags = Diagnostics::default();
+    *a.resource.read.lock().unwrap() = Some(Ok(Read::Found((state("2"), ValueEmpty::default()))));
+    let got = a
+        .read(
+            &mut diags,
+            state("1"),
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert_eq!(got.unwrap().0, state("2"));
+
+    *a.resource.read.lock().unwrap() = Some(Ok(Read::Gone));
+    let got = a
+        .read(
+            &mut diags,
+            state("1"),
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert!(got.is_none(), "gone drops the resource from state");
+    assert!(diags.errors.is_empty());
+
+    *a.resource.read.lock().unwrap() = Some(Err(Failure::vendor(
+        "503 Service Unavailable (request ID r-1)",
+    )));
+    let got = a
+        .read(
+            &mut diags,
+            state("1"),
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert_eq!(
+        got.unwrap().0,
+        state("1"),
+        "a failed read keeps the prior state"
+    );
+    assert_eq!(
+        errors(&diags),
+        ["Error reading fake thing 1: 503 Service Unavailable (request ID r-1)"]
+    );
+}
+
+#[tokio::test]
+async fn create_keeps_a_confirmed_write_and_reports() {
+    let a = adapter(Value::Value("k".into()));
+    let mut diags = Diagnostics::default();
+    *a.resource.write.lock().unwrap() =
+        Some(Err(Failure::vendor("read-back failed").keep(state("9"))));
+    let got = a
+        .create(
+            &mut diags,
+            state(""),
+            state(""),
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert_eq!(got.unwrap().0, state("9"), "the created object is in state");
+    assert_eq!(
+        errors(&diags).len(),
+        1,
+        "and the error is reported (Terraform taints it)"
+    );
+
+    let mut diags = Diagnostics::default();
+    *a.resource.write.lock().unwrap() = Some(Err(Failure::vendor("400 bad name")));
+    let got = a
+        .create(
+            &mut diags,
+            state(""),
+            state(""),
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert!(got.is_none());
+    assert!(
+        errors(&diags)[0].starts_with("Error creating fake thing"),
+        "{:?}",
+        errors(&diags)
+    );
+}
+
+#[tokio::test]
+async fn update_failure_keeps_the_prior_private_state() {
+    let a = adapter(Value::Value("k".into()));
+    let mut diags = Diagnostics::default();
+    *a.resource.write.lock().unwrap() = Some(Err(Failure::attribute(
+        AttributePath::new("name"),
+        "Invalid value for name",
+        "too long",
+    )));
+    let got = a
+        .update(
+            &mut diags,
+            state("1"),
+            state("1"),
+            state("1"),
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert!(got.is_none());
+    assert_eq!(errors(&diags), ["Invalid value for name: too long"]);
+}
+
+#[tokio::test]
+async fn delete_done_already_gone_and_failed() {
+    let a = adapter(Value::Value("k".into()));
+    let mut diags = Diagnostics::default();
+    for outcome in [Deleted::Done, Deleted::AlreadyGone] {
+        *a.resource.delete.lock().unwrap() = Some(Ok(outcome));
+        let got = a
+            .destroy(
+                &mut diags,
+                state("1"),
+                ValueEmpty::default(),
+                ValueEmpty::default(),
+            )
+            .await;
+        assert!(got.is_some(), "{outcome:?} is success");
+    }
+    assert!(diags.errors.is_empty());
+    *a.resource.delete.lock().unwrap() = Some(Err(Failure::vendor("422 in use")));
+    let got = a
+        .destroy(
+            &mut diags,
+            state("1"),
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert!(got.is_none());
+    assert_eq!(errors(&diags), ["Error deleting fake thing 1: 422 in use"]);
+}
+
+#[tokio::test]
+async fn import_reports_the_resources_own_message() {
+    let a = adapter(Value::Value("k".into()));
+    let mut diags = Diagnostics::default();
+    assert!(a.import(&mut diags, " x ".into()).await.is_none());
+    assert_eq!(
+        errors(&diags),
+        ["Cannot import fake thing \"x\": no such thing: Import takes the ID."]
+    );
+}
+
+#[tokio::test]
+async fn unknown_configuration_plans_without_a_client_and_fails_reads() {
+    let a = adapter(Value::Unknown);
+    let mut diags = Diagnostics::default();
+    let planned = a
+        .plan_create(&mut diags, state(""), state(""), ValueEmpty::default())
+        .await;
+    assert!(planned.is_some() && diags.errors.is_empty());
+    assert!(*a.resource.planned_without_client.lock().unwrap());
+    let got = a
+        .read(
+            &mut diags,
+            state("1"),
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert_eq!(got.unwrap().0, state("1"), "state is kept");
+    assert!(
+        errors(&diags)[0].contains("`fake.key`"),
+        "{:?}",
+        errors(&diags)
+    );
+}
+
+#[test]
+fn not_configured_is_one_clear_error() {
+    let a = Adapter::new(
+        Fake::default(),
+        Arc::new(ProviderData::<FakeVendor>::default()),
+    );
+    let mut diags = Diagnostics::default();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    assert!(rt.block_on(a.import(&mut diags, "x".into())).is_none());
+    assert!(errors(&diags)[0].contains("not been configured"));
+}

@@ -1,0 +1,133 @@
+//! Issue 14 through the real terraform CLI: what the server normalizes is
+//! refused at plan, what cannot be managed cannot be imported, and import
+//! keys are read the way a user means them.
+
+mod common;
+
+use common::{Emulator, Workspace, SLASHID_ORG};
+use serde_json::json;
+
+#[test]
+fn rootly_name_with_surrounding_whitespace_is_refused_at_plan() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        r#"provider "rbac" {
+  rootly {}
+}
+
+variable "suffix" {
+  default = ""
+}
+
+resource "rbac_rootly_on_call_role" "r" {
+  name = "Primary ${var.suffix}"
+}
+"#,
+    );
+    let run = ws.run(&["plan", "-no-color"]);
+    let text = run.all();
+    assert_ne!(run.status, 0, "{text}");
+    assert!(text.contains("Invalid value for name"), "{text}");
+    assert!(text.contains("Rootly trims it"), "{text}");
+    assert!(text.contains(r#""Primary""#), "{text}");
+    // Nothing reached Rootly.
+    assert!(emu.rootly_roles().iter().all(|(_, name)| name != "Primary"));
+}
+
+#[test]
+fn rootly_built_in_roles_cannot_be_imported() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  rootly {}\n}\n\nresource \"rbac_rootly_on_call_role\" \"a\" {\n  name = \"Admin\"\n}\n",
+    );
+    for key in ["admin", "no-access"] {
+        let run = ws.run(&["import", "-no-color", "rbac_rootly_on_call_role.a", key]);
+        let text = run.all();
+        assert_ne!(run.status, 0, "{key}: {text}");
+        assert!(text.contains("built-in"), "{key}: {text}");
+        assert!(
+            text.contains("`rbac_rootly_on_call_role` data source"),
+            "{key}: {text}"
+        );
+    }
+    assert!(ws.resource("rbac_rootly_on_call_role.a").is_none());
+}
+
+#[test]
+fn flashduty_all_digit_name_imports_by_name_after_id() {
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let ws = Workspace::new(&emu);
+    let created = emu.flashduty(
+        "/role/upsert",
+        json!({"role_name": "12345", "description": "", "permission_ids": []}),
+    );
+    let id = created["data"]["role_id"].as_u64().expect("role_id");
+    ws.config(
+        "provider \"rbac\" {\n  flashduty {}\n}\n\nresource \"rbac_flashduty_role\" \"n\" {\n  role_name = \"12345\"\n}\n",
+    );
+    let run = ws.ok(&["import", "-no-color", "rbac_flashduty_role.n", "12345"]);
+    assert!(
+        run.all()
+            .contains("Imported the Flashduty role named \"12345\""),
+        "{}",
+        run.all()
+    );
+    let state = ws.resource("rbac_flashduty_role.n").expect("imported");
+    assert_eq!(state["id"], json!(id.to_string()));
+    assert_eq!(state["role_name"], json!("12345"));
+    ws.assert_no_changes();
+}
+
+#[test]
+fn slashid_import_of_another_organizations_role_says_so() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  slashid {}\n}\n\nresource \"rbac_slashid_role\" \"v\" {\n  name = \"viewer\"\n}\n",
+    );
+    let other = "11111111-2222-4333-8444-555555555555";
+    let run = ws.run(&[
+        "import",
+        "-no-color",
+        "rbac_slashid_role.v",
+        &format!("{other}/viewer"),
+    ]);
+    let text = run.all();
+    assert_ne!(run.status, 0, "{text}");
+    assert!(text.contains("another organization"), "{text}");
+    assert!(text.contains(SLASHID_ORG), "{text}");
+    assert!(
+        !text.contains(&format!("{SLASHID_ORG}/{other}")),
+        "doubled prefix: {text}"
+    );
+}
+
+#[test]
+fn flashduty_unknown_permission_ids_fail_at_plan_with_one_catalogue_call() {
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let ws = Workspace::new(&emu);
+    let body = |ids: &str| {
+        format!(
+            "provider \"rbac\" {{\n  flashduty {{}}\n}}\n\nresource \"rbac_flashduty_role\" \"a\" {{\n  role_name = \"acc-catalogue-a\"\n  permission_ids = [{ids}]\n}}\n\nresource \"rbac_flashduty_role\" \"b\" {{\n  role_name = \"acc-catalogue-b\"\n  permission_ids = [{ids}]\n}}\n"
+        )
+    };
+    ws.config(&body("999999, 888888"));
+    let run = ws.run(&["plan", "-no-color"]);
+    let text = run.all();
+    assert_ne!(run.status, 0, "{text}");
+    assert!(text.contains("Invalid value for permission_ids"), "{text}");
+    assert!(text.contains("888888, 999999"), "{text}");
+    assert!(text.contains("rbac_flashduty_permissions"), "{text}");
+    let stats = emu.stats();
+    assert_eq!(
+        stats["endpoints"]["POST /flashduty/role/permission/list"]["200"],
+        json!(1),
+        "one catalogue listing for the whole plan: {stats}"
+    );
+    assert!(emu
+        .flashduty_roles()
+        .iter()
+        .all(|r| r["role_name"] != "acc-catalogue-a"));
+}
