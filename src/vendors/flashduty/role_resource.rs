@@ -371,7 +371,9 @@ impl Resource for RoleResource {
     ) -> Option<(RoleState, ValueEmpty)> {
         // Fail at plan, not halfway through an apply, when credentials are missing.
         let client = self.provider.client_at_plan(diags)?;
-        check_permissions(diags, client.as_ref(), &config.permission_ids).await?;
+        // A plan-time listing is a read: bounded by timeouts.read.
+        let check = check_permissions(diags, client.as_ref(), &config.permission_ids);
+        config.timeouts.deadline(Op::Read).scope(check).await?;
         Some((plan(config, None), ValueEmpty::default()))
     }
 
@@ -385,7 +387,9 @@ impl Resource for RoleResource {
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty, Vec<AttributePath>)> {
         let client = self.provider.client_at_plan(diags)?;
-        check_permissions(diags, client.as_ref(), &config.permission_ids).await?;
+        // A plan-time listing is a read: bounded by timeouts.read.
+        let check = check_permissions(diags, client.as_ref(), &config.permission_ids);
+        config.timeouts.deadline(Op::Read).scope(check).await?;
         Some((plan(config, Some(&prior)), ValueEmpty::default(), vec![]))
     }
 
