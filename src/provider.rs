@@ -13,7 +13,9 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
+use crate::framework::data_source::DataAdapter;
 use crate::framework::provider_data::{ProviderData, VendorConfig};
+use crate::framework::resource::Adapter;
 use crate::framework::schema::schema;
 use crate::vendors::flashduty::config::{FlashdutyBlock, FlashdutySettings};
 use crate::vendors::rootly::config::{RootlyBlock, RootlySettings};
@@ -48,8 +50,8 @@ type DataSources = HashMap<String, Box<dyn DynamicDataSource>>;
 impl RbacProvider {
     /// The resources, keyed by type name without the `rbac_` prefix.
     pub fn resources(&self) -> Resources {
-        use flashduty::role_resource as fd_role;
-        use rootly::on_call_role_resource as rt_role;
+        use flashduty::{member_roles_resource as fd_members, role_resource as fd_role};
+        use rootly::{on_call_role_resource as rt_role, user_on_call_role_resource as rt_user};
         use slashid::role_resource as sid_role;
         use slashid::{permission_resource as sid_perm, person_roles_resource as sid_person};
         use zenml::{role_assignment_resource as zn_assign, role_resource as zn_role};
@@ -58,6 +60,10 @@ impl RbacProvider {
             (
                 "flashduty_role",
                 Box::new(fd_role::RoleResource::new(fd.clone())),
+            ),
+            (
+                "flashduty_member_roles",
+                Box::new(Adapter::new(fd_members::MemberRolesResource, fd.clone())),
             ),
             (
                 "slashid_permission",
@@ -76,6 +82,10 @@ impl RbacProvider {
                 Box::new(rt_role::OnCallRoleResource::new(rt.clone())),
             ),
             (
+                "rootly_user_on_call_role",
+                Box::new(Adapter::new(rt_user::UserOnCallRoleResource, rt.clone())),
+            ),
+            (
                 "zenml_role",
                 Box::new(zn_role::RoleResource::new(zn.clone())),
             ),
@@ -89,7 +99,9 @@ impl RbacProvider {
 
     /// The data sources, keyed by type name without the `rbac_` prefix.
     pub fn data_sources(&self) -> DataSources {
+        use flashduty::{members_data_source as fd_members, roles_data_source as fd_roles};
         use flashduty::{permissions_data_source as fd_perms, role_data_source as fd_role};
+        use rootly::users_data_source as rt_users;
         use rootly::{on_call_role_data_source as rt_role, on_call_roles_data_source as rt_roles};
         use slashid::data_sources as sds;
         use zenml::roles_data_source as zn_roles;
@@ -102,6 +114,14 @@ impl RbacProvider {
             (
                 "flashduty_permissions",
                 Box::new(fd_perms::PermissionsDataSource::new(fd.clone())),
+            ),
+            (
+                "flashduty_roles",
+                Box::new(DataAdapter::new(fd_roles::RolesDataSource, fd.clone())),
+            ),
+            (
+                "flashduty_members",
+                Box::new(DataAdapter::new(fd_members::MembersDataSource, fd.clone())),
             ),
             (
                 "slashid_roles",
@@ -126,6 +146,10 @@ impl RbacProvider {
             (
                 "rootly_on_call_roles",
                 Box::new(rt_roles::OnCallRolesDataSource::new(rt.clone())),
+            ),
+            (
+                "rootly_users",
+                Box::new(DataAdapter::new(rt_users::UsersDataSource, rt.clone())),
             ),
             (
                 "zenml_roles",

@@ -89,6 +89,23 @@ async fn flashduty_client_requests_conform_to_the_openapi_document() {
         .unwrap()
         .is_some());
     assert!(!client.list_permissions().await.unwrap().is_empty());
+    // Members: every page, lookup by email, read, and the authoritative update.
+    let members = client.list_members(None).await.unwrap();
+    assert_eq!(members.len(), 4, "{members:?}");
+    let bob = client
+        .find_member_by_email("BOB@example.com")
+        .await
+        .unwrap()
+        .expect("bob");
+    client
+        .update_member_roles(bob.member_id, &[6, id])
+        .await
+        .unwrap();
+    let read = client.read_member(bob.member_id).await.unwrap().unwrap();
+    assert_eq!(read.role_ids(), vec![6, id]);
+    let err = client.update_member_roles(1, &[6]).await.unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    assert!(client.read_member(1).await.unwrap().is_none());
     client.delete_role(id).await.unwrap();
     assert!(client.get_role(id).await.unwrap_err().is_not_found());
 
@@ -114,6 +131,8 @@ async fn flashduty_client_requests_conform_to_the_openapi_document() {
         "/role/disable",
         "/role/delete",
         "/role/permission/list",
+        "/member/list",
+        "/member/role/update",
     ] {
         assert!(paths.contains(&expected), "{expected} not exercised");
     }

@@ -251,13 +251,30 @@ fn bad_durations_fail_validate_naming_the_attribute() {
         );
         body.push('\n');
     }
+    // Resources and data sources on the framework's generic adapters too.
+    body.push_str(
+        r#"resource "rbac_flashduty_member_roles" "m" {
+  member_id = 1
+  role_ids  = [2]
+  timeouts { update = "soon" }
+}
+data "rbac_rootly_users" "all" {
+  timeouts { read = "-1m" }
+}
+"#,
+    );
     let ws = Workspace::new(&emu);
     ws.config(&body);
     let (run, out, _) = timed(&ws, &["validate", "-no-color"]);
     assert_ne!(run.status, 0, "{out}");
     assert_eq!(
         out.matches("Invalid value for timeouts.read").count(),
-        vendors.len(),
+        vendors.len() + 1,
+        "{out}"
+    );
+    assert!(
+        out.contains("Invalid value for timeouts.update")
+            && out.contains("\"-1m\" is not a positive duration"),
         "{out}"
     );
     assert_eq!(

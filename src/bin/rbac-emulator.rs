@@ -22,7 +22,14 @@ use tokio::net::TcpListener;
 /// terraform-provider-rbac without a vendor account. Flashduty is served
 /// under `<URL>/flashduty`, SlashID under `<URL>/slashid`, Rootly under
 /// `<URL>/rootly`, ZenML Pro under `<URL>/zenml`; test controls under
-/// `<URL>/__emulator` (stats, faults, rate-limit, slashid, zenml).
+/// `<URL>/__emulator` (stats, faults, rate-limit, slashid, zenml,
+/// flashduty/members, rootly/users).
+///
+/// Seeded Flashduty members: Alice 2476444212131, Bob 5068740052131, Carol
+/// 5102993140131, Dave 5230118400131 (pending). Seeded Rootly users: 20001
+/// ada@example.com (on-call role Admin; the token's own user), 20002
+/// grace@example.com (User), 20003 alan@example.com (none), 20004
+/// katherine@example.com (Observer).
 #[derive(Debug, Parser)]
 #[command(name = "rbac-emulator", version)]
 struct Cli {

@@ -23,6 +23,8 @@ pub(crate) fn router() -> Router<Emulator> {
         .route("/rate-limit", get(rate_limit).post(set_rate_limit))
         .route("/slashid", get(slashid).post(set_slashid))
         .route("/zenml/revoke-tokens", post(zenml_revoke_tokens))
+        .route("/flashduty/members", post(flashduty_members))
+        .route("/rootly/users", post(rootly_users))
 }
 
 fn bad_request(message: impl ToString) -> Response {
@@ -103,5 +105,58 @@ async fn set_slashid(
             Json(c).into_response()
         }
         Err(e) => bad_request(e.body_text()),
+    }
+}
+
+/// `{"add": [{"member_name", "email", "role_ids"}], "remove": [member_id]}`:
+/// members invited or removed outside the API (there is no invite endpoint
+/// in the reference). Answers `{"added": [MemberItem...]}`.
+async fn flashduty_members(
+    State(emu): State<Emulator>,
+    body: Result<Json<super::flashduty::MemberChanges>, JsonRejection>,
+) -> Response {
+    let Json(changes) = match body {
+        Ok(b) => b,
+        Err(e) => return bad_request(e.body_text()),
+    };
+    let result = emu.flashduty().apply_member_changes(changes);
+    match result {
+        Ok(added) => {
+            emu.persist();
+            Json(json!({"added": added})).into_response()
+        }
+        Err(e) => bad_request(e),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewRootlyUser {
+    email: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+}
+
+/// `{"email", "first_name", "last_name"}`: a user invited outside the API.
+/// Answers the new user's JSON:API resource object.
+async fn rootly_users(
+    State(emu): State<Emulator>,
+    body: Result<Json<NewRootlyUser>, JsonRejection>,
+) -> Response {
+    let Json(user) = match body {
+        Ok(b) => b,
+        Err(e) => return bad_request(e.body_text()),
+    };
+    let result = emu
+        .rootly()
+        .add_user(&user.first_name, &user.last_name, &user.email);
+    match result {
+        Ok(added) => {
+            emu.persist();
+            Json(added.resource()).into_response()
+        }
+        Err(e) => bad_request(e),
     }
 }

@@ -19,6 +19,8 @@
 //! | `GET`/`POST /__emulator/rate-limit` | `{"enabled": false}` | show/toggle vendor rate limits |
 //! | `GET`/`POST /__emulator/slashid` | [`slashid::Consistency`], e.g. `{"write_timeouts": 1, "stale_read_ms": 500}` | show/set SlashID's simulated 408s and stale reads |
 //! | `POST /__emulator/zenml/revoke-tokens` | | invalidate every ZenML access token (their next use gets 401); answers `{"revoked": N}` |
+//! | `POST /__emulator/flashduty/members` | `{"add": [{"member_name": "Erin", "email": "erin@example.com", "role_ids": [6]}], "remove": [5068740052131]}` | invite members (default role Viewer) or remove them (status `deleted`, no roles); answers `{"added": [MemberItem...]}` |
+//! | `POST /__emulator/rootly/users` | `{"email": "erin@example.com", "first_name": "Erin", "last_name": "Ng"}` | add a Rootly user (no on-call role); answers its resource object |
 //!
 //! Invalid control bodies get HTTP 400 `{"error": "..."}`.
 //!

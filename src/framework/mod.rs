@@ -5,6 +5,7 @@
 //! Vendor API clients never use this module (nor any `tf-provider` type), so
 //! that the protocol layer can be replaced without touching vendor code.
 
+pub mod data_source;
 pub mod diag;
 pub mod plan;
 pub mod provider_data;

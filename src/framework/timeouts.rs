@@ -117,6 +117,7 @@ pub type DataSourceTimeouts = Timeouts<ReadTimeouts>;
 /// [`has_timeouts!`](crate::framework::timeouts::has_timeouts)).
 pub trait HasTimeouts {
     type Block;
+    fn timeouts(&self) -> &Timeouts<Self::Block>;
     fn timeouts_mut(&mut self) -> &mut Timeouts<Self::Block>;
 }
 
@@ -133,6 +134,9 @@ macro_rules! has_timeouts {
     ($state:ty, $block:ty) => {
         impl $crate::framework::timeouts::HasTimeouts for $state {
             type Block = $block;
+            fn timeouts(&self) -> &$crate::framework::timeouts::Timeouts<$block> {
+                &self.timeouts
+            }
             fn timeouts_mut(&mut self) -> &mut $crate::framework::timeouts::Timeouts<$block> {
                 &mut self.timeouts
             }

@@ -145,3 +145,39 @@ async fn flashduty_member_role_update_and_reset_to_viewer() {
         .await
         .err(400, "InvalidParameter");
 }
+
+#[tokio::test]
+async fn flashduty_members_invited_and_removed_through_the_control_api() {
+    let fd = Fd::start().await;
+    let added = fd
+        .control(
+            "/flashduty/members",
+            json!({"add": [
+                {"member_name": "Erin", "email": "erin@example.com", "role_ids": [6]},
+                {"member_name": "Frank", "email": "frank@example.com"}
+            ]}),
+        )
+        .await;
+    let erin = added["added"][0]["member_id"].as_u64().unwrap();
+    assert_eq!(added["added"][0]["account_role_ids"], json!([6]));
+    // Invited without a role: Viewer.
+    assert_eq!(added["added"][1]["account_role_ids"], json!([8]));
+    let all = fd.post("/member/list", json!({})).await.data().clone();
+    assert_eq!(all["total"], 6);
+
+    fd.control("/flashduty/members", json!({"remove": [erin]}))
+        .await;
+    let listed = fd
+        .post("/member/list", json!({"query": "erin"}))
+        .await
+        .data()
+        .clone();
+    assert_eq!(listed["items"][0]["status"], "deleted");
+    assert_eq!(listed["items"][0]["account_role_ids"], json!([]));
+    fd.post(
+        "/member/role/update",
+        json!({"member_id": erin, "role_ids": [6]}),
+    )
+    .await
+    .err(400, "ResourceNotFound");
+}

@@ -9,5 +9,6 @@ mod flashduty_roles;
 mod flashduty_validation;
 mod openapi;
 mod rootly;
+mod rootly_users;
 mod slashid;
 mod zenml;

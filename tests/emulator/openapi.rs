@@ -6,7 +6,7 @@
 use serde_json::json;
 
 #[path = "../openapi/checker.rs"]
-mod checker;
+pub(crate) mod checker;
 use checker::Spec;
 
 use crate::common::Fd;

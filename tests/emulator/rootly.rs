@@ -8,24 +8,31 @@ use crate::common::{client, config, decode, Resp};
 
 const TOKEN: &str = "emulator-rootly-token";
 
-struct Rootly {
-    emu: RunningEmulator,
+/// A running emulator and an HTTP client speaking Rootly's JSON:API.
+pub(crate) struct Rootly {
+    pub(crate) emu: RunningEmulator,
     http: reqwest::Client,
 }
 
 impl Rootly {
-    async fn start(config: EmulatorConfig) -> Self {
+    pub(crate) async fn start(config: EmulatorConfig) -> Self {
         Rootly {
             emu: emulator::start(config).await.unwrap(),
             http: client(),
         }
     }
 
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Resp {
+    pub(crate) async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Resp {
         self.call_as(TOKEN, method, path, body).await
     }
 
-    async fn call_as(&self, token: &str, method: Method, path: &str, body: Option<Value>) -> Resp {
+    pub(crate) async fn call_as(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Resp {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.emu.rootly_url()))
@@ -38,7 +45,21 @@ impl Rootly {
         decode(req.send().await.unwrap()).await.unwrap()
     }
 
-    async fn create(&self, attrs: Value) -> Resp {
+    /// A PUT with this content type and raw body; answers the status.
+    pub(crate) async fn http_put_raw(&self, path: &str, content_type: &str, body: &str) -> u16 {
+        let res = self
+            .http
+            .put(format!("{}{path}", self.emu.rootly_url()))
+            .bearer_auth(TOKEN)
+            .header("content-type", content_type)
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        res.status().as_u16()
+    }
+
+    pub(crate) async fn create(&self, attrs: Value) -> Resp {
         let body = json!({"data": {"type": "on_call_roles", "attributes": attrs}});
         self.call(Method::POST, "/v1/on_call_roles", Some(body))
             .await

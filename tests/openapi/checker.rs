@@ -11,12 +11,20 @@ use serde_json::Value;
 
 pub const SPEC: &str = include_str!("flashduty-openapi.json");
 
+/// Rootly's document (JSON:API bodies, OpenAPI 3.0 `nullable`).
+pub const ROOTLY_SPEC: &str = include_str!("rootly-openapi.json");
+
 pub struct Spec(pub Value);
 
 impl Spec {
     /// The Flashduty document.
     pub fn load() -> Self {
         Spec(serde_json::from_str(SPEC).unwrap())
+    }
+
+    /// The Rootly document.
+    pub fn rootly() -> Self {
+        Spec(serde_json::from_str(ROOTLY_SPEC).unwrap())
     }
 
     /// A YAML document (SlashID's), as the same JSON value tree.
@@ -63,6 +71,10 @@ impl Spec {
 
     pub fn check(&self, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
         let schema = self.resolve(schema);
+        // OpenAPI 3.0 `nullable: true` admits null whatever the type.
+        if value.is_null() && schema["nullable"] == true {
+            return;
+        }
         if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
             for s in all {
                 self.check(s, value, at, errors);
@@ -152,6 +164,45 @@ impl Spec {
                 self.check(s, v, &format!("{at}[{i}]"), errors);
             }
         }
+    }
+
+    /// The schema of `method path`'s response with `status`, whatever its
+    /// media type (Rootly's is `application/vnd.api+json`).
+    pub fn operation_response_schema(&self, method: &str, path: &str, status: u16) -> &Value {
+        let op = &self.0["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} is not in the document");
+        let response = op["responses"]
+            .get(status.to_string())
+            .unwrap_or_else(|| panic!("{method} {path} declares no {status} response"));
+        let content = self.resolve(response)["content"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{method} {path} {status} has no content"));
+        &content.values().next().expect("one media type")["schema"]
+    }
+
+    /// Asserts that `body` is `method path`'s declared `status` response.
+    pub fn assert_operation_conforms(&self, method: &str, path: &str, status: u16, body: &Value) {
+        let mut errors = Vec::new();
+        let schema = self.operation_response_schema(method, path, status);
+        self.check(schema, body, "$", &mut errors);
+        assert!(
+            errors.is_empty(),
+            "{method} {path} {status}: {errors:#?}\n{body:#}"
+        );
+    }
+
+    /// Asserts that `body` is a valid request body of `method path`.
+    pub fn assert_operation_request_conforms(&self, method: &str, path: &str, body: &Value) {
+        let content = self.0["paths"][path][method]["requestBody"]["content"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{method} {path} has no request body"));
+        let schema = &content.values().next().expect("one media type")["schema"];
+        let mut errors = Vec::new();
+        self.check(schema, body, "$", &mut errors);
+        assert!(
+            errors.is_empty(),
+            "request {method} {path}: {errors:#?}\n{body:#}"
+        );
     }
 
     pub fn assert_conforms(&self, path: &str, status: u16, body: &Value) {

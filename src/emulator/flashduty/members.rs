@@ -261,10 +261,85 @@ impl Store {
         Ok(())
     }
 
+    /// A removed member (status `deleted`) is not found, like one that
+    /// never existed.
     fn check_members(&self, ids: &[u64]) -> ApiResult<()> {
-        match ids.iter().find(|id| !self.members.contains_key(id)) {
+        let gone = |id: &u64| self.members.get(id).is_none_or(|m| m.status == "deleted");
+        match ids.iter().find(|id| gone(id)) {
             Some(bad) => Err(ApiError::not_found(format!("member {bad} not found"))),
             None => Ok(()),
         }
     }
+
+    /// The control API's member changes: invitations (accepted at once,
+    /// Viewer when no role is given, as the docs describe invites without
+    /// a role) and removals. A removed member stays listed with status
+    /// `deleted` and no roles (the spec's `MemberItem.status` documents
+    /// that value; whether `/member/list` returns such members is
+    /// **unverified**).
+    pub fn apply_member_changes(&mut self, changes: MemberChanges) -> Result<Vec<Member>, String> {
+        for id in &changes.remove {
+            if !self.members.contains_key(id) {
+                return Err(format!("no member {id}"));
+            }
+        }
+        for new in &changes.add {
+            if let Some(bad) = new.role_ids.iter().find(|r| !self.role_exists(**r)) {
+                return Err(format!("no role {bad}"));
+            }
+            if self
+                .members
+                .values()
+                .any(|m| m.email.eq_ignore_ascii_case(&new.email))
+            {
+                return Err(format!("a member with email {:?} exists", new.email));
+            }
+        }
+        let now = now();
+        for id in changes.remove {
+            let m = self.members.get_mut(&id).expect("checked above");
+            m.status = "deleted".into();
+            m.account_role_ids.clear();
+            m.updated_at = now;
+        }
+        let mut added = Vec::new();
+        for new in changes.add {
+            let id = self
+                .members
+                .keys()
+                .max()
+                .copied()
+                .unwrap_or(5_000_000_000_000)
+                + 1_000;
+            let roles = if new.role_ids.is_empty() {
+                vec![VIEWER_ROLE_ID]
+            } else {
+                new.role_ids
+            };
+            let m = member(id, &new.member_name, &new.email, "enabled", &roles, now);
+            self.members.insert(id, m.clone());
+            added.push(m);
+        }
+        Ok(added)
+    }
+}
+
+/// Body of `POST /__emulator/flashduty/members`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberChanges {
+    #[serde(default)]
+    pub add: Vec<NewMember>,
+    #[serde(default)]
+    pub remove: Vec<u64>,
+}
+
+/// One invited member.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    pub member_name: String,
+    pub email: String,
+    #[serde(default)]
+    pub role_ids: Vec<u64>,
 }

@@ -18,6 +18,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 pub use errors::{ApiError, ErrorCode, REQUEST_ID_HEADER};
+pub use members::{Member, MemberChanges, NewMember};
 pub use store::{
     Role, RoleStatus, Store, ADMIN_ROLE_ID, DESCRIPTION_MAX, FIRST_CUSTOM_ROLE_ID,
     RESPONDER_ROLE_ID, ROLE_NAME_MAX, VIEWER_ROLE_ID,

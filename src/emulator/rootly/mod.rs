@@ -1,11 +1,15 @@
-//! Rootly, emulated from vendors/rootly.md: on-call roles over JSON:API.
+//! Rootly, emulated from vendors/rootly.md: on-call roles and users (with
+//! the on-call role each holds) over JSON:API.
 //!
 //! Served under `/rootly`, so a client's base URL is
 //! `http://127.0.0.1:PORT/rootly` instead of `https://api.rootly.com`.
 
 mod errors;
+mod paging;
 mod routes;
 mod store;
+mod user_routes;
+mod users;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,8 +19,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub use errors::{ApiError, MEDIA_TYPE, REQUEST_ID_HEADER};
-pub use routes::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use store::{slugify, Role, Store, PERMISSION_FAMILIES, SYSTEM_ROLES};
+pub use users::{User, SEEDED_USERS};
 
 use super::{Emulator, RateWindow, VendorSpec};
 

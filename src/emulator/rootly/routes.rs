@@ -12,13 +12,9 @@ use axum::Router;
 use serde_json::{json, Map, Value};
 
 use super::errors::{jsonapi, ApiError, ApiResult, MEDIA_TYPE};
+use super::paging::ListQuery;
 use super::store::{Filters, Sort};
 use crate::emulator::Emulator;
-
-/// Page size when `page[size]` is absent, and the largest accepted
-/// (both **unverified**).
-pub const DEFAULT_PAGE_SIZE: usize = 20;
-pub const MAX_PAGE_SIZE: usize = 100;
 
 /// The routes, relative to `/rootly`.
 pub(super) fn router(emu: &Emulator) -> Router<Emulator> {
@@ -28,11 +24,19 @@ pub(super) fn router(emu: &Emulator) -> Router<Emulator> {
             "/v1/on_call_roles/:id",
             get(show).put(update).delete(delete),
         )
+        .route("/v1/users", get(super::user_routes::list))
+        .route("/v1/users/me", get(super::user_routes::me))
+        .route(
+            "/v1/users/:id",
+            get(super::user_routes::show)
+                .put(super::user_routes::update)
+                .delete(super::user_routes::delete),
+        )
         .route_layer(from_fn_with_state(emu.clone(), super::guard))
         .fallback(|| async { ApiError::not_found() })
 }
 
-fn reply(status: StatusCode, result: ApiResult<Value>) -> Response {
+pub(super) fn reply(status: StatusCode, result: ApiResult<Value>) -> Response {
     match result {
         Ok(body) => jsonapi(status, body),
         Err(e) => e.into(),
@@ -47,23 +51,7 @@ impl From<ApiError> for Response {
 
 /// `data.attributes` of a JSON:API request document.
 fn attributes(headers: &HeaderMap, body: &[u8]) -> ApiResult<Map<String, Value>> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
-    // Plain JSON is accepted too (**unverified**; Rootly documents only the JSON:API type).
-    if !matches!(
-        content_type.as_deref(),
-        Some(MEDIA_TYPE | "application/json")
-    ) {
-        return Err(ApiError::unsupported_media_type());
-    }
-    let doc: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
-    let data = doc.get("data").and_then(Value::as_object).ok_or_else(|| {
-        ApiError::bad_request("param is missing or the value is empty: data".into())
-    })?;
+    let data = data_object(headers, body)?;
     if let Some(t) = data.get("type") {
         if t != "on_call_roles" {
             return Err(ApiError::unprocessable(vec![ApiError::invalid(
@@ -79,6 +67,29 @@ fn attributes(headers: &HeaderMap, body: &[u8]) -> ApiResult<Map<String, Value>>
             "data.attributes must be an object".into(),
         )),
     }
+}
+
+/// `data` of a JSON:API request document: 415 for another media type, 400
+/// for a body that is not JSON or has no `data` object.
+pub(super) fn data_object(headers: &HeaderMap, body: &[u8]) -> ApiResult<Map<String, Value>> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    // Plain JSON is accepted too (**unverified**; Rootly documents only the JSON:API type).
+    if !matches!(
+        content_type.as_deref(),
+        Some(MEDIA_TYPE | "application/json")
+    ) {
+        return Err(ApiError::unsupported_media_type());
+    }
+    let doc: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
+    doc.get("data")
+        .and_then(Value::as_object)
+        .cloned()
+        .ok_or_else(|| ApiError::bad_request("param is missing or the value is empty: data".into()))
 }
 
 async fn create(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
@@ -136,30 +147,9 @@ async fn list(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
-    let param = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
     let mut errors = Vec::new();
-    let mut number = |name: &str, default: usize| match param(name) {
-        None => default,
-        Some(v) => match v.parse::<usize>() {
-            Ok(n) if n >= 1 => n,
-            _ => {
-                errors.push(ApiError::invalid(name, "must be a positive integer"));
-                default
-            }
-        },
-    };
-    let page = number("page[number]", 1);
-    let size = number("page[size]", DEFAULT_PAGE_SIZE).min(MAX_PAGE_SIZE);
-    let sort = match param("sort").as_deref() {
+    let q = ListQuery::parse(query, &mut errors);
+    let sort = match q.param("sort").as_deref() {
         None | Some("") | Some("created_at") => Sort::CreatedAt { desc: false },
         Some("-created_at") => Sort::CreatedAt { desc: true },
         Some("name") => Sort::Name { desc: false },
@@ -176,52 +166,12 @@ async fn list(
         return ApiError::unprocessable(errors).into();
     }
     let filters = Filters {
-        search: param("filter[search]"),
-        slug: param("filter[slug]"),
-        name: param("filter[name]"),
+        search: q.param("filter[search]"),
+        slug: q.param("filter[slug]"),
+        name: q.param("filter[name]"),
     };
     let roles = emu.rootly().list(&filters, sort);
-    let total = roles.len();
-    let pages = total.div_ceil(size).max(1);
-    let data: Vec<Value> = roles
-        .iter()
-        .skip((page - 1).saturating_mul(size))
-        .take(size)
-        .map(|r| r.resource())
-        .collect();
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    let link = |n: usize| {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &pairs {
-            if k != "page[number]" && k != "page[size]" {
-                q.append_pair(k, v);
-            }
-        }
-        q.append_pair("page[number]", &n.to_string());
-        q.append_pair("page[size]", &size.to_string());
-        format!("http://{host}/rootly/v1/on_call_roles?{}", q.finish())
-    };
-    let next = (page < pages).then_some(page + 1);
-    let prev = (page > 1).then(|| (page - 1).min(pages));
-    let body = json!({
-        "data": data,
-        "links": {
-            "self": link(page),
-            "first": link(1),
-            "prev": prev.map(link),
-            "next": next.map(link),
-            "last": link(pages),
-        },
-        "meta": {
-            "current_page": page,
-            "next_page": next,
-            "prev_page": prev,
-            "total_count": total,
-            "total_pages": pages,
-        },
-    });
+    let data = q.page_of(&roles).iter().map(|r| r.resource()).collect();
+    let body = q.page_body(&headers, "/v1/on_call_roles", roles.len(), data);
     jsonapi(StatusCode::OK, body)
 }

@@ -91,6 +91,12 @@ pub struct Store {
     pub(super) roles: BTreeMap<String, Role>,
     /// Insertion order (the default list order: oldest first).
     pub(super) order: Vec<String>,
+    /// Users by ID (see `users.rs`).
+    #[serde(default)]
+    pub(super) users: BTreeMap<String, super::users::User>,
+    /// User insertion order.
+    #[serde(default)]
+    pub(super) user_order: Vec<String>,
 }
 
 /// `sort` of the list endpoint.
@@ -128,6 +134,7 @@ impl Store {
             }
             store.create(&attrs).expect("seed roles are valid");
         }
+        store.seed_users();
         store
     }
 
@@ -139,6 +146,7 @@ impl Store {
                 self.order.push(id.clone());
             }
         }
+        self.repair_users();
         self
     }
 
@@ -237,6 +245,10 @@ impl Store {
             )]));
         }
         self.order.retain(|o| *o != id);
+        let released = self.release_on_call_role(&id);
+        if released > 0 {
+            tracing::info!(%id, users = released, "deleted on-call role cleared from its users");
+        }
         Ok(self.roles.remove(&id).expect("found above"))
     }
 
@@ -392,7 +404,7 @@ fn uuid_v4() -> String {
 }
 
 /// ISO-8601 in UTC with milliseconds, e.g. `2025-03-28T23:03:31.877+00:00`.
-fn timestamp() -> String {
+pub(super) fn timestamp() -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();

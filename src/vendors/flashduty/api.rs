@@ -150,6 +150,8 @@ pub struct FlashdutyClient {
     /// The permission catalogue, fetched once per provider process (one
     /// Terraform run): it is fixed per account (vendors/flashduty.md).
     catalogue: Arc<tokio::sync::OnceCell<Arc<Vec<PermissionItem>>>>,
+    /// `/member/list` walks shared by concurrent reads of single members.
+    pub(super) members: ListSnapshot<u64, super::members::MemberItem>,
 }
 
 impl FlashdutyClient {
@@ -173,10 +175,11 @@ impl FlashdutyClient {
             http,
             snapshot: ListSnapshot::default(),
             catalogue: Default::default(),
+            members: ListSnapshot::default(),
         })
     }
 
-    async fn call<B: Serialize, T: DeserializeOwned>(
+    pub(super) async fn call<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,

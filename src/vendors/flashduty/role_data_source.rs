@@ -9,6 +9,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
+use super::api::RoleItem;
 use super::config::ProviderData;
 use super::role_resource::ROLE_NAME_MAX;
 use crate::framework::diag::vendor_error;
@@ -139,20 +140,59 @@ impl DataSource for RoleDataSource {
                     );
                     return None;
                 };
-                let ids: Vec<i64> = role.permission_ids.iter().map(|id| *id as i64).collect();
-                Some(RoleDataState {
-                    timeouts: Default::default(),
-                    id: Value::Value(role.role_id.to_string()),
-                    role_name: Value::Value(role.role_name.clone()),
-                    description: Value::Value(role.description.clone()),
-                    permission_ids: number_set(&ids),
-                    status: Value::Value(role.status.clone()),
-                    editable: Value::Value(role.editable),
-                    created_at: Value::Value(role.created_at),
-                    updated_at: Value::Value(role.updated_at),
-                })
+                Some(RoleDataState::from_item(role))
             })
             .await
+    }
+}
+
+/// One role with every attribute, as Flashduty returns it (an element of
+/// `rbac_flashduty_roles.roles`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RoleDataItem {
+    pub id: Value<String>,
+    pub role_name: Value<String>,
+    pub description: Value<String>,
+    pub permission_ids: ValueNumberSet,
+    pub status: Value<String>,
+    pub editable: Value<bool>,
+    pub created_at: Value<i64>,
+    pub updated_at: Value<i64>,
+}
+
+impl RoleDataItem {
+    /// Every attribute of `role`, as Flashduty returns it.
+    pub fn from_item(role: &RoleItem) -> Self {
+        let ids: Vec<i64> = role.permission_ids.iter().map(|id| *id as i64).collect();
+        RoleDataItem {
+            id: Value::Value(role.role_id.to_string()),
+            role_name: Value::Value(role.role_name.clone()),
+            description: Value::Value(role.description.clone()),
+            permission_ids: number_set(&ids),
+            status: Value::Value(role.status.clone()),
+            editable: Value::Value(role.editable),
+            created_at: Value::Value(role.created_at),
+            updated_at: Value::Value(role.updated_at),
+        }
+    }
+}
+
+impl RoleDataState {
+    /// The data source's state for `role` (the `timeouts` block is set by
+    /// the caller).
+    fn from_item(role: &RoleItem) -> Self {
+        let item = RoleDataItem::from_item(role);
+        RoleDataState {
+            id: item.id,
+            role_name: item.role_name,
+            description: item.description,
+            permission_ids: item.permission_ids,
+            status: item.status,
+            editable: item.editable,
+            created_at: item.created_at,
+            updated_at: item.updated_at,
+            timeouts: Default::default(),
+        }
     }
 }
 

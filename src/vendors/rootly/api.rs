@@ -243,7 +243,11 @@ impl RootlyClient {
         })
     }
 
-    async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, RootlyError> {
+    pub(super) async fn call<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<T, RootlyError> {
+        super::users::refuse_user_delete(&request)?;
         let request = request.header("Accept", MEDIA_TYPE);
         let response = self.http.send(request).await?;
         decode(&response)

@@ -1,4 +1,4 @@
-//! Rootly: on-call roles.
+//! Rootly: on-call roles and the on-call role each user holds.
 
 pub mod api;
 pub mod config;
@@ -7,6 +7,9 @@ pub mod families;
 pub mod on_call_role_data_source;
 pub mod on_call_role_resource;
 pub mod on_call_roles_data_source;
+pub mod user_on_call_role_resource;
+pub mod users;
+pub mod users_data_source;
 
 pub use api::{RootlyClient, RootlyConfig};
 pub use error::RootlyError;

@@ -1,0 +1,103 @@
+//! Our own typed data source trait, [`DataSourceType`], and the one generic
+//! [`DataAdapter`] that serves any of them as tf-provider's `DataSource`:
+//! the counterpart of [`super::resource::Adapter`]. The adapter owns the
+//! configured-client step and the error-to-diagnostic mapping ("Error
+//! reading <what>", then the vendor's message) and the `timeouts { read }`
+//! deadline, so a data source file holds only its State, schema, checks,
+//! client calls and conversions.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tf_provider::schema::Schema;
+use tf_provider::value::ValueEmpty;
+use tf_provider::{DataSource, Diagnostics};
+
+use super::provider_data::{ProviderData, VendorConfig};
+use super::resource::Outcome;
+use super::timeouts::{HasTimeouts, ReadTimeouts};
+
+/// One Terraform data source type, in its own terms.
+#[async_trait]
+pub trait DataSourceType: Send + Sync + 'static {
+    /// The vendor whose client the data source calls.
+    type Vendor: VendorConfig;
+    /// The configuration and result; a test compares it with the schema.
+    /// It holds the `timeouts` block ([`super::timeouts::data_source_block`]).
+    type State: Serialize
+        + DeserializeOwned
+        + HasTimeouts<Block = ReadTimeouts>
+        + Send
+        + Sync
+        + 'static;
+
+    /// What is read, in messages (`"Rootly users"`).
+    const WHAT: &'static str;
+
+    /// The schema; its descriptions are the published documentation.
+    fn schema() -> Schema;
+
+    /// Plan-time checks of the configuration's known values.
+    fn validate(_diags: &mut Diagnostics, _config: &Self::State) {}
+
+    /// The configuration with its computed attributes filled in.
+    async fn read(
+        &self,
+        client: &<Self::Vendor as VendorConfig>::Client,
+        config: Self::State,
+    ) -> Outcome<Self::State, ()>;
+}
+
+/// tf-provider's `DataSource` for any [`DataSourceType`], written once.
+pub struct DataAdapter<D: DataSourceType> {
+    data_source: D,
+    provider: Arc<ProviderData<D::Vendor>>,
+}
+
+impl<D: DataSourceType> DataAdapter<D> {
+    pub fn new(data_source: D, provider: Arc<ProviderData<D::Vendor>>) -> Self {
+        DataAdapter {
+            data_source,
+            provider,
+        }
+    }
+}
+
+#[async_trait]
+impl<D: DataSourceType> DataSource for DataAdapter<D> {
+    type State<'a> = D::State;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(D::schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: D::State) -> Option<()> {
+        config.timeouts().validate(diags);
+        D::validate(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: D::State,
+        _meta: ValueEmpty,
+    ) -> Option<D::State> {
+        let timeouts = config.timeouts().clone();
+        timeouts
+            .read(diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                match self.data_source.read(&client, config).await {
+                    Ok(state) => Some(state),
+                    Err(failure) => {
+                        failure.report(diags, &format!("reading {}", D::WHAT));
+                        None
+                    }
+                }
+            })
+            .await
+    }
+}

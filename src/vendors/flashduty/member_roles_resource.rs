@@ -1,0 +1,344 @@
+//! `rbac_flashduty_member_roles`: the authoritative set of roles one
+//! Flashduty member holds, written with `/member/role/update`, which
+//! replaces the member's whole role set (vendors/flashduty.md, "Member
+//! assignment").
+//!
+//! Destroy stops managing the member and leaves its roles as they are: the
+//! app key acts with the permissions of the member who created it, so
+//! resetting members (possibly that one) to Viewer on destroy could take
+//! the key's own rights away mid-run, and the reset itself is unverified.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics};
+
+use super::api::FlashdutyClient;
+use super::config::FlashdutySettings;
+use super::members::{MemberItem, VIEWER_ROLE_ID};
+use crate::framework::plan::{known_number_set, number_set, requires_replace};
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::framework::schema::{number, schema, set_of, string};
+use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
+use crate::framework::ValueNumberSet;
+
+const IMPORT_FORMATS: &str = "Import takes the numeric member ID \
+     (terraform import rbac_flashduty_member_roles.x 5068740052131) or the member's email \
+     (terraform import rbac_flashduty_member_roles.x bob@example.com).";
+
+/// Terraform state of `rbac_flashduty_member_roles`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemberRolesState {
+    pub id: Value<String>,
+    pub member_id: Value<i64>,
+    pub role_ids: ValueNumberSet,
+    pub timeouts: ResourceTimeouts,
+}
+has_timeouts!(MemberRolesState);
+
+/// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
+pub struct MemberRolesResource;
+
+type Result<T> = Outcome<T, MemberRolesState>;
+
+impl MemberRolesResource {
+    /// The schema; its descriptions are the published documentation.
+    pub fn schema() -> Schema {
+        schema(
+            "The roles one Flashduty member holds, managed **authoritatively**: roles granted outside \
+             Terraform are revoked at the next apply, and roles revoked outside Terraform are granted \
+             again. Use one resource per member. Destroying the resource stops managing the member and \
+             leaves its roles unchanged.",
+            vec![
+                ("id", string().computed().description("The member ID, as a string.")),
+                (
+                    "member_id",
+                    number().required().description(
+                        "The member's numeric ID (around 5e12; see the `rbac_flashduty_members` data source). \
+                         Changing it replaces the resource.",
+                    ),
+                ),
+                (
+                    "role_ids",
+                    set_of(AttributeType::Number).required().description(
+                        "IDs of every role the member holds: custom roles (`rbac_flashduty_role.x.id`) and \
+                         built-ins (Admin `2`, Responder `6`, Viewer `8`). An empty set is sent as is; \
+                         Flashduty then resets the member to Viewer (the vendor CLI says so; unverified \
+                         against the API), and the provider treats Viewer alone as matching the empty set.",
+                    ),
+                ),
+            ],
+            vec![timeouts::resource_block()],
+        )
+    }
+}
+
+/// Plan-time checks: IDs are positive numbers.
+pub fn validate_member_roles(diags: &mut Diagnostics, config: &MemberRolesState) {
+    if matches!(config.member_id, Value::Value(n) if n <= 0) {
+        diags.error(
+            "Invalid value for member_id",
+            "member_id must be a positive Flashduty member ID (see the `rbac_flashduty_members` data source).",
+            AttributePath::new("member_id"),
+        );
+    }
+    if let Value::Value(ids) = &config.role_ids {
+        if ids
+            .iter()
+            .any(|id| matches!(id, Value::Value(n) if *n <= 0))
+        {
+            diags.error(
+                "Invalid value for role_ids",
+                "role_ids must hold positive Flashduty role IDs (built-ins: Admin 2, Responder 6, Viewer 8).",
+                AttributePath::new("role_ids"),
+            );
+        }
+    }
+}
+
+/// The role set to record for `member`, given the set configured (or
+/// held in state). Flashduty turns an empty set into Viewer (vendor CLI,
+/// unverified), so Viewer alone matches a configured empty set; if the API
+/// leaves the set empty instead, it matches too.
+pub fn recorded_roles(member: &MemberItem, wanted: Option<&[i64]>) -> Vec<i64> {
+    let actual: Vec<i64> = member.role_ids().into_iter().map(|id| id as i64).collect();
+    match wanted {
+        Some([]) if actual == [VIEWER_ROLE_ID as i64] => Vec::new(),
+        _ => actual,
+    }
+}
+
+fn state_from(member: &MemberItem, wanted: Option<&[i64]>) -> MemberRolesState {
+    MemberRolesState {
+        id: Value::Value(member.member_id.to_string()),
+        member_id: Value::Value(member.member_id as i64),
+        role_ids: number_set(&recorded_roles(member, wanted)),
+        timeouts: Default::default(),
+    }
+}
+
+/// Writes the set, then reads it back: the read decides when the write's
+/// outcome is unknown, and catches a set Flashduty did not apply. The member
+/// list behind the read is coalesced across concurrent writes.
+async fn write(client: &FlashdutyClient, planned: &MemberRolesState) -> Result<MemberRolesState> {
+    let (Some(member_id), Some(wanted)) = (
+        planned.member_id.as_option(),
+        known_number_set(&planned.role_ids),
+    ) else {
+        return Err(Failure::message(
+            "member_id and role_ids must be known to assign roles",
+            "",
+        ));
+    };
+    let role_ids: Vec<u64> = wanted.iter().map(|id| *id as u64).collect();
+    if let Err(err) = client
+        .update_member_roles(member_id as u64, &role_ids)
+        .await
+    {
+        if !err.is_ambiguous() {
+            let hint = if err.is_not_found() {
+                " (the member does not exist, or one of the roles does not)"
+            } else {
+                ""
+            };
+            return Err(Failure::message(
+                format!("Error setting the roles of Flashduty member {member_id}{hint}"),
+                err.to_string(),
+            ));
+        }
+        tracing::warn!(member_id, error = %err, "outcome unknown; reading the member back");
+    }
+    match client.read_member(member_id as u64).await {
+        Ok(Some(member)) => {
+            let state = state_from(&member, Some(&wanted));
+            if known_number_set(&state.role_ids) != Some(wanted) {
+                return Err(Failure::message(
+                    format!("The roles of Flashduty member {member_id} were not updated"),
+                    format!(
+                        "Flashduty reports role IDs {:?} after the update. Run terraform apply again.",
+                        member.role_ids()
+                    ),
+                )
+                .keep(state));
+            }
+            Ok(state)
+        }
+        Ok(None) => Err(Failure::message(
+            format!(
+                "Flashduty member {member_id} no longer exists (removed from the organization)"
+            ),
+            "",
+        )),
+        Err(err) => Err(Failure::message(
+            format!("Error reading Flashduty member {member_id}"),
+            err.to_string(),
+        )),
+    }
+}
+
+#[async_trait]
+impl ResourceType for MemberRolesResource {
+    type Vendor = FlashdutySettings;
+    type State = MemberRolesState;
+    type Private = ValueEmpty;
+    const WHAT: &'static str = "Flashduty member roles";
+
+    fn schema() -> Schema {
+        Self::schema()
+    }
+
+    fn validate(diags: &mut Diagnostics, config: &MemberRolesState) {
+        validate_member_roles(diags, config);
+    }
+
+    fn which(state: &MemberRolesState) -> String {
+        state
+            .member_id
+            .as_ref_option()
+            .map(i64::to_string)
+            .unwrap_or_default()
+    }
+
+    async fn plan(
+        &self,
+        _client: Option<&FlashdutyClient>,
+        config: MemberRolesState,
+        prior: Option<&MemberRolesState>,
+    ) -> Result<(MemberRolesState, Vec<AttributePath>)> {
+        let replace = prior
+            .map(|p| requires_replace(&[("member_id", p.member_id != config.member_id)]))
+            .unwrap_or_default();
+        let planned = MemberRolesState {
+            id: match config.member_id {
+                Value::Value(n) => Value::Value(n.to_string()),
+                _ => Value::Unknown,
+            },
+            ..config
+        };
+        Ok((planned, replace))
+    }
+
+    async fn create(
+        &self,
+        client: &FlashdutyClient,
+        planned: MemberRolesState,
+    ) -> Result<(MemberRolesState, ValueEmpty)> {
+        Ok((write(client, &planned).await?, ValueEmpty::default()))
+    }
+
+    async fn read(
+        &self,
+        client: &FlashdutyClient,
+        state: &MemberRolesState,
+        _private: &ValueEmpty,
+    ) -> Result<Read<(MemberRolesState, ValueEmpty)>> {
+        let Some(member_id) = state.member_id.as_ref_option() else {
+            return Ok(Read::Gone);
+        };
+        match client.read_member(*member_id as u64).await {
+            Ok(Some(member)) => {
+                let prior = known_number_set(&state.role_ids);
+                let found = state_from(&member, prior.as_deref());
+                Ok(Read::Found((found, ValueEmpty::default())))
+            }
+            Ok(None) => Ok(Read::Gone),
+            Err(err) => Err(Failure::vendor(err)),
+        }
+    }
+
+    async fn update(
+        &self,
+        client: &FlashdutyClient,
+        _prior: MemberRolesState,
+        planned: MemberRolesState,
+        _private: &ValueEmpty,
+    ) -> Result<(MemberRolesState, ValueEmpty)> {
+        Ok((write(client, &planned).await?, ValueEmpty::default()))
+    }
+
+    /// Stops managing: no request (see the module comment).
+    async fn delete(
+        &self,
+        _client: &FlashdutyClient,
+        prior: &MemberRolesState,
+        _private: &ValueEmpty,
+    ) -> Result<Deleted> {
+        tracing::info!(
+            member_id = ?prior.member_id.as_ref_option(),
+            "no longer managing the roles of this Flashduty member; they are left unchanged"
+        );
+        Ok(Deleted::Done)
+    }
+
+    async fn import(
+        &self,
+        client: &FlashdutyClient,
+        key: &str,
+    ) -> Result<(MemberRolesState, ValueEmpty)> {
+        let found = if let Ok(member_id) = key.parse::<u64>() {
+            client.read_member(member_id).await
+        } else if key.contains('@') {
+            client.find_member_by_email(key).await
+        } else {
+            return Err(Failure::message(
+                format!("Cannot import Flashduty member roles {key:?}: unrecognised ID"),
+                IMPORT_FORMATS,
+            ));
+        };
+        match found.map_err(Failure::vendor)? {
+            Some(member) => Ok((state_from(&member, None), ValueEmpty::default())),
+            None => Err(Failure::message(
+                format!("Cannot import Flashduty member roles {key:?}: no such member"),
+                format!("No member of the account has this ID or email. {IMPORT_FORMATS}"),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(roles: &[u64]) -> MemberItem {
+        MemberItem {
+            member_id: 5_068_740_052_131,
+            member_name: "Bob".into(),
+            email: "bob@example.com".into(),
+            status: "enabled".into(),
+            account_role_ids: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn state_matches_schema() {
+        crate::framework::schema::assert_state_matches_schema::<MemberRolesState>(
+            &MemberRolesResource::schema(),
+        );
+    }
+
+    #[test]
+    fn viewer_alone_matches_an_empty_set_only() {
+        assert_eq!(recorded_roles(&member(&[8]), Some(&[])), Vec::<i64>::new());
+        assert_eq!(recorded_roles(&member(&[]), Some(&[])), Vec::<i64>::new());
+        assert_eq!(recorded_roles(&member(&[8]), Some(&[8])), vec![8]);
+        assert_eq!(recorded_roles(&member(&[8]), None), vec![8]);
+        assert_eq!(recorded_roles(&member(&[6, 8]), Some(&[])), vec![6, 8]);
+    }
+
+    #[test]
+    fn validation_names_the_attribute() {
+        let mut diags = Diagnostics::default();
+        validate_member_roles(
+            &mut diags,
+            &MemberRolesState {
+                member_id: Value::Value(0),
+                role_ids: Value::Value(vec![Value::Value(-1), Value::Unknown]),
+                ..Default::default()
+            },
+        );
+        assert_eq!(diags.errors.len(), 2);
+        assert!(diags.errors[0].summary.contains("member_id"));
+        assert!(diags.errors[1].detail.contains("Viewer 8"));
+    }
+}

@@ -1,0 +1,311 @@
+//! `rbac_rootly_user_on_call_role`: the one on-call role a Rootly user
+//! holds, written with `PUT /v1/users/{id}` carrying only `on_call_role_id`
+//! and read from the `on_call_role` relationship of
+//! `GET /v1/users/{id}?include=on_call_role` (vendors/rootly.md, "Users and
+//! their on-call role").
+//!
+//! Destroy leaves the user's on-call role as it is, like the vendor's own
+//! `rootly_user_on_call_role`: whether `on_call_role_id: null` clears the
+//! role or resets it to a default is unverified, and a user without an
+//! on-call role may lose on-call access. `DELETE /v1/users/{id}` removes the
+//! user from the organization and is never sent (the client refuses it).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::Schema;
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics};
+
+use super::api::RootlyClient;
+use super::config::RootlySettings;
+use super::users::RootlyUser;
+use crate::framework::plan::requires_replace;
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::framework::schema::{schema, string};
+use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
+
+const IMPORT_FORMATS: &str = "Import takes the user ID \
+     (terraform import rbac_rootly_user_on_call_role.x 20001) or the user's email \
+     (terraform import rbac_rootly_user_on_call_role.x ada@example.com).";
+
+/// Terraform state of `rbac_rootly_user_on_call_role`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserOnCallRoleState {
+    pub id: Value<String>,
+    pub user_id: Value<String>,
+    pub on_call_role_id: Value<String>,
+    pub timeouts: ResourceTimeouts,
+}
+has_timeouts!(UserOnCallRoleState);
+
+/// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
+pub struct UserOnCallRoleResource;
+
+type Result<T> = Outcome<T, UserOnCallRoleState>;
+
+impl UserOnCallRoleResource {
+    /// The schema; its descriptions are the published documentation.
+    pub fn schema() -> Schema {
+        schema(
+            "The on-call role one Rootly user holds (a user holds at most one). Only the user's \
+             `on_call_role_id` is written; no other user attribute is touched. Destroying the resource \
+             stops managing the assignment and leaves the user's on-call role unchanged, as the \
+             vendor's own provider does; the user is never removed from the organization.",
+            vec![
+                ("id", string().computed().description("The user ID.")),
+                (
+                    "user_id",
+                    string().required().description(
+                        "ID of the user (see the `rbac_rootly_users` data source). Changing it replaces \
+                         the resource.",
+                    ),
+                ),
+                (
+                    "on_call_role_id",
+                    string().required().description(
+                        "UUID of the on-call role the user holds: `rbac_rootly_on_call_role.x.id` or a \
+                         built-in role's ID from the `rbac_rootly_on_call_roles` data source.",
+                    ),
+                ),
+            ],
+            vec![timeouts::resource_block()],
+        )
+    }
+}
+
+/// Plan-time checks: neither ID may be blank.
+pub fn validate_user_on_call_role(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
+    for (name, value) in [
+        ("user_id", &config.user_id),
+        ("on_call_role_id", &config.on_call_role_id),
+    ] {
+        if matches!(value, Value::Value(v) if v.trim().is_empty()) {
+            diags.error(
+                format!("Invalid value for {name}"),
+                format!("{name} must not be empty."),
+                AttributePath::new(name),
+            );
+        }
+    }
+}
+
+fn state_from(user: &RootlyUser) -> UserOnCallRoleState {
+    UserOnCallRoleState {
+        id: Value::Value(user.id.clone()),
+        user_id: Value::Value(user.id.clone()),
+        on_call_role_id: user.on_call_role_id.clone().into(),
+        timeouts: Default::default(),
+    }
+}
+
+/// Sends the role, then checks the answer (or a read-back, when the answer
+/// lacks the relationship or the outcome is unknown) holds it.
+async fn write(
+    client: &RootlyClient,
+    planned: &UserOnCallRoleState,
+) -> Result<UserOnCallRoleState> {
+    let (Some(user_id), Some(role_id)) = (
+        planned.user_id.as_ref_option(),
+        planned.on_call_role_id.as_ref_option(),
+    ) else {
+        return Err(Failure::message(
+            "user_id and on_call_role_id must be known to assign the role",
+            "",
+        ));
+    };
+    let doing = format!("Error assigning on-call role {role_id:?} to Rootly user {user_id:?}");
+    let answered = match client.set_user_on_call_role(user_id, role_id).await {
+        Ok(user) => Some(user),
+        Err(err) if err.is_ambiguous() => {
+            tracing::warn!(%user_id, error = %err, "outcome unknown; reading the user back");
+            None
+        }
+        Err(err) if err.is_not_found() => {
+            // The spec answers 404 for an unknown user and for an on-call role
+            // of another team: say which one it is.
+            let which = match client.get_user(user_id).await {
+                Err(e) if e.is_not_found() => format!("Rootly user {user_id:?} does not exist"),
+                _ => {
+                    format!("Rootly has no on-call role {role_id:?} that this user's team can hold")
+                }
+            };
+            return Err(Failure::message(
+                format!("{doing}: {which}"),
+                err.to_string(),
+            ));
+        }
+        Err(err) => return Err(Failure::message(doing, err.to_string())),
+    };
+    let user = match answered.filter(|u| u.on_call_role_id.as_deref() == Some(role_id)) {
+        Some(user) => user,
+        None => client.get_user(user_id).await.map_err(|err| {
+            Failure::message(
+                format!("Error reading Rootly user {user_id:?}"),
+                err.to_string(),
+            )
+        })?,
+    };
+    if user.on_call_role_id.as_deref() != Some(role_id) {
+        return Err(Failure::message(
+            format!("The on-call role of Rootly user {user_id:?} was not updated"),
+            format!(
+                "Rootly reports on-call role {:?} after the update. Run terraform apply again.",
+                user.on_call_role_id
+            ),
+        )
+        .keep(state_from(&user)));
+    }
+    Ok(state_from(&user))
+}
+
+#[async_trait]
+impl ResourceType for UserOnCallRoleResource {
+    type Vendor = RootlySettings;
+    type State = UserOnCallRoleState;
+    type Private = ValueEmpty;
+    const WHAT: &'static str = "Rootly user on-call role";
+
+    fn schema() -> Schema {
+        Self::schema()
+    }
+
+    fn validate(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
+        validate_user_on_call_role(diags, config);
+    }
+
+    fn which(state: &UserOnCallRoleState) -> String {
+        format!(
+            "{:?}",
+            state
+                .user_id
+                .as_ref_option()
+                .map(String::as_str)
+                .unwrap_or("")
+        )
+    }
+
+    async fn plan(
+        &self,
+        _client: Option<&RootlyClient>,
+        config: UserOnCallRoleState,
+        prior: Option<&UserOnCallRoleState>,
+    ) -> Result<(UserOnCallRoleState, Vec<AttributePath>)> {
+        let replace = prior
+            .map(|p| requires_replace(&[("user_id", p.user_id != config.user_id)]))
+            .unwrap_or_default();
+        let planned = UserOnCallRoleState {
+            id: match &config.user_id {
+                Value::Value(id) => Value::Value(id.clone()),
+                _ => Value::Unknown,
+            },
+            ..config
+        };
+        Ok((planned, replace))
+    }
+
+    async fn create(
+        &self,
+        client: &RootlyClient,
+        planned: UserOnCallRoleState,
+    ) -> Result<(UserOnCallRoleState, ValueEmpty)> {
+        Ok((write(client, &planned).await?, ValueEmpty::default()))
+    }
+
+    async fn read(
+        &self,
+        client: &RootlyClient,
+        state: &UserOnCallRoleState,
+        _private: &ValueEmpty,
+    ) -> Result<Read<(UserOnCallRoleState, ValueEmpty)>> {
+        let Some(user_id) = state.user_id.as_ref_option() else {
+            return Ok(Read::Gone);
+        };
+        match client.get_user(user_id).await {
+            Ok(user) => Ok(Read::Found((state_from(&user), ValueEmpty::default()))),
+            Err(err) if err.is_not_found() => Ok(Read::Gone),
+            Err(err) => Err(Failure::vendor(err)),
+        }
+    }
+
+    async fn update(
+        &self,
+        client: &RootlyClient,
+        _prior: UserOnCallRoleState,
+        planned: UserOnCallRoleState,
+        _private: &ValueEmpty,
+    ) -> Result<(UserOnCallRoleState, ValueEmpty)> {
+        Ok((write(client, &planned).await?, ValueEmpty::default()))
+    }
+
+    /// Stops managing: no request (see the module comment).
+    async fn delete(
+        &self,
+        _client: &RootlyClient,
+        prior: &UserOnCallRoleState,
+        _private: &ValueEmpty,
+    ) -> Result<Deleted> {
+        tracing::info!(
+            user_id = ?prior.user_id.as_ref_option(),
+            "no longer managing this Rootly user's on-call role; it is left unchanged"
+        );
+        Ok(Deleted::Done)
+    }
+
+    async fn import(
+        &self,
+        client: &RootlyClient,
+        key: &str,
+    ) -> Result<(UserOnCallRoleState, ValueEmpty)> {
+        if key.is_empty() {
+            return Err(Failure::message(
+                "Cannot import an empty Rootly user ID",
+                IMPORT_FORMATS,
+            ));
+        }
+        let found = if key.contains('@') {
+            client.find_user_by_email(key).await
+        } else {
+            match client.get_user(key).await {
+                Ok(user) => Ok(Some(user)),
+                Err(err) if err.is_not_found() => Ok(None),
+                Err(err) => Err(err),
+            }
+        };
+        match found.map_err(Failure::vendor)? {
+            // A user without an on-call role imports with a null
+            // `on_call_role_id`; the next plan assigns the configured one.
+            Some(user) => Ok((state_from(&user), ValueEmpty::default())),
+            None => Err(Failure::message(
+                format!("Cannot import Rootly user {key:?}: no such user"),
+                format!("No user of the organization has this ID or email. {IMPORT_FORMATS}"),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_matches_schema() {
+        crate::framework::schema::assert_state_matches_schema::<UserOnCallRoleState>(
+            &UserOnCallRoleResource::schema(),
+        );
+    }
+
+    #[test]
+    fn blank_ids_are_refused_at_plan() {
+        let mut diags = Diagnostics::default();
+        validate_user_on_call_role(
+            &mut diags,
+            &UserOnCallRoleState {
+                user_id: Value::Value(" ".into()),
+                on_call_role_id: Value::Unknown,
+                ..Default::default()
+            },
+        );
+        assert_eq!(diags.errors.len(), 1);
+        assert!(diags.errors[0].summary.contains("user_id"));
+    }
+}
