@@ -103,8 +103,8 @@ impl RbacProvider {
         use flashduty::{permissions_data_source as fd_perms, role_data_source as fd_role};
         use rootly::users_data_source as rt_users;
         use rootly::{on_call_role_data_source as rt_role, on_call_roles_data_source as rt_roles};
-        use slashid::data_sources as sds;
-        use zenml::roles_data_source as zn_roles;
+        use slashid::{data_sources as sds, persons_data_source as sid_persons};
+        use zenml::{role_assignments_data_source as zn_assigns, roles_data_source as zn_roles};
         let (fd, sid, rt, zn) = (&self.flashduty, &self.slashid, &self.rootly, &self.zenml);
         let list: Vec<(&str, Box<dyn DynamicDataSource>)> = vec![
             (
@@ -140,6 +140,13 @@ impl RbacProvider {
                 Box::new(sds::PermissionDataSource::new(sid.clone())),
             ),
             (
+                "slashid_persons",
+                Box::new(DataAdapter::new(
+                    sid_persons::PersonsDataSource,
+                    sid.clone(),
+                )),
+            ),
+            (
                 "rootly_on_call_role",
                 Box::new(rt_role::OnCallRoleDataSource::new(rt.clone())),
             ),
@@ -154,6 +161,13 @@ impl RbacProvider {
             (
                 "zenml_roles",
                 Box::new(zn_roles::RolesDataSource::new(zn.clone())),
+            ),
+            (
+                "zenml_role_assignments",
+                Box::new(DataAdapter::new(
+                    zn_assigns::RoleAssignmentsDataSource,
+                    zn.clone(),
+                )),
             ),
         ];
         list.into_iter().map(|(k, v)| (k.to_string(), v)).collect()

@@ -1,9 +1,19 @@
+# create_before_destroy: a renamed permission is created and granted before
+# the old one is deleted (SlashID refuses to delete a permission a role holds).
 resource "rbac_slashid_permission" "invoices_list" {
   name = "billing.invoices.list"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "rbac_slashid_permission" "invoices_pay" {
   name = "billing.invoices.pay"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # The provider adds the "<org_id>/" prefix SlashID requires; referencing the

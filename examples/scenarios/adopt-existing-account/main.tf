@@ -1,6 +1,6 @@
 # Adopt an existing account: bring every custom role and every role
-# assignment of Flashduty and Rootly under Terraform in one reviewed apply,
-# without writing a single ID by hand.
+# assignment of Flashduty, SlashID, Rootly and ZenML Pro under Terraform in
+# one reviewed apply, without writing a single ID by hand.
 #
 # The pattern: plural data sources list what exists, `for_each` resources
 # take their attributes straight from those lists (the data sources use the
@@ -17,6 +17,10 @@
 # Once adopted, write the roles you want to keep as literal configuration
 # (`terraform state show` prints their attributes) if Terraform should hold
 # them fixed.
+#
+# Two inputs remain, because no vendor endpoint can discover them: the IDs
+# of the SlashID persons (SlashID's RBAC API lists no persons) and the ZenML
+# Pro organization. Their defaults are the emulator's.
 
 terraform {
   required_version = ">= 1.7"
@@ -27,7 +31,25 @@ terraform {
 
 provider "rbac" {
   flashduty {}
+  slashid {}
   rootly {}
+  zenml {}
+}
+
+variable "slashid_person_ids" {
+  description = "IDs of the SlashID persons whose roles to adopt (SlashID's RBAC API cannot list persons)."
+  type        = set(string)
+  default = [
+    "pid:01900000-0000-7000-8000-000000000001",
+    "pid:01900000-0000-7000-8000-000000000002",
+    "pid:01900000-0000-7000-8000-000000000003",
+  ]
+}
+
+variable "zenml_organization_id" {
+  description = "UUID of the ZenML Pro organization (the default is the emulator's)."
+  type        = string
+  default     = "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30"
 }
 
 # ---------------------------------------------------------------- Flashduty
@@ -138,6 +160,156 @@ resource "rbac_rootly_user_on_call_role" "adopted" {
   on_call_role_id = each.value.on_call_role_id
 }
 
+# ------------------------------------------------------------------ SlashID
+
+# Every permission and every role (SlashID has no built-in ones).
+data "rbac_slashid_permissions" "all" {}
+
+data "rbac_slashid_roles" "all" {}
+
+# The roles each listed person holds.
+data "rbac_slashid_persons" "listed" {
+  person_ids = var.slashid_person_ids
+}
+
+locals {
+  slashid_permissions = { for p in data.rbac_slashid_permissions.all.permissions : p.name => p }
+  slashid_roles       = { for r in data.rbac_slashid_roles.all.roles : r.name => r }
+  slashid_persons     = { for p in data.rbac_slashid_persons.listed.persons : p.person_id => p if length(p.roles) > 0 }
+}
+
+import {
+  for_each = local.slashid_permissions
+  to       = rbac_slashid_permission.adopted[each.key]
+  id       = each.key
+}
+
+resource "rbac_slashid_permission" "adopted" {
+  for_each = local.slashid_permissions
+
+  name        = each.value.name
+  description = each.value.description
+}
+
+import {
+  for_each = local.slashid_roles
+  to       = rbac_slashid_role.adopted[each.key]
+  id       = each.value.full_name
+}
+
+resource "rbac_slashid_role" "adopted" {
+  for_each = local.slashid_roles
+
+  name        = each.value.name
+  description = each.value.description
+  permissions = each.value.permissions
+}
+
+import {
+  for_each = local.slashid_persons
+  to       = rbac_slashid_person_roles.adopted[each.key]
+  id       = each.key
+}
+
+# Authoritative per person. Unlike Flashduty and Rootly, destroying it later
+# revokes every role from the person (the resource's documented behaviour):
+# a `removed` block with `lifecycle { destroy = false }` stops managing it
+# instead.
+resource "rbac_slashid_person_roles" "adopted" {
+  for_each = local.slashid_persons
+
+  person_id = each.value.person_id
+  roles     = each.value.roles
+}
+
+# ---------------------------------------------------------------- ZenML Pro
+
+# Every role of the organization; only custom ones can be managed.
+data "rbac_zenml_roles" "all" {
+  organization_id = var.zenml_organization_id
+}
+
+# Every assignment of every role, built-in roles included (an organization
+# membership is an assignment of a built-in organization role).
+data "rbac_zenml_role_assignments" "all" {
+  organization_id = var.zenml_organization_id
+}
+
+locals {
+  zenml_roles       = { for r in data.rbac_zenml_roles.all.roles : r.id => r if !r.system_managed }
+  zenml_assignments = { for a in data.rbac_zenml_role_assignments.all.assignments : a.id => a }
+  # One resource block per kind of principal: each sets exactly one of
+  # user_id, team_id and invitation_id, which the resource checks before
+  # the data source's values are known.
+  zenml_user_assignments       = { for k, a in local.zenml_assignments : k => a if a.user_id != null }
+  zenml_team_assignments       = { for k, a in local.zenml_assignments : k => a if a.team_id != null }
+  zenml_invitation_assignments = { for k, a in local.zenml_assignments : k => a if a.invitation_id != null }
+}
+
+import {
+  for_each = local.zenml_roles
+  to       = rbac_zenml_role.adopted[each.key]
+  id       = each.key
+}
+
+resource "rbac_zenml_role" "adopted" {
+  for_each = local.zenml_roles
+
+  organization_id = each.value.organization_id
+  level           = each.value.level
+  name            = each.value.name
+  description     = each.value.description
+  type            = each.value.type
+}
+
+# Destroying an assignment later revokes the role (for a built-in
+# organization role: the membership); a `removed` block with
+# `lifecycle { destroy = false }` stops managing it instead.
+import {
+  for_each = local.zenml_user_assignments
+  to       = rbac_zenml_role_assignment.users[each.key]
+  id       = each.key
+}
+
+resource "rbac_zenml_role_assignment" "users" {
+  for_each = local.zenml_user_assignments
+
+  role_id      = each.value.role_id
+  user_id      = each.value.user_id
+  workspace_id = each.value.workspace_id
+  project_id   = each.value.project_id
+}
+
+import {
+  for_each = local.zenml_team_assignments
+  to       = rbac_zenml_role_assignment.teams[each.key]
+  id       = each.key
+}
+
+resource "rbac_zenml_role_assignment" "teams" {
+  for_each = local.zenml_team_assignments
+
+  role_id      = each.value.role_id
+  team_id      = each.value.team_id
+  workspace_id = each.value.workspace_id
+  project_id   = each.value.project_id
+}
+
+import {
+  for_each = local.zenml_invitation_assignments
+  to       = rbac_zenml_role_assignment.invitations[each.key]
+  id       = each.key
+}
+
+resource "rbac_zenml_role_assignment" "invitations" {
+  for_each = local.zenml_invitation_assignments
+
+  role_id       = each.value.role_id
+  invitation_id = each.value.invitation_id
+  workspace_id  = each.value.workspace_id
+  project_id    = each.value.project_id
+}
+
 output "adopted" {
   description = "How many objects of each kind Terraform manages."
   value = {
@@ -145,5 +317,10 @@ output "adopted" {
     flashduty_member_roles = length(rbac_flashduty_member_roles.adopted)
     rootly_on_call_roles   = length(rbac_rootly_on_call_role.adopted)
     rootly_user_roles      = length(rbac_rootly_user_on_call_role.adopted)
+    slashid_permissions    = length(rbac_slashid_permission.adopted)
+    slashid_roles          = length(rbac_slashid_role.adopted)
+    slashid_person_roles   = length(rbac_slashid_person_roles.adopted)
+    zenml_roles            = length(rbac_zenml_role.adopted)
+    zenml_role_assignments = length(rbac_zenml_role_assignment.users) + length(rbac_zenml_role_assignment.teams) + length(rbac_zenml_role_assignment.invitations)
   }
 }

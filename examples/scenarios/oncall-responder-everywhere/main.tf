@@ -65,11 +65,17 @@ resource "rbac_flashduty_role" "responder" {
 }
 
 # SlashID: the team names its own permissions; the role grants them. The
-# role references the permissions, so they are created first and deleted last.
+# role references the permissions, so they are created first and deleted last;
+# create_before_destroy lets a renamed permission replace the old one in one
+# apply (SlashID refuses to delete a permission that a role still holds).
 resource "rbac_slashid_permission" "responder" {
   for_each    = local.responder.access
   name        = "${each.key}.${each.value}"
   description = "${title(each.value)} ${each.key}"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "rbac_slashid_role" "responder" {

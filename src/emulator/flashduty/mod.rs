@@ -6,6 +6,8 @@
 
 mod catalog;
 mod errors;
+mod listing;
+mod member_ops;
 mod members;
 mod permissions;
 mod routes;

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::{self, FactorType};
 use super::errors::{failure, reply, ApiError, ApiResult, Call, ErrorCode};
+use super::listing::OrderBy;
 use super::members::{MemberListRequest, MemberRoleChange, MemberRoleRequest, RoleGrantRequest};
-use super::store::{OrderBy, RoleStatus, RoleUpsertRequest, Store};
+use super::store::{RoleStatus, RoleUpsertRequest, Store};
 use crate::emulator::{Emulator, RequestId};
 
 /// The routes, relative to `/flashduty`. `guard` (auth, rate limit) runs for

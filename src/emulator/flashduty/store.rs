@@ -3,12 +3,12 @@
 //! and "Semantics that matter to a Terraform provider").
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use super::catalog;
 use super::errors::{ApiError, ApiResult};
+use super::listing::{now, OrderBy};
 use super::members::{seed_members, Member};
 
 /// Built-in role IDs (vendor CLI help: 2=Admin, 6=Responder, 8=Viewer).
@@ -104,30 +104,11 @@ pub struct RoleUpsertResponse {
     pub role_name: String,
 }
 
-/// Sort field of `/role/list`.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderBy {
-    /// By creation time.
-    CreatedAt,
-    /// By last update (the default, per the vendor CLI).
-    #[default]
-    UpdatedAt,
-}
-
 /// `data` of `/role/list`.
 #[derive(Debug, Serialize)]
 pub struct RoleList {
     total: usize,
     items: Vec<Role>,
-}
-
-/// Now, in Unix seconds.
-pub(super) fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 fn preset(role_id: u64, name: &str, permission_ids: Vec<u64>) -> Role {

@@ -4,10 +4,12 @@
 //! Served under `/rootly`, so a client's base URL is
 //! `http://127.0.0.1:PORT/rootly` instead of `https://api.rootly.com`.
 
+mod body;
 mod errors;
 mod paging;
 mod routes;
 mod store;
+mod user_ops;
 mod user_routes;
 mod users;
 

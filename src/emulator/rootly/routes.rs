@@ -4,14 +4,15 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Map, Value};
 
-use super::errors::{jsonapi, ApiError, ApiResult, MEDIA_TYPE};
+use super::body::{data_object, reply};
+use super::errors::{jsonapi, ApiError, ApiResult};
 use super::paging::ListQuery;
 use super::store::{Filters, Sort};
 use crate::emulator::Emulator;
@@ -36,19 +37,6 @@ pub(super) fn router(emu: &Emulator) -> Router<Emulator> {
         .fallback(|| async { ApiError::not_found() })
 }
 
-pub(super) fn reply(status: StatusCode, result: ApiResult<Value>) -> Response {
-    match result {
-        Ok(body) => jsonapi(status, body),
-        Err(e) => e.into(),
-    }
-}
-
-impl From<ApiError> for Response {
-    fn from(e: ApiError) -> Response {
-        axum::response::IntoResponse::into_response(e)
-    }
-}
-
 /// `data.attributes` of a JSON:API request document.
 fn attributes(headers: &HeaderMap, body: &[u8]) -> ApiResult<Map<String, Value>> {
     let data = data_object(headers, body)?;
@@ -67,29 +55,6 @@ fn attributes(headers: &HeaderMap, body: &[u8]) -> ApiResult<Map<String, Value>>
             "data.attributes must be an object".into(),
         )),
     }
-}
-
-/// `data` of a JSON:API request document: 415 for another media type, 400
-/// for a body that is not JSON or has no `data` object.
-pub(super) fn data_object(headers: &HeaderMap, body: &[u8]) -> ApiResult<Map<String, Value>> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
-    // Plain JSON is accepted too (**unverified**; Rootly documents only the JSON:API type).
-    if !matches!(
-        content_type.as_deref(),
-        Some(MEDIA_TYPE | "application/json")
-    ) {
-        return Err(ApiError::unsupported_media_type());
-    }
-    let doc: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
-    doc.get("data")
-        .and_then(Value::as_object)
-        .cloned()
-        .ok_or_else(|| ApiError::bad_request("param is missing or the value is empty: data".into()))
 }
 
 async fn create(State(emu): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {

@@ -8,9 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
+use super::body::{data_object, reply};
 use super::errors::{jsonapi, ApiError, ApiResult, ErrorItem};
 use super::paging::ListQuery;
-use super::routes::{data_object, reply};
 use super::users::{User, UserFilters, UserSort};
 use crate::emulator::Emulator;
 

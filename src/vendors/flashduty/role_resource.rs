@@ -260,15 +260,26 @@ async fn report_create_error(
     if err.code() == Some("InvalidParameter") {
         if let Ok(Some(existing)) = client.find_role_by_name(name).await {
             // vendors/flashduty.md: the duplicate-name error code is unverified,
-            // so we confirm by looking the name up.
+            // so we confirm by looking the name up. Built-ins are `editable: false`.
+            let said = format!("Flashduty said: {err}");
+            let detail = if existing.editable {
+                crate::vendors::conflict::name_taken(
+                    "Flashduty role",
+                    name,
+                    &format!("terraform import <resource address> {}", existing.role_id),
+                    &said,
+                )
+            } else {
+                crate::vendors::conflict::name_reserved(
+                    "Flashduty role",
+                    name,
+                    "To give members the built-in role, reference it with the `rbac_flashduty_role` data source.",
+                    &said,
+                )
+            };
             diags.error(
                 format!("A Flashduty role named {name:?} already exists"),
-                format!(
-                    "Role names are unique within a Flashduty account, and role {} already uses this name. \
-                     To manage it with Terraform, import it:\n  terraform import <resource address> {}\n\
-                     or choose another role_name.\n\nFlashduty said: {err}",
-                    existing.role_id, existing.role_id
-                ),
+                detail,
                 AttributePath::new("role_name"),
             );
             return;

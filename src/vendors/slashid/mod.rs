@@ -8,6 +8,7 @@ pub mod error;
 pub mod names;
 pub mod permission_resource;
 pub mod person_roles_resource;
+pub mod persons_data_source;
 pub mod role_resource;
 
 pub use api::{SlashidClient, SlashidConfig};

@@ -42,7 +42,9 @@ impl PermissionResource {
         schema(
             "A SlashID RBAC permission, such as `billing.invoices.list`. Roles (`rbac_slashid_role`) grant \
              permissions; a permission cannot be deleted while a role still includes it, so reference \
-             permissions from roles (Terraform then deletes the roles first).",
+             permissions from roles (Terraform then deletes the roles first), and give permissions that roles \
+             grant `lifecycle { create_before_destroy = true }` so that a rename creates the new permission and \
+             updates the roles before it deletes the old one.",
             vec![
                 ("id", string().computed().description("The permission name (SlashID identifies permissions by name).")),
                 (
@@ -95,8 +97,13 @@ fn already_exists(diags: &mut Diagnostics, name: &str, detail: &str) {
     diags.error(
         format!("A SlashID permission named {name:?} already exists"),
         format!(
-            "{detail} Terraform did not create it, so it will not adopt it silently. To manage it with \
-             Terraform, import it:\n  terraform import <resource address> {name}\nor choose another name."
+            "{detail} Terraform did not create it, so it will not adopt it silently.\n\n{}",
+            crate::vendors::conflict::name_taken(
+                "SlashID permission",
+                name,
+                &format!("terraform import <resource address> {name}"),
+                "",
+            )
         ),
         AttributePath::new("name"),
     );
@@ -374,11 +381,7 @@ impl Resource for PermissionResource {
             if !holders.is_empty() {
                 diags.root_error(
                     format!("Cannot delete SlashID permission {name:?}: a role still holds it"),
-                    format!(
-                        "Still included in role(s) {}. Remove it from their `permissions` (or reference this \
-                         permission from them so Terraform orders the change), then apply again.\n\nSlashID said: {err}",
-                        holders.join(", ")
-                    ),
+                    in_use_advice(&name, &holders, &err),
                 );
                 return None;
             }
@@ -414,6 +417,27 @@ impl Resource for PermissionResource {
             }
         }
     }
+}
+
+/// Why a delete refused because roles hold the permission cannot succeed,
+/// and the fix for each situation that leads here. Terraform deletes a
+/// replaced permission *before* it updates the roles that reference it
+/// (destroy-then-create), and a provider cannot change that order; only
+/// `create_before_destroy` on the permission does (issue 14).
+fn in_use_advice(name: &str, holders: &[String], err: &SlashidError) -> String {
+    format!(
+        "SlashID refuses to delete a permission that a role includes, and role(s) {} still include \
+         {name:?}.\n\n\
+         - If Terraform is replacing this permission (a new name, or -replace) and those roles reference it: \
+         Terraform deletes the old permission before it updates the roles. Add\n  lifecycle {{\n    \
+         create_before_destroy = true\n  }}\nto this rbac_slashid_permission resource and apply again: the new \
+         permission is created, the roles are updated, and {name:?} is deleted last, so nobody loses access. \
+         (A -replace that keeps the name cannot work that way, since SlashID permission names are unique: \
+         give it a new name, or take it out of the roles first.)\n\
+         - Otherwise (the permission is being removed): take it out of those roles' `permissions` (or remove \
+         those roles), then apply again.\n\nSlashID said: {err}",
+        holders.join(", ")
+    )
 }
 
 fn report_write_error(diags: &mut Diagnostics, doing: &str, name: &str, err: &SlashidError) {

@@ -25,6 +25,7 @@ pub struct PersonRolesState {
     pub id: Value<String>,
     pub person_id: Value<String>,
     pub roles: ValueStringSet,
+    pub role_generations: ValueStringSet,
     pub timeouts: ResourceTimeouts,
 }
 has_timeouts!(PersonRolesState);
@@ -56,6 +57,15 @@ impl PersonRolesResource {
                          `rbac_slashid_role.viewer.name`. The roles must exist. Defaults to none.",
                     ),
                 ),
+                (
+                    "role_generations",
+                    set_of(AttributeType::String).optional().description(
+                        "The `generation` of each role in `roles`, e.g. `[rbac_slashid_role.viewer.generation]`. \
+                         Not sent to SlashID: when a role is re-created (`-replace`, a rename), SlashID revokes it \
+                         from every person, and its generation changes, so Terraform writes this person's roles \
+                         again in the same apply instead of leaving the person without the role until the next one.",
+                    ),
+                ),
             ],
             vec![timeouts::resource_block()],
         )
@@ -71,6 +81,7 @@ fn plan(config: PersonRolesState) -> PersonRolesState {
         id: config.person_id.clone(),
         person_id: config.person_id,
         roles: default_if_null(config.roles, Vec::new()),
+        role_generations: config.role_generations,
         timeouts: config.timeouts,
     }
 }
@@ -84,6 +95,7 @@ fn state_from(client: &SlashidClient, person_id: &str, roles: &[String]) -> Pers
         id: Value::Value(person_id.to_string()),
         person_id: Value::Value(person_id.to_string()),
         roles: string_set(&short),
+        role_generations: Value::Null,
         timeouts: Default::default(),
     }
 }
@@ -114,7 +126,10 @@ async fn put(
     }
     match client.get_person_roles(&person_id).await {
         Ok(roles) => {
-            let state = state_from(client, &person_id, &roles);
+            let state = PersonRolesState {
+                role_generations: planned.role_generations.clone(),
+                ..state_from(client, &person_id, &roles)
+            };
             if known_string_set(&state.roles) != Some(short) {
                 diags.root_error(
                     format!("The roles of SlashID person {person_id:?} were not updated"),
@@ -175,7 +190,11 @@ impl Resource for PersonRolesResource {
             };
             match client.get_person_roles(&person_id).await {
                 Ok(roles) => Some((
-                    state_from(&client, &person_id, &roles),
+                    PersonRolesState {
+                        // Configuration only: SlashID does not know it.
+                        role_generations: state.role_generations.clone(),
+                        ..state_from(&client, &person_id, &roles)
+                    },
                     ValueEmpty::default(),
                 )),
                 Err(err) if err.is_not_found() => {

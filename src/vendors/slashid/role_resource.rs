@@ -34,6 +34,7 @@ pub struct RoleState {
     pub full_name: Value<String>,
     pub description: Value<String>,
     pub permissions: ValueStringSet,
+    pub generation: Value<String>,
     pub timeouts: ResourceTimeouts,
 }
 has_timeouts!(RoleState);
@@ -77,6 +78,7 @@ impl RoleResource {
                          set: permissions not listed are removed. Defaults to none. Updated in place.",
                     ),
                 ),
+                ("generation", string().computed().description(GENERATION_DOC)),
             ],
             vec![timeouts::resource_block()],
         )
@@ -85,6 +87,19 @@ impl RoleResource {
     fn client(&self, diags: &mut Diagnostics) -> Option<SlashidClient> {
         self.provider.client_or_report(diags)
     }
+}
+
+const GENERATION_DOC: &str =
+    "A random value that changes each time Terraform creates this role (a replacement, a re-creation after \
+     drift), while `id` and `name` stay the same. SlashID revokes a deleted role from every person, so list \
+     it in `rbac_slashid_person_roles.role_generations`: Terraform then grants a replaced role again in the \
+     same apply.";
+
+/// A fresh [`RoleState::generation`]: SlashID identifies roles by name
+/// only and its `created` has one-second resolution, so a marker of our
+/// own tells a re-created role from the one it replaced (issue 14).
+fn new_generation() -> Value<String> {
+    Value::Value(format!("{:016x}", rand::random::<u64>()))
 }
 
 /// Plan-time checks.
@@ -111,6 +126,8 @@ fn plan(client: Option<&SlashidClient>, config: RoleState, prior: Option<&RoleSt
         name: config.name,
         description: default_if_null(config.description, String::new()),
         permissions: default_if_null(config.permissions, Vec::new()),
+        // Unknown on (re-)create, so dependents that reference it re-apply.
+        generation: prior.map_or(Value::Unknown, |p| p.generation.clone()),
         timeouts: config.timeouts,
     }
 }
@@ -124,8 +141,19 @@ pub fn state_from(client: &SlashidClient, role: &Role) -> RoleState {
         full_name: Value::Value(role.name.clone()),
         description: Value::Value(role.description.clone().unwrap_or_default()),
         permissions: string_set(&role.permissions),
+        generation: new_generation(),
         timeouts: Default::default(),
     }
+}
+
+/// [`state_from`], keeping the generation `known` had (a role read again
+/// is the same role).
+fn state_keeping(client: &SlashidClient, role: &Role, known: &RoleState) -> RoleState {
+    let mut state = state_from(client, role);
+    if let Value::Value(g) = &known.generation {
+        state.generation = Value::Value(g.clone());
+    }
+    state
 }
 
 /// Whether `role` has the description and permission set asked for.
@@ -140,8 +168,13 @@ fn already_exists(diags: &mut Diagnostics, full_name: &str, short: &str, detail:
     diags.error(
         format!("A SlashID role named {full_name:?} already exists"),
         format!(
-            "{detail} Terraform did not create it, so it will not adopt it silently. To manage it with \
-             Terraform, import it:\n  terraform import <resource address> {short}\nor choose another name."
+            "{detail} Terraform did not create it, so it will not adopt it silently.\n\n{}",
+            crate::vendors::conflict::name_taken(
+                "SlashID role",
+                short,
+                &format!("terraform import <resource address> {short}"),
+                "",
+            )
         ),
         AttributePath::new("name"),
     );
@@ -191,7 +224,7 @@ impl Resource for RoleResource {
                 return Some((state, private));
             };
             match client.get_role(&full_name).await {
-                Ok((role, etag)) => Some((state_from(&client, &role), etag)),
+                Ok((role, etag)) => Some((state_keeping(&client, &role, &state), etag)),
                 Err(err) if err.is_not_found() => {
                     tracing::warn!(%full_name, "SlashID role not found; removing it from state");
                     None
@@ -345,7 +378,7 @@ impl Resource for RoleResource {
             }
             match client.read_back_role(&full).await {
                 Ok((role, etag)) if matches(&role, &description, &permissions) => {
-                    Some((state_from(&client, &role), etag))
+                    Some((state_keeping(&client, &role, &prior), etag))
                 }
                 Ok((role, etag)) => {
                     diags.root_error(
@@ -353,7 +386,7 @@ impl Resource for RoleResource {
                         "The role read back differs from what was sent; the write may still be replicating. \
                          Run terraform apply again.",
                     );
-                    Some((state_from(&client, &role), etag))
+                    Some((state_keeping(&client, &role, &prior), etag))
                 }
                 Err(err) => {
                     vendor_error(

@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod ids;
 pub mod role_assignment_resource;
+pub mod role_assignments_data_source;
 pub mod role_resource;
 pub mod roles_data_source;
 

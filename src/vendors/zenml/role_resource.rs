@@ -11,6 +11,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{Role, RoleCreate, RoleUpdate, ZenmlClient};
 use super::config::ProviderData;
+use super::error::ZenmlError;
 use super::ids::{is_uuid, keep_spelling, report, validate_uuid};
 use crate::framework::plan::{default_if_null, requires_replace};
 use crate::framework::schema::{bool, schema, string};
@@ -277,6 +278,37 @@ const IMPORT_FORMATS: &str = "Import takes the role's UUID \
      (terraform import rbac_zenml_role.x 3f0c…) or `<organization_id>/<name>` \
      (terraform import rbac_zenml_role.x 0b5e6a62-…/ml-engineers).";
 
+/// Why a create got 409: a built-in's name (ZenML's system-managed roles
+/// repeat Admin/Editor/Viewer per level), or a custom role's.
+async fn name_taken_detail(client: &ZenmlClient, body: &RoleCreate, err: &ZenmlError) -> String {
+    let name = body.name.as_deref().unwrap_or_default();
+    let built_in = client
+        .list_roles(&body.organization_id, Some(&body.level), Some(name))
+        .await
+        .is_ok_and(|roles| {
+            roles
+                .iter()
+                .any(|r| r.system_managed && r.name.as_deref() == Some(name))
+        });
+    let kind = format!("ZenML {} role", body.level);
+    if built_in {
+        crate::vendors::conflict::name_reserved(
+            &kind,
+            name,
+            "To grant the built-in role, find it with the `rbac_zenml_roles` data source and assign it with \
+             `rbac_zenml_role_assignment`.",
+            &err.to_string(),
+        )
+    } else {
+        crate::vendors::conflict::name_taken(
+            &kind,
+            name,
+            &format!("terraform import <address> {}/{name}", body.organization_id),
+            &err.to_string(),
+        )
+    }
+}
+
 #[async_trait]
 impl Resource for RoleResource {
     type State<'a> = RoleState;
@@ -379,41 +411,40 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
-        planned.timeouts.clone().run_with_state(Op::Create, diags, async |diags| {
-            let client = self.client(diags)?;
-            let Some(body) = create_body(&planned) else {
-                diags.root_error_short("every argument must be known to create a ZenML role");
-                return None;
-            };
-            let what = match &body.name {
-                Some(name) => format!("creating ZenML role {name:?}"),
-                None => "creating a ZenML role".to_string(),
-            };
-            match client.create_role(&body).await {
-                Ok(role) => {
-                    tracing::info!(role_id = %role.id, "created ZenML role");
-                    Some((state_from(&role, Some(&planned)), ValueEmpty::default()))
+        planned
+            .timeouts
+            .clone()
+            .run_with_state(Op::Create, diags, async |diags| {
+                let client = self.client(diags)?;
+                let Some(body) = create_body(&planned) else {
+                    diags.root_error_short("every argument must be known to create a ZenML role");
+                    return None;
+                };
+                let what = match &body.name {
+                    Some(name) => format!("creating ZenML role {name:?}"),
+                    None => "creating a ZenML role".to_string(),
+                };
+                match client.create_role(&body).await {
+                    Ok(role) => {
+                        tracing::info!(role_id = %role.id, "created ZenML role");
+                        Some((state_from(&role, Some(&planned)), ValueEmpty::default()))
+                    }
+                    Err(err) if err.is_conflict() => {
+                        let detail = name_taken_detail(&client, &body, &err).await;
+                        diags.error(
+                            format!("Error {what}: the name is taken"),
+                            detail,
+                            AttributePath::new("name"),
+                        );
+                        None
+                    }
+                    Err(err) => {
+                        report(diags, what, &err, &BODY_ATTRIBUTES);
+                        None
+                    }
                 }
-                Err(err) if err.is_conflict() => {
-                    diags.error(
-                        format!("Error {what}: the name is taken"),
-                        format!(
-                            "A {} role with this name already exists in the organization. To manage it with \
-                             Terraform, import it:\n  terraform import <address> {}/{}\nor choose another name.\n\n{err}",
-                            body.level,
-                            body.organization_id,
-                            body.name.as_deref().unwrap_or_default()
-                        ),
-                        AttributePath::new("name"),
-                    );
-                    None
-                }
-                Err(err) => {
-                    report(diags, what, &err, &BODY_ATTRIBUTES);
-                    None
-                }
-            }
-        }).await
+            })
+            .await
     }
 
     async fn update<'a>(

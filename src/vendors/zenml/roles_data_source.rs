@@ -35,6 +35,7 @@ has_timeouts!(RolesState, ReadTimeouts);
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleItem {
     pub id: Value<String>,
+    pub organization_id: Value<String>,
     pub name: Value<String>,
     pub description: Value<String>,
     pub level: Value<String>,
@@ -47,6 +48,7 @@ impl From<&Role> for RoleItem {
     fn from(r: &Role) -> Self {
         RoleItem {
             id: Value::Value(r.id.clone()),
+            organization_id: Value::Value(r.organization_id.clone()),
             name: r.name.clone().into(),
             description: r.description.clone().into(),
             level: Value::Value(r.level.clone()),
@@ -70,6 +72,7 @@ impl RolesDataSource {
     pub fn schema() -> Schema {
         let role = object(&[
             ("id", AttributeType::String),
+            ("organization_id", AttributeType::String),
             ("name", AttributeType::String),
             ("description", AttributeType::String),
             ("level", AttributeType::String),
@@ -90,7 +93,8 @@ impl RolesDataSource {
                     "UUIDs of the matching roles, in the order of `roles`.",
                 )),
                 ("roles", list_of(role).computed().description(
-                    "The matching roles, as ZenML lists them: `id`, `name`, `description` (either may be null), \
+                    "The matching roles, with the attribute names of `rbac_zenml_role`: `id`, `organization_id`, \
+                     `name`, `description` (either may be null), \
                      `level`, `type` and `system_managed`.",
                 )),
             ],
@@ -173,6 +177,15 @@ mod tests {
     fn state_matches_schema() {
         crate::framework::schema::assert_state_matches_schema::<RolesState>(
             &RolesDataSource::schema(),
+        );
+    }
+
+    /// Each role carries exactly the attributes of `rbac_zenml_role`, so
+    /// `for_each` can pass it straight through.
+    #[test]
+    fn role_items_have_the_resource_attribute_names() {
+        crate::framework::schema::assert_item_matches_resource::<RoleItem>(
+            &super::super::role_resource::RoleResource::schema(),
         );
     }
 }

@@ -1,0 +1,68 @@
+//! What to tell a user whose create failed because the name is taken
+//! (issue 14 §4). "Import it" is true only when the object was made outside
+//! this configuration; two other causes are common and need other advice:
+//!
+//! * the object is this configuration's own: `create_before_destroy` (with
+//!   `-replace` or a change that forces replacement) creates the new object
+//!   while the old one still holds the name. The provider cannot tell this
+//!   apart from a stranger's object (Terraform sends no hint), so the
+//!   advice names both cases.
+//! * the name is a built-in role's (Flashduty `Admin`, ZenML `Viewer`, …),
+//!   which the vendor reserves: importing it is refused, so the only fix is
+//!   another name. The caller knows this from the conflicting object.
+
+/// The detail of a "… named X already exists" error. `kind` is e.g.
+/// "SlashID role"; `import` the full `terraform import` command line;
+/// `vendor_said` the vendor's own message (with its request ID), if any.
+pub fn name_taken(kind: &str, name: &str, import: &str, vendor_said: &str) -> String {
+    let said = if vendor_said.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n{vendor_said}")
+    };
+    format!(
+        "{kind} names are unique, and {name:?} is taken.\n\n\
+         - If this configuration is replacing its own {kind} of that name with `create_before_destroy` \
+         (after `terraform apply -replace`, or a change that forces replacement): the new {kind} cannot take \
+         the name while the old one still exists, so create_before_destroy cannot work with an unchanged \
+         name. Give the replacement a different name, or remove create_before_destroy so that Terraform \
+         deletes the old one first.\n\
+         - Otherwise the {kind} was made outside this configuration: import it to manage it with Terraform,\n  \
+         {import}\n  or choose another name.{said}"
+    )
+}
+
+/// The detail of an error for a name that a built-in role holds.
+/// `reference` says how to use the built-in itself.
+pub fn name_reserved(kind: &str, name: &str, reference: &str, vendor_said: &str) -> String {
+    let said = if vendor_said.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n{vendor_said}")
+    };
+    format!(
+        "{name:?} is the name of a built-in {kind}. Built-in names are reserved: a custom role cannot use \
+         it, and the built-in cannot be imported or managed. Choose another name. {reference}{said}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_advice_names_both_causes() {
+        let d = name_taken(
+            "SlashID role",
+            "viewer",
+            "terraform import <address> viewer",
+            "",
+        );
+        assert!(d.contains("create_before_destroy cannot work with an unchanged name"));
+        assert!(d.contains("terraform import <address> viewer"));
+        assert!(!d.ends_with('\n'));
+        let d = name_reserved("Flashduty role", "Admin", "Use the data source.", "said");
+        assert!(d.contains("reserved") && d.ends_with("\n\nsaid"));
+        assert!(!d.contains("import it"));
+    }
+}
