@@ -2,8 +2,9 @@
 //! [`DataAdapter`] that serves any of them as tf-provider's `DataSource`:
 //! the counterpart of [`super::resource::Adapter`]. The adapter owns the
 //! configured-client step and the error-to-diagnostic mapping ("Error
-//! reading <what>", then the vendor's message), so a data source file holds
-//! only its State, schema, checks, client calls and conversions.
+//! reading <what>", then the vendor's message) and the `timeouts { read }`
+//! deadline, so a data source file holds only its State, schema, checks,
+//! client calls and conversions.
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use tf_provider::{DataSource, Diagnostics};
 
 use super::provider_data::{ProviderData, VendorConfig};
 use super::resource::Outcome;
+use super::timeouts::{HasTimeouts, ReadTimeouts};
 
 /// One Terraform data source type, in its own terms.
 #[async_trait]
@@ -23,7 +25,13 @@ pub trait DataSourceType: Send + Sync + 'static {
     /// The vendor whose client the data source calls.
     type Vendor: VendorConfig;
     /// The configuration and result; a test compares it with the schema.
-    type State: Serialize + DeserializeOwned + Send + Sync + 'static;
+    /// It holds the `timeouts` block ([`super::timeouts::data_source_block`]).
+    type State: Serialize
+        + DeserializeOwned
+        + HasTimeouts<Block = ReadTimeouts>
+        + Send
+        + Sync
+        + 'static;
 
     /// What is read, in messages (`"Rootly users"`).
     const WHAT: &'static str;
@@ -67,6 +75,7 @@ impl<D: DataSourceType> DataSource for DataAdapter<D> {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: D::State) -> Option<()> {
+        config.timeouts().validate(diags);
         D::validate(diags, &config);
         Some(())
     }
@@ -77,13 +86,18 @@ impl<D: DataSourceType> DataSource for DataAdapter<D> {
         config: D::State,
         _meta: ValueEmpty,
     ) -> Option<D::State> {
-        let client = self.provider.client_or_report(diags)?;
-        match self.data_source.read(&client, config).await {
-            Ok(state) => Some(state),
-            Err(failure) => {
-                failure.report(diags, &format!("reading {}", D::WHAT));
-                None
-            }
-        }
+        let timeouts = config.timeouts().clone();
+        timeouts
+            .read(diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                match self.data_source.read(&client, config).await {
+                    Ok(state) => Some(state),
+                    Err(failure) => {
+                        failure.report(diags, &format!("reading {}", D::WHAT));
+                        None
+                    }
+                }
+            })
+            .await
     }
 }

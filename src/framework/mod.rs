@@ -1,5 +1,6 @@
 //! The thin layer over `tf-provider` that every resource and data source
-//! shares: schema building, validators, plan helpers and diagnostics.
+//! shares: schema building, validators, plan helpers, diagnostics and
+//! operation timeouts.
 //!
 //! Vendor API clients never use this module (nor any `tf-provider` type), so
 //! that the protocol layer can be replaced without touching vendor code.
@@ -10,6 +11,7 @@ pub mod plan;
 pub mod provider_data;
 pub mod resource;
 pub mod schema;
+pub mod timeouts;
 pub mod validate;
 
 pub use tf_provider::value::{Value, ValueNumber};

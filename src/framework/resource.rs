@@ -17,7 +17,10 @@
 //!   vendor's message (code, request ID, host: never a secret);
 //! - a create or update whose vendor write was confirmed but whose follow-up
 //!   failed still records the state ([`Failure::keep`]), so Terraform taints
-//!   the object rather than forgetting it.
+//!   the object rather than forgetting it;
+//! - `timeouts`: each operation runs under its deadline
+//!   ([`super::timeouts`]), plan-time vendor calls under `read`'s, and the
+//!   configured block is kept in the planned and returned states.
 
 use std::fmt::Display;
 use std::sync::Arc;
@@ -30,6 +33,7 @@ use tf_provider::value::ValueEmpty;
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::provider_data::{ProviderData, VendorConfig};
+use super::timeouts::{CrudTimeouts, HasTimeouts, Op};
 
 /// What a read found.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,8 +140,15 @@ pub type Outcome<T, S> = Result<T, Failure<S>>;
 pub trait ResourceType: Send + Sync + 'static {
     /// The vendor whose client the resource calls.
     type Vendor: VendorConfig;
-    /// The Terraform state; a test compares it with [`Self::schema`].
-    type State: Serialize + DeserializeOwned + Clone + Send + Sync + 'static;
+    /// The Terraform state; a test compares it with [`Self::schema`]. It
+    /// holds the `timeouts` block ([`super::timeouts::resource_block`]).
+    type State: Serialize
+        + DeserializeOwned
+        + HasTimeouts<Block = CrudTimeouts>
+        + Clone
+        + Send
+        + Sync
+        + 'static;
     /// Private state kept beside it.
     type Private: Serialize + DeserializeOwned + Default + Send + Sync + 'static;
 
@@ -224,6 +235,7 @@ impl<R: ResourceType> Resource for Adapter<R> {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: R::State) -> Option<()> {
+        config.timeouts().validate(diags);
         R::validate(diags, &config);
         Some(())
     }
@@ -235,23 +247,28 @@ impl<R: ResourceType> Resource for Adapter<R> {
         private: R::Private,
         _meta: ValueEmpty,
     ) -> Option<(R::State, R::Private)> {
-        let which = R::which(&state);
-        let Some(client) = self.provider.client_or_report(diags) else {
-            return Some((state, private));
-        };
-        match self.resource.read(&client, &state, &private).await {
-            Ok(Read::Found(found)) => Some(found),
-            Ok(Read::Gone) => {
-                tracing::warn!(what = R::WHAT, id = %which, "not found; removing it from state");
-                None
-            }
-            Err(failure) => {
-                let doing = format!("reading {} {which}", R::WHAT);
-                failure.report(diags, &doing);
-                // Keep what we had: a failed read is not a deletion.
-                Some((state, private))
-            }
-        }
+        let timeouts = state.timeouts().clone();
+        timeouts
+            .run_with_state(Op::Read, diags, async |diags| {
+                let which = R::which(&state);
+                let Some(client) = self.provider.client_or_report(diags) else {
+                    return Some((state, private));
+                };
+                match self.resource.read(&client, &state, &private).await {
+                    Ok(Read::Found(found)) => Some(found),
+                    Ok(Read::Gone) => {
+                        tracing::warn!(what = R::WHAT, id = %which, "not found; removing it from state");
+                        None
+                    }
+                    Err(failure) => {
+                        let doing = format!("reading {} {which}", R::WHAT);
+                        failure.report(diags, &doing);
+                        // Keep what we had: a failed read is not a deletion.
+                        Some((state, private))
+                    }
+                }
+            })
+            .await
     }
 
     async fn plan_create<'a>(
@@ -263,8 +280,14 @@ impl<R: ResourceType> Resource for Adapter<R> {
     ) -> Option<(R::State, R::Private)> {
         let client = self.provider.client_at_plan(diags)?;
         let which = R::which(&config);
-        match self.resource.plan(client.as_ref(), config, None).await {
-            Ok((planned, _)) => Some((planned, R::Private::default())),
+        let timeouts = config.timeouts().clone();
+        // Plan-time vendor calls are reads: bounded by timeouts.read.
+        let plan = self.resource.plan(client.as_ref(), config, None);
+        match timeouts.deadline(Op::Read).scope(plan).await {
+            Ok((mut planned, _)) => {
+                *planned.timeouts_mut() = timeouts;
+                Some((planned, R::Private::default()))
+            }
             Err(failure) => {
                 failure.report(diags, &format!("planning {} {which}", R::WHAT));
                 None
@@ -283,12 +306,13 @@ impl<R: ResourceType> Resource for Adapter<R> {
     ) -> Option<(R::State, R::Private, Vec<AttributePath>)> {
         let client = self.provider.client_at_plan(diags)?;
         let which = R::which(&prior);
-        match self
-            .resource
-            .plan(client.as_ref(), config, Some(&prior))
-            .await
-        {
-            Ok((planned, replace)) => Some((planned, private, replace)),
+        let timeouts = config.timeouts().clone();
+        let plan = self.resource.plan(client.as_ref(), config, Some(&prior));
+        match timeouts.deadline(Op::Read).scope(plan).await {
+            Ok((mut planned, replace)) => {
+                *planned.timeouts_mut() = timeouts;
+                Some((planned, private, replace))
+            }
             Err(failure) => {
                 failure.report(diags, &format!("planning {} {which}", R::WHAT));
                 None
@@ -314,14 +338,19 @@ impl<R: ResourceType> Resource for Adapter<R> {
         _private: R::Private,
         _meta: ValueEmpty,
     ) -> Option<(R::State, R::Private)> {
-        let client = self.provider.client_or_report(diags)?;
-        let which = R::which(&planned);
-        match self.resource.create(&client, planned).await {
-            Ok(created) => Some(created),
-            Err(failure) => failure
-                .report(diags, &format!("creating {} {which}", R::WHAT))
-                .map(|kept| (kept, R::Private::default())),
-        }
+        let timeouts = planned.timeouts().clone();
+        timeouts
+            .run_with_state(Op::Create, diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                let which = R::which(&planned);
+                match self.resource.create(&client, planned).await {
+                    Ok(created) => Some(created),
+                    Err(failure) => failure
+                        .report(diags, &format!("creating {} {which}", R::WHAT))
+                        .map(|kept| (kept, R::Private::default())),
+                }
+            })
+            .await
     }
 
     async fn update<'a>(
@@ -333,18 +362,23 @@ impl<R: ResourceType> Resource for Adapter<R> {
         private: R::Private,
         _meta: ValueEmpty,
     ) -> Option<(R::State, R::Private)> {
-        let client = self.provider.client_or_report(diags)?;
-        let which = R::which(&prior);
-        match self
-            .resource
-            .update(&client, prior, planned, &private)
+        let timeouts = planned.timeouts().clone();
+        timeouts
+            .run_with_state(Op::Update, diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                let which = R::which(&prior);
+                match self
+                    .resource
+                    .update(&client, prior, planned, &private)
+                    .await
+                {
+                    Ok(updated) => Some(updated),
+                    Err(failure) => failure
+                        .report(diags, &format!("updating {} {which}", R::WHAT))
+                        .map(|kept| (kept, private)),
+                }
+            })
             .await
-        {
-            Ok(updated) => Some(updated),
-            Err(failure) => failure
-                .report(diags, &format!("updating {} {which}", R::WHAT))
-                .map(|kept| (kept, private)),
-        }
     }
 
     async fn destroy<'a>(
@@ -354,19 +388,24 @@ impl<R: ResourceType> Resource for Adapter<R> {
         private: R::Private,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let client = self.provider.client_or_report(diags)?;
-        let which = R::which(&prior);
-        match self.resource.delete(&client, &prior, &private).await {
-            Ok(Deleted::Done) => Some(()),
-            Ok(Deleted::AlreadyGone) => {
-                tracing::info!(what = R::WHAT, id = %which, "already deleted");
-                Some(())
-            }
-            Err(failure) => {
-                failure.report(diags, &format!("deleting {} {which}", R::WHAT));
-                None
-            }
-        }
+        let timeouts = prior.timeouts().clone();
+        timeouts
+            .run(Op::Delete, diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                let which = R::which(&prior);
+                match self.resource.delete(&client, &prior, &private).await {
+                    Ok(Deleted::Done) => Some(()),
+                    Ok(Deleted::AlreadyGone) => {
+                        tracing::info!(what = R::WHAT, id = %which, "already deleted");
+                        Some(())
+                    }
+                    Err(failure) => {
+                        failure.report(diags, &format!("deleting {} {which}", R::WHAT));
+                        None
+                    }
+                }
+            })
+            .await
     }
 
     async fn import<'a>(

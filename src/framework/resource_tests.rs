@@ -15,12 +15,15 @@ use crate::framework::schema::{block, schema, string};
 struct FakeState {
     id: Value<String>,
     name: Value<String>,
+    timeouts: crate::framework::timeouts::ResourceTimeouts,
 }
+crate::framework::timeouts::has_timeouts!(FakeState);
 
 fn state(id: &str) -> FakeState {
     FakeState {
         id: Value::Value(id.into()),
         name: Value::Value("n".into()),
+        timeouts: Default::default(),
     }
 }
 

@@ -169,3 +169,14 @@ pub fn assert_state_matches_schema<S: serde::Serialize + Default>(schema: &Schem
     keys.sort();
     assert_eq!(keys, field_names(&schema.block), "state fields vs schema");
 }
+
+/// Asserts that a data source's list element (`rbac_zenml_roles.roles`,
+/// say) has exactly the attributes of the resource it describes, so that
+/// `for_each` and import blocks can use it as is. The resource's
+/// `timeouts` block is not an attribute of the object, so it is left out.
+#[cfg(test)]
+pub fn assert_item_matches_resource<S: serde::Serialize + Default>(resource: &Schema) {
+    let mut block = resource.block.clone();
+    block.blocks.remove("timeouts");
+    assert_state_matches_schema::<S>(&Schema { version: 0, block });
+}

@@ -10,14 +10,14 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::Notify;
 use tokio::time::Instant;
-use url::Url;
 
+mod attempt;
+
+use super::deadline::{human, Deadline};
 use super::log::Call;
 use super::prepare::{self, describe};
 use super::rate_limit::{self, RateLimiter};
-use super::retry::{
-    parse_rate_limit_reset, parse_retry_after, rate_limit_exhausted, retry_reason, Outcome,
-};
+use super::retry::{retry_reason, Outcome};
 use super::stop::{StopSignal, MAX_WAIT_WHEN_STOPPING};
 use super::{Auth, HttpConfig, HttpError, Redactor, Request, Response};
 
@@ -38,6 +38,9 @@ struct Inner {
     cancelled: AtomicBool,
     cancel: Notify,
 }
+
+/// How long establishing a connection may take (TCP and TLS).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The parts of a response the retry loop needs before it becomes a
 /// [`Response`].
@@ -91,7 +94,9 @@ impl HttpClient {
         let auth_header = prepare::auth_header(&config, &redactor)?;
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            // Short: a server that does not even accept the connection is
+            // down or unreachable (see RetryPolicy::connect_retry_window).
+            .connect_timeout(config.timeout.min(CONNECT_TIMEOUT))
             .user_agent(config.user_agent.clone())
             // Shorter than the usual server keep-alive (60-75 s), so that a
             // create is rarely written to a connection the server is closing
@@ -168,10 +173,21 @@ impl HttpClient {
     /// `ambiguous: true` ([`HttpError::is_ambiguous`]). The caller should
     /// then look the object up by its unique name before creating it again.
     ///
+    /// A connection that cannot be established is retried at most
+    /// [`super::RetryPolicy::max_connect_retries`] times, within
+    /// [`super::RetryPolicy::connect_retry_window`].
+    ///
     /// When retries run out, the last response is returned, or
     /// [`HttpError::Transport`] for the last error.
+    ///
+    /// Everything, waits included, happens within the current operation's
+    /// [`Deadline`] (or [`super::DEFAULT_OPERATION_TIMEOUT`] outside one):
+    /// each attempt's timeout is cut to the time left, and a wait for a
+    /// rate-limit slot or a retry that would end past it fails at once with
+    /// [`HttpError::DeadlineExceeded`].
     pub async fn send(&self, request: Request) -> Result<Response, HttpError> {
         let inner = &*self.inner;
+        let deadline = Deadline::current_or_default();
         // A per-request token is scrubbed from this call's messages too.
         let redactor = match &request.bearer {
             Some(token) => Arc::new(inner.redactor.with_secret(&token.0)),
@@ -179,26 +195,36 @@ impl HttpClient {
         };
         let url = prepare::url(&inner.config, &redactor, &request)?;
         let method = request.method.as_str();
-        let path = redactor.redact(url.path()).into_owned();
+        let location = redactor.redact(&prepare::location(&url)).into_owned();
         let (headers, body) = prepare::headers_and_body(
             &request,
             inner.auth_header.as_ref(),
             &redactor,
-            (method, &path),
+            (method, &location),
         )?;
         let call = Call {
             vendor: inner.config.vendor,
             method,
-            path: &path,
+            path: &location,
             redactor: &redactor,
+            deadline: &deadline,
+            idempotent: request.idempotent,
         };
         let policy = &inner.config.retry;
-        let mut attempt = 0u32;
+        let started = Instant::now();
+        let (mut attempt, mut connect_failures) = (0u32, 0u32);
+        let mut last: Option<String> = None;
         loop {
             attempt += 1;
             if let Some(limiter) = &inner.limiter {
                 let at = limiter.reserve();
                 let wait = at.saturating_duration_since(Instant::now());
+                if at >= deadline.at() {
+                    // The slot stays taken: a lost slot costs others a little
+                    // pacing, never a 429.
+                    let doing = format!("waiting {} for the client-side rate limit", human(wait));
+                    return Err(call.deadline_exceeded(&doing, attempt - 1, last, false));
+                }
                 if !wait.is_zero() {
                     call.rate_limited(wait);
                 }
@@ -209,127 +235,79 @@ impl HttpClient {
             {
                 return Err(cancelled(&call));
             }
+            if deadline.expired() {
+                return Err(call.deadline_exceeded("waiting to send it", attempt - 1, last, false));
+            }
             call.request_body(attempt, &body);
             let start = Instant::now();
-            let result = self.attempt(&request, &url, &headers, &body).await;
-            let (outcome, retry_after, ended) =
-                match result {
-                    Ok((status, headers, body)) => {
-                        let response = self.response(status, headers, body, &call);
-                        call.response(attempt, start.elapsed(), &response);
-                        let server_reset = parse_rate_limit_reset(&response.headers);
-                        let retry_after = parse_retry_after(&response.headers)
-                            .or(if status == 429 { server_reset } else { None });
-                        if let (true, Some(reset), Some(limiter)) = (
-                            rate_limit_exhausted(&response.headers),
-                            server_reset,
-                            &inner.limiter,
-                        ) {
-                            // The server's window is used up: every request to
-                            // this account waits for its reset, not just this one.
-                            let reset = reset.min(policy.max_retry_after);
-                            call.rate_limited(reset);
-                            limiter.hold_until(Instant::now() + reset);
-                        }
-                        (Outcome::Status(status), retry_after, Ok(response))
+            let timeout = inner.config.timeout.min(deadline.remaining());
+            let result = self.attempt(&request, &url, &headers, &body, timeout).await;
+            let (outcome, retry_after, ended) = match result {
+                Ok((status, headers, body)) => {
+                    let response = self.response(status, headers, body, &call);
+                    call.response(attempt, start.elapsed(), &response);
+                    let retry_after = self.server_waits(&response, &call);
+                    (Outcome::Status(status), retry_after, Ok(response))
+                }
+                Err(e) => {
+                    let error = self.transport_error(&e, attempt, request.idempotent, &call);
+                    if let HttpError::Transport { message, .. } = &error {
+                        call.failed(attempt, start.elapsed(), message);
                     }
-                    Err(e) => {
-                        let error = self.transport_error(&e, attempt, request.idempotent, &call);
-                        if let HttpError::Transport { message, .. } = &error {
-                            call.failed(attempt, start.elapsed(), message);
-                        }
-                        let connect = e.is_connect();
-                        (Outcome::Transport { connect }, None, Err(error))
+                    if e.is_timeout() && deadline.expired() {
+                        // Nothing came back before the operation's deadline.
+                        let sent = !e.is_connect() && !request.idempotent;
+                        let doing = if e.is_connect() {
+                            "connecting"
+                        } else {
+                            "waiting for an answer"
+                        };
+                        return Err(call.deadline_exceeded(doing, attempt, last, sent));
                     }
-                };
+                    (
+                        Outcome::Transport {
+                            connect: e.is_connect(),
+                        },
+                        None,
+                        Err(error),
+                    )
+                }
+            };
             let Some(reason) = retry_reason(outcome, request.idempotent) else {
                 return ended;
             };
-            if attempt > policy.max_retries {
+            let connect = matches!(outcome, Outcome::Transport { connect: true });
+            connect_failures += u32::from(connect);
+            let max_attempts = policy.max_attempts(attempt, connect, connect_failures);
+            let delay = policy.delay(attempt, retry_after);
+            let out_of_window = connect && started.elapsed() + delay >= policy.connect_retry_window;
+            if attempt >= max_attempts || out_of_window {
                 call.giving_up(attempt, reason);
                 return ended;
             }
-            let delay = policy.delay(attempt, retry_after);
+            last = Some(match &ended {
+                Ok(response) => format!("{reason}, HTTP {}", response.status),
+                Err(error) => error.to_string(),
+            });
+            if Instant::now() + delay >= deadline.at() {
+                let doing = format!("{reason}: a retry in {} would pass it", human(delay));
+                return Err(call.deadline_exceeded(&doing, attempt, last, false));
+            }
             if let (Outcome::Status(429), Some(_), Some(limiter)) =
                 (outcome, retry_after, &inner.limiter)
             {
                 // Every request to this account waits, not just this one.
                 limiter.hold_until(Instant::now() + delay);
             }
-            call.retrying(attempt, reason, delay, retry_after.is_some());
+            call.retrying(
+                attempt + 1,
+                max_attempts,
+                reason,
+                delay,
+                retry_after.is_some(),
+            );
             self.sleep_until(Instant::now() + delay, request.idempotent, &call)
                 .await?;
-        }
-    }
-
-    /// [`HttpError::Transport`] for a failed attempt: ambiguous when the
-    /// request may have reached the server and is not idempotent.
-    fn transport_error(
-        &self,
-        error: &reqwest::Error,
-        attempts: u32,
-        idempotent: bool,
-        call: &Call<'_>,
-    ) -> HttpError {
-        let timed_out = error.is_timeout();
-        let message = if timed_out {
-            format!(
-                "timed out after {:?} (the per-attempt timeout): {}",
-                self.inner.config.timeout,
-                describe(error)
-            )
-        } else {
-            describe(error)
-        };
-        HttpError::Transport {
-            method: call.method.to_owned(),
-            path: call.path.to_owned(),
-            message: call.redactor.redact(&message).into_owned(),
-            attempts,
-            ambiguous: !error.is_connect() && !idempotent,
-            timed_out,
-        }
-    }
-
-    /// One attempt: send and read the whole body.
-    async fn attempt(
-        &self,
-        request: &Request,
-        url: &Url,
-        headers: &HeaderMap,
-        body: &Bytes,
-    ) -> Result<Received, reqwest::Error> {
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.clone(), url.clone())
-            .headers(headers.clone());
-        if !body.is_empty() {
-            builder = builder.body(body.clone());
-        }
-        let response = builder.send().await.map_err(reqwest::Error::without_url)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(reqwest::Error::without_url)?;
-        Ok((status, headers, body))
-    }
-
-    fn response(&self, status: u16, headers: HeaderMap, body: Bytes, call: &Call<'_>) -> Response {
-        let request_id = headers
-            .get(self.inner.config.request_id_header)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| call.redactor.redact(v).into_owned());
-        Response {
-            status,
-            headers,
-            body,
-            request_id,
-            method: call.method.to_owned(),
-            path: call.path.to_owned(),
-            redactor: call.redactor.clone(),
         }
     }
 

@@ -1,11 +1,22 @@
 //! The errors of the HTTP core. A vendor client wraps them in its own error
 //! type; HTTP error statuses are not errors here (see [`super::HttpClient::send`]).
+//!
+//! Every variant that concerns one request names it as `METHOD location`,
+//! where the location is scheme, host, port and path
+//! (`POST https://api.flashcat.cloud:443/role/info`): which server was
+//! unreachable matters as much as which call.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::deadline::human;
 
 /// Why a request failed before a usable HTTP response was obtained, or why
 /// a response body could not be decoded.
 ///
-/// Every message is redacted: no variant holds a URL, a query string or a
-/// credential. Paths are the URL path only.
+/// Every message is redacted: no variant holds a query string or a
+/// credential. `path` fields hold the request's location: scheme, host,
+/// port and URL path, without the query.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
     /// The client configuration or the request is invalid (bad base URL,
@@ -18,7 +29,7 @@ pub enum HttpError {
     Encode {
         /// HTTP method.
         method: String,
-        /// URL path, without the query.
+        /// Scheme, host, port and URL path, without the query.
         path: String,
         /// What serde said.
         message: String,
@@ -38,7 +49,7 @@ pub enum HttpError {
     Transport {
         /// HTTP method.
         method: String,
-        /// URL path, without the query.
+        /// Scheme, host, port and URL path, without the query.
         path: String,
         /// What failed, redacted.
         message: String,
@@ -60,7 +71,7 @@ pub enum HttpError {
     Decode {
         /// HTTP method.
         method: String,
-        /// URL path, without the query.
+        /// Scheme, host, port and URL path, without the query.
         path: String,
         /// HTTP status of the response.
         status: u16,
@@ -72,6 +83,12 @@ pub enum HttpError {
         excerpt: String,
     },
 
+    /// The operation's time budget ([`super::Deadline`]) ran out before
+    /// this request got a usable answer: while it waited for a rate-limit
+    /// slot, for an answer, or before a retry.
+    #[error("{0}")]
+    DeadlineExceeded(Box<TimedOut>),
+
     /// [`super::HttpClient::cancel`] was called while the request waited
     /// for a rate limit slot or a retry, or the provider is stopping and
     /// the request is not idempotent ([`super::stop`]). The current attempt
@@ -82,7 +99,7 @@ pub enum HttpError {
     Cancelled {
         /// HTTP method.
         method: String,
-        /// URL path, without the query.
+        /// Scheme, host, port and URL path, without the query.
         path: String,
     },
 }
@@ -97,19 +114,21 @@ impl HttpError {
     pub fn is_ambiguous(&self) -> bool {
         match self {
             HttpError::Transport { ambiguous, .. } => *ambiguous,
+            HttpError::DeadlineExceeded(timed_out) => timed_out.ambiguous,
             HttpError::Decode { status, .. } => (200..300).contains(status) || *status >= 500,
             _ => false,
         }
     }
 
-    /// The last attempt hit the per-attempt timeout.
+    /// The last attempt hit the per-attempt timeout, or the operation ran
+    /// out of time.
     pub fn is_timeout(&self) -> bool {
         matches!(
             self,
             HttpError::Transport {
                 timed_out: true,
                 ..
-            }
+            } | HttpError::DeadlineExceeded(_)
         )
     }
 
@@ -119,6 +138,56 @@ impl HttpError {
             HttpError::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
+    }
+}
+
+/// What [`HttpError::DeadlineExceeded`] knows. Display: `METHOD location:
+/// the read timed out after 10s while waiting for an answer (1 attempt
+/// sent). <hint>`.
+#[derive(Debug)]
+pub struct TimedOut {
+    /// HTTP method.
+    pub method: String,
+    /// Scheme, host, port and URL path, without the query.
+    pub path: String,
+    /// The operation that ran out of time, e.g. `read`.
+    pub operation: String,
+    /// The operation's whole budget.
+    pub budget: Duration,
+    /// What the request was doing when time ran out.
+    pub doing: String,
+    /// Attempts sent so far.
+    pub attempts: u32,
+    /// The last failure before time ran out (a status, a transport error),
+    /// redacted.
+    pub last: Option<String>,
+    /// A non-idempotent request was on the wire: the server may have
+    /// applied it.
+    pub ambiguous: bool,
+    /// How to allow more time.
+    pub hint: String,
+}
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: the {} timed out after {} while {} ({} attempt{} sent)",
+            self.method,
+            self.path,
+            self.operation,
+            human(self.budget),
+            self.doing,
+            self.attempts,
+            if self.attempts == 1 { "" } else { "s" }
+        )?;
+        if let Some(last) = &self.last {
+            write!(f, "; last failure: {last}")?;
+        }
+        if self.ambiguous {
+            f.write_str("; the server may have applied the request, check before retrying it")?;
+        }
+        write!(f, ". {}", self.hint)
     }
 }
 
@@ -141,6 +210,27 @@ mod tests {
         assert!(text.contains("may have applied"));
         assert!(e.is_ambiguous());
         assert!(!e.is_timeout());
+    }
+
+    #[test]
+    fn deadline_display_names_operation_budget_host_and_hint() {
+        let e = HttpError::DeadlineExceeded(Box::new(TimedOut {
+            method: "GET".into(),
+            path: "http://127.0.0.1:9/rootly/v1/on_call_roles".into(),
+            operation: "read".into(),
+            budget: Duration::from_secs(10),
+            doing: "waiting for an answer".into(),
+            attempts: 1,
+            last: None,
+            ambiguous: false,
+            hint: "Raise it with `timeouts { read = \"20s\" }`.".into(),
+        }));
+        assert_eq!(
+            e.to_string(),
+            "GET http://127.0.0.1:9/rootly/v1/on_call_roles: the read timed out after 10s while \
+             waiting for an answer (1 attempt sent). Raise it with `timeouts { read = \"20s\" }`."
+        );
+        assert!(e.is_timeout() && !e.is_ambiguous());
     }
 
     #[test]

@@ -1,15 +1,22 @@
 //! The log lines of one call, all through `tracing`, all redacted. The
 //! provider maps the levels to Terraform's `TF_LOG`.
 //!
-//! Every event carries `vendor`, `method` and `path` (the URL path, never
-//! the query) as fields of its own, so that any formatter shows them.
+//! Every event carries `vendor`, `method` and `url` (scheme, host, port and
+//! path, never the query) as fields of its own, so that any formatter shows
+//! them. Waits long enough for a user to wonder (retries, long rate-limit
+//! waits) are INFO, so that `TF_LOG=info` shows progress.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tracing::{debug, trace, warn};
+use tracing::{debug, info, trace, warn};
 
-use super::{Redactor, Response};
+use super::deadline::{human, Deadline};
+use super::error::TimedOut;
+use super::{HttpError, Redactor, Response};
+
+/// A client-side rate-limit wait at least this long is logged at INFO.
+const NOTABLE_WAIT: Duration = Duration::from_secs(5);
 
 /// How many bytes of a body the trace log shows.
 const TRACE_BODY_BYTES: usize = 4096;
@@ -18,8 +25,11 @@ const TRACE_BODY_BYTES: usize = 4096;
 pub(crate) struct Call<'a> {
     pub(crate) vendor: &'static str,
     pub(crate) method: &'a str,
+    /// Scheme, host, port and path, redacted.
     pub(crate) path: &'a str,
     pub(crate) redactor: &'a Arc<Redactor>,
+    pub(crate) deadline: &'a Deadline,
+    pub(crate) idempotent: bool,
 }
 
 impl Call<'_> {
@@ -28,14 +38,23 @@ impl Call<'_> {
             .excerpt(&String::from_utf8_lossy(body), TRACE_BODY_BYTES)
     }
 
-    /// TRACE: the client-side rate limit delays this attempt.
+    /// TRACE (INFO from [`NOTABLE_WAIT`]): the client-side rate limit
+    /// delays this attempt.
     pub(crate) fn rate_limited(&self, wait: Duration) {
-        let (vendor, method, path) = (self.vendor, self.method, self.path);
+        let (vendor, method, url) = (self.vendor, self.method, self.path);
         let wait_ms = wait.as_millis() as u64;
+        if wait >= NOTABLE_WAIT {
+            let wait = human(wait);
+            info!(
+                vendor,
+                method, url, wait_ms, "waiting {wait} for the client-side rate limit"
+            );
+            return;
+        }
         trace!(
             vendor,
             method,
-            path,
+            url,
             wait_ms,
             "waiting for the client-side rate limit"
         );
@@ -46,26 +65,26 @@ impl Call<'_> {
         if body.is_empty() {
             return;
         }
-        let (vendor, method, path) = (self.vendor, self.method, self.path);
+        let (vendor, method, url) = (self.vendor, self.method, self.path);
         let body = self.body(body);
-        trace!(vendor, method, path, attempt, body, "http request body");
+        trace!(vendor, method, url, attempt, body, "http request body");
     }
 
     /// DEBUG: one line per attempt that got a response; TRACE: its body.
     pub(crate) fn response(&self, attempt: u32, elapsed: Duration, response: &Response) {
-        let (vendor, method, path) = (self.vendor, self.method, self.path);
+        let (vendor, method, url) = (self.vendor, self.method, self.path);
         let status = response.status;
         let request_id = response.request_id.as_deref().unwrap_or("-");
         let elapsed_ms = elapsed.as_millis() as u64;
         debug!(
             vendor,
-            method, path, status, request_id, attempt, elapsed_ms, "http response"
+            method, url, status, request_id, attempt, elapsed_ms, "http response"
         );
         let body = self.body(&response.body);
         trace!(
             vendor,
             method,
-            path,
+            url,
             status,
             request_id,
             body,
@@ -75,36 +94,76 @@ impl Call<'_> {
 
     /// DEBUG: one line per attempt that got no response.
     pub(crate) fn failed(&self, attempt: u32, elapsed: Duration, error: &str) {
-        let (vendor, method, path) = (self.vendor, self.method, self.path);
+        let (vendor, method, url) = (self.vendor, self.method, self.path);
         let elapsed_ms = elapsed.as_millis() as u64;
         debug!(
             vendor,
-            method, path, attempt, elapsed_ms, error, "http request failed"
+            method, url, attempt, elapsed_ms, error, "http request failed"
         );
     }
 
-    /// DEBUG: a retry decision.
-    pub(crate) fn retrying(&self, attempt: u32, reason: &str, delay: Duration, retry_after: bool) {
-        let (vendor, method, path) = (self.vendor, self.method, self.path);
+    /// INFO: a retry decision, before waiting for it: "retrying in 2s
+    /// (attempt 2 of 6)". `next` is the attempt about to be waited for.
+    pub(crate) fn retrying(
+        &self,
+        next: u32,
+        max_attempts: u32,
+        reason: &str,
+        delay: Duration,
+        retry_after: bool,
+    ) {
+        let (vendor, method, url) = (self.vendor, self.method, self.path);
         let delay_ms = delay.as_millis() as u64;
-        debug!(
+        let wait = human(delay);
+        info!(
             vendor,
-            method, path, attempt, reason, delay_ms, retry_after, "retrying http request"
+            method,
+            url,
+            attempt = next,
+            max_attempts,
+            reason,
+            delay_ms,
+            retry_after,
+            "{method} {url}: {reason}; retrying in {wait} (attempt {next} of {max_attempts})"
         );
+    }
+
+    /// WARN: the operation's deadline ran out; the error that says so.
+    pub(crate) fn deadline_exceeded(
+        &self,
+        doing: &str,
+        attempts: u32,
+        last: Option<String>,
+        ambiguous: bool,
+    ) -> HttpError {
+        let error = HttpError::DeadlineExceeded(Box::new(TimedOut {
+            method: self.method.to_owned(),
+            path: self.path.to_owned(),
+            operation: self.deadline.operation().to_owned(),
+            budget: self.deadline.budget(),
+            doing: doing.to_owned(),
+            attempts,
+            last: last.map(|l| self.redactor.redact(&l).into_owned()),
+            ambiguous: ambiguous && !self.idempotent,
+            hint: self.deadline.hint().to_owned(),
+        }));
+        let (vendor, method, url) = (self.vendor, self.method, self.path);
+        warn!(vendor, method, url, attempts, "{error}");
+        error
     }
 
     /// WARN after retries (DEBUG when retries are off): no more attempts.
     pub(crate) fn giving_up(&self, attempts: u32, reason: &str) {
-        let (vendor, method, path) = (self.vendor, self.method, self.path);
+        let (vendor, method, url) = (self.vendor, self.method, self.path);
         if attempts > 1 {
             warn!(
                 vendor,
-                method, path, attempts, reason, "giving up after {attempts} attempts"
+                method, url, attempts, reason, "giving up after {attempts} attempts"
             );
         } else {
             debug!(
                 vendor,
-                method, path, reason, "not retrying: retries are disabled"
+                method, url, reason, "not retrying: retries are disabled"
             );
         }
     }

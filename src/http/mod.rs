@@ -1,6 +1,7 @@
 //! The shared HTTP core: one client per vendor account with client-side
-//! rate limiting, retries with backoff, per-attempt timeouts, secret
-//! redaction and `tracing` logs.
+//! rate limiting, retries with backoff, per-attempt timeouts, an operation
+//! deadline ([`Deadline`]) that bounds all of them, secret redaction and
+//! `tracing` logs.
 //!
 //! The core knows no vendor field names. A vendor client builds
 //! [`Request`]s, sends them with [`HttpClient::send`] and decodes the
@@ -25,6 +26,7 @@
 //! ```
 
 mod client;
+mod deadline;
 mod error;
 mod log;
 mod prepare;
@@ -38,12 +40,15 @@ pub mod stop;
 mod client_tests;
 #[cfg(test)]
 mod test_server;
+#[cfg(test)]
+mod timeout_tests;
 
 use std::fmt;
 use std::time::Duration;
 
 pub use client::HttpClient;
-pub use error::HttpError;
+pub use deadline::{human, Deadline, DEFAULT_OPERATION_TIMEOUT};
+pub use error::{HttpError, TimedOut};
 pub use rate_limit::RateLimit;
 pub use redact::{Redactor, REDACTED};
 pub use request::{Request, Response};
@@ -131,7 +136,8 @@ pub struct HttpConfig {
     /// Retry settings.
     pub retry: RetryPolicy,
     /// Timeout of one attempt, from connecting to the end of the body
-    /// (default 30 s).
+    /// (default 30 s); cut to what is left of the operation's [`Deadline`].
+    /// Connecting alone may take at most 5 s.
     pub timeout: Duration,
     /// `User-Agent` header (default [`user_agent`]`(None)`).
     pub user_agent: String,

@@ -72,6 +72,23 @@ pub(crate) fn url(
     Ok(url)
 }
 
+/// Where a request goes, for messages and logs: scheme, host, port (also
+/// when it is the scheme's default) and path, never the query (which may
+/// hold a credential) nor a user name. Redact it like any other text.
+pub(crate) fn location(url: &Url) -> String {
+    format!("{}{}", host_port(url), url.path())
+}
+
+/// `scheme://host:port` of `url`.
+pub(crate) fn host_port(url: &Url) -> String {
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or_default()
+    )
+}
+
 /// The headers (content type, the request's own, then the credential) and
 /// the body bytes. `method` and `path` are for error messages.
 pub(crate) fn headers_and_body(
@@ -159,6 +176,20 @@ mod tests {
         let c = config("https://api.example.com", Auth::None);
         let built = url(&c, &r, &Request::get("rbac/roles/a%20b")).unwrap();
         assert_eq!(built.as_str(), "https://api.example.com/rbac/roles/a%20b");
+    }
+
+    #[test]
+    fn location_names_scheme_host_port_and_path_but_not_the_query() {
+        let with_key = Url::parse("https://user@api.example.com/p/role/list?app_key=K").unwrap();
+        assert_eq!(
+            location(&with_key),
+            "https://api.example.com:443/p/role/list"
+        );
+        let local = Url::parse("http://127.0.0.1:8080/flashduty").unwrap();
+        assert_eq!(location(&local), "http://127.0.0.1:8080/flashduty");
+        assert_eq!(host_port(&local), "http://127.0.0.1:8080");
+        let v6 = Url::parse("http://[::1]:9/x").unwrap();
+        assert_eq!(location(&v6), "http://[::1]:9/x");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use super::members::{MemberItem, VIEWER_ROLE_ID};
 use crate::framework::plan::{known_number_set, number_set, requires_replace};
 use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{number, schema, set_of, string};
+use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::ValueNumberSet;
 
 const IMPORT_FORMATS: &str = "Import takes the numeric member ID \
@@ -32,7 +33,9 @@ pub struct MemberRolesState {
     pub id: Value<String>,
     pub member_id: Value<i64>,
     pub role_ids: ValueNumberSet,
+    pub timeouts: ResourceTimeouts,
 }
+has_timeouts!(MemberRolesState);
 
 /// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
 pub struct MemberRolesResource;
@@ -66,7 +69,7 @@ impl MemberRolesResource {
                     ),
                 ),
             ],
-            vec![],
+            vec![timeouts::resource_block()],
         )
     }
 }
@@ -111,6 +114,7 @@ fn state_from(member: &MemberItem, wanted: Option<&[i64]>) -> MemberRolesState {
         id: Value::Value(member.member_id.to_string()),
         member_id: Value::Value(member.member_id as i64),
         role_ids: number_set(&recorded_roles(member, wanted)),
+        timeouts: Default::default(),
     }
 }
 

@@ -15,6 +15,7 @@ use crate::framework::data_source::DataSourceType;
 use crate::framework::plan::number_set;
 use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{list_of, object, schema, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::ValueNumberSet;
 
 /// Terraform state of the `rbac_flashduty_members` data source.
@@ -23,7 +24,9 @@ pub struct MembersState {
     pub email: Value<String>,
     pub name: Value<String>,
     pub members: Value<Vec<Value<MemberObject>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(MembersState, ReadTimeouts);
 
 /// One element of `members`: the attribute names of
 /// `rbac_flashduty_member_roles`, plus the member's name and email.
@@ -80,7 +83,7 @@ impl MembersDataSource {
                      (every role the member holds).",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }

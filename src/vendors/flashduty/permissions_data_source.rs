@@ -15,6 +15,7 @@ use super::config::ProviderData;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::number_set;
 use crate::framework::schema::{list_of, object, schema, set_of, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::string_one_of;
 use crate::framework::ValueNumberSet;
 
@@ -28,7 +29,9 @@ pub struct PermissionsState {
     pub status: Value<String>,
     pub ids: ValueNumberSet,
     pub permissions: Value<Vec<Value<Permission>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(PermissionsState, ReadTimeouts);
 
 /// One catalogue entry, as exposed in `permissions`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -81,7 +84,7 @@ impl PermissionsDataSource {
                      (`read`/`manage`), `description`, `class`, `scope` and `status`.",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -100,6 +103,7 @@ impl DataSource for PermissionsDataSource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: PermissionsState) -> Option<()> {
+        config.timeouts.validate(diags);
         string_one_of(
             diags,
             AttributePath::new("permission_type"),
@@ -121,71 +125,73 @@ impl DataSource for PermissionsDataSource {
         config: PermissionsState,
         _meta: ValueEmpty,
     ) -> Option<PermissionsState> {
-        let client = self.provider.client_or_report(diags)?;
-        let catalogue = match client.list_permissions().await {
-            Ok(items) => items,
-            Err(err) => {
-                vendor_error(diags, "listing Flashduty permissions", &err);
-                return None;
-            }
-        };
-        let names: Option<Vec<String>> = config.permission_names.as_ref_option().map(|names| {
-            names
-                .iter()
-                .filter_map(|n| n.as_ref_option().cloned())
-                .collect()
-        });
-        if let Some(names) = &names {
-            let missing: Vec<&String> = names
-                .iter()
-                .filter(|n| !catalogue.iter().any(|p| &p.permission_name == *n))
-                .collect();
-            if !missing.is_empty() {
-                diags.error(
-                    "Unknown Flashduty permission names",
-                    format!(
-                        "These names are not in the permission catalogue: {missing:?}. Names are exact and \
-                         case-sensitive; leave `permission_names` unset to list the whole catalogue."
-                    ),
-                    AttributePath::new("permission_names"),
-                );
-                return None;
-            }
-        }
-        let mut selected: Vec<&PermissionItem> = catalogue
-            .iter()
-            .filter(|p| {
+        config.timeouts.clone().read(diags, async |diags| {
+            let client = self.provider.client_or_report(diags)?;
+            let catalogue = match client.list_permissions().await {
+                Ok(items) => items,
+                Err(err) => {
+                    vendor_error(diags, "listing Flashduty permissions", &err);
+                    return None;
+                }
+            };
+            let names: Option<Vec<String>> = config.permission_names.as_ref_option().map(|names| {
                 names
-                    .as_ref()
-                    .is_none_or(|names| names.contains(&p.permission_name))
-            })
-            .filter(|p| matches(&config.class, &p.class))
-            .filter(|p| matches(&config.scope, &p.scope))
-            .filter(|p| matches(&config.permission_type, &p.permission_type))
-            .filter(|p| matches(&config.status, &p.status))
-            .collect();
-        selected.sort_by_key(|p| p.id);
-        let ids: Vec<i64> = selected.iter().map(|p| p.id as i64).collect();
-        Some(PermissionsState {
-            ids: number_set(&ids),
-            permissions: Value::Value(
-                selected
-                    .into_iter()
-                    .map(|p| {
-                        Value::Value(Permission {
-                            id: Value::Value(p.id as i64),
-                            permission_name: Value::Value(p.permission_name.clone()),
-                            permission_type: Value::Value(p.permission_type.clone()),
-                            description: Value::Value(p.description.clone()),
-                            class: Value::Value(p.class.clone()),
-                            scope: Value::Value(p.scope.clone()),
-                            status: Value::Value(p.status.clone()),
+                    .iter()
+                    .filter_map(|n| n.as_ref_option().cloned())
+                    .collect()
+            });
+            if let Some(names) = &names {
+                let missing: Vec<&String> = names
+                    .iter()
+                    .filter(|n| !catalogue.iter().any(|p| &p.permission_name == *n))
+                    .collect();
+                if !missing.is_empty() {
+                    diags.error(
+                        "Unknown Flashduty permission names",
+                        format!(
+                            "These names are not in the permission catalogue: {missing:?}. Names are exact and \
+                             case-sensitive; leave `permission_names` unset to list the whole catalogue."
+                        ),
+                        AttributePath::new("permission_names"),
+                    );
+                    return None;
+                }
+            }
+            let mut selected: Vec<&PermissionItem> = catalogue
+                .iter()
+                .filter(|p| {
+                    names
+                        .as_ref()
+                        .is_none_or(|names| names.contains(&p.permission_name))
+                })
+                .filter(|p| matches(&config.class, &p.class))
+                .filter(|p| matches(&config.scope, &p.scope))
+                .filter(|p| matches(&config.permission_type, &p.permission_type))
+                .filter(|p| matches(&config.status, &p.status))
+                .collect();
+            selected.sort_by_key(|p| p.id);
+            let ids: Vec<i64> = selected.iter().map(|p| p.id as i64).collect();
+            Some(PermissionsState {
+                ids: number_set(&ids),
+                permissions: Value::Value(
+                    selected
+                        .into_iter()
+                        .map(|p| {
+                            Value::Value(Permission {
+                                id: Value::Value(p.id as i64),
+                                permission_name: Value::Value(p.permission_name.clone()),
+                                permission_type: Value::Value(p.permission_type.clone()),
+                                description: Value::Value(p.description.clone()),
+                                class: Value::Value(p.class.clone()),
+                                scope: Value::Value(p.scope.clone()),
+                                status: Value::Value(p.status.clone()),
+                            })
                         })
-                    })
-                    .collect(),
-            ),
-            ..config
-        })
+                        .collect(),
+                ),
+                ..config
+            })
+        }).await
     }
 }
 

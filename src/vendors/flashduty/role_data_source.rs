@@ -15,6 +15,7 @@ use super::role_resource::ROLE_NAME_MAX;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::number_set;
 use crate::framework::schema::{bool, number, schema, set_of, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::{exactly_one_of, string_length};
 use crate::framework::ValueNumberSet;
 
@@ -29,7 +30,9 @@ pub struct RoleDataState {
     pub editable: Value<bool>,
     pub created_at: Value<i64>,
     pub updated_at: Value<i64>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(RoleDataState, ReadTimeouts);
 
 /// The data source.
 pub struct RoleDataSource {
@@ -56,7 +59,7 @@ impl RoleDataSource {
                 ("created_at", number().computed().description("Creation time, Unix seconds.")),
                 ("updated_at", number().computed().description("Last update time, Unix seconds.")),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -71,6 +74,7 @@ impl DataSource for RoleDataSource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: RoleDataState) -> Option<()> {
+        config.timeouts.validate(diags);
         exactly_one_of(
             diags,
             &["id", "role_name"],
@@ -102,45 +106,65 @@ impl DataSource for RoleDataSource {
         config: RoleDataState,
         _meta: ValueEmpty,
     ) -> Option<RoleDataState> {
-        let client = self.provider.client_or_report(diags)?;
-        let roles = match client.list_roles().await {
-            Ok(roles) => roles,
-            Err(err) => {
-                vendor_error(diags, "listing Flashduty roles", &err);
-                return None;
-            }
-        };
-        let (wanted, role) = match (&config.id, &config.role_name) {
-            (Value::Value(id), _) => (
-                format!("ID {id}"),
-                roles.iter().find(|r| r.role_id.to_string() == *id),
-            ),
-            (_, Value::Value(name)) => (
-                format!("name {name:?}"),
-                roles.iter().find(|r| r.role_name == *name),
-            ),
-            _ => {
-                diags.root_error_short("Set exactly one of `id` and `role_name`.");
-                return None;
-            }
-        };
-        let Some(role) = role else {
-            let names: Vec<&str> = roles.iter().map(|r| r.role_name.as_str()).collect();
-            diags.root_error(
-                format!("No Flashduty role with {wanted}"),
-                format!("The account's roles are: {}.", names.join(", ")),
-            );
-            return None;
-        };
-        Some(RoleDataState::from_item(role))
+        config
+            .timeouts
+            .clone()
+            .read(diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                let roles = match client.list_roles().await {
+                    Ok(roles) => roles,
+                    Err(err) => {
+                        vendor_error(diags, "listing Flashduty roles", &err);
+                        return None;
+                    }
+                };
+                let (wanted, role) = match (&config.id, &config.role_name) {
+                    (Value::Value(id), _) => (
+                        format!("ID {id}"),
+                        roles.iter().find(|r| r.role_id.to_string() == *id),
+                    ),
+                    (_, Value::Value(name)) => (
+                        format!("name {name:?}"),
+                        roles.iter().find(|r| r.role_name == *name),
+                    ),
+                    _ => {
+                        diags.root_error_short("Set exactly one of `id` and `role_name`.");
+                        return None;
+                    }
+                };
+                let Some(role) = role else {
+                    let names: Vec<&str> = roles.iter().map(|r| r.role_name.as_str()).collect();
+                    diags.root_error(
+                        format!("No Flashduty role with {wanted}"),
+                        format!("The account's roles are: {}.", names.join(", ")),
+                    );
+                    return None;
+                };
+                Some(RoleDataState::from_item(role))
+            })
+            .await
     }
 }
 
-impl RoleDataState {
+/// One role with every attribute, as Flashduty returns it (an element of
+/// `rbac_flashduty_roles.roles`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RoleDataItem {
+    pub id: Value<String>,
+    pub role_name: Value<String>,
+    pub description: Value<String>,
+    pub permission_ids: ValueNumberSet,
+    pub status: Value<String>,
+    pub editable: Value<bool>,
+    pub created_at: Value<i64>,
+    pub updated_at: Value<i64>,
+}
+
+impl RoleDataItem {
     /// Every attribute of `role`, as Flashduty returns it.
     pub fn from_item(role: &RoleItem) -> Self {
         let ids: Vec<i64> = role.permission_ids.iter().map(|id| *id as i64).collect();
-        RoleDataState {
+        RoleDataItem {
             id: Value::Value(role.role_id.to_string()),
             role_name: Value::Value(role.role_name.clone()),
             description: Value::Value(role.description.clone()),
@@ -149,6 +173,25 @@ impl RoleDataState {
             editable: Value::Value(role.editable),
             created_at: Value::Value(role.created_at),
             updated_at: Value::Value(role.updated_at),
+        }
+    }
+}
+
+impl RoleDataState {
+    /// The data source's state for `role` (the `timeouts` block is set by
+    /// the caller).
+    fn from_item(role: &RoleItem) -> Self {
+        let item = RoleDataItem::from_item(role);
+        RoleDataState {
+            id: item.id,
+            role_name: item.role_name,
+            description: item.description,
+            permission_ids: item.permission_ids,
+            status: item.status,
+            editable: item.editable,
+            created_at: item.created_at,
+            updated_at: item.updated_at,
+            timeouts: Default::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::framework::plan::{
     default_if_null, known_number_set, number_set, use_state_for_unknown,
 };
 use crate::framework::schema::{schema, set_of, string};
+use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
 use crate::framework::ValueNumberSet;
 
@@ -33,7 +34,9 @@ pub struct RoleState {
     pub description: Value<String>,
     pub permission_ids: ValueNumberSet,
     pub status: Value<String>,
+    pub timeouts: ResourceTimeouts,
 }
+has_timeouts!(RoleState);
 
 /// The resource; it talks to Flashduty only through [`FlashdutyClient`].
 pub struct RoleResource {
@@ -85,7 +88,7 @@ impl RoleResource {
                     ),
                 ),
             ],
-            vec![],
+            vec![timeouts::resource_block()],
         )
     }
 
@@ -96,6 +99,7 @@ impl RoleResource {
 
 /// Plan-time checks, mirroring the vendor's documented limits exactly.
 pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
+    config.timeouts.validate(diags);
     string_length(
         diags,
         AttributePath::new("role_name"),
@@ -145,6 +149,7 @@ fn plan(config: RoleState, prior: Option<&RoleState>) -> RoleState {
         description: default_if_null(config.description, String::new()),
         permission_ids: default_if_null(config.permission_ids, Vec::new()),
         status: default_if_null(config.status, "enabled".into()),
+        timeouts: config.timeouts,
     }
 }
 
@@ -209,6 +214,7 @@ pub fn state_from(role: &RoleItem) -> RoleState {
         description: Value::Value(role.description.clone()),
         permission_ids: number_set(&ids),
         status: Value::Value(role.status.clone()),
+        timeouts: Default::default(),
     }
 }
 
@@ -343,22 +349,28 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
-        let role_id = parse_id(diags, &state.id)?;
-        let client = match self.client(diags) {
-            Some(client) => client,
-            None => return Some((state, ValueEmpty::default())),
-        };
-        match client.read_role(role_id).await {
-            Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
-            Ok(None) => {
-                tracing::warn!(role_id, "Flashduty role not found; removing it from state");
-                None
-            }
-            Err(err) => {
-                vendor_error(diags, format!("reading Flashduty role {role_id}"), &err);
-                Some((state, ValueEmpty::default()))
-            }
-        }
+        state
+            .timeouts
+            .clone()
+            .run_with_state(Op::Read, diags, async |diags| {
+                let role_id = parse_id(diags, &state.id)?;
+                let client = match self.client(diags) {
+                    Some(client) => client,
+                    None => return Some((state, ValueEmpty::default())),
+                };
+                match client.read_role(role_id).await {
+                    Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
+                    Ok(None) => {
+                        tracing::warn!(role_id, "Flashduty role not found; removing it from state");
+                        None
+                    }
+                    Err(err) => {
+                        vendor_error(diags, format!("reading Flashduty role {role_id}"), &err);
+                        Some((state, ValueEmpty::default()))
+                    }
+                }
+            })
+            .await
     }
 
     async fn plan_create<'a>(
@@ -370,7 +382,9 @@ impl Resource for RoleResource {
     ) -> Option<(RoleState, ValueEmpty)> {
         // Fail at plan, not halfway through an apply, when credentials are missing.
         let client = self.provider.client_at_plan(diags)?;
-        check_permissions(diags, client.as_ref(), &config.permission_ids).await?;
+        // A plan-time listing is a read: bounded by timeouts.read.
+        let check = check_permissions(diags, client.as_ref(), &config.permission_ids);
+        config.timeouts.deadline(Op::Read).scope(check).await?;
         Some((plan(config, None), ValueEmpty::default()))
     }
 
@@ -384,7 +398,9 @@ impl Resource for RoleResource {
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty, Vec<AttributePath>)> {
         let client = self.provider.client_at_plan(diags)?;
-        check_permissions(diags, client.as_ref(), &config.permission_ids).await?;
+        // A plan-time listing is a read: bounded by timeouts.read.
+        let check = check_permissions(diags, client.as_ref(), &config.permission_ids);
+        config.timeouts.deadline(Op::Read).scope(check).await?;
         Some((plan(config, Some(&prior)), ValueEmpty::default(), vec![]))
     }
 
@@ -406,21 +422,29 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let Some(body) = upsert_body(&planned, None) else {
-            diags.root_error_short("role_name and permission_ids must be known to create a role");
-            return None;
-        };
-        let role_id = match client.create_role(&body).await {
-            Ok(id) => id,
-            Err(err) => {
-                report_create_error(diags, &client, &body.role_name, err).await;
-                return None;
-            }
-        };
-        tracing::info!(role_id, role_name = %body.role_name, "created Flashduty role");
-        let state = finish_write(diags, &client, role_id, &planned, Some("enabled")).await;
-        Some((state, ValueEmpty::default()))
+        planned
+            .timeouts
+            .clone()
+            .run_with_state(Op::Create, diags, async |diags| {
+                let client = self.client(diags)?;
+                let Some(body) = upsert_body(&planned, None) else {
+                    diags.root_error_short(
+                        "role_name and permission_ids must be known to create a role",
+                    );
+                    return None;
+                };
+                let role_id = match client.create_role(&body).await {
+                    Ok(id) => id,
+                    Err(err) => {
+                        report_create_error(diags, &client, &body.role_name, err).await;
+                        return None;
+                    }
+                };
+                tracing::info!(role_id, role_name = %body.role_name, "created Flashduty role");
+                let state = finish_write(diags, &client, role_id, &planned, Some("enabled")).await;
+                Some((state, ValueEmpty::default()))
+            })
+            .await
     }
 
     async fn update<'a>(
@@ -432,30 +456,39 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let role_id = parse_id(diags, &prior.id)?;
-        let Some(body) = upsert_body(&planned, Some(role_id)) else {
-            diags.root_error_short("role_name and permission_ids must be known to update a role");
-            return None;
-        };
-        let content_changed = prior.role_name != planned.role_name
-            || prior.description != planned.description
-            || known_number_set(&prior.permission_ids) != known_number_set(&planned.permission_ids);
-        if content_changed {
-            if let Err(err) = client.update_role(&body).await {
-                vendor_error(diags, format!("updating Flashduty role {role_id}"), &err);
-                return None;
-            }
-        }
-        let state = finish_write(
-            diags,
-            &client,
-            role_id,
-            &planned,
-            prior.status.as_ref_option().map(String::as_str),
-        )
-        .await;
-        Some((state, ValueEmpty::default()))
+        planned
+            .timeouts
+            .clone()
+            .run_with_state(Op::Update, diags, async |diags| {
+                let client = self.client(diags)?;
+                let role_id = parse_id(diags, &prior.id)?;
+                let Some(body) = upsert_body(&planned, Some(role_id)) else {
+                    diags.root_error_short(
+                        "role_name and permission_ids must be known to update a role",
+                    );
+                    return None;
+                };
+                let content_changed = prior.role_name != planned.role_name
+                    || prior.description != planned.description
+                    || known_number_set(&prior.permission_ids)
+                        != known_number_set(&planned.permission_ids);
+                if content_changed {
+                    if let Err(err) = client.update_role(&body).await {
+                        vendor_error(diags, format!("updating Flashduty role {role_id}"), &err);
+                        return None;
+                    }
+                }
+                let state = finish_write(
+                    diags,
+                    &client,
+                    role_id,
+                    &planned,
+                    prior.status.as_ref_option().map(String::as_str),
+                )
+                .await;
+                Some((state, ValueEmpty::default()))
+            })
+            .await
     }
 
     async fn destroy<'a>(
@@ -465,19 +498,25 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let client = self.client(diags)?;
-        let role_id = parse_id(diags, &prior.id)?;
-        match client.delete_role(role_id).await {
-            Ok(()) => Some(()),
-            Err(err) if err.is_not_found() => {
-                tracing::info!(role_id, "Flashduty role already deleted");
-                Some(())
-            }
-            Err(err) => {
-                vendor_error(diags, format!("deleting Flashduty role {role_id}"), &err);
-                None
-            }
-        }
+        prior
+            .timeouts
+            .clone()
+            .run(Op::Delete, diags, async |diags| {
+                let client = self.client(diags)?;
+                let role_id = parse_id(diags, &prior.id)?;
+                match client.delete_role(role_id).await {
+                    Ok(()) => Some(()),
+                    Err(err) if err.is_not_found() => {
+                        tracing::info!(role_id, "Flashduty role already deleted");
+                        Some(())
+                    }
+                    Err(err) => {
+                        vendor_error(diags, format!("deleting Flashduty role {role_id}"), &err);
+                        None
+                    }
+                }
+            })
+            .await
     }
 
     async fn import<'a>(

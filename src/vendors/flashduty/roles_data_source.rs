@@ -11,11 +11,12 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::FlashdutyClient;
 use super::config::FlashdutySettings;
-use super::role_data_source::RoleDataState;
+use super::role_data_source::RoleDataItem;
 use super::role_resource::ROLE_NAME_MAX;
 use crate::framework::data_source::DataSourceType;
 use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{bool, list_of, object, schema, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::string_length;
 
 /// Terraform state of the `rbac_flashduty_roles` data source.
@@ -23,8 +24,10 @@ use crate::framework::validate::string_length;
 pub struct RolesState {
     pub role_name: Value<String>,
     pub built_in: Value<bool>,
-    pub roles: Value<Vec<Value<RoleDataState>>>,
+    pub roles: Value<Vec<Value<RoleDataItem>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(RolesState, ReadTimeouts);
 
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct RolesDataSource;
@@ -61,7 +64,7 @@ impl RolesDataSource {
                      and `created_at` / `updated_at` (Unix seconds).",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -96,7 +99,7 @@ impl DataSourceType for RolesDataSource {
             .iter()
             .filter(|r| name.is_none_or(|n| r.role_name == *n))
             .filter(|r| built_in.is_none_or(|b| r.editable != b))
-            .map(|r| Value::Value(RoleDataState::from_item(r)))
+            .map(|r| Value::Value(RoleDataItem::from_item(r)))
             .collect();
         Ok(RolesState {
             roles: Value::Value(roles),

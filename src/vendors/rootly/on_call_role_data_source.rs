@@ -15,12 +15,14 @@ use super::families::{family_description, with_permission_families};
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::string_set;
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::exactly_one_of;
 
 with_permission_families! {
-    /// Terraform state of the `rbac_rootly_on_call_role` data source.
+    /// One role as the data sources show it (an element of
+    /// `rbac_rootly_on_call_roles.roles`).
     #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-    pub struct OnCallRoleDataState {
+    pub struct OnCallRoleItem {
         pub id: Value<String>,
         pub name: Value<String>,
         pub slug: Value<String>,
@@ -28,18 +30,50 @@ with_permission_families! {
     }
 }
 
-impl OnCallRoleDataState {
-    /// The state for `role`.
+with_permission_families! {
+    /// Terraform state of the `rbac_rootly_on_call_role` data source: a
+    /// role's attributes and the `timeouts` block.
+    #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+    pub struct OnCallRoleDataState {
+        pub id: Value<String>,
+        pub name: Value<String>,
+        pub slug: Value<String>,
+        pub system_role: Value<String>,
+        pub timeouts: DataSourceTimeouts,
+    }
+}
+has_timeouts!(OnCallRoleDataState, ReadTimeouts);
+
+impl OnCallRoleItem {
+    /// The item for `role`.
     pub fn from_role(role: &OnCallRole) -> Self {
-        let mut state = OnCallRoleDataState {
+        let mut item = OnCallRoleItem {
             id: Value::Value(role.id.clone()),
             name: Value::Value(role.name.clone()),
             slug: Value::Value(role.slug.clone()),
             system_role: Value::Value(role.system_role.clone()),
             ..Default::default()
         };
-        for (family, value) in state.families_mut() {
+        for (family, value) in item.families_mut() {
             *value = string_set(role.family(family));
+        }
+        item
+    }
+}
+
+impl OnCallRoleDataState {
+    /// The data source's state for `role` (the block is set by the caller).
+    fn from_role(role: &OnCallRole) -> Self {
+        let item = OnCallRoleItem::from_role(role);
+        let mut state = OnCallRoleDataState {
+            id: item.id.clone(),
+            name: item.name.clone(),
+            slug: item.slug.clone(),
+            system_role: item.system_role.clone(),
+            ..Default::default()
+        };
+        for ((_, to), (_, from)) in state.families_mut().into_iter().zip(item.families()) {
+            *to = from.clone();
         }
         state
     }
@@ -98,7 +132,7 @@ impl OnCallRoleDataSource {
             "Looks up a Rootly on-call role, built-in or custom, by `slug` or by exact `name`. Set exactly \
              one of them. A name shared by several roles is an error: use the slug.",
             attributes,
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -117,6 +151,7 @@ impl DataSource for OnCallRoleDataSource {
         diags: &mut Diagnostics,
         config: OnCallRoleDataState,
     ) -> Option<()> {
+        config.timeouts.validate(diags);
         exactly_one_of(
             diags,
             &["slug", "name"],
@@ -131,66 +166,72 @@ impl DataSource for OnCallRoleDataSource {
         config: OnCallRoleDataState,
         _meta: ValueEmpty,
     ) -> Option<OnCallRoleDataState> {
-        let client = self.provider.client_or_report(diags)?;
-        let (wanted, filters) = match (&config.slug, &config.name) {
-            (Value::Value(slug), _) => (
-                format!("slug {slug:?}"),
-                ListFilters {
-                    slug: Some(slug.clone()),
-                    ..Default::default()
-                },
-            ),
-            (_, Value::Value(name)) => (
-                format!("name {name:?}"),
-                ListFilters {
-                    name: Some(name.clone()),
-                    ..Default::default()
-                },
-            ),
-            _ => {
-                diags.root_error_short("Set exactly one of `slug` and `name`.");
-                return None;
-            }
-        };
-        let roles = match client.list_roles(&filters).await {
-            Ok(roles) => roles,
-            Err(err) => {
-                vendor_error(
-                    diags,
-                    format!("looking up the Rootly on-call role with {wanted}"),
-                    &err,
-                );
-                return None;
-            }
-        };
-        // The server filters; checking again keeps a loose filter (e.g. a
-        // case-insensitive one) from matching the wrong role.
-        let matching: Vec<&OnCallRole> = roles
-            .iter()
-            .filter(|r| match (&filters.slug, &filters.name) {
-                (Some(slug), _) => r.slug == *slug,
-                (_, Some(name)) => r.name == *name,
-                _ => false,
+        config
+            .timeouts
+            .clone()
+            .read(diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                let (wanted, filters) = match (&config.slug, &config.name) {
+                    (Value::Value(slug), _) => (
+                        format!("slug {slug:?}"),
+                        ListFilters {
+                            slug: Some(slug.clone()),
+                            ..Default::default()
+                        },
+                    ),
+                    (_, Value::Value(name)) => (
+                        format!("name {name:?}"),
+                        ListFilters {
+                            name: Some(name.clone()),
+                            ..Default::default()
+                        },
+                    ),
+                    _ => {
+                        diags.root_error_short("Set exactly one of `slug` and `name`.");
+                        return None;
+                    }
+                };
+                let roles = match client.list_roles(&filters).await {
+                    Ok(roles) => roles,
+                    Err(err) => {
+                        vendor_error(
+                            diags,
+                            format!("looking up the Rootly on-call role with {wanted}"),
+                            &err,
+                        );
+                        return None;
+                    }
+                };
+                // The server filters; checking again keeps a loose filter (e.g. a
+                // case-insensitive one) from matching the wrong role.
+                let matching: Vec<&OnCallRole> = roles
+                    .iter()
+                    .filter(|r| match (&filters.slug, &filters.name) {
+                        (Some(slug), _) => r.slug == *slug,
+                        (_, Some(name)) => r.name == *name,
+                        _ => false,
+                    })
+                    .collect();
+                match matching.as_slice() {
+                    [role] => Some(OnCallRoleDataState::from_role(role)),
+                    [] => {
+                        diags.root_error(
+                            format!("No Rootly on-call role with {wanted}"),
+                            "List the roles with the `rbac_rootly_on_call_roles` data source.",
+                        );
+                        None
+                    }
+                    several => {
+                        let slugs: Vec<&str> = several.iter().map(|r| r.slug.as_str()).collect();
+                        diags.root_error(
+                            format!("Several Rootly on-call roles have the {wanted}"),
+                            format!("Look one up by slug instead: {}.", slugs.join(", ")),
+                        );
+                        None
+                    }
+                }
             })
-            .collect();
-        match matching.as_slice() {
-            [role] => Some(OnCallRoleDataState::from_role(role)),
-            [] => {
-                diags.root_error(
-                    format!("No Rootly on-call role with {wanted}"),
-                    "List the roles with the `rbac_rootly_on_call_roles` data source.",
-                );
-                None
-            }
-            several => {
-                let slugs: Vec<&str> = several.iter().map(|r| r.slug.as_str()).collect();
-                diags.root_error(
-                    format!("Several Rootly on-call roles have the {wanted}"),
-                    format!("Look one up by slug instead: {}.", slugs.join(", ")),
-                );
-                None
-            }
-        }
+            .await
     }
 }
 

@@ -16,6 +16,7 @@ use super::families::{family_description, with_permission_families};
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{known_string_set, string_set, use_state_for_unknown};
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
+use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::validate::string_set_one_of;
 
 with_permission_families! {
@@ -26,8 +27,10 @@ with_permission_families! {
         pub name: Value<String>,
         pub slug: Value<String>,
         pub system_role: Value<String>,
+        pub timeouts: ResourceTimeouts,
     }
 }
+has_timeouts!(OnCallRoleState);
 
 /// The resource; it talks to Rootly only through [`RootlyClient`].
 pub struct OnCallRoleResource {
@@ -78,7 +81,7 @@ impl OnCallRoleResource {
             "A custom Rootly on-call role: a named set of permissions per area of Rootly On-Call. \
              Import it by UUID or by slug.",
             attributes,
-            vec![],
+            vec![timeouts::resource_block()],
         )
     }
 
@@ -227,6 +230,7 @@ impl Resource for OnCallRoleResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: OnCallRoleState) -> Option<()> {
+        config.timeouts.validate(diags);
         validate_role(diags, &config);
         Some(())
     }
@@ -238,21 +242,23 @@ impl Resource for OnCallRoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(OnCallRoleState, ValueEmpty)> {
-        let id = role_id(diags, &state)?;
-        let Some(client) = self.client(diags) else {
-            return Some((state, ValueEmpty::default()));
-        };
-        match client.read_role(&id).await {
-            Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
-            Ok(None) => {
-                tracing::warn!(%id, "Rootly on-call role not found; removing it from state");
-                None
+        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
+            let id = role_id(diags, &state)?;
+            let Some(client) = self.client(diags) else {
+                return Some((state, ValueEmpty::default()));
+            };
+            match client.read_role(&id).await {
+                Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
+                Ok(None) => {
+                    tracing::warn!(%id, "Rootly on-call role not found; removing it from state");
+                    None
+                }
+                Err(err) => {
+                    vendor_error(diags, format!("reading Rootly on-call role {id}"), &err);
+                    Some((state, ValueEmpty::default()))
+                }
             }
-            Err(err) => {
-                vendor_error(diags, format!("reading Rootly on-call role {id}"), &err);
-                Some((state, ValueEmpty::default()))
-            }
-        }
+        }).await
     }
 
     async fn plan_create<'a>(
@@ -297,26 +303,28 @@ impl Resource for OnCallRoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(OnCallRoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let Some(attrs) = attributes(&planned) else {
-            diags.root_error_short("name and every permission set must be known to create a role");
-            return None;
-        };
-        let name = attrs.name.clone().unwrap_or_default();
-        match client.create_role(&attrs).await {
-            Ok(role) => {
-                tracing::info!(id = %role.id, slug = %role.slug, "created Rootly on-call role");
-                Some((state_from(&role), ValueEmpty::default()))
+        planned.timeouts.clone().run_with_state(Op::Create, diags, async |diags| {
+            let client = self.client(diags)?;
+            let Some(attrs) = attributes(&planned) else {
+                diags.root_error_short("name and every permission set must be known to create a role");
+                return None;
+            };
+            let name = attrs.name.clone().unwrap_or_default();
+            match client.create_role(&attrs).await {
+                Ok(role) => {
+                    tracing::info!(id = %role.id, slug = %role.slug, "created Rootly on-call role");
+                    Some((state_from(&role), ValueEmpty::default()))
+                }
+                Err(err) => {
+                    vendor_error(
+                        diags,
+                        format!("creating Rootly on-call role {name:?}"),
+                        &err,
+                    );
+                    None
+                }
             }
-            Err(err) => {
-                vendor_error(
-                    diags,
-                    format!("creating Rootly on-call role {name:?}"),
-                    &err,
-                );
-                None
-            }
-        }
+        }).await
     }
 
     async fn update<'a>(
@@ -328,19 +336,27 @@ impl Resource for OnCallRoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(OnCallRoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let id = role_id(diags, &prior)?;
-        let Some(attrs) = attributes(&planned) else {
-            diags.root_error_short("name and every permission set must be known to update a role");
-            return None;
-        };
-        match client.update_role(&id, &attrs).await {
-            Ok(role) => Some((state_from(&role), ValueEmpty::default())),
-            Err(err) => {
-                vendor_error(diags, format!("updating Rootly on-call role {id}"), &err);
-                None
-            }
-        }
+        planned
+            .timeouts
+            .clone()
+            .run_with_state(Op::Update, diags, async |diags| {
+                let client = self.client(diags)?;
+                let id = role_id(diags, &prior)?;
+                let Some(attrs) = attributes(&planned) else {
+                    diags.root_error_short(
+                        "name and every permission set must be known to update a role",
+                    );
+                    return None;
+                };
+                match client.update_role(&id, &attrs).await {
+                    Ok(role) => Some((state_from(&role), ValueEmpty::default())),
+                    Err(err) => {
+                        vendor_error(diags, format!("updating Rootly on-call role {id}"), &err);
+                        None
+                    }
+                }
+            })
+            .await
     }
 
     async fn destroy<'a>(
@@ -350,19 +366,25 @@ impl Resource for OnCallRoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let client = self.client(diags)?;
-        let id = role_id(diags, &prior)?;
-        match client.delete_role(&id).await {
-            Ok(()) => Some(()),
-            Err(err) if err.is_not_found() => {
-                tracing::info!(%id, "Rootly on-call role already deleted");
-                Some(())
-            }
-            Err(err) => {
-                vendor_error(diags, format!("deleting Rootly on-call role {id}"), &err);
-                None
-            }
-        }
+        prior
+            .timeouts
+            .clone()
+            .run(Op::Delete, diags, async |diags| {
+                let client = self.client(diags)?;
+                let id = role_id(diags, &prior)?;
+                match client.delete_role(&id).await {
+                    Ok(()) => Some(()),
+                    Err(err) if err.is_not_found() => {
+                        tracing::info!(%id, "Rootly on-call role already deleted");
+                        Some(())
+                    }
+                    Err(err) => {
+                        vendor_error(diags, format!("deleting Rootly on-call role {id}"), &err);
+                        None
+                    }
+                }
+            })
+            .await
     }
 
     async fn import<'a>(

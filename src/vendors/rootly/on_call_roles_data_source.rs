@@ -11,9 +11,10 @@ use tf_provider::{DataSource, Diagnostics};
 
 use super::api::{ListFilters, PERMISSION_FAMILIES};
 use super::config::ProviderData;
-use super::on_call_role_data_source::OnCallRoleDataState;
+use super::on_call_role_data_source::OnCallRoleItem;
 use crate::framework::diag::vendor_error;
 use crate::framework::schema::{list_of, object, schema, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 
 /// Terraform state of the `rbac_rootly_on_call_roles` data source.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -22,8 +23,10 @@ pub struct OnCallRolesState {
     pub slug: Value<String>,
     pub search: Value<String>,
     pub ids: Value<Vec<Value<String>>>,
-    pub roles: Value<Vec<Value<OnCallRoleDataState>>>,
+    pub roles: Value<Vec<Value<OnCallRoleItem>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(OnCallRolesState, ReadTimeouts);
 
 /// The data source.
 pub struct OnCallRolesDataSource {
@@ -61,7 +64,7 @@ impl OnCallRolesDataSource {
                      `*_permissions` set, as on the `rbac_rootly_on_call_role` data source.",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -75,11 +78,8 @@ impl DataSource for OnCallRolesDataSource {
         Some(Self::schema())
     }
 
-    async fn validate<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _config: OnCallRolesState,
-    ) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: OnCallRolesState) -> Option<()> {
+        config.timeouts.validate(diags);
         Some(())
     }
 
@@ -89,29 +89,35 @@ impl DataSource for OnCallRolesDataSource {
         config: OnCallRolesState,
         _meta: ValueEmpty,
     ) -> Option<OnCallRolesState> {
-        let client = self.provider.client_or_report(diags)?;
-        let filters = ListFilters {
-            name: config.name.as_ref_option().cloned(),
-            slug: config.slug.as_ref_option().cloned(),
-            search: config.search.as_ref_option().cloned(),
-        };
-        let roles = match client.list_roles(&filters).await {
-            Ok(roles) => roles,
-            Err(err) => {
-                vendor_error(diags, "listing Rootly on-call roles", &err);
-                return None;
-            }
-        };
-        Some(OnCallRolesState {
-            ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
-            roles: Value::Value(
-                roles
-                    .iter()
-                    .map(|r| Value::Value(OnCallRoleDataState::from_role(r)))
-                    .collect(),
-            ),
-            ..config
-        })
+        config
+            .timeouts
+            .clone()
+            .read(diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                let filters = ListFilters {
+                    name: config.name.as_ref_option().cloned(),
+                    slug: config.slug.as_ref_option().cloned(),
+                    search: config.search.as_ref_option().cloned(),
+                };
+                let roles = match client.list_roles(&filters).await {
+                    Ok(roles) => roles,
+                    Err(err) => {
+                        vendor_error(diags, "listing Rootly on-call roles", &err);
+                        return None;
+                    }
+                };
+                Some(OnCallRolesState {
+                    ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
+                    roles: Value::Value(
+                        roles
+                            .iter()
+                            .map(|r| Value::Value(OnCallRoleItem::from_role(r)))
+                            .collect(),
+                    ),
+                    ..config
+                })
+            })
+            .await
     }
 }
 

@@ -22,6 +22,7 @@ use super::users::RootlyUser;
 use crate::framework::plan::requires_replace;
 use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{schema, string};
+use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 
 const IMPORT_FORMATS: &str = "Import takes the user ID \
      (terraform import rbac_rootly_user_on_call_role.x 20001) or the user's email \
@@ -33,7 +34,9 @@ pub struct UserOnCallRoleState {
     pub id: Value<String>,
     pub user_id: Value<String>,
     pub on_call_role_id: Value<String>,
+    pub timeouts: ResourceTimeouts,
 }
+has_timeouts!(UserOnCallRoleState);
 
 /// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
 pub struct UserOnCallRoleResource;
@@ -65,7 +68,7 @@ impl UserOnCallRoleResource {
                     ),
                 ),
             ],
-            vec![],
+            vec![timeouts::resource_block()],
         )
     }
 }
@@ -91,6 +94,7 @@ fn state_from(user: &RootlyUser) -> UserOnCallRoleState {
         id: Value::Value(user.id.clone()),
         user_id: Value::Value(user.id.clone()),
         on_call_role_id: user.on_call_role_id.clone().into(),
+        timeouts: Default::default(),
     }
 }
 

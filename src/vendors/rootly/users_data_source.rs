@@ -14,6 +14,7 @@ use super::users::{RootlyUser, UserFilters};
 use crate::framework::data_source::DataSourceType;
 use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{list_of, object, schema, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 
 /// Terraform state of the `rbac_rootly_users` data source.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -21,7 +22,9 @@ pub struct UsersState {
     pub email: Value<String>,
     pub search: Value<String>,
     pub users: Value<Vec<Value<UserObject>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(UsersState, ReadTimeouts);
 
 /// One element of `users`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -68,7 +71,7 @@ impl UsersDataSource {
                      `on_call_role_id` (null when the user holds no on-call role).",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }

@@ -21,6 +21,7 @@ use super::SlashidError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::string_set;
 use crate::framework::schema::{list_of, object, schema, set_of, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::ValueStringSet;
 
 /// Detail reads in flight at once.
@@ -114,7 +115,9 @@ pub struct RolesState {
     pub name_prefix: Value<String>,
     pub names: Value<Vec<Value<String>>>,
     pub roles: Value<Vec<Value<RoleItem>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(RolesState, ReadTimeouts);
 
 /// `rbac_slashid_roles`.
 pub struct RolesDataSource {
@@ -136,7 +139,7 @@ impl RolesDataSource {
                     "The matching roles, sorted by name: `name`, `full_name`, `description`, `permissions`.",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -150,7 +153,8 @@ impl DataSource for RolesDataSource {
         Some(Self::schema())
     }
 
-    async fn validate<'a>(&self, _diags: &mut Diagnostics, _config: RolesState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RolesState) -> Option<()> {
+        config.timeouts.validate(diags);
         Some(())
     }
 
@@ -160,44 +164,51 @@ impl DataSource for RolesDataSource {
         config: RolesState,
         _meta: ValueEmpty,
     ) -> Option<RolesState> {
-        let client = client(&self.provider, diags)?;
-        let prefix = config
-            .name_prefix
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default();
-        let mut names = match client.list_roles().await {
-            Ok(names) => names,
-            Err(err) => {
-                vendor_error(diags, "listing SlashID roles", &err);
-                return None;
-            }
-        };
-        names.retain(|full| {
-            client
-                .short_role_name(full)
-                .unwrap_or(full)
-                .starts_with(&prefix)
-        });
-        names.sort();
-        let roles: Vec<Role> = match fetch_all(&names, |n| {
-            let client = client.clone();
-            async move { client.get_role(&n).await.map(|(role, _)| role) }
-        })
-        .await
-        {
-            Ok(roles) => roles,
-            Err(err) => {
-                vendor_error(diags, "reading SlashID roles", &err);
-                return None;
-            }
-        };
-        let items: Vec<RoleItem> = roles.iter().map(|r| role_item(&client, r)).collect();
-        Some(RolesState {
-            name_prefix: config.name_prefix,
-            names: Value::Value(items.iter().map(|i| i.name.clone()).collect()),
-            roles: Value::Value(items.into_iter().map(Value::Value).collect()),
-        })
+        config
+            .timeouts
+            .clone()
+            .read(diags, async |diags| {
+                let client = client(&self.provider, diags)?;
+                let prefix = config
+                    .name_prefix
+                    .as_ref_option()
+                    .cloned()
+                    .unwrap_or_default();
+                let mut names = match client.list_roles().await {
+                    Ok(names) => names,
+                    Err(err) => {
+                        vendor_error(diags, "listing SlashID roles", &err);
+                        return None;
+                    }
+                };
+                names.retain(|full| {
+                    client
+                        .short_role_name(full)
+                        .unwrap_or(full)
+                        .starts_with(&prefix)
+                });
+                names.sort();
+                let roles: Vec<Role> = match fetch_all(&names, |n| {
+                    let client = client.clone();
+                    async move { client.get_role(&n).await.map(|(role, _)| role) }
+                })
+                .await
+                {
+                    Ok(roles) => roles,
+                    Err(err) => {
+                        vendor_error(diags, "reading SlashID roles", &err);
+                        return None;
+                    }
+                };
+                let items: Vec<RoleItem> = roles.iter().map(|r| role_item(&client, r)).collect();
+                Some(RolesState {
+                    timeouts: Default::default(),
+                    name_prefix: config.name_prefix,
+                    names: Value::Value(items.iter().map(|i| i.name.clone()).collect()),
+                    roles: Value::Value(items.into_iter().map(Value::Value).collect()),
+                })
+            })
+            .await
     }
 }
 
@@ -210,7 +221,9 @@ pub struct RoleDataState {
     pub full_name: Value<String>,
     pub description: Value<String>,
     pub permissions: ValueStringSet,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(RoleDataState, ReadTimeouts);
 
 /// `rbac_slashid_role` data source.
 pub struct RoleDataSource {
@@ -251,7 +264,7 @@ impl RoleDataSource {
                         .description("Names of the permissions the role grants."),
                 ),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -266,6 +279,7 @@ impl DataSource for RoleDataSource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: RoleDataState) -> Option<()> {
+        config.timeouts.validate(diags);
         validate_role_name(diags, AttributePath::new("name"), &config.name);
         Some(())
     }
@@ -276,31 +290,38 @@ impl DataSource for RoleDataSource {
         config: RoleDataState,
         _meta: ValueEmpty,
     ) -> Option<RoleDataState> {
-        let client = client(&self.provider, diags)?;
-        let full = client.full_role_name(config.name.as_ref_option()?);
-        match client.get_role(&full).await {
-            Ok((role, _)) => {
-                let item = role_item(&client, &role);
-                Some(RoleDataState {
-                    name: item.name,
-                    full_name: item.full_name,
-                    description: item.description,
-                    permissions: item.permissions,
-                })
-            }
-            Err(err) if err.is_not_found() => {
-                diags.error(
-                    format!("No SlashID role {full:?}"),
-                    "No role has this name in the organization (names are case-sensitive).",
-                    AttributePath::new("name"),
-                );
-                None
-            }
-            Err(err) => {
-                vendor_error(diags, format!("reading SlashID role {full:?}"), &err);
-                None
-            }
-        }
+        config
+            .timeouts
+            .clone()
+            .read(diags, async |diags| {
+                let client = client(&self.provider, diags)?;
+                let full = client.full_role_name(config.name.as_ref_option()?);
+                match client.get_role(&full).await {
+                    Ok((role, _)) => {
+                        let item = role_item(&client, &role);
+                        Some(RoleDataState {
+                            timeouts: Default::default(),
+                            name: item.name,
+                            full_name: item.full_name,
+                            description: item.description,
+                            permissions: item.permissions,
+                        })
+                    }
+                    Err(err) if err.is_not_found() => {
+                        diags.error(
+                            format!("No SlashID role {full:?}"),
+                            "No role has this name in the organization (names are case-sensitive).",
+                            AttributePath::new("name"),
+                        );
+                        None
+                    }
+                    Err(err) => {
+                        vendor_error(diags, format!("reading SlashID role {full:?}"), &err);
+                        None
+                    }
+                }
+            })
+            .await
     }
 }
 
@@ -312,7 +333,9 @@ pub struct PermissionsState {
     pub name_prefix: Value<String>,
     pub names: Value<Vec<Value<String>>>,
     pub permissions: Value<Vec<Value<PermissionItem>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(PermissionsState, ReadTimeouts);
 
 /// `rbac_slashid_permissions`.
 pub struct PermissionsDataSource {
@@ -334,7 +357,7 @@ impl PermissionsDataSource {
                     "The matching permissions, sorted by name: `name`, `description`.",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -348,11 +371,8 @@ impl DataSource for PermissionsDataSource {
         Some(Self::schema())
     }
 
-    async fn validate<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _config: PermissionsState,
-    ) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: PermissionsState) -> Option<()> {
+        config.timeouts.validate(diags);
         Some(())
     }
 
@@ -362,47 +382,65 @@ impl DataSource for PermissionsDataSource {
         config: PermissionsState,
         _meta: ValueEmpty,
     ) -> Option<PermissionsState> {
-        let client = client(&self.provider, diags)?;
-        let prefix = config
-            .name_prefix
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default();
-        let mut names = match client.list_permissions().await {
-            Ok(names) => names,
-            Err(err) => {
-                vendor_error(diags, "listing SlashID permissions", &err);
-                return None;
-            }
-        };
-        names.retain(|n| n.starts_with(&prefix));
-        names.sort();
-        let perms: Vec<Permission> = match fetch_all(&names, |n| {
-            let client = client.clone();
-            async move { client.get_permission(&n).await }
-        })
-        .await
-        {
-            Ok(perms) => perms,
-            Err(err) => {
-                vendor_error(diags, "reading SlashID permissions", &err);
-                return None;
-            }
-        };
-        Some(PermissionsState {
-            name_prefix: config.name_prefix,
-            names: Value::Value(perms.iter().map(|p| Value::Value(p.name.clone())).collect()),
-            permissions: Value::Value(
-                perms
-                    .iter()
-                    .map(|p| Value::Value(permission_item(p)))
-                    .collect(),
-            ),
-        })
+        config
+            .timeouts
+            .clone()
+            .read(diags, async |diags| {
+                let client = client(&self.provider, diags)?;
+                let prefix = config
+                    .name_prefix
+                    .as_ref_option()
+                    .cloned()
+                    .unwrap_or_default();
+                let mut names = match client.list_permissions().await {
+                    Ok(names) => names,
+                    Err(err) => {
+                        vendor_error(diags, "listing SlashID permissions", &err);
+                        return None;
+                    }
+                };
+                names.retain(|n| n.starts_with(&prefix));
+                names.sort();
+                let perms: Vec<Permission> = match fetch_all(&names, |n| {
+                    let client = client.clone();
+                    async move { client.get_permission(&n).await }
+                })
+                .await
+                {
+                    Ok(perms) => perms,
+                    Err(err) => {
+                        vendor_error(diags, "reading SlashID permissions", &err);
+                        return None;
+                    }
+                };
+                Some(PermissionsState {
+                    timeouts: Default::default(),
+                    name_prefix: config.name_prefix,
+                    names: Value::Value(
+                        perms.iter().map(|p| Value::Value(p.name.clone())).collect(),
+                    ),
+                    permissions: Value::Value(
+                        perms
+                            .iter()
+                            .map(|p| Value::Value(permission_item(p)))
+                            .collect(),
+                    ),
+                })
+            })
+            .await
     }
 }
 
 // ----- rbac_slashid_permission -----
+
+/// State of the `rbac_slashid_permission` data source.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PermissionDataState {
+    pub name: Value<String>,
+    pub description: Value<String>,
+    pub timeouts: DataSourceTimeouts,
+}
+has_timeouts!(PermissionDataState, ReadTimeouts);
 
 /// `rbac_slashid_permission` data source.
 pub struct PermissionDataSource {
@@ -431,21 +469,26 @@ impl PermissionDataSource {
                         .description("Description (`\"\"` when empty)."),
                 ),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
 
 #[async_trait]
 impl DataSource for PermissionDataSource {
-    type State<'a> = PermissionItem;
+    type State<'a> = PermissionDataState;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(Self::schema())
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: PermissionItem) -> Option<()> {
+    async fn validate<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: PermissionDataState,
+    ) -> Option<()> {
+        config.timeouts.validate(diags);
         validate_permission_name(diags, AttributePath::new("name"), &config.name);
         Some(())
     }
@@ -453,26 +496,32 @@ impl DataSource for PermissionDataSource {
     async fn read<'a>(
         &self,
         diags: &mut Diagnostics,
-        config: PermissionItem,
+        config: PermissionDataState,
         _meta: ValueEmpty,
-    ) -> Option<PermissionItem> {
-        let client = client(&self.provider, diags)?;
-        let name = config.name.as_ref_option()?.clone();
-        match client.get_permission(&name).await {
-            Ok(p) => Some(permission_item(&p)),
-            Err(err) if err.is_not_found() => {
-                diags.error(
-                    format!("No SlashID permission {name:?}"),
-                    "No permission has this name in the organization (names are case-sensitive).",
-                    AttributePath::new("name"),
-                );
-                None
+    ) -> Option<PermissionDataState> {
+        config.timeouts.clone().read(diags, async |diags| {
+            let client = client(&self.provider, diags)?;
+            let name = config.name.as_ref_option()?.clone();
+            match client.get_permission(&name).await {
+                Ok(p) => Some(PermissionDataState {
+                    name: Value::Value(p.name),
+                    description: Value::Value(p.description.unwrap_or_default()),
+                    timeouts: Default::default(),
+                }),
+                Err(err) if err.is_not_found() => {
+                    diags.error(
+                        format!("No SlashID permission {name:?}"),
+                        "No permission has this name in the organization (names are case-sensitive).",
+                        AttributePath::new("name"),
+                    );
+                    None
+                }
+                Err(err) => {
+                    vendor_error(diags, format!("reading SlashID permission {name:?}"), &err);
+                    None
+                }
             }
-            Err(err) => {
-                vendor_error(diags, format!("reading SlashID permission {name:?}"), &err);
-                None
-            }
-        }
+        }).await
     }
 }
 
@@ -486,6 +535,6 @@ mod tests {
         assert_state_matches_schema::<RolesState>(&RolesDataSource::schema());
         assert_state_matches_schema::<RoleDataState>(&RoleDataSource::schema());
         assert_state_matches_schema::<PermissionsState>(&PermissionsDataSource::schema());
-        assert_state_matches_schema::<PermissionItem>(&PermissionDataSource::schema());
+        assert_state_matches_schema::<PermissionDataState>(&PermissionDataSource::schema());
     }
 }

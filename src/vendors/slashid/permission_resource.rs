@@ -15,6 +15,7 @@ use super::SlashidError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, requires_replace};
 use crate::framework::schema::{schema, string};
+use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 
 /// Terraform state of `rbac_slashid_permission`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -22,7 +23,9 @@ pub struct PermissionState {
     pub id: Value<String>,
     pub name: Value<String>,
     pub description: Value<String>,
+    pub timeouts: ResourceTimeouts,
 }
+has_timeouts!(PermissionState);
 
 /// The resource; it talks to SlashID only through [`SlashidClient`].
 pub struct PermissionResource {
@@ -57,7 +60,7 @@ impl PermissionResource {
                     string().optional_computed().description("Description. Defaults to `\"\"`. Updated in place."),
                 ),
             ],
-            vec![],
+            vec![timeouts::resource_block()],
         )
     }
 
@@ -76,6 +79,7 @@ fn plan(config: PermissionState) -> PermissionState {
         id: config.name.clone(),
         name: config.name,
         description: default_if_null(config.description, String::new()),
+        timeouts: config.timeouts,
     }
 }
 
@@ -85,6 +89,7 @@ pub fn state_from(p: &Permission) -> PermissionState {
         id: Value::Value(p.name.clone()),
         name: Value::Value(p.name.clone()),
         description: Value::Value(p.description.clone().unwrap_or_default()),
+        timeouts: Default::default(),
     }
 }
 
@@ -178,6 +183,7 @@ impl Resource for PermissionResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: PermissionState) -> Option<()> {
+        config.timeouts.validate(diags);
         validate_permission(diags, &config);
         Some(())
     }
@@ -189,21 +195,23 @@ impl Resource for PermissionResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(PermissionState, ValueEmpty)> {
-        let name = state.id.as_ref_option()?.clone();
-        let Some(client) = self.client(diags) else {
-            return Some((state, ValueEmpty::default()));
-        };
-        match client.get_permission(&name).await {
-            Ok(p) => Some((state_from(&p), ValueEmpty::default())),
-            Err(err) if err.is_not_found() => {
-                tracing::warn!(%name, "SlashID permission not found; removing it from state");
-                None
+        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
+            let name = state.id.as_ref_option()?.clone();
+            let Some(client) = self.client(diags) else {
+                return Some((state, ValueEmpty::default()));
+            };
+            match client.get_permission(&name).await {
+                Ok(p) => Some((state_from(&p), ValueEmpty::default())),
+                Err(err) if err.is_not_found() => {
+                    tracing::warn!(%name, "SlashID permission not found; removing it from state");
+                    None
+                }
+                Err(err) => {
+                    vendor_error(diags, format!("reading SlashID permission {name:?}"), &err);
+                    Some((state, ValueEmpty::default()))
+                }
             }
-            Err(err) => {
-                vendor_error(diags, format!("reading SlashID permission {name:?}"), &err);
-                Some((state, ValueEmpty::default()))
-            }
-        }
+        }).await
     }
 
     async fn plan_create<'a>(
@@ -250,20 +258,26 @@ impl Resource for PermissionResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(PermissionState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let body = PermissionCreate {
-            name: planned.name.as_ref_option()?.clone(),
-            description: Some(
-                planned
-                    .description
-                    .as_ref_option()
-                    .cloned()
-                    .unwrap_or_default(),
-            ),
-        };
-        let state = create(diags, &client, &body).await?;
-        tracing::info!(name = %body.name, "created SlashID permission");
-        Some((state, ValueEmpty::default()))
+        planned
+            .timeouts
+            .clone()
+            .run_with_state(Op::Create, diags, async |diags| {
+                let client = self.client(diags)?;
+                let body = PermissionCreate {
+                    name: planned.name.as_ref_option()?.clone(),
+                    description: Some(
+                        planned
+                            .description
+                            .as_ref_option()
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
+                };
+                let state = create(diags, &client, &body).await?;
+                tracing::info!(name = %body.name, "created SlashID permission");
+                Some((state, ValueEmpty::default()))
+            })
+            .await
     }
 
     async fn update<'a>(
@@ -275,45 +289,47 @@ impl Resource for PermissionResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(PermissionState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let name = prior.id.as_ref_option()?.clone();
-        let description = planned
-            .description
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default();
-        let body = PermissionPatch {
-            description: Some(description.clone()),
-        };
-        // GET permission declares no ETag, so no If-Match is sent.
-        if let Err(err) = client.update_permission(&name, &body, None).await {
-            if !err.is_ambiguous() {
-                report_write_error(diags, "updating", &name, &err);
-                return None;
+        planned.timeouts.clone().run_with_state(Op::Update, diags, async |diags| {
+            let client = self.client(diags)?;
+            let name = prior.id.as_ref_option()?.clone();
+            let description = planned
+                .description
+                .as_ref_option()
+                .cloned()
+                .unwrap_or_default();
+            let body = PermissionPatch {
+                description: Some(description.clone()),
+            };
+            // GET permission declares no ETag, so no If-Match is sent.
+            if let Err(err) = client.update_permission(&name, &body, None).await {
+                if !err.is_ambiguous() {
+                    report_write_error(diags, "updating", &name, &err);
+                    return None;
+                }
+                tracing::warn!(%name, error = %err, "update outcome unknown; reading the permission back");
             }
-            tracing::warn!(%name, error = %err, "update outcome unknown; reading the permission back");
-        }
-        match client.read_back_permission(&name).await {
-            Ok(p) if p.description.clone().unwrap_or_default() == description => {
-                Some((state_from(&p), ValueEmpty::default()))
+            match client.read_back_permission(&name).await {
+                Ok(p) if p.description.clone().unwrap_or_default() == description => {
+                    Some((state_from(&p), ValueEmpty::default()))
+                }
+                Ok(p) => {
+                    diags.root_error(
+                        format!("SlashID permission {name:?} was not updated"),
+                        "The description read back differs from the one sent; the write may still be replicating. \
+                         Run terraform apply again.",
+                    );
+                    Some((state_from(&p), ValueEmpty::default()))
+                }
+                Err(err) => {
+                    vendor_error(
+                        diags,
+                        format!("reading SlashID permission {name:?} after updating it"),
+                        &err,
+                    );
+                    None
+                }
             }
-            Ok(p) => {
-                diags.root_error(
-                    format!("SlashID permission {name:?} was not updated"),
-                    "The description read back differs from the one sent; the write may still be replicating. \
-                     Run terraform apply again.",
-                );
-                Some((state_from(&p), ValueEmpty::default()))
-            }
-            Err(err) => {
-                vendor_error(
-                    diags,
-                    format!("reading SlashID permission {name:?} after updating it"),
-                    &err,
-                );
-                None
-            }
-        }
+        }).await
     }
 
     async fn destroy<'a>(
@@ -323,53 +339,55 @@ impl Resource for PermissionResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let client = self.client(diags)?;
-        let name = prior.id.as_ref_option()?.clone();
-        let mut delay = IN_USE_FIRST_DELAY;
-        let mut attempt = 1;
-        let (err, holders) = loop {
-            let err = match client.delete_permission(&name).await {
-                Ok(()) => return Some(()),
-                Err(err) if err.is_not_found() => return Some(()),
-                Err(err) => err,
+        prior.timeouts.clone().run(Op::Delete, diags, async |diags| {
+            let client = self.client(diags)?;
+            let name = prior.id.as_ref_option()?.clone();
+            let mut delay = IN_USE_FIRST_DELAY;
+            let mut attempt = 1;
+            let (err, holders) = loop {
+                let err = match client.delete_permission(&name).await {
+                    Ok(()) => return Some(()),
+                    Err(err) if err.is_not_found() => return Some(()),
+                    Err(err) => err,
+                };
+                if err.is_ambiguous()
+                    && matches!(client.get_permission(&name).await, Err(e) if e.is_not_found())
+                {
+                    return Some(());
+                }
+                if !matches!(err.status(), Some(400 | 409)) {
+                    break (err, Vec::new());
+                }
+                // Deleting a permission that a role includes is refused (status
+                // **unverified**: 400 is declared, a 409 would fit too). The
+                // role may be being deleted in this same apply (when the
+                // configuration names the permission literally, Terraform does
+                // not order the two): wait for it a little, then say which roles
+                // still hold the permission.
+                let holders = roles_holding(&client, &name).await;
+                if attempt >= IN_USE_ATTEMPTS {
+                    break (err, holders);
+                }
+                if !holders.is_empty() {
+                    tracing::debug!(%name, ?holders, ?delay, "permission still held; retrying the delete");
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                } else if attempt > 1 {
+                    // Refused, yet no role holds it: not an in-use refusal.
+                    break (err, holders);
+                }
+                attempt += 1;
             };
-            if err.is_ambiguous()
-                && matches!(client.get_permission(&name).await, Err(e) if e.is_not_found())
-            {
-                return Some(());
-            }
-            if !matches!(err.status(), Some(400 | 409)) {
-                break (err, Vec::new());
-            }
-            // Deleting a permission that a role includes is refused (status
-            // **unverified**: 400 is declared, a 409 would fit too). The
-            // role may be being deleted in this same apply (when the
-            // configuration names the permission literally, Terraform does
-            // not order the two): wait for it a little, then say which roles
-            // still hold the permission.
-            let holders = roles_holding(&client, &name).await;
-            if attempt >= IN_USE_ATTEMPTS {
-                break (err, holders);
-            }
             if !holders.is_empty() {
-                tracing::debug!(%name, ?holders, ?delay, "permission still held; retrying the delete");
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-            } else if attempt > 1 {
-                // Refused, yet no role holds it: not an in-use refusal.
-                break (err, holders);
+                diags.root_error(
+                    format!("Cannot delete SlashID permission {name:?}: a role still holds it"),
+                    in_use_advice(&name, &holders, &err),
+                );
+                return None;
             }
-            attempt += 1;
-        };
-        if !holders.is_empty() {
-            diags.root_error(
-                format!("Cannot delete SlashID permission {name:?}: a role still holds it"),
-                in_use_advice(&name, &holders, &err),
-            );
-            return None;
-        }
-        report_write_error(diags, "deleting", &name, &err);
-        None
+            report_write_error(diags, "deleting", &name, &err);
+            None
+        }).await
     }
 
     async fn import<'a>(

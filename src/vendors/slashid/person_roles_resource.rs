@@ -16,6 +16,7 @@ use super::names::validate_role_name;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
 use crate::framework::schema::{schema, set_of, string};
+use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::ValueStringSet;
 
 /// Terraform state of `rbac_slashid_person_roles`.
@@ -25,7 +26,9 @@ pub struct PersonRolesState {
     pub person_id: Value<String>,
     pub roles: ValueStringSet,
     pub role_generations: ValueStringSet,
+    pub timeouts: ResourceTimeouts,
 }
+has_timeouts!(PersonRolesState);
 
 /// The resource.
 pub struct PersonRolesResource {
@@ -64,7 +67,7 @@ impl PersonRolesResource {
                     ),
                 ),
             ],
-            vec![],
+            vec![timeouts::resource_block()],
         )
     }
 
@@ -79,6 +82,7 @@ fn plan(config: PersonRolesState) -> PersonRolesState {
         person_id: config.person_id,
         roles: default_if_null(config.roles, Vec::new()),
         role_generations: config.role_generations,
+        timeouts: config.timeouts,
     }
 }
 
@@ -92,6 +96,7 @@ fn state_from(client: &SlashidClient, person_id: &str, roles: &[String]) -> Pers
         person_id: Value::Value(person_id.to_string()),
         roles: string_set(&short),
         role_generations: Value::Null,
+        timeouts: Default::default(),
     }
 }
 
@@ -155,6 +160,7 @@ impl Resource for PersonRolesResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: PersonRolesState) -> Option<()> {
+        config.timeouts.validate(diags);
         if let Value::Value(items) = &config.roles {
             for item in items {
                 validate_role_name(diags, AttributePath::new("roles"), item);
@@ -177,32 +183,34 @@ impl Resource for PersonRolesResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(PersonRolesState, ValueEmpty)> {
-        let person_id = state.person_id.as_ref_option()?.clone();
-        let Some(client) = self.client(diags) else {
-            return Some((state, ValueEmpty::default()));
-        };
-        match client.get_person_roles(&person_id).await {
-            Ok(roles) => Some((
-                PersonRolesState {
-                    // Configuration only: SlashID does not know it.
-                    role_generations: state.role_generations.clone(),
-                    ..state_from(&client, &person_id, &roles)
-                },
-                ValueEmpty::default(),
-            )),
-            Err(err) if err.is_not_found() => {
-                tracing::warn!(%person_id, "SlashID person not found; removing the assignment from state");
-                None
+        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
+            let person_id = state.person_id.as_ref_option()?.clone();
+            let Some(client) = self.client(diags) else {
+                return Some((state, ValueEmpty::default()));
+            };
+            match client.get_person_roles(&person_id).await {
+                Ok(roles) => Some((
+                    PersonRolesState {
+                        // Configuration only: SlashID does not know it.
+                        role_generations: state.role_generations.clone(),
+                        ..state_from(&client, &person_id, &roles)
+                    },
+                    ValueEmpty::default(),
+                )),
+                Err(err) if err.is_not_found() => {
+                    tracing::warn!(%person_id, "SlashID person not found; removing the assignment from state");
+                    None
+                }
+                Err(err) => {
+                    vendor_error(
+                        diags,
+                        format!("reading the roles of SlashID person {person_id:?}"),
+                        &err,
+                    );
+                    Some((state, ValueEmpty::default()))
+                }
             }
-            Err(err) => {
-                vendor_error(
-                    diags,
-                    format!("reading the roles of SlashID person {person_id:?}"),
-                    &err,
-                );
-                Some((state, ValueEmpty::default()))
-            }
-        }
+        }).await
     }
 
     async fn plan_create<'a>(
@@ -248,10 +256,16 @@ impl Resource for PersonRolesResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(PersonRolesState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        put(diags, &client, &planned)
+        planned
+            .timeouts
+            .clone()
+            .run_with_state(Op::Create, diags, async |diags| {
+                let client = self.client(diags)?;
+                put(diags, &client, &planned)
+                    .await
+                    .map(|s| (s, ValueEmpty::default()))
+            })
             .await
-            .map(|s| (s, ValueEmpty::default()))
     }
 
     async fn update<'a>(
@@ -263,10 +277,16 @@ impl Resource for PersonRolesResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(PersonRolesState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        put(diags, &client, &planned)
+        planned
+            .timeouts
+            .clone()
+            .run_with_state(Op::Update, diags, async |diags| {
+                let client = self.client(diags)?;
+                put(diags, &client, &planned)
+                    .await
+                    .map(|s| (s, ValueEmpty::default()))
+            })
             .await
-            .map(|s| (s, ValueEmpty::default()))
     }
 
     async fn destroy<'a>(
@@ -276,20 +296,26 @@ impl Resource for PersonRolesResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let client = self.client(diags)?;
-        let person_id = prior.person_id.as_ref_option()?.clone();
-        match client.set_person_roles(&person_id, &[]).await {
-            Ok(()) => Some(()),
-            Err(err) if err.is_not_found() => Some(()),
-            Err(err) => {
-                vendor_error(
-                    diags,
-                    format!("revoking the roles of SlashID person {person_id:?}"),
-                    &err,
-                );
-                None
-            }
-        }
+        prior
+            .timeouts
+            .clone()
+            .run(Op::Delete, diags, async |diags| {
+                let client = self.client(diags)?;
+                let person_id = prior.person_id.as_ref_option()?.clone();
+                match client.set_person_roles(&person_id, &[]).await {
+                    Ok(()) => Some(()),
+                    Err(err) if err.is_not_found() => Some(()),
+                    Err(err) => {
+                        vendor_error(
+                            diags,
+                            format!("revoking the roles of SlashID person {person_id:?}"),
+                            &err,
+                        );
+                        None
+                    }
+                }
+            })
+            .await
     }
 
     async fn import<'a>(

@@ -22,6 +22,7 @@ use crate::framework::data_source::DataSourceType;
 use crate::framework::plan::{known_string_set, string_set};
 use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{list_of, object, schema, set_of, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::ValueStringSet;
 
 /// Terraform state of the `rbac_slashid_persons` data source.
@@ -30,7 +31,9 @@ pub struct PersonsState {
     pub person_ids: ValueStringSet,
     pub role: Value<String>,
     pub persons: Value<Vec<Value<PersonItem>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(PersonsState, ReadTimeouts);
 
 /// One element of `persons`: the attributes of `rbac_slashid_person_roles`
 /// (a unit test keeps them equal), in a struct of its own for the same
@@ -90,7 +93,7 @@ impl PersonsDataSource {
                      role names; empty when the person holds none).",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -176,7 +179,7 @@ mod tests {
     /// The elements carry exactly the attributes of `rbac_slashid_person_roles`.
     #[test]
     fn person_items_have_the_resource_attribute_names() {
-        crate::framework::schema::assert_state_matches_schema::<PersonItem>(
+        crate::framework::schema::assert_item_matches_resource::<PersonItem>(
             &super::super::person_roles_resource::PersonRolesResource::schema(),
         );
     }

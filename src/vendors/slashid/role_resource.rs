@@ -20,6 +20,7 @@ use super::SlashidError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
 use crate::framework::schema::{schema, set_of, string};
+use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::ValueStringSet;
 
 /// The role's last ETag (private state), sent as `If-Match`.
@@ -34,7 +35,9 @@ pub struct RoleState {
     pub description: Value<String>,
     pub permissions: ValueStringSet,
     pub generation: Value<String>,
+    pub timeouts: ResourceTimeouts,
 }
+has_timeouts!(RoleState);
 
 /// The resource; it talks to SlashID only through [`SlashidClient`].
 pub struct RoleResource {
@@ -77,7 +80,7 @@ impl RoleResource {
                 ),
                 ("generation", string().computed().description(GENERATION_DOC)),
             ],
-            vec![],
+            vec![timeouts::resource_block()],
         )
     }
 
@@ -125,6 +128,7 @@ fn plan(client: Option<&SlashidClient>, config: RoleState, prior: Option<&RoleSt
         permissions: default_if_null(config.permissions, Vec::new()),
         // Unknown on (re-)create, so dependents that reference it re-apply.
         generation: prior.map_or(Value::Unknown, |p| p.generation.clone()),
+        timeouts: config.timeouts,
     }
 }
 
@@ -138,6 +142,7 @@ pub fn state_from(client: &SlashidClient, role: &Role) -> RoleState {
         description: Value::Value(role.description.clone().unwrap_or_default()),
         permissions: string_set(&role.permissions),
         generation: new_generation(),
+        timeouts: Default::default(),
     }
 }
 
@@ -201,6 +206,7 @@ impl Resource for RoleResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: RoleState) -> Option<()> {
+        config.timeouts.validate(diags);
         validate_role(diags, &config);
         Some(())
     }
@@ -212,21 +218,23 @@ impl Resource for RoleResource {
         private: ETag,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ETag)> {
-        let full_name = state.id.as_ref_option()?.clone();
-        let Some(client) = self.client(diags) else {
-            return Some((state, private));
-        };
-        match client.get_role(&full_name).await {
-            Ok((role, etag)) => Some((state_keeping(&client, &role, &state), etag)),
-            Err(err) if err.is_not_found() => {
-                tracing::warn!(%full_name, "SlashID role not found; removing it from state");
-                None
+        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
+            let full_name = state.id.as_ref_option()?.clone();
+            let Some(client) = self.client(diags) else {
+                return Some((state, private));
+            };
+            match client.get_role(&full_name).await {
+                Ok((role, etag)) => Some((state_keeping(&client, &role, &state), etag)),
+                Err(err) if err.is_not_found() => {
+                    tracing::warn!(%full_name, "SlashID role not found; removing it from state");
+                    None
+                }
+                Err(err) => {
+                    vendor_error(diags, format!("reading SlashID role {full_name:?}"), &err);
+                    Some((state, private))
+                }
             }
-            Err(err) => {
-                vendor_error(diags, format!("reading SlashID role {full_name:?}"), &err);
-                Some((state, private))
-            }
-        }
+        }).await
     }
 
     async fn plan_create<'a>(
@@ -277,53 +285,61 @@ impl Resource for RoleResource {
         _private: ETag,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ETag)> {
-        let client = self.client(diags)?;
-        let short = planned.name.as_ref_option()?.clone();
-        let Some(permissions) = known_string_set(&planned.permissions) else {
-            diags.root_error_short("permissions must be known to create a role");
-            return None;
-        };
-        let description = planned
-            .description
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default();
-        let body = RoleCreate {
-            name: client.full_role_name(&short),
-            description: Some(description.clone()),
-            permissions: permissions.clone(),
-        };
-        let full = &body.name;
-        match client.create_role_and_read(&body).await {
-            Ok(Created::Read((role, etag))) if matches(&role, &description, &permissions) => {
-                tracing::info!(%full, "created SlashID role");
-                Some((state_from(&client, &role), etag))
-            }
-            Ok(Created::Read(_)) => {
-                // The documented "if it exists already, no action will be
-                // taken": this is a role Terraform did not make (vendors/slashid.md).
-                already_exists(
-                    diags,
-                    full,
-                    &short,
-                    "Its description or permissions differ from the configuration.",
-                );
-                None
-            }
-            Ok(Created::Conflict(err)) => {
-                already_exists(
-                    diags,
-                    full,
-                    &short,
-                    &format!("SlashID refused the create: {err}."),
-                );
-                None
-            }
-            Err(err) => {
-                vendor_error(diags, format!("creating SlashID role {full:?}"), &err);
-                None
-            }
-        }
+        planned
+            .timeouts
+            .clone()
+            .run_with_state(Op::Create, diags, async |diags| {
+                let client = self.client(diags)?;
+                let short = planned.name.as_ref_option()?.clone();
+                let Some(permissions) = known_string_set(&planned.permissions) else {
+                    diags.root_error_short("permissions must be known to create a role");
+                    return None;
+                };
+                let description = planned
+                    .description
+                    .as_ref_option()
+                    .cloned()
+                    .unwrap_or_default();
+                let body = RoleCreate {
+                    name: client.full_role_name(&short),
+                    description: Some(description.clone()),
+                    permissions: permissions.clone(),
+                };
+                let full = &body.name;
+                match client.create_role_and_read(&body).await {
+                    Ok(Created::Read((role, etag)))
+                        if matches(&role, &description, &permissions) =>
+                    {
+                        tracing::info!(%full, "created SlashID role");
+                        Some((state_from(&client, &role), etag))
+                    }
+                    Ok(Created::Read(_)) => {
+                        // The documented "if it exists already, no action will be
+                        // taken": this is a role Terraform did not make (vendors/slashid.md).
+                        already_exists(
+                            diags,
+                            full,
+                            &short,
+                            "Its description or permissions differ from the configuration.",
+                        );
+                        None
+                    }
+                    Ok(Created::Conflict(err)) => {
+                        already_exists(
+                            diags,
+                            full,
+                            &short,
+                            &format!("SlashID refused the create: {err}."),
+                        );
+                        None
+                    }
+                    Err(err) => {
+                        vendor_error(diags, format!("creating SlashID role {full:?}"), &err);
+                        None
+                    }
+                }
+            })
+            .await
     }
 
     async fn update<'a>(
@@ -335,51 +351,53 @@ impl Resource for RoleResource {
         private: ETag,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ETag)> {
-        let client = self.client(diags)?;
-        let full = prior.id.as_ref_option()?.clone();
-        let Some(permissions) = known_string_set(&planned.permissions) else {
-            diags.root_error_short("permissions must be known to update a role");
-            return None;
-        };
-        let description = planned
-            .description
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default();
-        // Always the whole set: PATCH's add-or-replace is unverified.
-        let body = RolePatch {
-            description: Some(description.clone()),
-            permissions: permissions.clone(),
-        };
-        if let Err(err) = client.update_role(&full, &body, private.as_deref()).await {
-            if !err.is_ambiguous() {
-                report_write_error(diags, "updating", &full, &err);
+        planned.timeouts.clone().run_with_state(Op::Update, diags, async |diags| {
+            let client = self.client(diags)?;
+            let full = prior.id.as_ref_option()?.clone();
+            let Some(permissions) = known_string_set(&planned.permissions) else {
+                diags.root_error_short("permissions must be known to update a role");
                 return None;
+            };
+            let description = planned
+                .description
+                .as_ref_option()
+                .cloned()
+                .unwrap_or_default();
+            // Always the whole set: PATCH's add-or-replace is unverified.
+            let body = RolePatch {
+                description: Some(description.clone()),
+                permissions: permissions.clone(),
+            };
+            if let Err(err) = client.update_role(&full, &body, private.as_deref()).await {
+                if !err.is_ambiguous() {
+                    report_write_error(diags, "updating", &full, &err);
+                    return None;
+                }
+                // A 408: "it may still be handled". Re-read before deciding.
+                tracing::warn!(%full, error = %err, "update outcome unknown; reading the role back");
             }
-            // A 408: "it may still be handled". Re-read before deciding.
-            tracing::warn!(%full, error = %err, "update outcome unknown; reading the role back");
-        }
-        match client.read_back_role(&full).await {
-            Ok((role, etag)) if matches(&role, &description, &permissions) => {
-                Some((state_keeping(&client, &role, &prior), etag))
+            match client.read_back_role(&full).await {
+                Ok((role, etag)) if matches(&role, &description, &permissions) => {
+                    Some((state_keeping(&client, &role, &prior), etag))
+                }
+                Ok((role, etag)) => {
+                    diags.root_error(
+                        format!("SlashID role {full:?} was not updated"),
+                        "The role read back differs from what was sent; the write may still be replicating. \
+                         Run terraform apply again.",
+                    );
+                    Some((state_keeping(&client, &role, &prior), etag))
+                }
+                Err(err) => {
+                    vendor_error(
+                        diags,
+                        format!("reading SlashID role {full:?} after updating it"),
+                        &err,
+                    );
+                    None
+                }
             }
-            Ok((role, etag)) => {
-                diags.root_error(
-                    format!("SlashID role {full:?} was not updated"),
-                    "The role read back differs from what was sent; the write may still be replicating. \
-                     Run terraform apply again.",
-                );
-                Some((state_keeping(&client, &role, &prior), etag))
-            }
-            Err(err) => {
-                vendor_error(
-                    diags,
-                    format!("reading SlashID role {full:?} after updating it"),
-                    &err,
-                );
-                None
-            }
-        }
+        }).await
     }
 
     async fn destroy<'a>(
@@ -389,22 +407,28 @@ impl Resource for RoleResource {
         _private: ETag,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let client = self.client(diags)?;
-        let full = prior.id.as_ref_option()?.clone();
-        match client.delete_role(&full).await {
-            Ok(()) => Some(()),
-            Err(err) if err.is_not_found() => Some(()),
-            Err(err)
-                if err.is_ambiguous()
-                    && matches!(client.get_role(&full).await, Err(e) if e.is_not_found()) =>
-            {
-                Some(())
-            }
-            Err(err) => {
-                report_write_error(diags, "deleting", &full, &err);
-                None
-            }
-        }
+        prior
+            .timeouts
+            .clone()
+            .run(Op::Delete, diags, async |diags| {
+                let client = self.client(diags)?;
+                let full = prior.id.as_ref_option()?.clone();
+                match client.delete_role(&full).await {
+                    Ok(()) => Some(()),
+                    Err(err) if err.is_not_found() => Some(()),
+                    Err(err)
+                        if err.is_ambiguous()
+                            && matches!(client.get_role(&full).await, Err(e) if e.is_not_found()) =>
+                    {
+                        Some(())
+                    }
+                    Err(err) => {
+                        report_write_error(diags, "deleting", &full, &err);
+                        None
+                    }
+                }
+            })
+            .await
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RoleState, ETag)> {

@@ -15,6 +15,7 @@ use super::api::{AssignmentParams, Principal, ZenmlClient};
 use super::config::ProviderData;
 use super::ids::{is_uuid, report, validate_uuid};
 use crate::framework::schema::{schema, string};
+use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::validate::exactly_one_of;
 
 /// Arguments, all of which force replacement.
@@ -37,7 +38,9 @@ pub struct AssignmentState {
     pub invitation_id: Value<String>,
     pub workspace_id: Value<String>,
     pub project_id: Value<String>,
+    pub timeouts: ResourceTimeouts,
 }
+has_timeouts!(AssignmentState);
 
 impl AssignmentState {
     fn get(&self, name: &str) -> &Value<String> {
@@ -92,7 +95,7 @@ impl RoleAssignmentResource {
                     "UUID of the project the assignment is limited to (project roles; needs `workspace_id`).",
                 )),
             ],
-            vec![],
+            vec![timeouts::resource_block()],
         )
     }
 
@@ -194,6 +197,7 @@ impl Resource for RoleAssignmentResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: AssignmentState) -> Option<()> {
+        config.timeouts.validate(diags);
         validate_assignment(diags, &config);
         Some(())
     }
@@ -205,33 +209,35 @@ impl Resource for RoleAssignmentResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(AssignmentState, ValueEmpty)> {
-        let Some(p) = params(&state) else {
-            diags.root_error_short("the ZenML role assignment in the state is incomplete");
-            return None;
-        };
-        let Some(client) = self.client(diags) else {
-            return Some((state, ValueEmpty::default()));
-        };
-        match client.list_assignments(&p.role_id).await {
-            Ok(list) if list.iter().any(|a| a.matches(&p)) => Some((state, ValueEmpty::default())),
-            Ok(_) => {
-                tracing::warn!(id = %composite_id(&p), "ZenML role assignment not found; removing it from state");
-                None
+        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
+            let Some(p) = params(&state) else {
+                diags.root_error_short("the ZenML role assignment in the state is incomplete");
+                return None;
+            };
+            let Some(client) = self.client(diags) else {
+                return Some((state, ValueEmpty::default()));
+            };
+            match client.list_assignments(&p.role_id).await {
+                Ok(list) if list.iter().any(|a| a.matches(&p)) => Some((state, ValueEmpty::default())),
+                Ok(_) => {
+                    tracing::warn!(id = %composite_id(&p), "ZenML role assignment not found; removing it from state");
+                    None
+                }
+                Err(err) if err.is_not_found() => {
+                    tracing::warn!(role_id = %p.role_id, "ZenML role not found; removing its assignment from state");
+                    None
+                }
+                Err(err) => {
+                    report(
+                        diags,
+                        format!("reading the assignments of ZenML role {}", p.role_id),
+                        &err,
+                        &[],
+                    );
+                    Some((state, ValueEmpty::default()))
+                }
             }
-            Err(err) if err.is_not_found() => {
-                tracing::warn!(role_id = %p.role_id, "ZenML role not found; removing its assignment from state");
-                None
-            }
-            Err(err) => {
-                report(
-                    diags,
-                    format!("reading the assignments of ZenML role {}", p.role_id),
-                    &err,
-                    &[],
-                );
-                Some((state, ValueEmpty::default()))
-            }
-        }
+        }).await
     }
 
     async fn plan_create<'a>(
@@ -294,29 +300,35 @@ impl Resource for RoleAssignmentResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(AssignmentState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let Some(p) = params(&planned) else {
-            diags.root_error_short("every argument must be known to assign a ZenML role");
-            return None;
-        };
-        if let Err(err) = client.assign_role(&p).await {
-            report(
-                diags,
-                format!("assigning ZenML role {}", p.role_id),
-                &err,
-                &ARGUMENTS,
-            );
-            return None;
-        }
-        let id = composite_id(&p);
-        tracing::info!(%id, "assigned ZenML role");
-        Some((
-            AssignmentState {
-                id: Value::Value(id),
-                ..planned
-            },
-            ValueEmpty::default(),
-        ))
+        planned
+            .timeouts
+            .clone()
+            .run_with_state(Op::Create, diags, async |diags| {
+                let client = self.client(diags)?;
+                let Some(p) = params(&planned) else {
+                    diags.root_error_short("every argument must be known to assign a ZenML role");
+                    return None;
+                };
+                if let Err(err) = client.assign_role(&p).await {
+                    report(
+                        diags,
+                        format!("assigning ZenML role {}", p.role_id),
+                        &err,
+                        &ARGUMENTS,
+                    );
+                    return None;
+                }
+                let id = composite_id(&p);
+                tracing::info!(%id, "assigned ZenML role");
+                Some((
+                    AssignmentState {
+                        id: Value::Value(id),
+                        ..planned
+                    },
+                    ValueEmpty::default(),
+                ))
+            })
+            .await
     }
 
     async fn update<'a>(
@@ -328,7 +340,8 @@ impl Resource for RoleAssignmentResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(AssignmentState, ValueEmpty)> {
-        // Every argument forces replacement, so there is nothing to send.
+        // Every argument forces replacement (only `timeouts` can change in
+        // place), so there is nothing to send.
         Some((planned, ValueEmpty::default()))
     }
 
@@ -339,24 +352,26 @@ impl Resource for RoleAssignmentResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let client = self.client(diags)?;
-        let p = params(&prior)?;
-        match client.revoke_role(&p).await {
-            Ok(()) => Some(()),
-            Err(err) if err.is_not_found() => {
-                tracing::info!(id = %composite_id(&p), "ZenML role assignment already gone");
-                Some(())
+        prior.timeouts.clone().run(Op::Delete, diags, async |diags| {
+            let client = self.client(diags)?;
+            let p = params(&prior)?;
+            match client.revoke_role(&p).await {
+                Ok(()) => Some(()),
+                Err(err) if err.is_not_found() => {
+                    tracing::info!(id = %composite_id(&p), "ZenML role assignment already gone");
+                    Some(())
+                }
+                Err(err) => {
+                    report(
+                        diags,
+                        format!("revoking ZenML role {}", p.role_id),
+                        &err,
+                        &[],
+                    );
+                    None
+                }
             }
-            Err(err) => {
-                report(
-                    diags,
-                    format!("revoking ZenML role {}", p.role_id),
-                    &err,
-                    &[],
-                );
-                None
-            }
-        }
+        }).await
     }
 
     async fn import<'a>(

@@ -23,6 +23,7 @@ use super::role_assignment_resource::composite_id;
 use crate::framework::data_source::DataSourceType;
 use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{list_of, object, schema, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 
 /// Assignment listings in flight at once.
 pub const CONCURRENCY: usize = 8;
@@ -35,7 +36,9 @@ pub struct AssignmentsState {
     pub user_id: Value<String>,
     pub team_id: Value<String>,
     pub assignments: Value<Vec<Value<AssignmentItem>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(AssignmentsState, ReadTimeouts);
 
 /// One element of `assignments`: the attributes of
 /// `rbac_zenml_role_assignment` (a unit test keeps them equal). Its own
@@ -125,7 +128,7 @@ impl RoleAssignmentsDataSource {
                      `workspace_id` / `project_id` (null when the assignment is not scoped to one).",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -231,7 +234,9 @@ mod tests {
     /// The elements carry exactly the attributes of `rbac_zenml_role_assignment`.
     #[test]
     fn items_have_the_resource_attribute_names() {
-        assert_state_matches_schema::<AssignmentItem>(&RoleAssignmentResource::schema());
+        crate::framework::schema::assert_item_matches_resource::<AssignmentItem>(
+            &RoleAssignmentResource::schema(),
+        );
     }
 
     /// `id` is the resource's import ID: importing it gives the same object.
@@ -245,10 +250,10 @@ mod tests {
         let item = AssignmentItem::new(R, &entry).unwrap();
         assert_eq!(item.id, Value::Value(format!("{R}/team/{T}/{W}")));
         let imported = parse_composite_id(item.id.as_ref_option().unwrap()).unwrap();
-        assert_eq!(
-            serde_json::to_value(&imported).unwrap(),
-            serde_json::to_value(&item).unwrap()
-        );
+        let mut imported = serde_json::to_value(&imported).unwrap();
+        // The resource's `timeouts` block is configuration, not part of the object.
+        imported.as_object_mut().unwrap().remove("timeouts");
+        assert_eq!(imported, serde_json::to_value(&item).unwrap());
         assert!(AssignmentItem::new(R, &Assignment::default()).is_none());
     }
 }

@@ -15,6 +15,7 @@ use super::error::ZenmlError;
 use super::ids::{is_uuid, keep_spelling, report, validate_uuid};
 use crate::framework::plan::{default_if_null, requires_replace};
 use crate::framework::schema::{bool, schema, string};
+use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
 
 /// Limits from the seed's RoleCreate / RoleUpdate.
@@ -40,7 +41,9 @@ pub struct RoleState {
     #[serde(rename = "type")]
     pub role_type: Value<String>,
     pub system_managed: Value<bool>,
+    pub timeouts: ResourceTimeouts,
 }
+has_timeouts!(RoleState);
 
 /// The resource; it talks to ZenML only through [`ZenmlClient`].
 pub struct RoleResource {
@@ -101,7 +104,7 @@ impl RoleResource {
                     ),
                 ),
             ],
-            vec![],
+            vec![timeouts::resource_block()],
         )
     }
 
@@ -205,6 +208,7 @@ pub fn state_from(role: &Role, prior: Option<&RoleState>) -> RoleState {
         description: role.description.clone().into(),
         role_type: Value::Value(role.role_type.clone()),
         system_managed: Value::Value(role.system_managed),
+        timeouts: Default::default(),
     }
 }
 
@@ -316,6 +320,7 @@ impl Resource for RoleResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: RoleState) -> Option<()> {
+        config.timeouts.validate(diags);
         validate_role(diags, &config);
         Some(())
     }
@@ -327,26 +332,28 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
-        let id = role_id(diags, &state)?.to_string();
-        let Some(client) = self.client(diags) else {
-            return Some((state, ValueEmpty::default()));
-        };
-        let organization_id = state
-            .organization_id
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default();
-        match client.read_role(&organization_id, &id).await {
-            Ok(Some(role)) => Some((state_from(&role, Some(&state)), ValueEmpty::default())),
-            Ok(None) => {
-                tracing::warn!(role_id = %id, "ZenML role not found; removing it from state");
-                None
+        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
+            let id = role_id(diags, &state)?.to_string();
+            let Some(client) = self.client(diags) else {
+                return Some((state, ValueEmpty::default()));
+            };
+            let organization_id = state
+                .organization_id
+                .as_ref_option()
+                .cloned()
+                .unwrap_or_default();
+            match client.read_role(&organization_id, &id).await {
+                Ok(Some(role)) => Some((state_from(&role, Some(&state)), ValueEmpty::default())),
+                Ok(None) => {
+                    tracing::warn!(role_id = %id, "ZenML role not found; removing it from state");
+                    None
+                }
+                Err(err) => {
+                    report(diags, format!("reading ZenML role {id}"), &err, &[]);
+                    Some((state, ValueEmpty::default()))
+                }
             }
-            Err(err) => {
-                report(diags, format!("reading ZenML role {id}"), &err, &[]);
-                Some((state, ValueEmpty::default()))
-            }
-        }
+        }).await
     }
 
     async fn plan_create<'a>(
@@ -404,34 +411,40 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let Some(body) = create_body(&planned) else {
-            diags.root_error_short("every argument must be known to create a ZenML role");
-            return None;
-        };
-        let what = match &body.name {
-            Some(name) => format!("creating ZenML role {name:?}"),
-            None => "creating a ZenML role".to_string(),
-        };
-        match client.create_role(&body).await {
-            Ok(role) => {
-                tracing::info!(role_id = %role.id, "created ZenML role");
-                Some((state_from(&role, Some(&planned)), ValueEmpty::default()))
-            }
-            Err(err) if err.is_conflict() => {
-                let detail = name_taken_detail(&client, &body, &err).await;
-                diags.error(
-                    format!("Error {what}: the name is taken"),
-                    detail,
-                    AttributePath::new("name"),
-                );
-                None
-            }
-            Err(err) => {
-                report(diags, what, &err, &BODY_ATTRIBUTES);
-                None
-            }
-        }
+        planned
+            .timeouts
+            .clone()
+            .run_with_state(Op::Create, diags, async |diags| {
+                let client = self.client(diags)?;
+                let Some(body) = create_body(&planned) else {
+                    diags.root_error_short("every argument must be known to create a ZenML role");
+                    return None;
+                };
+                let what = match &body.name {
+                    Some(name) => format!("creating ZenML role {name:?}"),
+                    None => "creating a ZenML role".to_string(),
+                };
+                match client.create_role(&body).await {
+                    Ok(role) => {
+                        tracing::info!(role_id = %role.id, "created ZenML role");
+                        Some((state_from(&role, Some(&planned)), ValueEmpty::default()))
+                    }
+                    Err(err) if err.is_conflict() => {
+                        let detail = name_taken_detail(&client, &body, &err).await;
+                        diags.error(
+                            format!("Error {what}: the name is taken"),
+                            detail,
+                            AttributePath::new("name"),
+                        );
+                        None
+                    }
+                    Err(err) => {
+                        report(diags, what, &err, &BODY_ATTRIBUTES);
+                        None
+                    }
+                }
+            })
+            .await
     }
 
     async fn update<'a>(
@@ -443,45 +456,47 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(RoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let id = role_id(diags, &prior)?.to_string();
-        let body = update_body(&prior, &planned);
-        let role = if body.is_empty() {
-            client.get_role(&id).await
-        } else {
-            client.update_role(&id, &body).await
-        };
-        let role = match role {
-            Ok(role) => role,
-            Err(err) => {
-                report(
-                    diags,
-                    format!("updating ZenML role {id}"),
-                    &err,
-                    &BODY_ATTRIBUTES,
-                );
-                return None;
+        planned.timeouts.clone().run_with_state(Op::Update, diags, async |diags| {
+            let client = self.client(diags)?;
+            let id = role_id(diags, &prior)?.to_string();
+            let body = update_body(&prior, &planned);
+            let role = if body.is_empty() {
+                client.get_role(&id).await
+            } else {
+                client.update_role(&id, &body).await
+            };
+            let role = match role {
+                Ok(role) => role,
+                Err(err) => {
+                    report(
+                        diags,
+                        format!("updating ZenML role {id}"),
+                        &err,
+                        &BODY_ATTRIBUTES,
+                    );
+                    return None;
+                }
+            };
+            let state = state_from(&role, Some(&planned));
+            // ASSUMPTION (vendors/zenml.md "RoleUpdate": what an explicit null
+            // does is **unverified**): if ZenML ignored it, say so plainly.
+            for (attribute, wanted, got) in [
+                ("name", &planned.name, &state.name),
+                ("description", &planned.description, &state.description),
+            ] {
+                if wanted.is_null() && !got.is_null() {
+                    diags.error(
+                        format!("ZenML did not clear the role's {attribute}"),
+                        format!(
+                            "The provider sent `{attribute}: null` to clear it (PATCH merges, and this provider \
+                             assumes null clears a field), but ZenML Pro kept {got:?}. Set a value instead."
+                        ),
+                        AttributePath::new(attribute),
+                    );
+                }
             }
-        };
-        let state = state_from(&role, Some(&planned));
-        // ASSUMPTION (vendors/zenml.md "RoleUpdate": what an explicit null
-        // does is **unverified**): if ZenML ignored it, say so plainly.
-        for (attribute, wanted, got) in [
-            ("name", &planned.name, &state.name),
-            ("description", &planned.description, &state.description),
-        ] {
-            if wanted.is_null() && !got.is_null() {
-                diags.error(
-                    format!("ZenML did not clear the role's {attribute}"),
-                    format!(
-                        "The provider sent `{attribute}: null` to clear it (PATCH merges, and this provider \
-                         assumes null clears a field), but ZenML Pro kept {got:?}. Set a value instead."
-                    ),
-                    AttributePath::new(attribute),
-                );
-            }
-        }
-        Some((state, ValueEmpty::default()))
+            Some((state, ValueEmpty::default()))
+        }).await
     }
 
     async fn destroy<'a>(
@@ -491,24 +506,30 @@ impl Resource for RoleResource {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let client = self.client(diags)?;
-        let id = role_id(diags, &prior)?.to_string();
-        match client.delete_role(&id).await {
-            Ok(()) => Some(()),
-            Err(err) if err.is_not_found() => {
-                tracing::info!(role_id = %id, "ZenML role already deleted");
-                Some(())
-            }
-            Err(err) if err.is_illegal_operation() => {
-                system_managed_error(diags, "delete", &prior);
-                report(diags, format!("deleting ZenML role {id}"), &err, &[]);
-                None
-            }
-            Err(err) => {
-                report(diags, format!("deleting ZenML role {id}"), &err, &[]);
-                None
-            }
-        }
+        prior
+            .timeouts
+            .clone()
+            .run(Op::Delete, diags, async |diags| {
+                let client = self.client(diags)?;
+                let id = role_id(diags, &prior)?.to_string();
+                match client.delete_role(&id).await {
+                    Ok(()) => Some(()),
+                    Err(err) if err.is_not_found() => {
+                        tracing::info!(role_id = %id, "ZenML role already deleted");
+                        Some(())
+                    }
+                    Err(err) if err.is_illegal_operation() => {
+                        system_managed_error(diags, "delete", &prior);
+                        report(diags, format!("deleting ZenML role {id}"), &err, &[]);
+                        None
+                    }
+                    Err(err) => {
+                        report(diags, format!("deleting ZenML role {id}"), &err, &[]);
+                        None
+                    }
+                }
+            })
+            .await
     }
 
     async fn import<'a>(

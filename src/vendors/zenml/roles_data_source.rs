@@ -13,6 +13,7 @@ use super::api::Role;
 use super::config::ProviderData;
 use super::ids::{report, validate_uuid};
 use crate::framework::schema::{list_of, object, schema, string};
+use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::string_one_of;
 
 /// Every scope level (vendors/zenml.md "RoleCreate").
@@ -26,7 +27,9 @@ pub struct RolesState {
     pub name: Value<String>,
     pub ids: Value<Vec<Value<String>>>,
     pub roles: Value<Vec<Value<RoleItem>>>,
+    pub timeouts: DataSourceTimeouts,
 }
+has_timeouts!(RolesState, ReadTimeouts);
 
 /// One role, as exposed in `roles`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,7 +98,7 @@ impl RolesDataSource {
                      `level`, `type` and `system_managed`.",
                 )),
             ],
-            vec![],
+            vec![timeouts::data_source_block()],
         )
     }
 }
@@ -110,6 +113,7 @@ impl DataSource for RolesDataSource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: RolesState) -> Option<()> {
+        config.timeouts.validate(diags);
         validate_uuid(diags, "organization_id", &config.organization_id);
         string_one_of(diags, AttributePath::new("level"), &config.level, &LEVELS);
         Some(())
@@ -121,41 +125,47 @@ impl DataSource for RolesDataSource {
         config: RolesState,
         _meta: ValueEmpty,
     ) -> Option<RolesState> {
-        let client = self.provider.client_or_report(diags)?;
-        let org = config.organization_id.as_ref_option()?.clone();
-        let level = config.level.as_ref_option().map(String::as_str);
-        let name = config.name.as_ref_option().map(String::as_str);
-        let roles = match client
-            .list_roles(&org.to_ascii_lowercase(), level, name)
-            .await
-        {
-            Ok(roles) => roles,
-            Err(err) => {
-                report(
-                    diags,
-                    format!("listing the roles of ZenML organization {org}"),
-                    &err,
-                    &[],
-                );
-                return None;
-            }
-        };
-        // The filters are applied again here, in case the server ignores one.
-        let roles: Vec<&Role> = roles
-            .iter()
-            .filter(|r| level.is_none_or(|l| r.level == l))
-            .filter(|r| name.is_none_or(|n| r.name.as_deref() == Some(n)))
-            .collect();
-        Some(RolesState {
-            ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
-            roles: Value::Value(
-                roles
+        config
+            .timeouts
+            .clone()
+            .read(diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                let org = config.organization_id.as_ref_option()?.clone();
+                let level = config.level.as_ref_option().map(String::as_str);
+                let name = config.name.as_ref_option().map(String::as_str);
+                let roles = match client
+                    .list_roles(&org.to_ascii_lowercase(), level, name)
+                    .await
+                {
+                    Ok(roles) => roles,
+                    Err(err) => {
+                        report(
+                            diags,
+                            format!("listing the roles of ZenML organization {org}"),
+                            &err,
+                            &[],
+                        );
+                        return None;
+                    }
+                };
+                // The filters are applied again here, in case the server ignores one.
+                let roles: Vec<&Role> = roles
                     .iter()
-                    .map(|r| Value::Value(RoleItem::from(*r)))
-                    .collect(),
-            ),
-            ..config
-        })
+                    .filter(|r| level.is_none_or(|l| r.level == l))
+                    .filter(|r| name.is_none_or(|n| r.name.as_deref() == Some(n)))
+                    .collect();
+                Some(RolesState {
+                    ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
+                    roles: Value::Value(
+                        roles
+                            .iter()
+                            .map(|r| Value::Value(RoleItem::from(*r)))
+                            .collect(),
+                    ),
+                    ..config
+                })
+            })
+            .await
     }
 }
 
@@ -174,7 +184,7 @@ mod tests {
     /// `for_each` can pass it straight through.
     #[test]
     fn role_items_have_the_resource_attribute_names() {
-        crate::framework::schema::assert_state_matches_schema::<RoleItem>(
+        crate::framework::schema::assert_item_matches_resource::<RoleItem>(
             &super::super::role_resource::RoleResource::schema(),
         );
     }
