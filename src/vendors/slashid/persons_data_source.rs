@@ -179,8 +179,11 @@ mod tests {
     /// The elements carry exactly the attributes of `rbac_slashid_person_roles`.
     #[test]
     fn person_items_have_the_resource_attribute_names() {
-        crate::framework::schema::assert_item_matches_resource::<PersonItem>(
-            &super::super::person_roles_resource::PersonRolesResource::schema(),
-        );
+        // `role_generations` is configuration only (it references the roles'
+        // `generation` so that a replaced role is granted again); SlashID
+        // knows nothing of it, so a listing cannot return it.
+        let mut schema = super::super::person_roles_resource::PersonRolesResource::schema();
+        schema.block.attributes.remove("role_generations");
+        crate::framework::schema::assert_item_matches_resource::<PersonItem>(&schema);
     }
 }
