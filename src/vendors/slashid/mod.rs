@@ -9,6 +9,7 @@ pub mod names;
 pub mod permission_resource;
 pub mod person_roles_resource;
 pub mod role_resource;
+pub mod written;
 
 pub use api::{SlashidClient, SlashidConfig};
 pub use error::SlashidError;

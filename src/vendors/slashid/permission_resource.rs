@@ -10,6 +10,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api::{Created, Permission, PermissionCreate, PermissionPatch, SlashidClient};
 use super::names::validate_permission_name;
+use super::written::Written;
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, requires_replace};
@@ -125,30 +126,20 @@ pub async fn roles_holding(client: &SlashidClient, permission: &str) -> Vec<Stri
         .collect()
 }
 
+/// Creates the permission: one request, the state is the plan (SlashID's
+/// 204 carries nothing to read).
 async fn create(
     diags: &mut Diagnostics,
     client: &SlashidClient,
     body: &PermissionCreate,
 ) -> Option<PermissionState> {
     let name = &body.name;
-    let wanted = body.description.clone().unwrap_or_default();
-    match client.create_permission_and_read(body).await {
-        Ok(Created::Read(p)) if p.description.clone().unwrap_or_default() == wanted => {
-            Some(state_from(&p))
-        }
-        Ok(Created::Read(p)) => {
-            // "If it exists already, no action will be taken": the create was
-            // a no-op on a permission Terraform did not make (vendors/slashid.md).
-            already_exists(
-                diags,
-                name,
-                &format!(
-                    "It has the description {:?}, not the one configured.",
-                    p.description.unwrap_or_default()
-                ),
-            );
-            None
-        }
+    match client.create_permission_settled(body).await {
+        Ok(Created::Done) => Some(PermissionState {
+            id: Value::Value(name.clone()),
+            name: Value::Value(name.clone()),
+            description: Value::Value(body.description.clone().unwrap_or_default()),
+        }),
         Ok(Created::Conflict(err)) => {
             already_exists(diags, name, &format!("SlashID refused the create: {err}."));
             None
@@ -163,7 +154,7 @@ async fn create(
 #[async_trait]
 impl Resource for PermissionResource {
     type State<'a> = PermissionState;
-    type PrivateState<'a> = ValueEmpty;
+    type PrivateState<'a> = Written;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -179,22 +170,28 @@ impl Resource for PermissionResource {
         &self,
         diags: &mut Diagnostics,
         state: PermissionState,
-        _private: ValueEmpty,
+        private: Written,
         _meta: ValueEmpty,
-    ) -> Option<(PermissionState, ValueEmpty)> {
+    ) -> Option<(PermissionState, Written)> {
         let name = state.id.as_ref_option()?.clone();
         let Some(client) = self.client(diags) else {
-            return Some((state, ValueEmpty::default()));
+            return Some((state, private));
         };
         match client.get_permission(&name).await {
-            Ok(p) => Some((state_from(&p), ValueEmpty::default())),
+            Ok(p) => Some((state_from(&p), private)),
+            Err(err)
+                if err.is_not_found() && private.may_be_invisible(client.visibility_window()) =>
+            {
+                tracing::info!(%name, "SlashID permission created moments ago is not visible yet; keeping it");
+                Some((state, private))
+            }
             Err(err) if err.is_not_found() => {
                 tracing::warn!(%name, "SlashID permission not found; removing it from state");
                 None
             }
             Err(err) => {
                 vendor_error(diags, format!("reading SlashID permission {name:?}"), &err);
-                Some((state, ValueEmpty::default()))
+                Some((state, private))
             }
         }
     }
@@ -205,9 +202,9 @@ impl Resource for PermissionResource {
         _proposed: PermissionState,
         config: PermissionState,
         _meta: ValueEmpty,
-    ) -> Option<(PermissionState, ValueEmpty)> {
+    ) -> Option<(PermissionState, Written)> {
         self.client(diags)?;
-        Some((plan(config), ValueEmpty::default()))
+        Some((plan(config), Written::default()))
     }
 
     async fn plan_update<'a>(
@@ -216,23 +213,23 @@ impl Resource for PermissionResource {
         prior: PermissionState,
         _proposed: PermissionState,
         config: PermissionState,
-        _private: ValueEmpty,
+        private: Written,
         _meta: ValueEmpty,
-    ) -> Option<(PermissionState, ValueEmpty, Vec<AttributePath>)> {
+    ) -> Option<(PermissionState, Written, Vec<AttributePath>)> {
         self.client(diags)?;
         // SlashID cannot rename: a new name is a new permission.
         let replace = requires_replace(&[("name", prior.name != config.name)]);
-        Some((plan(config), ValueEmpty::default(), replace))
+        Some((plan(config), private, replace))
     }
 
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
         _prior: PermissionState,
-        _private: ValueEmpty,
+        private: Written,
         _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::default())
+    ) -> Option<Written> {
+        Some(private)
     }
 
     async fn create<'a>(
@@ -240,9 +237,9 @@ impl Resource for PermissionResource {
         diags: &mut Diagnostics,
         planned: PermissionState,
         _config: PermissionState,
-        _private: ValueEmpty,
+        _private: Written,
         _meta: ValueEmpty,
-    ) -> Option<(PermissionState, ValueEmpty)> {
+    ) -> Option<(PermissionState, Written)> {
         let client = self.client(diags)?;
         let body = PermissionCreate {
             name: planned.name.as_ref_option()?.clone(),
@@ -256,7 +253,7 @@ impl Resource for PermissionResource {
         };
         let state = create(diags, &client, &body).await?;
         tracing::info!(name = %body.name, "created SlashID permission");
-        Some((state, ValueEmpty::default()))
+        Some((state, Written::created_now()))
     }
 
     async fn update<'a>(
@@ -265,9 +262,9 @@ impl Resource for PermissionResource {
         prior: PermissionState,
         planned: PermissionState,
         _config: PermissionState,
-        _private: ValueEmpty,
+        private: Written,
         _meta: ValueEmpty,
-    ) -> Option<(PermissionState, ValueEmpty)> {
+    ) -> Option<(PermissionState, Written)> {
         let client = self.client(diags)?;
         let name = prior.id.as_ref_option()?.clone();
         let description = planned
@@ -279,16 +276,30 @@ impl Resource for PermissionResource {
             description: Some(description.clone()),
         };
         // GET permission declares no ETag, so no If-Match is sent.
-        if let Err(err) = client.update_permission(&name, &body, None).await {
-            if !err.is_ambiguous() {
+        let sent = private
+            .until_visible(client.visibility_window(), || {
+                client.update_permission(&name, &body, None)
+            })
+            .await;
+        let err = match sent {
+            Ok(()) => {
+                let state = PermissionState {
+                    description: Value::Value(description),
+                    ..planned
+                };
+                return Some((state, private.rewritten()));
+            }
+            Err(err) if !err.is_ambiguous() => {
                 report_write_error(diags, "updating", &name, &err);
                 return None;
             }
-            tracing::warn!(%name, error = %err, "update outcome unknown; reading the permission back");
-        }
+            Err(err) => err,
+        };
+        // A 408 or a lost answer: only then is the permission read back.
+        tracing::warn!(%name, error = %err, "update outcome unknown; reading the permission back");
         match client.read_back_permission(&name).await {
             Ok(p) if p.description.clone().unwrap_or_default() == description => {
-                Some((state_from(&p), ValueEmpty::default()))
+                Some((state_from(&p), private))
             }
             Ok(p) => {
                 diags.root_error(
@@ -296,14 +307,11 @@ impl Resource for PermissionResource {
                     "The description read back differs from the one sent; the write may still be replicating. \
                      Run terraform apply again.",
                 );
-                Some((state_from(&p), ValueEmpty::default()))
+                Some((state_from(&p), private))
             }
-            Err(err) => {
-                vendor_error(
-                    diags,
-                    format!("reading SlashID permission {name:?} after updating it"),
-                    &err,
-                );
+            Err(read_err) => {
+                vendor_error(diags, format!("updating SlashID permission {name:?}"), &err);
+                tracing::warn!(%name, error = %read_err, "reading the permission back failed too");
                 None
             }
         }
@@ -313,15 +321,19 @@ impl Resource for PermissionResource {
         &self,
         diags: &mut Diagnostics,
         prior: PermissionState,
-        _private: ValueEmpty,
+        private: Written,
         _meta: ValueEmpty,
     ) -> Option<()> {
         let client = self.client(diags)?;
         let name = prior.id.as_ref_option()?.clone();
+        let window = client.visibility_window();
         let mut delay = IN_USE_FIRST_DELAY;
         let mut attempt = 1;
         let (err, holders) = loop {
-            let err = match client.delete_permission(&name).await {
+            let deleted = private
+                .until_visible(window, || client.delete_permission(&name))
+                .await;
+            let err = match deleted {
                 Ok(()) => return Some(()),
                 Err(err) if err.is_not_found() => return Some(()),
                 Err(err) => err,
@@ -373,11 +385,11 @@ impl Resource for PermissionResource {
         &self,
         diags: &mut Diagnostics,
         id: String,
-    ) -> Option<(PermissionState, ValueEmpty)> {
+    ) -> Option<(PermissionState, Written)> {
         let client = self.client(diags)?;
         let name = id.trim();
         match client.get_permission(name).await {
-            Ok(p) => Some((state_from(&p), ValueEmpty::default())),
+            Ok(p) => Some((state_from(&p), Written::default())),
             Err(err) if err.is_not_found() => {
                 diags.root_error(
                     format!("Cannot import SlashID permission {name:?}: no such permission"),
