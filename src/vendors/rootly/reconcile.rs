@@ -135,7 +135,7 @@ mod tests {
     fn an_older_role_of_the_same_name_is_not_adopted() {
         let claims = Claims::default();
         let start = at("2026-01-01T00:00:48Z");
-        let old = role("old", "Infra", "2025-12-31T23:00:00.000-07:00");
+        let old = role("old", "Infra", "2025-12-31T16:00:00.000-07:00");
         assert_eq!(
             settle(&claims, "Infra", vec![old.clone()], start, |_| true),
             Lookup::Missing
@@ -162,9 +162,10 @@ mod tests {
             settle(&claims, "Infra", both.clone(), start, |_| true),
             Lookup::Created(b)
         );
+        // Both are other creates' roles: this create did not land.
         assert_eq!(
             settle(&claims, "Infra", both, start, |_| true),
-            Lookup::NotOurs
+            Lookup::Missing
         );
     }
 
