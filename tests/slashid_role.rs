@@ -122,10 +122,10 @@ fn slashid_role_drift_is_recreated() {
     let ws = Workspace::new(&emu);
     // A 404 within consistency_timeout of our own create means "not
     // visible yet" (issue 13): shorten the window, and delete after it.
-    ws.config(&format!(
-        "provider \"rbac\" {{\n  slashid {{\n    consistency_timeout = 1\n  }}\n}}\n\
-         resource \"rbac_slashid_role\" \"test\" {{\n  name = \"acc-drift\"\n}}\n"
-    ));
+    ws.config(
+        "provider \"rbac\" {\n  slashid {\n    consistency_timeout = 1\n  }\n}\n\
+         resource \"rbac_slashid_role\" \"test\" {\n  name = \"acc-drift\"\n}\n",
+    );
     ws.apply();
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let (status, _) = emu.slashid(
