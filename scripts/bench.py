@@ -6,13 +6,16 @@ Each row is measured side by side with its baseline:
      (emulator without latency or rate limit, provider without client-side limit;
      the baseline's configuration loads no plugin at all). Median of BENCH_REPEAT
      runs (default 3), each run interleaving provider and baseline, with the range.
-  2. rate-limit floor: apply 1000 Flashduty roles at the documented limits
-  3. API calls for a no-op refresh of N roles
+  2. rate-limit floor: apply 950 and 1000 Flashduty roles at the documented
+     limits (BENCH_RATE_N), with the requests made and 429s reaching Terraform
+  3. requests per create / update / delete / refresh of BENCH_REFRESH_N roles
+     per vendor (emulator counts, logins left out)
   4. start-up (`terraform providers schema -json`), peak RSS, binary size
 Also: the CPU of a no-op plan split between terraform and the provider, and
 the before/after of our plugin front (src/plugin) against tf-provider's own
 server (RBAC_BENCH_BARE_TF_PROVIDER, a switch for this comparison only).
-Results are printed and written to bench/results/.
+Results are printed and written to bench/results/. BENCH_SECTIONS picks a
+reduced run (e.g. BENCH_SECTIONS=writes,rate BENCH_REFRESH_N=20 BENCH_RATE_N=950).
 """
 import json, os, re, resource, shutil, statistics, subprocess, sys, tempfile, threading, time, datetime, urllib.request
 
@@ -28,7 +31,10 @@ ZENML_ORG = "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30"  # the emulator's organizatio
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 REFRESH_N = int(os.environ.get("BENCH_REFRESH_N", "200"))
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000").split(",")]
-RATE_N = int(os.environ.get("BENCH_RATE_N", "1000"))
+RATE_NS = [int(n) for n in os.environ.get("BENCH_RATE_N", "950,1000").split(",")]
+# Which parts to run (a reduced run, e.g. BENCH_SECTIONS=writes,rate):
+# overhead (plan/apply vs terraform_data, CPU, RSS), front, writes, rate, schema.
+SECTIONS = set(os.environ.get("BENCH_SECTIONS", "overhead,front,writes,rate,schema").split(","))
 
 
 class Emulator:
@@ -45,14 +51,15 @@ class Emulator:
             return json.load(r)
 
     def reset_stats(self):
-        for attempt in range(3):
+        # No body: the emulator answers without reading one, and closes with
+        # a reset (SO_LINGER 0), which could break the send of a body (EPIPE).
+        for attempt in range(5):
             try:
-                req = urllib.request.Request(self.url + "/__emulator/reset-stats", data=b"{}", method="POST",
-                                             headers={"Content-Type": "application/json"})
+                req = urllib.request.Request(self.url + "/__emulator/reset-stats", data=b"", method="POST")
                 urllib.request.urlopen(req).read()
                 return
             except OSError:
-                if attempt == 2:
+                if attempt == 4:
                     raise
                 time.sleep(0.2)
 
@@ -67,6 +74,9 @@ def cli_config(plugin_dir):
             % plugin_dir)
 
 
+REQUIRED = 'terraform {\n  required_providers {\n    rbac = { source = "rbac-provider/rbac" }\n  }\n}\n'
+
+
 def workspace(emu, body, rbac=True):
     """A working directory for `body`; with rbac=False it uses no plugin at
     all (the terraform_data baseline must not start our provider)."""
@@ -74,8 +84,7 @@ def workspace(emu, body, rbac=True):
     with open(os.path.join(d, "terraform.rc"), "w") as f:
         f.write(cli_config(BIN))
     with open(os.path.join(d, "main.tf"), "w") as f:
-        required = 'terraform {\n  required_providers {\n    rbac = { source = "rbac-provider/rbac" }\n  }\n}\n'
-        f.write((required if rbac else "") + body)
+        f.write((REQUIRED if rbac else "") + body)
     env = dict(os.environ, TF_CLI_CONFIG_FILE=os.path.join(d, "terraform.rc"), CHECKPOINT_DISABLE="1",
                TF_IN_AUTOMATION="1", TF_INPUT="0", FLASHDUTY_APP_KEY=KEY,
                FLASHDUTY_BASE_URL=(emu.url + "/flashduty") if emu else "http://127.0.0.1:1/flashduty",
@@ -103,33 +112,59 @@ def roles_config(n, limited):
             '  permission_ids = [501]\n}\n' % n)
 
 
-# Per vendor: (provider block, resource block of n roles) for the refresh count.
+# Per vendor: the configuration of n roles, `v` being the value an update changes.
 VENDOR_CONFIGS = {
-    # SlashID lists names only: one GET per role is the floor there.
-    "slashid": lambda n: ('provider "rbac" {\n  slashid {}\n}\n'
-                          'resource "rbac_slashid_role" "r" {\n  count = %d\n  name = "bench-${count.index}"\n}\n' % n),
-    "rootly": lambda n: ('provider "rbac" {\n  rootly {\n    max_requests_per_minute = 0\n  }\n}\n'
-                         'resource "rbac_rootly_on_call_role" "r" {\n  count = %d\n  name = "bench-${count.index}"\n'
-                         '  alerts_permissions = ["read"]\n}\n' % n),
-    "zenml": lambda n: ('provider "rbac" {\n  zenml {}\n}\n'
-                        'resource "rbac_zenml_role" "r" {\n  count = %d\n  organization_id = "%s"\n'
-                        '  level = "workspace"\n  name = "bench-${count.index}"\n}\n' % (n, ZENML_ORG)),
+    "flashduty": lambda n, v: ('provider "rbac" {\n  flashduty {\n    max_requests_per_second = 0\n'
+                               '    max_requests_per_minute = 0\n  }\n}\n'
+                               'resource "rbac_flashduty_role" "r" {\n  count = %d\n  role_name = "bench-${count.index}"\n'
+                               '  description = "%s"\n  permission_ids = [501]\n}\n' % (n, v)),
+    # SlashID lists names only: one GET per role is the floor of its refresh.
+    "slashid": lambda n, v: ('provider "rbac" {\n  slashid {}\n}\n'
+                             'resource "rbac_slashid_role" "r" {\n  count = %d\n  name = "bench-${count.index}"\n'
+                             '  description = "%s"\n}\n' % (n, v)),
+    "rootly": lambda n, v: ('provider "rbac" {\n  rootly {\n    max_requests_per_minute = 0\n  }\n}\n'
+                            'resource "rbac_rootly_on_call_role" "r" {\n  count = %d\n  name = "bench-${count.index}"\n'
+                            '  alerts_permissions = [%s]\n}\n' % (n, '"read"' if v == "one" else '"read", "update"')),
+    "zenml": lambda n, v: ('provider "rbac" {\n  zenml {}\n}\n'
+                           'resource "rbac_zenml_role" "r" {\n  count = %d\n  organization_id = "%s"\n'
+                           '  level = "workspace"\n  name = "bench-${count.index}"\n  description = "%s"\n}\n'
+                           % (n, ZENML_ORG, v)),
 }
 
 
-def refresh_calls(vendor, n):
-    """Requests per endpoint that a no-op plan of n roles of one vendor makes."""
+def vendor_requests(stats):
+    """Requests the emulator answered, token exchanges (ZenML login) left out."""
+    return sum(c for k, v in stats["endpoints"].items() if not k.endswith("/auth/login")
+               for s, c in v.items())
+
+
+def write_calls(vendor, n):
+    """Requests per role of one vendor: create, update and delete (each
+    without a refresh, -refresh=false, so that only the write is counted)
+    and the refresh of a no-op plan; also the refresh's busiest endpoints."""
+    print("bench: %s writes of %d roles" % (vendor, n), file=sys.stderr)
     emu = Emulator("--rate-limit", "off")
-    d, env = workspace(emu, VENDOR_CONFIGS[vendor](n))
+    d, env = workspace(emu, VENDOR_CONFIGS[vendor](n, "one"))
+    per_role = {}
     tf(d, env, "apply", "-auto-approve")
+    per_role["create"] = vendor_requests(emu.stats()) / n
     emu.reset_stats()
     tf(d, env, "plan", "-detailed-exitcode")
     stats = emu.stats()
+    per_role["refresh"] = vendor_requests(stats) / n
+    with open(os.path.join(d, "main.tf"), "w") as f:
+        f.write(REQUIRED + VENDOR_CONFIGS[vendor](n, "two"))
+    emu.reset_stats()
+    tf(d, env, "apply", "-auto-approve", "-refresh=false")
+    per_role["update"] = vendor_requests(emu.stats()) / n
+    emu.reset_stats()
+    tf(d, env, "destroy", "-auto-approve", "-refresh=false")
+    per_role["delete"] = vendor_requests(emu.stats()) / n
     emu.stop()
     calls = {}
     for k, c in stats["endpoints"].items():
         calls[endpoint_pattern(k)] = calls.get(endpoint_pattern(k), 0) + sum(v for s, v in c.items() if s.isdigit())
-    return stats["total"], calls
+    return per_role, calls
 
 
 def limit_floor(requests, limits):
@@ -233,8 +268,8 @@ def endpoint_calls(stats, path):
 
 
 def main():
-    rows, notes = [], []
-    for n in SIZES:
+    rows = []
+    for n in (SIZES if "overhead" in SECTIONS else []):
         emu = Emulator("--rate-limit", "off")
         d, env = workspace(emu, roles_config(n, limited=False))
         d2, env2 = workspace(None, data_config(n), rbac=False)
@@ -268,8 +303,20 @@ def main():
         if n == max(SIZES):
             rows.append(("provider peak RSS during %d-role apply" % n, "%.1f MiB" % (sampler.peak_kib / 1024), "", "< 30 MiB"))
 
-    # Before/after of our plugin front (src/plugin): the same binary serving
-    # through tf-provider's own server (no TCP_NODELAY) vs through the front.
+    if "front" in SECTIONS:
+        front_rows(rows)
+    if "writes" in SECTIONS:
+        writes_rows(rows)
+    if "rate" in SECTIONS:
+        rate_rows(rows)
+    if "schema" in SECTIONS:
+        schema_rows(rows)
+    report(rows)
+
+
+def front_rows(rows):
+    """Before/after of our plugin front (src/plugin): the same binary serving
+    through tf-provider's own server (no TCP_NODELAY) vs through the front."""
     n = min(SIZES)
     emu = Emulator("--rate-limit", "off")
     d, env = workspace(emu, roles_config(n, limited=False))
@@ -284,32 +331,56 @@ def main():
                  "%s -> %s" % (spread(before), spread(after)),
                  "%.2fx faster" % (statistics.median(before) / statistics.median(after)), ""))
 
+
+def writes_rows(rows):
+    # Writes cost one request where the vendor's answer (or the plan) says
+    # all the state needs (DESIGN.md "Performance targets", issue 13).
+    write_targets = {"flashduty": "1 / 1 / 1, refresh O(1) lists",
+                     # SlashID lists hold names only: one GET per role.
+                     "slashid": "1 / 1 / 1, refresh 1 GET per role",
+                     "rootly": "<= 1.1 each, refresh O(1) lists", "zenml": "<= 1.1 each, refresh O(1) lists"}
     for vendor in VENDOR_CONFIGS:
-        total, calls = refresh_calls(vendor, REFRESH_N)
+        per_role, calls = write_calls(vendor, REFRESH_N)
         detail = ", ".join("%d %s" % (c, e) for e, c in sorted(calls.items(), key=lambda x: -x[1])[:3])
+        rows.append(("%s: requests per create / update / delete / refresh (%d roles)" % (vendor, REFRESH_N),
+                     " / ".join("%.2f" % per_role[op] for op in ("create", "update", "delete", "refresh")),
+                     "", write_targets[vendor]))
         rows.append(("%s: API calls, no-op refresh of %d roles" % (vendor, REFRESH_N), detail,
-                     "%.3f calls/role" % (total / REFRESH_N), "O(1) list calls"))
+                     "%.3f calls/role" % per_role["refresh"], "O(1) list calls"))
 
-    emu = Emulator("--rate-limit", "on")
-    d, env = workspace(emu, roles_config(RATE_N, limited=True))
-    took, p = tf(d, env, "apply", "-auto-approve", check=False)
-    stats = emu.stats()
-    emu.stop()
-    total = stats["total"]
-    floor = limit_floor(total, [(50, 1.0), (1000, 60.0)])
-    throttled = sum(v.get("429", 0) for v in stats["endpoints"].values())
-    surfaced = (p.stdout + p.stderr).count("RequestTooFrequently")
-    rows.append(("apply %d roles at 50/s + 1000/min" % RATE_N, "%.1f s for %d requests (floor %.1f s)" % (took, total, floor),
-                 "%.3f" % (took / max(floor, 1)), "<= 1.10"))
-    rows.append(("429s seen by the emulator / reaching Terraform", "%d / %d" % (throttled, surfaced),
-                 "exit %d" % p.returncode, "0 reaching Terraform"))
 
+def rate_rows(rows):
+    # Flashduty at its documented limits. With one request per role, 950
+    # roles fit in one minute's window (floor about 19 s at 50/s); 1000 need
+    # a second minute for the last requests.
+    for rate_n in RATE_NS:
+        emu = Emulator("--rate-limit", "on")
+        d, env = workspace(emu, roles_config(rate_n, limited=True))
+        took, p = tf(d, env, "apply", "-auto-approve", check=False)
+        stats = emu.stats()
+        emu.stop()
+        total = stats["total"]
+        floor = limit_floor(total, [(50, 1.0), (1000, 60.0)])
+        throttled = sum(v.get("429", 0) for v in stats["endpoints"].values())
+        surfaced = (p.stdout + p.stderr).count("RequestTooFrequently")
+        rows.append(("apply %d roles at 50/s + 1000/min" % rate_n,
+                     "%.1f s for %d requests (floor %.1f s)" % (took, total, floor),
+                     "%.3f" % (took / max(floor, 1)), "<= 1.10"))
+        rows.append(("requests for %d roles at the limits" % rate_n, "%d" % total,
+                     "%+d" % (total - rate_n), "<= roles + 5"))
+        rows.append(("429s seen by the emulator / reaching Terraform (%d roles)" % rate_n,
+                     "%d / %d" % (throttled, surfaced), "exit %d" % p.returncode, "0 reaching Terraform"))
+
+
+def schema_rows(rows):
     d, env = workspace(None, 'provider "rbac" {}\n')
     times = [tf(d, env, "providers", "schema", "-json")[0] for _ in range(5)]
     rows.append(("terraform providers schema -json", "%.3f s (best of 5)" % min(times), "", "well under 1 s"))
     size = os.path.getsize(os.path.join(BIN, "terraform-provider-rbac"))
     rows.append(("release binary size", "%.1f MiB" % (size / 1048576), "", ""))
 
+
+def report(rows):
     header = ("measurement", "figure", "ratio", "target")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
     lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |" for r in [header] + rows]

@@ -260,3 +260,123 @@ fn malformed_answers_are_clear_diagnostics() {
         }
     });
 }
+
+/// Issue 13: a create whose answer is lost, then a lookup that fails
+/// several times in a row (a garbled listing), for each vendor: the apply
+/// succeeds with exactly one role, in state, and a clean re-plan; no
+/// duplicate (a create sent again) and no orphan (a create given up).
+fn lost_create_then_failing_lookups(
+    resource_type: &str,
+    script: &[String],
+    config: &str,
+    named: impl Fn(&Emulator) -> Vec<String>,
+) {
+    let mut flags = vec!["--rate-limit".to_string(), "off".to_string()];
+    for spec in script {
+        flags.push("--fault-script".into());
+        flags.push(spec.clone());
+    }
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let emu = Emulator::start(&flags);
+    let ws = Workspace::new(&emu);
+    ws.config(config);
+    ws.apply();
+    emu.set_faults(serde_json::json!({"script": []}));
+    let ids = named(&emu);
+    assert_eq!(ids.len(), 1, "one role, no duplicate: {ids:?}");
+    let state_ids = ws.instance_ids(resource_type);
+    assert_eq!(state_ids, ids, "state and emulator differ");
+    ws.assert_no_changes();
+    let stats = emu.stats();
+    let injected: u64 = stats["faults_injected"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert!(
+        injected >= 4,
+        "the scripted faults were not all hit: {stats}"
+    );
+}
+
+#[test]
+fn flashduty_lost_create_then_failing_lookups_leave_one_role() {
+    lost_create_then_failing_lookups(
+        "rbac_flashduty_role",
+        &[
+            "POST /flashduty/role/upsert=lost".into(),
+            "POST /flashduty/role/list=truncated:3".into(),
+        ],
+        "provider \"rbac\" {\n  flashduty {}\n}\nresource \"rbac_flashduty_role\" \"one\" {\n  role_name = \"Lookup Faults\"\n}\n",
+        |emu| {
+            emu.flashduty_roles()
+                .into_iter()
+                .filter(|r| r["role_name"] == "Lookup Faults")
+                .map(|r| r["role_id"].to_string())
+                .collect()
+        },
+    );
+}
+
+#[test]
+fn rootly_lost_create_then_failing_lookups_leave_one_role() {
+    lost_create_then_failing_lookups(
+        "rbac_rootly_on_call_role",
+        &[
+            "POST /rootly/v1/on_call_roles=lost".into(),
+            "GET /rootly/v1/on_call_roles=truncated:3".into(),
+        ],
+        "provider \"rbac\" {\n  rootly {}\n}\nresource \"rbac_rootly_on_call_role\" \"one\" {\n  name = \"Lookup Faults\"\n  alerts_permissions = [\"read\"]\n}\n",
+        |emu| {
+            emu.rootly_roles()
+                .into_iter()
+                .filter(|(_, name)| name == "Lookup Faults")
+                .map(|(id, _)| id)
+                .collect()
+        },
+    );
+}
+
+#[test]
+fn zenml_lost_create_then_failing_lookups_leave_one_role() {
+    lost_create_then_failing_lookups(
+        "rbac_zenml_role",
+        &[
+            "POST /zenml/roles=lost".into(),
+            format!("GET /zenml/organizations/{ZENML_ORG}/roles=truncated:3"),
+        ],
+        &format!(
+            "provider \"rbac\" {{\n  zenml {{}}\n}}\nresource \"rbac_zenml_role\" \"one\" {{\n  organization_id = \"{ZENML_ORG}\"\n  \
+             level = \"workspace\"\n  name = \"Lookup Faults\"\n}}\n"
+        ),
+        |emu| {
+            emu.zenml_custom_roles()
+                .into_iter()
+                .filter(|r| r["name"] == "Lookup Faults")
+                .map(|r| r["id"].as_str().unwrap().to_string())
+                .collect()
+        },
+    );
+}
+
+#[test]
+fn slashid_lost_create_then_failing_resends_leave_one_role() {
+    // SlashID names are unique, so an unconfirmed create is settled by
+    // sending it again (a 409 then means the first landed); here the resends
+    // fail three times in a row first.
+    lost_create_then_failing_lookups(
+        "rbac_slashid_role",
+        &[
+            "POST /slashid/rbac/roles=lost".into(),
+            "POST /slashid/rbac/roles=503:3".into(),
+        ],
+        "provider \"rbac\" {\n  slashid {}\n}\nresource \"rbac_slashid_role\" \"one\" {\n  name = \"lookup-faults\"\n}\n",
+        |emu| {
+            emu.slashid_role_names()
+                .into_iter()
+                .filter(|n| n.ends_with("/lookup-faults"))
+                .collect()
+        },
+    );
+}

@@ -8,7 +8,9 @@ use serde_json::json;
 fn config(name: &str, description: &str) -> String {
     format!(
         r#"provider "rbac" {{
-  slashid {{}}
+  slashid {{
+    consistency_timeout = 1
+  }}
 }}
 
 resource "rbac_slashid_permission" "test" {{
@@ -68,7 +70,10 @@ fn slashid_permission_lifecycle() {
         .slashid_permission("acc%2Fbilling%5Cinvoices.list")
         .is_none());
 
-    // Drift: deleted behind Terraform's back, re-created.
+    // Drift: deleted behind Terraform's back, re-created. (A 404 within
+    // consistency_timeout of our own create means "not visible yet": the
+    // configuration's window is 1 s, so wait it out.)
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let (status, _) = emu.slashid("DELETE", "/rbac/permissions/acc.invoices.list", None);
     assert_eq!(status, 204);
     let plan = ws.plan_with_changes();
@@ -162,6 +167,8 @@ fn slashid_permission_survives_408_on_every_write() {
     emu.slashid_consistency(1, 500);
     ws.config(&config("acc.slow", "one"));
     ws.apply();
+    // The emulator's own reads of it are stale for 500 ms too.
+    std::thread::sleep(std::time::Duration::from_millis(600));
     assert_eq!(
         emu.slashid_permission("acc.slow").unwrap()["description"],
         "one"

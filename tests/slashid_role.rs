@@ -128,10 +128,14 @@ fn slashid_role_lifecycle() {
 fn slashid_role_drift_is_recreated() {
     let emu = Emulator::start(&[]);
     let ws = Workspace::new(&emu);
-    ws.config(&format!(
-        "{PROVIDER}\nresource \"rbac_slashid_role\" \"test\" {{\n  name = \"acc-drift\"\n}}\n"
-    ));
+    // A 404 within consistency_timeout of our own create means "not
+    // visible yet" (issue 13): shorten the window, and delete after it.
+    ws.config(
+        "provider \"rbac\" {\n  slashid {\n    consistency_timeout = 1\n  }\n}\n\
+         resource \"rbac_slashid_role\" \"test\" {\n  name = \"acc-drift\"\n}\n",
+    );
     ws.apply();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let (status, _) = emu.slashid(
         "DELETE",
         &format!("/rbac/roles/{SLASHID_ORG}%2Facc-drift"),
@@ -202,6 +206,8 @@ fn slashid_role_changed_outside_terraform_gets_412() {
     };
     ws.config(&role("one"));
     ws.apply();
+    // The create's 204 carries no ETag: a refresh stores it.
+    ws.ok(&["apply", "-refresh-only", "-auto-approve", "-no-color"]);
     let (status, _) = emu.slashid(
         "PATCH",
         &format!("/rbac/roles/{SLASHID_ORG}%2Facc-etag"),
@@ -239,7 +245,10 @@ fn slashid_role_survives_408_and_stale_reads() {
         "[rbac_slashid_permission.read.name]",
     ));
     ws.apply();
-    assert!(emu.slashid_role("acc-slow").is_some());
+    // The emulator's own reads are stale for 400 ms too: its list is not.
+    assert!(emu
+        .slashid_role_names()
+        .contains(&format!("{SLASHID_ORG}/acc-slow")));
     ws.assert_no_changes();
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);
     assert!(emu.slashid_role("acc-slow").is_none());
@@ -284,6 +293,9 @@ fn slashid_role_408_then_long_stale_reads_still_creates_once() {
     ));
     emu.slashid_consistency(1, 4000);
     ws.apply();
-    assert!(emu.slashid_role("acc-again").is_some());
+    // The emulator's own reads are stale for 4 s too: its list is not.
+    assert!(emu
+        .slashid_role_names()
+        .contains(&format!("{SLASHID_ORG}/acc-again")));
     ws.assert_no_changes();
 }

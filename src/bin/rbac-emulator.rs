@@ -14,7 +14,9 @@ use terraform_provider_rbac::emulator::{
     DEFAULT_ROOTLY_API_TOKEN, DEFAULT_ROOTLY_RATE_LIMIT, DEFAULT_SLASHID_API_KEY,
     DEFAULT_SLASHID_ORG_ID,
 };
-use terraform_provider_rbac::emulator::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
+use terraform_provider_rbac::emulator::{
+    ScriptedFault, DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS,
+};
 use tokio::net::TcpListener;
 
 /// Local emulator of the Flashduty role and permission API, SlashID's RBAC
@@ -115,6 +117,12 @@ struct Cli {
     #[arg(long, value_name = "N", default_value_t = 2000)]
     fault_delay_ms: u64,
 
+    /// A fault for the next requests of one endpoint, whatever --fault-rate:
+    /// "<METHOD> <path>=<fault>[:times]", e.g. "GET /rootly/v1/on_call_roles=truncated:3"
+    /// (a path ending in * matches every path it starts). Repeatable.
+    #[arg(long, value_name = "SPEC")]
+    fault_script: Vec<ScriptedFault>,
+
     /// Seed of the fault RNG, to replay a run (default: random, and logged).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
@@ -152,6 +160,7 @@ impl From<Cli> for EmulatorConfig {
             fault_rate: cli.fault_rate,
             faults: cli.faults,
             fault_delay_ms: cli.fault_delay_ms,
+            fault_script: cli.fault_script,
             seed: cli.seed,
             latency_ms: cli.latency_ms,
         }

@@ -72,6 +72,8 @@ pub struct EmulatorConfig {
     pub faults: Vec<FaultKind>,
     /// How long the `delay` fault stalls before handling the request.
     pub fault_delay_ms: u64,
+    /// Faults given to the next requests of named endpoints, whatever the rate.
+    pub fault_script: Vec<super::faults::ScriptedFault>,
     /// Seed of the fault RNG; `None` picks a random seed (see [`crate::emulator::Emulator::seed`]).
     pub seed: Option<u64>,
     /// Latency added to every vendor request.
@@ -96,6 +98,7 @@ impl Default for EmulatorConfig {
             fault_rate: 0.0,
             faults: FaultKind::ALL.to_vec(),
             fault_delay_ms: 2000,
+            fault_script: Vec::new(),
             seed: None,
             latency_ms: 0,
         }

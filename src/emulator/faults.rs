@@ -7,6 +7,57 @@ use serde::{Deserialize, Serialize};
 use super::config::check_fault_rate;
 use super::FaultKind;
 
+/// A fault given to the next `times` requests of one endpoint, whatever the
+/// rate: to test consecutive faults on one call (e.g. every lookup after a
+/// lost create). Written `"<METHOD> <path>=<kind>[:times]"` on the command
+/// line (`--fault-script "GET /rootly/v1/on_call_roles=truncated:3"`); a path
+/// ending in `*` matches every path that starts with the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptedFault {
+    /// `"POST /rootly/v1/on_call_roles"`, as in the stats.
+    pub endpoint: String,
+    pub kind: FaultKind,
+    /// How many requests get it (at least 1).
+    #[serde(default = "one")]
+    pub times: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl ScriptedFault {
+    fn matches(&self, endpoint: &str) -> bool {
+        match self.endpoint.strip_suffix('*') {
+            Some(prefix) => endpoint.starts_with(prefix),
+            None => self.endpoint == endpoint,
+        }
+    }
+}
+
+impl std::str::FromStr for ScriptedFault {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let usage = || format!("`{s}`: write <METHOD> <path>=<fault>[:times]");
+        let (endpoint, fault) = s.rsplit_once('=').ok_or_else(usage)?;
+        let (kind, times) = match fault.split_once(':') {
+            Some((kind, times)) => (kind, times.trim().parse().map_err(|_| usage())?),
+            None => (fault, 1),
+        };
+        let endpoint = endpoint.trim().to_string();
+        if times == 0 || !endpoint.contains(' ') {
+            return Err(usage());
+        }
+        Ok(ScriptedFault {
+            endpoint,
+            kind: kind.parse()?,
+            times,
+        })
+    }
+}
+
 /// The fault settings in force, as shown and changed by `/__emulator/faults`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaultSettings {
@@ -22,6 +73,9 @@ pub struct FaultSettings {
     /// in the stats) get faults; every vendor request when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
+    /// Faults still due to named endpoints, before any random one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub script: Vec<ScriptedFault>,
 }
 
 /// A partial change of [`FaultSettings`]: the body of `POST /__emulator/faults`,
@@ -49,6 +103,9 @@ pub struct FaultUpdate {
     /// `""` lifts the limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
+    /// Replaces the scripted faults still due (`[]` clears them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<Vec<ScriptedFault>>,
 }
 
 /// Settings plus the RNG; one per emulator, behind a mutex.
@@ -72,6 +129,15 @@ impl FaultState {
     pub(crate) fn roll(&mut self, endpoint: &str) -> Option<FaultKind> {
         let x: f64 = self.rng.gen();
         let pick = self.rng.gen_range(0..self.settings.kinds.len().max(1));
+        let script = &mut self.settings.script;
+        if let Some(i) = script.iter().position(|f| f.matches(endpoint)) {
+            let kind = script[i].kind;
+            script[i].times -= 1;
+            if script[i].times == 0 {
+                script.remove(i);
+            }
+            return Some(kind);
+        }
         let targeted = self
             .settings
             .endpoint
@@ -87,6 +153,9 @@ impl FaultState {
         if let Some(rate) = u.rate {
             check_fault_rate(rate)?;
         }
+        if u.script.iter().flatten().any(|f| f.times == 0) {
+            anyhow::bail!("a scripted fault has times = 0: give at least 1");
+        }
         if u.kinds.as_ref().is_some_and(|k| k.is_empty()) {
             anyhow::bail!("kinds is empty: give at least one of {}", FaultKind::NAMES);
         }
@@ -97,6 +166,9 @@ impl FaultState {
         s.latency_ms = u.latency_ms.unwrap_or(s.latency_ms);
         if let Some(endpoint) = u.endpoint {
             s.endpoint = Some(endpoint).filter(|e| !e.is_empty());
+        }
+        if let Some(script) = u.script {
+            s.script = script;
         }
         if let Some(seed) = u.seed {
             self.rng = StdRng::seed_from_u64(seed);
@@ -117,9 +189,41 @@ mod tests {
                 delay_ms: 0,
                 latency_ms: 0,
                 endpoint: None,
+                script: vec![],
             },
             seed,
         )
+    }
+
+    #[test]
+    fn emulator_scripted_faults_come_first_and_run_out() {
+        let mut s = state(0.0, 1);
+        s.update(FaultUpdate {
+            script: Some(vec![
+                "GET /rootly/v1/on_call_roles=truncated:2".parse().unwrap(),
+                "GET /slashid/rbac/roles/*=503".parse().unwrap(),
+            ]),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.roll("POST /rootly/v1/on_call_roles"), None);
+        assert_eq!(
+            s.roll("GET /rootly/v1/on_call_roles"),
+            Some(FaultKind::Truncated)
+        );
+        assert_eq!(
+            s.roll("GET /slashid/rbac/roles/o%2Fr"),
+            Some(FaultKind::ServiceUnavailable)
+        );
+        assert_eq!(
+            s.roll("GET /rootly/v1/on_call_roles"),
+            Some(FaultKind::Truncated)
+        );
+        assert_eq!(s.roll("GET /rootly/v1/on_call_roles"), None);
+        assert_eq!(s.roll("GET /slashid/rbac/roles/o%2Fr"), None);
+        assert!("GET /x=nope".parse::<ScriptedFault>().is_err());
+        assert!("GET /x=500:0".parse::<ScriptedFault>().is_err());
+        assert!("/x=500".parse::<ScriptedFault>().is_err());
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub use config::{
     DEFAULT_ROOTLY_RATE_LIMIT, DEFAULT_SLASHID_API_KEY, DEFAULT_SLASHID_ORG_ID,
 };
 pub use config::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
-pub use faults::{FaultSettings, FaultUpdate};
+pub use faults::{FaultSettings, FaultUpdate, ScriptedFault};
 pub use middleware::RequestId;
 pub use ratelimit::RateWindow;
 pub use server::{serve, serve_with_shutdown, start, RunningEmulator};

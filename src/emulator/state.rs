@@ -49,6 +49,7 @@ impl Emulator {
             delay_ms: config.fault_delay_ms,
             latency_ms: config.latency_ms,
             endpoint: None,
+            script: config.fault_script.clone(),
         };
         let flashduty = loaded
             .flashduty

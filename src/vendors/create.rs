@@ -7,13 +7,33 @@
 //! what identifies it (its unique name) before anything is sent again, so
 //! that a create the server applied is adopted and recorded in state rather
 //! than duplicated or orphaned.
+//!
+//! The lookup can fail too, for the same reasons (a proxy's error page, a
+//! garbled listing): a failed lookup is repeated with backoff rather than
+//! ending the create, since ending it there would leave an object the vendor
+//! made and Terraform does not know of (an orphan), and the next apply would
+//! create it a second time.
 
 use std::fmt::Display;
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 /// How often a create is sent while its outcome stays unknown; each time
 /// after the first only because a lookup showed it had not happened.
 pub const CREATE_ATTEMPTS: u32 = 6;
+
+/// Waits between lookups whose own answer was unusable (each lookup has
+/// already been through the HTTP core's retries): seven lookups over about
+/// 30 s, so that a burst of faults on the listing does not turn an
+/// unconfirmed create into an orphan.
+pub const LOOKUP_BACKOFF: [Duration; 6] = [
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(4),
+    Duration::from_secs(8),
+    Duration::from_secs(15),
+];
 
 /// A vendor error that can tell whether a write may have been applied.
 pub trait OutcomeUnknown: Display {
@@ -22,7 +42,7 @@ pub trait OutcomeUnknown: Display {
 }
 
 /// What looking for an unconfirmed create found.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup<T> {
     /// The object the create asked for: it had been created.
     Created(T),
@@ -34,9 +54,29 @@ pub enum Lookup<T> {
 }
 
 /// Sends `create` until it succeeds, fails for certain, or a `lookup` after
-/// an unknown outcome settles it (at most [`CREATE_ATTEMPTS`] sends).
+/// an unknown outcome settles it (at most [`CREATE_ATTEMPTS`] sends). The
+/// lookup is given the instant the first create was sent, so that a vendor
+/// whose names are not unique can tell the objects made since from older
+/// ones. A lookup that fails with an unusable answer is repeated after the
+/// waits of [`LOOKUP_BACKOFF`]; its last error is returned if all fail.
 pub async fn reconcile_create<T, E, C, CFut, L, LFut>(
     what: &str,
+    create: C,
+    lookup: L,
+) -> Result<T, E>
+where
+    E: OutcomeUnknown,
+    C: FnMut() -> CFut,
+    CFut: Future<Output = Result<T, E>>,
+    L: FnMut(Instant) -> LFut,
+    LFut: Future<Output = Result<Lookup<T>, E>>,
+{
+    reconcile_with(what, &LOOKUP_BACKOFF, create, lookup).await
+}
+
+async fn reconcile_with<T, E, C, CFut, L, LFut>(
+    what: &str,
+    backoff: &[Duration],
     mut create: C,
     mut lookup: L,
 ) -> Result<T, E>
@@ -44,9 +84,10 @@ where
     E: OutcomeUnknown,
     C: FnMut() -> CFut,
     CFut: Future<Output = Result<T, E>>,
-    L: FnMut() -> LFut,
+    L: FnMut(Instant) -> LFut,
     LFut: Future<Output = Result<Lookup<T>, E>>,
 {
+    let first_sent = Instant::now();
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -56,7 +97,24 @@ where
             Err(err) => return Err(err),
         };
         tracing::warn!(what, attempt, error = %err, "create outcome unknown; looking it up by name");
-        match lookup().await? {
+        let mut waits = backoff.iter();
+        let found = loop {
+            match lookup(first_sent).await {
+                Ok(found) => break found,
+                Err(lookup_err) if lookup_err.is_ambiguous() => match waits.next() {
+                    Some(wait) => {
+                        tracing::warn!(what, attempt, error = %lookup_err, ?wait,
+                            "looking up an unconfirmed create failed; looking again");
+                        if !wait.is_zero() {
+                            tokio::time::sleep(*wait).await;
+                        }
+                    }
+                    None => return Err(lookup_err),
+                },
+                Err(lookup_err) => return Err(lookup_err),
+            }
+        };
+        match found {
             Lookup::Created(created) => {
                 tracing::info!(what, attempt, "the create had succeeded");
                 return Ok(created);
@@ -74,7 +132,7 @@ mod tests {
     use super::*;
     use std::cell::{Cell, RefCell};
 
-    #[derive(Debug, PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     enum Fake {
         Lost,
         Refused,
@@ -92,29 +150,73 @@ mod tests {
         }
     }
 
-    /// Runs `reconcile_create` with scripted answers; returns its result
-    /// and how many creates and lookups were made.
+    /// Runs `reconcile_create` with scripted answers (no waits); returns
+    /// its result and how many creates and lookups were made.
     fn run(
         creates: Vec<Result<u32, Fake>>,
         lookups: Vec<Lookup<u32>>,
     ) -> (Result<u32, Fake>, usize, usize) {
+        run_with_lookups(creates, lookups.into_iter().map(Ok).collect())
+    }
+
+    fn run_with_lookups(
+        creates: Vec<Result<u32, Fake>>,
+        lookups: Vec<Result<Lookup<u32>, Fake>>,
+    ) -> (Result<u32, Fake>, usize, usize) {
         let creates = RefCell::new(creates.into_iter());
         let lookups = RefCell::new(lookups.into_iter());
         let (sent, looked) = (Cell::new(0), Cell::new(0));
-        let result = futures::executor::block_on(reconcile_create(
+        let result = futures::executor::block_on(reconcile_with(
             "role",
+            &[Duration::ZERO; 3],
             || {
                 sent.set(sent.get() + 1);
                 let next = creates.borrow_mut().next().unwrap_or(Err(Fake::Lost));
                 async move { next }
             },
-            || {
+            |_since| {
                 looked.set(looked.get() + 1);
-                let next = lookups.borrow_mut().next().unwrap_or(Lookup::Missing);
-                async move { Ok(next) }
+                let next = lookups.borrow_mut().next().unwrap_or(Ok(Lookup::Missing));
+                async move { next }
             },
         ));
         (result, sent.get(), looked.get())
+    }
+
+    #[test]
+    fn a_failing_lookup_is_repeated_and_the_create_still_adopted() {
+        // Three unusable listings in a row, then the one that finds it:
+        // the create is neither sent again (a duplicate) nor given up (an orphan).
+        assert_eq!(
+            run_with_lookups(
+                vec![Err(Fake::Lost)],
+                vec![
+                    Err(Fake::Lost),
+                    Err(Fake::Lost),
+                    Err(Fake::Lost),
+                    Ok(Lookup::Created(7))
+                ]
+            ),
+            (Ok(7), 1, 4)
+        );
+    }
+
+    #[test]
+    fn a_lookup_failing_for_certain_or_too_often_ends_the_create() {
+        assert_eq!(
+            run_with_lookups(vec![Err(Fake::Lost)], vec![Err(Fake::Refused)]),
+            (Err(Fake::Refused), 1, 1)
+        );
+        assert_eq!(
+            run_with_lookups(vec![Err(Fake::Lost)], vec![Err(Fake::Lost); 4]),
+            (Err(Fake::Lost), 1, 4)
+        );
+    }
+
+    #[test]
+    fn lookups_back_off_for_about_half_a_minute() {
+        let total: Duration = LOOKUP_BACKOFF.iter().sum();
+        assert!((25..=40).contains(&total.as_secs()), "{total:?}");
     }
 
     #[test]

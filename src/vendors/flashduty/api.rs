@@ -213,7 +213,7 @@ impl FlashdutyClient {
                     .await
                     .map(|created| created.role_id)
             },
-            || async move {
+            |_since| async move {
                 Ok(match self.find_role_by_name(&body.role_name).await? {
                     Some(role)
                         if role.description == body.description

@@ -288,9 +288,16 @@ async fn report_create_error(
     vendor_error(diags, format!("creating Flashduty role {name:?}"), &err);
 }
 
-/// Applies the status, then reads the role back. The ID is always kept in
-/// the returned state, so a role that exists in Flashduty is never lost from
-/// Terraform's state even when a later step fails.
+/// The state after a confirmed write: the plan plus the role ID. Nothing is
+/// read back: `/role/upsert` answers only `role_id` and `role_name`, and every
+/// other attribute of the state is what was sent (vendors/flashduty.md,
+/// "Semantics"), so a write costs one request. The status changes only
+/// through `/role/enable` and `/role/disable`, so that call is made only
+/// when the status changes; a new role starts `enabled` (**unverified**, the
+/// vendor's presumption: were it wrong, the next refresh shows the drift and
+/// the next apply corrects it). The ID is always kept, so a role that exists
+/// in Flashduty is never lost from Terraform's state when the status call
+/// fails: the state then holds the status the role still has.
 async fn finish_write(
     diags: &mut Diagnostics,
     client: &FlashdutyClient,
@@ -311,20 +318,9 @@ async fn finish_write(
                 &err,
             );
             state.status = Value::Value(current_status.unwrap_or("enabled").to_string());
-            return state;
         }
     }
-    match client.get_role(role_id).await {
-        Ok(role) => state_from(&role),
-        Err(err) => {
-            vendor_error(
-                diags,
-                format!("reading Flashduty role {role_id} after writing it"),
-                &err,
-            );
-            state
-        }
-    }
+    state
 }
 
 #[async_trait]

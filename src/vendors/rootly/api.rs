@@ -5,17 +5,18 @@
 //! answers `{"data": {"id", "type", "attributes"}}` or `{"errors": [...]}`.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, ErrorItem, RootlyError};
+use super::reconcile::{self, Claims};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy,
 };
-use crate::vendors::create::{reconcile_create, Lookup};
+use crate::vendors::create::reconcile_create;
 use crate::vendors::snapshot::ListSnapshot;
 
 /// The production API base (paths start with `/v1`).
@@ -220,6 +221,8 @@ pub struct RootlyClient {
     http: HttpClient,
     /// Listings shared by concurrent reads of single roles (a refresh).
     snapshot: ListSnapshot<String, OnCallRole>,
+    /// Roles created or adopted through this client (see [`super::reconcile`]).
+    claims: Claims,
 }
 
 impl RootlyClient {
@@ -240,6 +243,7 @@ impl RootlyClient {
         Ok(Self {
             http,
             snapshot: ListSnapshot::default(),
+            claims: Claims::default(),
         })
     }
 
@@ -263,14 +267,16 @@ impl RootlyClient {
         request.json(&doc).header("Content-Type", MEDIA_TYPE)
     }
 
-    /// `POST /v1/on_call_roles` (201). `system_role` is always `custom`:
-    /// that is what the web app creates (vendors/rootly.md, PR #111/#122).
+    /// `POST /v1/on_call_roles` (201, with the full role: nothing is read
+    /// back). `system_role` is always `custom`: that is what the web app
+    /// creates (vendors/rootly.md, PR #111/#122).
     ///
     /// A create is not idempotent and Rootly does not promise unique names
-    /// (unverified), so the IDs already holding this name are noted first;
-    /// when a create's outcome is unknown (connection lost, 5xx), a new role
-    /// of that name with exactly the requested permissions is adopted, and
-    /// only if none appeared is the create sent again.
+    /// (unverified). Only when a create's outcome is unknown (connection
+    /// lost, 5xx, an unreadable answer) are the roles of that name listed:
+    /// one created since the create was sent, with exactly the requested
+    /// permissions, is adopted (see [`super::reconcile`]); only if none
+    /// appeared is the create sent again.
     pub async fn create_role(
         &self,
         attributes: &RoleAttributes,
@@ -280,53 +286,49 @@ impl RootlyClient {
             ..attributes.clone()
         };
         let name = attributes.name.clone().unwrap_or_default();
-        // Names are not unique in Rootly (ASSUMPTION, vendors/rootly.md): a
-        // role with this name that is not in this list is one we created.
-        let known = self.ids_named(&name).await?;
-        let (attributes, name, known) = (&attributes, &name, &known);
+        let (attributes, name) = (&attributes, &name);
         reconcile_create(
             name,
             || async move {
                 self.snapshot.invalidate();
                 let request = Self::with_body(Request::post("/v1/on_call_roles"), attributes);
-                self.call::<Single>(request)
-                    .await
-                    .map(|single| single.data.into())
+                let role: OnCallRole = self.call::<Single>(request).await?.data.into();
+                self.claims.claim(&role.id);
+                Ok(role)
             },
-            || async move {
-                let mut new: Vec<OnCallRole> = self
-                    .list_roles(&ListFilters {
-                        name: Some(name.clone()),
-                        ..Default::default()
-                    })
-                    .await?
-                    .into_iter()
-                    .filter(|r| &r.name == name && !known.contains(&r.id))
-                    .collect();
-                Ok(match new.len() {
-                    0 => Lookup::Missing,
-                    1 if same_permissions(&new[0], attributes) => Lookup::Created(new.remove(0)),
-                    // Someone else created one meanwhile.
-                    _ => Lookup::NotOurs,
-                })
+            |sent| async move {
+                let (named, server_now) = self.roles_named(name).await?;
+                let start = reconcile::window_start(server_now, sent, Instant::now());
+                Ok(reconcile::settle(&self.claims, name, named, start, |r| {
+                    same_permissions(r, attributes)
+                }))
             },
         )
         .await
     }
 
-    /// IDs of the roles named exactly `name`.
-    async fn ids_named(&self, name: &str) -> Result<Vec<String>, RootlyError> {
+    /// The roles named `name` (`filter[name]`, every page), and the server's
+    /// time of the first answer (its `Date` header).
+    async fn roles_named(
+        &self,
+        name: &str,
+    ) -> Result<(Vec<OnCallRole>, Option<SystemTime>), RootlyError> {
         let filters = ListFilters {
             name: Some(name.to_string()),
             ..Default::default()
         };
-        Ok(self
-            .list_roles(&filters)
-            .await?
-            .into_iter()
-            .filter(|r| r.name == name)
-            .map(|r| r.id)
-            .collect())
+        let mut all = Vec::new();
+        let mut server_now = None;
+        for page in 1.. {
+            let (roles, more, date) = self.list_page_dated(&filters, page, LIST_PAGE_SIZE).await?;
+            server_now = server_now.or(date);
+            let empty = roles.is_empty();
+            all.extend(roles);
+            if !more || empty {
+                break;
+            }
+        }
+        Ok((all, server_now))
     }
 
     /// `PUT /v1/on_call_roles/{id}` (the spec declares PUT, not PATCH). The
@@ -378,6 +380,17 @@ impl RootlyClient {
         page: u64,
         size: usize,
     ) -> Result<(Vec<OnCallRole>, bool), RootlyError> {
+        let (roles, more, _) = self.list_page_dated(filters, page, size).await?;
+        Ok((roles, more))
+    }
+
+    /// [`Self::list_page`], with the answer's `Date` header.
+    async fn list_page_dated(
+        &self,
+        filters: &ListFilters,
+        page: u64,
+        size: usize,
+    ) -> Result<(Vec<OnCallRole>, bool, Option<SystemTime>), RootlyError> {
         let mut request = Request::get("/v1/on_call_roles")
             .query("page[number]", page.to_string())
             .query("page[size]", size.to_string());
@@ -390,14 +403,18 @@ impl RootlyClient {
                 request = request.query(name, value.clone());
             }
         }
-        let page_body: Page = self.call(request).await?;
+        let response = self.http.send(request.header("Accept", MEDIA_TYPE)).await?;
+        let page_body: Page = decode(&response)?;
+        let date = response
+            .header("date")
+            .and_then(|d| httpdate::parse_http_date(d).ok());
         let more = match (&page_body.meta, &page_body.links) {
             (Some(meta), _) => meta.next_page.is_some(),
             (None, Some(links)) => links.next.is_some(),
             (None, None) => false,
         };
         let roles = page_body.data.into_iter().map(OnCallRole::from).collect();
-        Ok((roles, more))
+        Ok((roles, more, date))
     }
 
     /// Every role matching `filters`, walking every page.

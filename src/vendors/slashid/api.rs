@@ -24,6 +24,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.slashid.com";
 const READ_BACK_ATTEMPTS: u32 = 6;
 const READ_BACK_FIRST_DELAY: Duration = Duration::from_millis(100);
 
+/// SlashID's default `SlashID-Required-Consistency-Timeout`, in seconds
+/// (vendors/slashid.md, "Transport").
+pub const DEFAULT_CONSISTENCY_TIMEOUT: u32 = 30;
+
 /// `SlashID-Required-Consistency`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consistency {
@@ -80,13 +84,13 @@ pub fn rate_limits(per_second: Option<i64>) -> Vec<RateLimit> {
     }
 }
 
-/// What a create came to, once read back.
+/// What a create came to.
 #[derive(Debug)]
-pub enum Created<T> {
-    /// The object as read after the create (a create of a name that already
-    /// existed may have been a silent no-op: compare its fields).
-    Read(T),
-    /// SlashID refused the create with 409: the name is taken.
+pub enum Created {
+    /// SlashID confirmed it (204), possibly only on a later attempt after
+    /// earlier ones had an unknown outcome.
+    Done,
+    /// SlashID refused the first attempt with 409: the name is taken.
     Conflict(SlashidError),
 }
 
@@ -243,7 +247,7 @@ impl SlashidClient {
     }
 
     /// `POST /rbac/permissions`. "If it exists already, no action will be
-    /// taken" or 409: callers read back and compare.
+    /// taken" or 409 (which one is **unverified**; the emulator answers 409).
     pub async fn create_permission(&self, body: &PermissionCreate) -> Result<(), SlashidError> {
         self.write(Request::post_json("/rbac/permissions", body))
             .await
@@ -335,28 +339,28 @@ impl SlashidClient {
         self.write(Request::put(path).json(&body)).await
     }
 
-    /// `POST /rbac/permissions`, then the permission as read back. A 408 or a
-    /// lost response ("it may still be handled") is settled by reading: when
-    /// the permission is still missing after the brief 404 window, the create
-    /// is sent once more, and a 409 then means the first one landed.
-    pub async fn create_permission_and_read(
+    /// `POST /rbac/permissions`, settled: see [`create_settled`].
+    pub async fn create_permission_settled(
         &self,
         body: &PermissionCreate,
-    ) -> Result<Created<Permission>, SlashidError> {
-        create_then_read(
-            || self.create_permission(body),
-            || self.get_permission(&body.name),
-        )
-        .await
+    ) -> Result<Created, SlashidError> {
+        create_settled(|| self.create_permission(body)).await
     }
 
-    /// `POST /rbac/roles`, then the role and its ETag as read back; see
-    /// [`Self::create_permission_and_read`].
-    pub async fn create_role_and_read(
-        &self,
-        body: &RoleCreate,
-    ) -> Result<Created<(Role, Option<String>)>, SlashidError> {
-        create_then_read(|| self.create_role(body), || self.get_role(&body.name)).await
+    /// `POST /rbac/roles`, settled: see [`create_settled`].
+    pub async fn create_role_settled(&self, body: &RoleCreate) -> Result<Created, SlashidError> {
+        create_settled(|| self.create_role(body)).await
+    }
+
+    /// How long after a create of ours a 404 may only mean "not replicated
+    /// yet": the consistency timeout SlashID allows a write
+    /// (`SlashID-Required-Consistency-Timeout`, default 30 s).
+    pub fn visibility_window(&self) -> Duration {
+        Duration::from_secs(
+            self.consistency_timeout
+                .unwrap_or(DEFAULT_CONSISTENCY_TIMEOUT)
+                .into(),
+        )
     }
 
     /// A role read right after writing it: a 404 is retried briefly, since
@@ -374,52 +378,34 @@ impl SlashidClient {
     }
 }
 
-/// Creates, then reads the object back (SlashID answers a create before it
-/// is readable everywhere, see `consistency`). It follows the policy of
-/// [`crate::vendors::create::reconcile_create`] (an unknown outcome is read
-/// back; only a missing object is sent again, at most [`CREATE_ATTEMPTS`]
-/// times) but keeps its own loop, as a 409 means something else on the
-/// first attempt (an object already there, which the caller reports) than on
-/// later ones (our earlier create landed).
-async fn create_then_read<T, C, CFut, R, RFut>(
-    create: C,
-    read: R,
-) -> Result<Created<T>, SlashidError>
+/// Sends a create until SlashID confirms it or refuses it for certain.
+/// Nothing is read back: the 204 carries nothing, and the state comes from
+/// the plan. A create's outcome can be unknown (a lost answer, a 5xx, or a
+/// 408 "the request may still be handled"), and sending it again is safe
+/// because names are unique: a 409 on a later attempt means an earlier one
+/// landed, while a 409 on the first means the name was taken before (the
+/// caller reports it). At most [`CREATE_ATTEMPTS`] sends.
+async fn create_settled<C, CFut>(create: C) -> Result<Created, SlashidError>
 where
     C: Fn() -> CFut,
     CFut: std::future::Future<Output = Result<(), SlashidError>>,
-    R: Fn() -> RFut,
-    RFut: std::future::Future<Output = Result<T, SlashidError>>,
 {
     let mut attempt = 0;
     loop {
         attempt += 1;
         match create().await {
-            Ok(()) => break,
+            Ok(()) => return Ok(Created::Done),
             Err(err) if err.is_conflict() && attempt == 1 => return Ok(Created::Conflict(err)),
-            // An earlier create landed after all (or another client's did):
-            // the caller compares what is read.
             Err(err) if err.is_conflict() => {
-                tracing::debug!(error = %err, attempt, "create conflicts with an earlier one; reading back");
-                break;
+                tracing::info!(error = %err, attempt, "409 after a create with an unknown outcome: that one landed");
+                return Ok(Created::Done);
             }
-            Err(err) if err.is_ambiguous() => {
-                tracing::warn!(error = %err, attempt, "create outcome unknown; reading it back");
-                match read_back(&read).await {
-                    Ok(found) => return Ok(Created::Read(found)),
-                    Err(e) if e.is_not_found() && attempt < CREATE_ATTEMPTS => {
-                        tracing::warn!(
-                            "still missing after an unconfirmed create; sending it again"
-                        );
-                    }
-                    Err(e) if e.is_not_found() => return Err(err),
-                    Err(e) => return Err(e),
-                }
+            Err(err) if err.is_ambiguous() && attempt < CREATE_ATTEMPTS => {
+                tracing::warn!(error = %err, attempt, "create outcome unknown; sending it again (a 409 will mean it landed)");
             }
             Err(err) => return Err(err),
         }
     }
-    read_back(&read).await.map(Created::Read)
 }
 
 async fn read_back<T, F, Fut>(read: F) -> Result<T, SlashidError>

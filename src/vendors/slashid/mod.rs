@@ -10,6 +10,7 @@ pub mod permission_resource;
 pub mod person_roles_resource;
 pub mod persons_data_source;
 pub mod role_resource;
+pub mod written;
 
 pub use api::{SlashidClient, SlashidConfig};
 pub use error::SlashidError;

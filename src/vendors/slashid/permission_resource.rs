@@ -11,6 +11,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use super::api::{Created, Permission, PermissionCreate, PermissionPatch, SlashidClient};
 use super::config::ProviderData;
 use super::names::validate_permission_name;
+use super::written::Written;
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, requires_replace};
@@ -137,30 +138,22 @@ pub async fn roles_holding(client: &SlashidClient, permission: &str) -> Vec<Stri
         .collect()
 }
 
+/// Creates the permission: one request, the state is the plan (SlashID's
+/// 204 carries nothing to read).
 async fn create(
     diags: &mut Diagnostics,
     client: &SlashidClient,
     body: &PermissionCreate,
+    planned: &PermissionState,
 ) -> Option<PermissionState> {
     let name = &body.name;
-    let wanted = body.description.clone().unwrap_or_default();
-    match client.create_permission_and_read(body).await {
-        Ok(Created::Read(p)) if p.description.clone().unwrap_or_default() == wanted => {
-            Some(state_from(&p))
-        }
-        Ok(Created::Read(p)) => {
-            // "If it exists already, no action will be taken": the create was
-            // a no-op on a permission Terraform did not make (vendors/slashid.md).
-            already_exists(
-                diags,
-                name,
-                &format!(
-                    "It has the description {:?}, not the one configured.",
-                    p.description.unwrap_or_default()
-                ),
-            );
-            None
-        }
+    match client.create_permission_settled(body).await {
+        Ok(Created::Done) => Some(PermissionState {
+            id: Value::Value(name.clone()),
+            name: Value::Value(name.clone()),
+            description: Value::Value(body.description.clone().unwrap_or_default()),
+            ..planned.clone()
+        }),
         Ok(Created::Conflict(err)) => {
             already_exists(diags, name, &format!("SlashID refused the create: {err}."));
             None
@@ -175,7 +168,7 @@ async fn create(
 #[async_trait]
 impl Resource for PermissionResource {
     type State<'a> = PermissionState;
-    type PrivateState<'a> = ValueEmpty;
+    type PrivateState<'a> = Written;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -192,23 +185,30 @@ impl Resource for PermissionResource {
         &self,
         diags: &mut Diagnostics,
         state: PermissionState,
-        _private: ValueEmpty,
+        private: Written,
         _meta: ValueEmpty,
-    ) -> Option<(PermissionState, ValueEmpty)> {
+    ) -> Option<(PermissionState, Written)> {
         state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
             let name = state.id.as_ref_option()?.clone();
             let Some(client) = self.client(diags) else {
-                return Some((state, ValueEmpty::default()));
+                return Some((state, private));
             };
             match client.get_permission(&name).await {
-                Ok(p) => Some((state_from(&p), ValueEmpty::default())),
+                Ok(p) => Some((state_from(&p), private)),
+                Err(err)
+                    if err.is_not_found()
+                        && private.may_be_invisible(client.visibility_window()) =>
+                {
+                    tracing::info!(%name, "SlashID permission created moments ago is not visible yet; keeping it");
+                    Some((state, private))
+                }
                 Err(err) if err.is_not_found() => {
                     tracing::warn!(%name, "SlashID permission not found; removing it from state");
                     None
                 }
                 Err(err) => {
                     vendor_error(diags, format!("reading SlashID permission {name:?}"), &err);
-                    Some((state, ValueEmpty::default()))
+                    Some((state, private))
                 }
             }
         }).await
@@ -220,9 +220,9 @@ impl Resource for PermissionResource {
         _proposed: PermissionState,
         config: PermissionState,
         _meta: ValueEmpty,
-    ) -> Option<(PermissionState, ValueEmpty)> {
+    ) -> Option<(PermissionState, Written)> {
         self.provider.client_at_plan(diags)?;
-        Some((plan(config), ValueEmpty::default()))
+        Some((plan(config), Written::default()))
     }
 
     async fn plan_update<'a>(
@@ -231,23 +231,23 @@ impl Resource for PermissionResource {
         prior: PermissionState,
         _proposed: PermissionState,
         config: PermissionState,
-        _private: ValueEmpty,
+        private: Written,
         _meta: ValueEmpty,
-    ) -> Option<(PermissionState, ValueEmpty, Vec<AttributePath>)> {
+    ) -> Option<(PermissionState, Written, Vec<AttributePath>)> {
         self.provider.client_at_plan(diags)?;
         // SlashID cannot rename: a new name is a new permission.
         let replace = requires_replace(&[("name", prior.name != config.name)]);
-        Some((plan(config), ValueEmpty::default(), replace))
+        Some((plan(config), private, replace))
     }
 
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
         _prior: PermissionState,
-        _private: ValueEmpty,
+        private: Written,
         _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::default())
+    ) -> Option<Written> {
+        Some(private)
     }
 
     async fn create<'a>(
@@ -255,9 +255,9 @@ impl Resource for PermissionResource {
         diags: &mut Diagnostics,
         planned: PermissionState,
         _config: PermissionState,
-        _private: ValueEmpty,
+        _private: Written,
         _meta: ValueEmpty,
-    ) -> Option<(PermissionState, ValueEmpty)> {
+    ) -> Option<(PermissionState, Written)> {
         planned
             .timeouts
             .clone()
@@ -273,9 +273,9 @@ impl Resource for PermissionResource {
                             .unwrap_or_default(),
                     ),
                 };
-                let state = create(diags, &client, &body).await?;
+                let state = create(diags, &client, &body, &planned).await?;
                 tracing::info!(name = %body.name, "created SlashID permission");
-                Some((state, ValueEmpty::default()))
+                Some((state, Written::created_now()))
             })
             .await
     }
@@ -286,9 +286,9 @@ impl Resource for PermissionResource {
         prior: PermissionState,
         planned: PermissionState,
         _config: PermissionState,
-        _private: ValueEmpty,
+        private: Written,
         _meta: ValueEmpty,
-    ) -> Option<(PermissionState, ValueEmpty)> {
+    ) -> Option<(PermissionState, Written)> {
         planned.timeouts.clone().run_with_state(Op::Update, diags, async |diags| {
             let client = self.client(diags)?;
             let name = prior.id.as_ref_option()?.clone();
@@ -301,16 +301,30 @@ impl Resource for PermissionResource {
                 description: Some(description.clone()),
             };
             // GET permission declares no ETag, so no If-Match is sent.
-            if let Err(err) = client.update_permission(&name, &body, None).await {
-                if !err.is_ambiguous() {
+            let sent = private
+                .until_visible(client.visibility_window(), || {
+                    client.update_permission(&name, &body, None)
+                })
+                .await;
+            let err = match sent {
+                Ok(()) => {
+                    let state = PermissionState {
+                        description: Value::Value(description),
+                        ..planned.clone()
+                    };
+                    return Some((state, private.rewritten()));
+                }
+                Err(err) if !err.is_ambiguous() => {
                     report_write_error(diags, "updating", &name, &err);
                     return None;
                 }
-                tracing::warn!(%name, error = %err, "update outcome unknown; reading the permission back");
-            }
+                Err(err) => err,
+            };
+            // A 408 or a lost answer: only then is the permission read back.
+            tracing::warn!(%name, error = %err, "update outcome unknown; reading the permission back");
             match client.read_back_permission(&name).await {
                 Ok(p) if p.description.clone().unwrap_or_default() == description => {
-                    Some((state_from(&p), ValueEmpty::default()))
+                    Some((state_from(&p), private.clone()))
                 }
                 Ok(p) => {
                     diags.root_error(
@@ -318,14 +332,11 @@ impl Resource for PermissionResource {
                         "The description read back differs from the one sent; the write may still be replicating. \
                          Run terraform apply again.",
                     );
-                    Some((state_from(&p), ValueEmpty::default()))
+                    Some((state_from(&p), private.clone()))
                 }
-                Err(err) => {
-                    vendor_error(
-                        diags,
-                        format!("reading SlashID permission {name:?} after updating it"),
-                        &err,
-                    );
+                Err(read_err) => {
+                    vendor_error(diags, format!("updating SlashID permission {name:?}"), &err);
+                    tracing::warn!(%name, error = %read_err, "reading the permission back failed too");
                     None
                 }
             }
@@ -336,16 +347,20 @@ impl Resource for PermissionResource {
         &self,
         diags: &mut Diagnostics,
         prior: PermissionState,
-        _private: ValueEmpty,
+        private: Written,
         _meta: ValueEmpty,
     ) -> Option<()> {
         prior.timeouts.clone().run(Op::Delete, diags, async |diags| {
             let client = self.client(diags)?;
             let name = prior.id.as_ref_option()?.clone();
+            let window = client.visibility_window();
             let mut delay = IN_USE_FIRST_DELAY;
             let mut attempt = 1;
             let (err, holders) = loop {
-                let err = match client.delete_permission(&name).await {
+                let deleted = private
+                    .until_visible(window, || client.delete_permission(&name))
+                    .await;
+                let err = match deleted {
                     Ok(()) => return Some(()),
                     Err(err) if err.is_not_found() => return Some(()),
                     Err(err) => err,
@@ -394,11 +409,11 @@ impl Resource for PermissionResource {
         &self,
         diags: &mut Diagnostics,
         id: String,
-    ) -> Option<(PermissionState, ValueEmpty)> {
+    ) -> Option<(PermissionState, Written)> {
         let client = self.client(diags)?;
         let name = id.trim();
         match client.get_permission(name).await {
-            Ok(p) => Some((state_from(&p), ValueEmpty::default())),
+            Ok(p) => Some((state_from(&p), Written::default())),
             Err(err) if err.is_not_found() => {
                 diags.root_error(
                     format!("Cannot import SlashID permission {name:?}: no such permission"),

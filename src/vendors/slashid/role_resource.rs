@@ -16,6 +16,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use super::api::{Created, Role, RoleCreate, RolePatch, SlashidClient};
 use super::config::ProviderData;
 use super::names::{validate_permission_name, validate_role_name};
+use super::written::Written;
 use super::SlashidError;
 use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
@@ -23,8 +24,11 @@ use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
 use crate::framework::ValueStringSet;
 
-/// The role's last ETag (private state), sent as `If-Match`.
-type ETag = Option<String>;
+/// Private state: the last ETag (sent as `If-Match`) and when this
+/// provider created the role (see [`super::written`]: a 404 right after a
+/// create is not a deletion). A write costs one request: SlashID's 204
+/// carries nothing, and the state is the plan.
+type Private = Written;
 
 /// Terraform state of `rbac_slashid_role`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -198,7 +202,7 @@ fn report_write_error(diags: &mut Diagnostics, doing: &str, name: &str, err: &Sl
 #[async_trait]
 impl Resource for RoleResource {
     type State<'a> = RoleState;
-    type PrivateState<'a> = ETag;
+    type PrivateState<'a> = Private;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -215,16 +219,26 @@ impl Resource for RoleResource {
         &self,
         diags: &mut Diagnostics,
         state: RoleState,
-        private: ETag,
+        private: Private,
         _meta: ValueEmpty,
-    ) -> Option<(RoleState, ETag)> {
+    ) -> Option<(RoleState, Private)> {
         state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
             let full_name = state.id.as_ref_option()?.clone();
             let Some(client) = self.client(diags) else {
                 return Some((state, private));
             };
             match client.get_role(&full_name).await {
-                Ok((role, etag)) => Some((state_keeping(&client, &role, &state), etag)),
+                Ok((role, etag)) => Some((
+                    state_keeping(&client, &role, &state),
+                    private.clone().with_etag(etag),
+                )),
+                Err(err)
+                    if err.is_not_found()
+                        && private.may_be_invisible(client.visibility_window()) =>
+                {
+                    tracing::info!(%full_name, "SlashID role created moments ago is not visible yet; keeping it");
+                    Some((state, private))
+                }
                 Err(err) if err.is_not_found() => {
                     tracing::warn!(%full_name, "SlashID role not found; removing it from state");
                     None
@@ -243,9 +257,9 @@ impl Resource for RoleResource {
         _proposed: RoleState,
         config: RoleState,
         _meta: ValueEmpty,
-    ) -> Option<(RoleState, ETag)> {
+    ) -> Option<(RoleState, Private)> {
         let client = self.provider.client_at_plan(diags)?;
-        Some((plan(client.as_ref(), config, None), None))
+        Some((plan(client.as_ref(), config, None), Written::default()))
     }
 
     async fn plan_update<'a>(
@@ -254,9 +268,9 @@ impl Resource for RoleResource {
         prior: RoleState,
         _proposed: RoleState,
         config: RoleState,
-        private: ETag,
+        private: Private,
         _meta: ValueEmpty,
-    ) -> Option<(RoleState, ETag, Vec<AttributePath>)> {
+    ) -> Option<(RoleState, Private, Vec<AttributePath>)> {
         let client = self.provider.client_at_plan(diags)?;
         // SlashID cannot rename: a new name is a new role.
         let replace = requires_replace(&[("name", prior.name != config.name)]);
@@ -271,9 +285,9 @@ impl Resource for RoleResource {
         &self,
         _diags: &mut Diagnostics,
         _prior: RoleState,
-        private: ETag,
+        private: Private,
         _meta: ValueEmpty,
-    ) -> Option<ETag> {
+    ) -> Option<Private> {
         Some(private)
     }
 
@@ -282,9 +296,9 @@ impl Resource for RoleResource {
         diags: &mut Diagnostics,
         planned: RoleState,
         _config: RoleState,
-        _private: ETag,
+        _private: Private,
         _meta: ValueEmpty,
-    ) -> Option<(RoleState, ETag)> {
+    ) -> Option<(RoleState, Private)> {
         planned
             .timeouts
             .clone()
@@ -306,23 +320,18 @@ impl Resource for RoleResource {
                     permissions: permissions.clone(),
                 };
                 let full = &body.name;
-                match client.create_role_and_read(&body).await {
-                    Ok(Created::Read((role, etag)))
-                        if matches(&role, &description, &permissions) =>
-                    {
+                match client.create_role_settled(&body).await {
+                    Ok(Created::Done) => {
                         tracing::info!(%full, "created SlashID role");
-                        Some((state_from(&client, &role), etag))
-                    }
-                    Ok(Created::Read(_)) => {
-                        // The documented "if it exists already, no action will be
-                        // taken": this is a role Terraform did not make (vendors/slashid.md).
-                        already_exists(
-                            diags,
-                            full,
-                            &short,
-                            "Its description or permissions differ from the configuration.",
-                        );
-                        None
+                        let state = RoleState {
+                            id: Value::Value(full.clone()),
+                            full_name: Value::Value(full.clone()),
+                            description: Value::Value(description),
+                            permissions: string_set(&permissions),
+                            generation: new_generation(),
+                            ..planned.clone()
+                        };
+                        Some((state, Written::created_now()))
                     }
                     Ok(Created::Conflict(err)) => {
                         already_exists(
@@ -348,9 +357,9 @@ impl Resource for RoleResource {
         prior: RoleState,
         planned: RoleState,
         _config: RoleState,
-        private: ETag,
+        private: Private,
         _meta: ValueEmpty,
-    ) -> Option<(RoleState, ETag)> {
+    ) -> Option<(RoleState, Private)> {
         planned.timeouts.clone().run_with_state(Op::Update, diags, async |diags| {
             let client = self.client(diags)?;
             let full = prior.id.as_ref_option()?.clone();
@@ -368,17 +377,34 @@ impl Resource for RoleResource {
                 description: Some(description.clone()),
                 permissions: permissions.clone(),
             };
-            if let Err(err) = client.update_role(&full, &body, private.as_deref()).await {
-                if !err.is_ambiguous() {
+            let window = client.visibility_window();
+            let sent = private
+                .until_visible(window, || {
+                    client.update_role(&full, &body, private.etag.as_deref())
+                })
+                .await;
+            let err = match sent {
+                Ok(()) => {
+                    let state = RoleState {
+                        description: Value::Value(description),
+                        permissions: string_set(&permissions),
+                        generation: prior.generation.clone(),
+                        ..planned.clone()
+                    };
+                    return Some((state, private.clone().rewritten()));
+                }
+                Err(err) if !err.is_ambiguous() => {
                     report_write_error(diags, "updating", &full, &err);
                     return None;
                 }
-                // A 408: "it may still be handled". Re-read before deciding.
-                tracing::warn!(%full, error = %err, "update outcome unknown; reading the role back");
-            }
+                Err(err) => err,
+            };
+            // A 408 ("it may still be handled") or a lost answer: only then is
+            // the role read back, to see whether the update landed.
+            tracing::warn!(%full, error = %err, "update outcome unknown; reading the role back");
             match client.read_back_role(&full).await {
                 Ok((role, etag)) if matches(&role, &description, &permissions) => {
-                    Some((state_keeping(&client, &role, &prior), etag))
+                    Some((state_keeping(&client, &role, &prior), private.clone().with_etag(etag)))
                 }
                 Ok((role, etag)) => {
                     diags.root_error(
@@ -386,14 +412,11 @@ impl Resource for RoleResource {
                         "The role read back differs from what was sent; the write may still be replicating. \
                          Run terraform apply again.",
                     );
-                    Some((state_keeping(&client, &role, &prior), etag))
+                    Some((state_keeping(&client, &role, &prior), private.clone().with_etag(etag)))
                 }
-                Err(err) => {
-                    vendor_error(
-                        diags,
-                        format!("reading SlashID role {full:?} after updating it"),
-                        &err,
-                    );
+                Err(read_err) => {
+                    vendor_error(diags, format!("updating SlashID role {full:?}"), &err);
+                    tracing::warn!(%full, error = %read_err, "reading the role back failed too");
                     None
                 }
             }
@@ -404,7 +427,7 @@ impl Resource for RoleResource {
         &self,
         diags: &mut Diagnostics,
         prior: RoleState,
-        _private: ETag,
+        private: Private,
         _meta: ValueEmpty,
     ) -> Option<()> {
         prior
@@ -413,7 +436,10 @@ impl Resource for RoleResource {
             .run(Op::Delete, diags, async |diags| {
                 let client = self.client(diags)?;
                 let full = prior.id.as_ref_option()?.clone();
-                match client.delete_role(&full).await {
+                let deleted = private
+                    .until_visible(client.visibility_window(), || client.delete_role(&full))
+                    .await;
+                match deleted {
                     Ok(()) => Some(()),
                     Err(err) if err.is_not_found() => Some(()),
                     Err(err)
@@ -431,7 +457,11 @@ impl Resource for RoleResource {
             .await
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RoleState, ETag)> {
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(RoleState, Private)> {
         let client = self.client(diags)?;
         let id = id.trim();
         let full = match id.split_once('/') {
@@ -455,7 +485,10 @@ impl Resource for RoleResource {
             }
         };
         match client.get_role(&full).await {
-            Ok((role, etag)) => Some((state_from(&client, &role), etag)),
+            Ok((role, etag)) => Some((
+                state_from(&client, &role),
+                Written::default().with_etag(etag),
+            )),
             Err(err) if err.is_not_found() => {
                 diags.root_error(
                     format!("Cannot import SlashID role {id:?}: no such role"),

@@ -290,7 +290,7 @@ impl ZenmlClient {
                 self.invalidate();
                 self.call(Request::post_json("/roles", body)).await
             },
-            || async move {
+            |_since| async move {
                 if body.name.is_none() {
                     return Ok(Lookup::NotOurs); // nothing to look it up by
                 }
