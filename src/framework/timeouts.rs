@@ -219,12 +219,27 @@ impl<B: TimeoutsBlock> Timeouts<B> {
         body: impl AsyncFnOnce(&mut Diagnostics) -> T,
     ) -> T {
         let deadline = self.deadline(op);
-        let cutoff = deadline.budget() + BACKSTOP_GRACE;
+        let started = tokio::time::Instant::now();
         let hint = deadline.hint().to_owned();
-        let outcome = tokio::time::timeout(cutoff, deadline.scope(body(diags))).await;
-        outcome.unwrap_or_else(|_| {
+        let mut work = Box::pin(deadline.clone().scope(body(diags)));
+        // The cutoff follows the deadline, which settling a lost create may
+        // extend ([`Deadline::extend`]).
+        let outcome = loop {
+            let cutoff = deadline.at() + BACKSTOP_GRACE;
+            tokio::select! {
+                out = &mut work => break Some(out),
+                _ = tokio::time::sleep_until(cutoff) => {
+                    if deadline.at() + BACKSTOP_GRACE <= tokio::time::Instant::now() {
+                        break None;
+                    }
+                }
+            }
+        };
+        drop(work);
+        outcome.unwrap_or_else(|| {
+            let elapsed = started.elapsed();
             diags.root_error(
-                format!("The {} timed out after {}", op.name(), human(cutoff)),
+                format!("The {} timed out after {}", op.name(), human(elapsed)),
                 hint,
             );
             T::default()

@@ -46,7 +46,8 @@ pub struct Deadline {
 struct Inner {
     operation: String,
     budget: Duration,
-    at: Instant,
+    /// Moved later only by [`Deadline::extend`].
+    at: std::sync::Mutex<Instant>,
     hint: String,
 }
 
@@ -60,7 +61,7 @@ impl Deadline {
             inner: Arc::new(Inner {
                 operation: operation.into(),
                 budget,
-                at: Instant::now() + budget,
+                at: std::sync::Mutex::new(Instant::now() + budget),
                 hint: hint.into(),
             }),
         }
@@ -101,7 +102,24 @@ impl Deadline {
 
     /// When the budget runs out.
     pub fn at(&self) -> Instant {
-        self.inner.at
+        *self.inner.at.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Gives the operation at least `extra` from now, for work that must
+    /// not be cut short: settling a create whose answer was lost (the
+    /// object may exist; giving up would leave it out of state). Every
+    /// clone of this deadline, and the operation's backstop, see it.
+    pub fn extend(&self, extra: Duration) {
+        let mut at = self.inner.at.lock().unwrap_or_else(|e| e.into_inner());
+        let wanted = Instant::now() + extra;
+        if wanted > *at {
+            tracing::info!(
+                operation = %self.inner.operation,
+                extra = %human(extra),
+                "allowing more time to settle an unconfirmed create"
+            );
+            *at = wanted;
+        }
     }
 
     /// How to allow more time.
@@ -111,7 +129,7 @@ impl Deadline {
 
     /// Time left (zero once passed).
     pub fn remaining(&self) -> Duration {
-        self.inner.at.saturating_duration_since(Instant::now())
+        self.at().saturating_duration_since(Instant::now())
     }
 
     /// Whether the budget has run out.

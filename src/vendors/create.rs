@@ -35,6 +35,12 @@ pub const LOOKUP_BACKOFF: [Duration; 6] = [
     Duration::from_secs(15),
 ];
 
+/// How much time settling an unconfirmed create is given, even past the
+/// operation's `timeouts`: the lookups of [`LOOKUP_BACKOFF`] and their own
+/// requests. A create whose answer was lost may have made the object, and
+/// only the lookup can put it in state.
+pub const RECONCILE_GRACE: Duration = Duration::from_secs(45);
+
 /// A vendor error that can tell whether a write may have been applied.
 pub trait OutcomeUnknown: Display {
     /// True when the server may or may not have applied the request.
@@ -97,6 +103,11 @@ where
             Err(err) => return Err(err),
         };
         tracing::warn!(what, attempt, error = %err, "create outcome unknown; looking it up by name");
+        // The object may exist: settling it must not be cut short by the
+        // operation's timeout, or it would be left out of state.
+        if let Some(deadline) = crate::http::Deadline::current() {
+            deadline.extend(RECONCILE_GRACE);
+        }
         let mut waits = backoff.iter();
         let found = loop {
             match lookup(first_sent).await {
@@ -217,6 +228,32 @@ mod tests {
     fn lookups_back_off_for_about_half_a_minute() {
         let total: Duration = LOOKUP_BACKOFF.iter().sum();
         assert!((25..=40).contains(&total.as_secs()), "{total:?}");
+    }
+
+    #[tokio::test]
+    async fn a_lost_create_is_settled_even_past_the_operations_deadline() {
+        use crate::http::Deadline;
+        let deadline = Deadline::new("create", Duration::ZERO, "raise timeouts.create");
+        assert!(deadline.expired());
+        let mut creates = vec![Err(Fake::Lost), Ok(8)].into_iter();
+        let result: Result<u32, Fake> = deadline
+            .clone()
+            .scope(reconcile_with(
+                "fake",
+                &[],
+                || std::future::ready(creates.next().unwrap()),
+                |_| {
+                    let live = !Deadline::current().unwrap().expired();
+                    std::future::ready(Ok(if live {
+                        Lookup::Created(7)
+                    } else {
+                        Lookup::Missing
+                    }))
+                },
+            ))
+            .await;
+        assert_eq!(result, Ok(7), "the lookup ran with time left");
+        assert!(deadline.remaining() > Duration::from_secs(30));
     }
 
     #[test]
