@@ -131,3 +131,118 @@ fn flashduty_unknown_permission_ids_fail_at_plan_with_one_catalogue_call() {
         .iter()
         .all(|r| r["role_name"] != "acc-catalogue-a"));
 }
+
+#[test]
+fn zenml_assignment_imported_in_upper_case_is_not_revoked_and_granted_again() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    let team = "7d1c2b3a-2222-4aaa-8bbb-000000000003";
+    ws.config(&format!(
+        r#"provider "rbac" {{
+  zenml {{}}
+}}
+
+data "rbac_zenml_roles" "viewer" {{
+  organization_id = "{}"
+  name            = "Viewer"
+  level           = "organization"
+}}
+
+resource "rbac_zenml_role_assignment" "team" {{
+  role_id = data.rbac_zenml_roles.viewer.ids[0]
+  team_id = "{team}"
+}}
+"#,
+        common::ZENML_ORG
+    ));
+    ws.apply();
+    let id = ws.resource("rbac_zenml_role_assignment.team").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ws.ok(&[
+        "state",
+        "rm",
+        "-no-color",
+        "rbac_zenml_role_assignment.team",
+    ]);
+    ws.ok(&[
+        "import",
+        "-no-color",
+        "rbac_zenml_role_assignment.team",
+        &id.split('/')
+            .enumerate()
+            .map(|(i, p)| {
+                if i == 1 {
+                    p.to_string()
+                } else {
+                    p.to_uppercase()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/"),
+    ]);
+    let run = ws.ok(&["plan", "-no-color"]);
+    let text = run.all();
+    assert!(!text.contains("must be replaced"), "{text}");
+    assert!(
+        !text.contains("to destroy") || text.contains("0 to destroy"),
+        "{text}"
+    );
+}
+
+#[test]
+fn flashduty_role_named_like_a_built_in_id_imports_by_name() {
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let ws = Workspace::new(&emu);
+    let created = emu.flashduty(
+        "/role/upsert",
+        json!({"role_name": "2", "description": "", "permission_ids": []}),
+    );
+    let id = created["data"]["role_id"].as_u64().expect("role_id");
+    ws.config(
+        "provider \"rbac\" {\n  flashduty {}\n}\n\nresource \"rbac_flashduty_role\" \"n\" {\n  role_name = \"2\"\n}\n",
+    );
+    let run = ws.ok(&["import", "-no-color", "rbac_flashduty_role.n", "2"]);
+    assert!(run.all().contains("is the built-in role"), "{}", run.all());
+    let state = ws.resource("rbac_flashduty_role.n").expect("imported");
+    assert_eq!(state["id"], json!(id.to_string()));
+}
+
+#[test]
+fn slashid_import_accepts_this_organization_in_another_letter_case() {
+    let emu = Emulator::start(&[]);
+    emu.slashid(
+        "POST",
+        "/rbac/roles",
+        Some(json!({"name": format!("{SLASHID_ORG}/acc-case"), "permissions": []})),
+    );
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  slashid {}\n}\n\nresource \"rbac_slashid_role\" \"v\" {\n  name = \"acc-case\"\n}\n",
+    );
+    ws.ok(&[
+        "import",
+        "-no-color",
+        "rbac_slashid_role.v",
+        &format!("{}/acc-case", SLASHID_ORG.to_uppercase()),
+    ]);
+    let state = ws.resource("rbac_slashid_role.v").expect("imported");
+    assert_eq!(state["full_name"], json!(format!("{SLASHID_ORG}/acc-case")));
+}
+
+#[test]
+fn rootly_user_id_with_surrounding_whitespace_fails_at_validate() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  rootly {}\n}\n\nresource \"rbac_rootly_user_on_call_role\" \"u\" {\n  user_id = \" 20002\"\n  on_call_role_id = \"x\"\n}\n",
+    );
+    let run = ws.run(&["validate", "-no-color"]);
+    assert_ne!(run.status, 0, "{}", run.all());
+    assert!(
+        run.all().contains("must not start or end with whitespace"),
+        "{}",
+        run.all()
+    );
+}

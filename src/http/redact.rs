@@ -71,9 +71,10 @@ impl Redactor {
         let mut names: Vec<String> = SENSITIVE_PARAMS.iter().map(|s| regex::escape(s)).collect();
         names.extend(extra_params.into_iter().map(|p| regex::escape(p.as_ref())));
         // `name=value` in a query string, a form body or a message; also
-        // `"name": "value"` in JSON bodies.
+        // `"name": "value"` in JSON bodies, even cut short before the
+        // closing quote (a truncated answer's excerpt in an error).
         let pattern = format!(
-            r#"(?i)(\b(?:{names})=)[^&\s"'<>]+|("(?:{names})"\s*:\s*")[^"]*""#,
+            r#"(?i)(\b(?:{names})=)[^&\s"'<>]+|("(?:{names})"\s*:\s*")[^"]*"?"#,
             names = names.join("|")
         );
         let params = Regex::new(&pattern).expect("redaction pattern is valid");
@@ -187,6 +188,15 @@ mod tests {
     fn borrows_clean_text_and_ignores_empty_secrets() {
         let r = Redactor::new([""], std::iter::empty::<&str>());
         assert!(matches!(r.redact("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn truncated_json_secrets_are_redacted() {
+        let r = Redactor::without_secrets();
+        let cut = r#"{"token_type":"bearer","access_token":"zenml-emu-38cd10f2d6f4"#;
+        let out = r.redact(cut);
+        assert!(!out.contains("zenml-emu"), "{out}");
+        assert!(out.contains("REDACTED"), "{out}");
     }
 
     #[test]

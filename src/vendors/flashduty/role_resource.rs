@@ -524,53 +524,74 @@ impl Resource for RoleResource {
         let formats = "Import takes a numeric role ID (terraform import rbac_flashduty_role.x 4001) \
                        or an exact role name (terraform import rbac_flashduty_role.x \"On-call Manager\").";
         // An all-digit key is tried as an ID first, then as an exact name:
-        // a role may be named "12345".
-        let found = match id.trim().parse::<u64>() {
-            Ok(role_id) => match client.get_role(role_id).await {
-                Ok(role) => Ok(Some(role)),
-                Err(err) if err.is_not_found() => match client.find_role_by_name(&id).await {
-                    Ok(Some(role)) => {
-                        tracing::info!(role_id = role.role_id, name = %id, "no role has this ID; imported the role with this exact name");
-                        diags.root_warning(
-                            format!("Imported the Flashduty role named {id:?}"),
-                            format!(
-                                "No role has ID {role_id}; the role whose name is exactly {id:?} (ID {}) was imported.",
-                                role.role_id
-                            ),
-                        );
-                        Ok(Some(role))
-                    }
-                    other => other,
-                },
-                Err(err) => Err(err),
-            },
-            Err(_) => client.find_role_by_name(&id).await,
+        // a role may be named "12345", or "2" (the built-in Admin's ID).
+        let key = id.trim();
+        let report = |diags: &mut Diagnostics, err: &FlashdutyError| {
+            vendor_error(diags, format!("importing Flashduty role {key:?}"), err)
         };
-        let role = match found {
-            Ok(Some(role)) => role,
-            Ok(None) => {
+        let by_id = match key.parse::<u64>() {
+            Ok(role_id) => match client.get_role(role_id).await {
+                Ok(role) => Some(role),
+                Err(err) if err.is_not_found() => None,
+                Err(err) => {
+                    report(diags, &err);
+                    return None;
+                }
+            },
+            Err(_) => None,
+        };
+        let by_name = match &by_id {
+            Some(role) if role.editable => None,
+            _ => match client.find_role_by_name(key).await {
+                Ok(found) => found,
+                Err(err) => {
+                    report(diags, &err);
+                    return None;
+                }
+            },
+        };
+        let numeric = key.parse::<u64>().is_ok();
+        let role = match (by_id, by_name) {
+            (Some(role), _) if role.editable => role,
+            (by_id, Some(named)) if named.editable => {
+                if numeric {
+                    let why = match by_id {
+                        None => format!("No role has ID {key}"),
+                        Some(b) => format!(
+                            "ID {key} is the built-in role {:?}, which cannot be managed",
+                            b.role_name
+                        ),
+                    };
+                    tracing::info!(role_id = named.role_id, name = %key, "imported the role with this exact name");
+                    diags.root_warning(
+                        format!("Imported the Flashduty role named {key:?}"),
+                        format!(
+                            "{why}; the role whose name is exactly {key:?} (ID {}) was imported.",
+                            named.role_id
+                        ),
+                    );
+                }
+                named
+            }
+            (Some(role), _) | (None, Some(role)) => {
                 diags.root_error(
-                    format!("Cannot import Flashduty role {id:?}: no such role"),
+                    format!("Cannot import Flashduty role {key:?}: it is a built-in role"),
+                    format!(
+                        "{:?} (ID {}) is a built-in Flashduty role: it cannot be modified or deleted, so Terraform \
+                         cannot manage it. Reference it with the `rbac_flashduty_role` data source instead.",
+                        role.role_name, role.role_id
+                    ),
+                );
+                return None;
+            }
+            (None, None) => {
+                diags.root_error(
+                    format!("Cannot import Flashduty role {key:?}: no such role"),
                     format!("No role has this ID or name in the Flashduty account. {formats}"),
                 );
                 return None;
             }
-            Err(err) => {
-                vendor_error(diags, format!("importing Flashduty role {id:?}"), &err);
-                return None;
-            }
         };
-        if !role.editable {
-            diags.root_error(
-                format!("Cannot import Flashduty role {id:?}: it is a built-in role"),
-                format!(
-                    "{:?} (ID {}) is a built-in Flashduty role: it cannot be modified or deleted, so Terraform \
-                     cannot manage it. Reference it with the `rbac_flashduty_role` data source instead.",
-                    role.role_name, role.role_id
-                ),
-            );
-            return None;
-        }
         Some((state_from(&role), ValueEmpty::default()))
     }
 }

@@ -79,12 +79,23 @@ pub fn validate_user_on_call_role(diags: &mut Diagnostics, config: &UserOnCallRo
         ("user_id", &config.user_id),
         ("on_call_role_id", &config.on_call_role_id),
     ] {
-        if matches!(value, Value::Value(v) if v.trim().is_empty()) {
-            diags.error(
+        match value {
+            Value::Value(v) if v.trim().is_empty() => diags.error(
                 format!("Invalid value for {name}"),
                 format!("{name} must not be empty."),
                 AttributePath::new(name),
-            );
+            ),
+            // Rootly IDs hold no whitespace; " 20002" would reach the API
+            // as another, unknown user.
+            Value::Value(v) if v.trim() != v => diags.error(
+                format!("Invalid value for {name}"),
+                format!(
+                    "{name} must not start or end with whitespace: write {:?}.",
+                    v.trim()
+                ),
+                AttributePath::new(name),
+            ),
+            _ => {}
         }
     }
 }

@@ -467,6 +467,11 @@ impl Resource for RoleResource {
         let full = match id.split_once('/') {
             None => client.full_role_name(id),
             Some(_) if client.short_role_name(id).is_some() => id.to_string(),
+            // The organization ID in another letter case: the same
+            // organization; SlashID's names carry its canonical spelling.
+            Some((org, short)) if org.eq_ignore_ascii_case(client.org_id()) => {
+                client.full_role_name(short)
+            }
             // Short names hold no `/` (the vendor's name regex), so this is
             // another organization's full name.
             Some((org, short)) => {

@@ -162,6 +162,14 @@ pub fn composite_id(p: &AssignmentParams) -> String {
 }
 
 /// The state an import ID describes, or `None` when it is malformed.
+/// Equal, or the same UUID in another letter case.
+fn same_uuid(a: &Value<String>, b: &Value<String>) -> bool {
+    match (a, b) {
+        (Value::Value(a), Value::Value(b)) => a.eq_ignore_ascii_case(b),
+        _ => a == b,
+    }
+}
+
 pub fn parse_composite_id(id: &str) -> Option<AssignmentState> {
     let parts: Vec<&str> = id.trim().split('/').collect();
     if !(3..=5).contains(&parts.len())
@@ -267,7 +275,10 @@ impl Resource for RoleAssignmentResource {
         self.provider.client_at_plan(diags)?;
         let replace: Vec<AttributePath> = ARGUMENTS
             .iter()
-            .filter(|name| prior.get(name) != config.get(name))
+            // UUIDs in another letter case are the same object (ZenML
+            // answers in lower case): a case-only change is an in-place
+            // update that sends nothing, never a revoke and re-grant.
+            .filter(|name| !same_uuid(prior.get(name), config.get(name)))
             .map(|name| AttributePath::new(name.to_string()))
             .collect();
         let id = if replace.is_empty() {
