@@ -286,3 +286,29 @@ fn zenml_writes_cost_one_request_each() {
     });
     assert_eq!(costs, [N, N, N], "create / update / delete requests");
 }
+
+/// A SlashID role update whose answer is lost: the HTTP core's retry
+/// carries the old If-Match and gets 412, although the first PATCH landed.
+/// The provider reads the role back and sees its own change.
+#[test]
+fn slashid_role_update_with_a_lost_answer_is_not_a_false_412() {
+    let emu = Emulator::start(&["--fault-script", "PATCH /slashid/rbac/roles/*=lost:1"]);
+    let ws = Workspace::new(&emu);
+    let config = |d: &str| {
+        format!(
+            "provider \"rbac\" {{\n  slashid {{}}\n}}\n\nresource \"rbac_slashid_role\" \"r\" {{\n  name = \"acc-lost-patch\"\n  description = \"{d}\"\n}}\n"
+        )
+    };
+    ws.config(&config("one"));
+    ws.apply();
+    // Refresh once so that the role's ETag is known (a create's 204 has none).
+    ws.ok(&["apply", "-refresh-only", "-auto-approve", "-no-color"]);
+    ws.config(&config("two"));
+    ws.apply();
+    ws.assert_no_changes();
+    let stats = emu.stats();
+    assert!(
+        stats["faults_injected"]["lost"].as_u64().unwrap_or(0) >= 1,
+        "the fault fired: {stats}"
+    );
+}

@@ -315,9 +315,17 @@ pub fn validate_common(
 /// An absolute http(s) URL without a query string.
 pub fn parse_base_url(raw: &str) -> Result<url::Url, String> {
     let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL ({e})"))?;
-    if url.scheme() != "https" && url.scheme() != "http" {
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    // Plain http would send credentials (Flashduty's app_key is in the
+    // query) in the clear: only a local emulator may use it.
+    if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
         return Err(format!(
-            "{raw:?} must start with https:// (or http:// for a local emulator)"
+            "{raw:?} must start with https:// (http:// only for a local emulator on 127.0.0.1 or localhost)"
         ));
     }
     if url.query().is_some() {

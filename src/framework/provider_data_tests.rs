@@ -143,5 +143,9 @@ fn base_urls_must_be_http() {
     assert!(parse_base_url("https://api.flashcat.cloud").is_ok());
     assert!(parse_base_url("http://127.0.0.1:1234/flashduty").is_ok());
     assert!(parse_base_url("ftp://x").is_err());
+    assert!(parse_base_url("http://api.flashcat.cloud").is_err());
+    assert!(parse_base_url("http://192.0.2.1/x").is_err());
+    assert!(parse_base_url("http://localhost:8080/x").is_ok());
+    assert!(parse_base_url("http://[::1]:8080/x").is_ok());
     assert!(parse_base_url("api.flashcat.cloud").is_err());
 }

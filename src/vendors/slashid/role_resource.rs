@@ -393,18 +393,25 @@ impl Resource for RoleResource {
                     };
                     return Some((state, private.clone().rewritten()));
                 }
-                Err(err) if !err.is_ambiguous() => {
+                // A 412 may be our own update landing: when its answer was
+                // lost, the HTTP core's retry carries the old If-Match. The
+                // read-back below tells that apart from an outside change.
+                Err(err) if !err.is_ambiguous() && !err.is_precondition_failed() => {
                     report_write_error(diags, "updating", &full, &err);
                     return None;
                 }
                 Err(err) => err,
             };
-            // A 408 ("it may still be handled") or a lost answer: only then is
-            // the role read back, to see whether the update landed.
+            // A 408 ("it may still be handled"), a lost answer or a 412: only
+            // then is the role read back, to see whether the update landed.
             tracing::warn!(%full, error = %err, "update outcome unknown; reading the role back");
             match client.read_back_role(&full).await {
                 Ok((role, etag)) if matches(&role, &description, &permissions) => {
                     Some((state_keeping(&client, &role, &prior), private.clone().with_etag(etag)))
+                }
+                Ok(_) if err.is_precondition_failed() => {
+                    report_write_error(diags, "updating", &full, &err);
+                    None
                 }
                 Ok((role, etag)) => {
                     diags.root_error(
