@@ -43,9 +43,26 @@ pub const LOOKUP_BACKOFF: [Duration; 6] = [
 pub const RECONCILE_GRACE: Duration = Duration::from_secs(45);
 
 /// A vendor error that can tell whether a write may have been applied.
-pub trait OutcomeUnknown: Display {
+pub trait OutcomeUnknown: Display + Sized {
     /// True when the server may or may not have applied the request.
     fn is_ambiguous(&self) -> bool;
+
+    /// The error when a create's answer was lost and looking the object up
+    /// kept failing: it must say that the object may exist (see
+    /// [`unsettled_message`]).
+    fn unsettled(what: &str, create: Self, lookup: Self) -> Self;
+}
+
+/// What an unsettled create tells the user: the object may exist, so check
+/// the vendor and import it before applying again (else a vendor without
+/// unique names, Rootly, gets a second one).
+pub fn unsettled_message(what: &str, create: &dyn Display, lookup: &dyn Display) -> String {
+    format!(
+        "the answer to the create of {what:?} was lost ({create}), and looking it up afterwards \
+         kept failing ({lookup}). {what:?} may exist although Terraform has not recorded it: check \
+         the vendor and, if it is there, import it (terraform import <address> <ID or name>) \
+         before applying again."
+    )
 }
 
 /// What looking for an unconfirmed create found.
@@ -122,7 +139,7 @@ where
                             tokio::time::sleep(*wait).await;
                         }
                     }
-                    None => return Err(lookup_err),
+                    None => return Err(E::unsettled(what, err, lookup_err)),
                 },
                 Err(lookup_err) => return Err(lookup_err),
             }
@@ -158,6 +175,10 @@ mod tests {
     }
 
     impl OutcomeUnknown for Fake {
+        fn unsettled(_what: &str, _create: Self, lookup: Self) -> Self {
+            lookup
+        }
+
         fn is_ambiguous(&self) -> bool {
             *self == Fake::Lost
         }

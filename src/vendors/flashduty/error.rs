@@ -25,6 +25,14 @@ pub enum FlashdutyError {
     /// The request could not be completed (connection, timeout, decoding).
     #[error(transparent)]
     Http(Box<HttpError>),
+    /// A create whose answer was lost and whose lookup kept failing: the
+    /// object may exist (see [`crate::vendors::create::unsettled_message`]).
+    #[error("{}", crate::vendors::create::unsettled_message(what, create, lookup))]
+    Unsettled {
+        what: String,
+        create: Box<FlashdutyError>,
+        lookup: Box<FlashdutyError>,
+    },
 }
 
 impl From<HttpError> for FlashdutyError {
@@ -52,6 +60,7 @@ impl FlashdutyError {
         match self {
             FlashdutyError::Api(e) => Some(&e.code),
             FlashdutyError::Http(_) => None,
+            FlashdutyError::Unsettled { .. } => None,
         }
     }
 
@@ -73,6 +82,7 @@ impl FlashdutyError {
         match self {
             FlashdutyError::Http(e) => e.is_ambiguous(),
             FlashdutyError::Api(e) => e.status >= 500,
+            FlashdutyError::Unsettled { .. } => false,
         }
     }
 
@@ -81,11 +91,20 @@ impl FlashdutyError {
         match self {
             FlashdutyError::Api(e) => e.request_id.as_deref(),
             FlashdutyError::Http(e) => e.request_id(),
+            FlashdutyError::Unsettled { lookup, .. } => lookup.request_id(),
         }
     }
 }
 
 impl crate::vendors::create::OutcomeUnknown for FlashdutyError {
+    fn unsettled(what: &str, create: Self, lookup: Self) -> Self {
+        FlashdutyError::Unsettled {
+            what: what.to_string(),
+            create: Box::new(create),
+            lookup: Box::new(lookup),
+        }
+    }
+
     fn is_ambiguous(&self) -> bool {
         FlashdutyError::is_ambiguous(self)
     }

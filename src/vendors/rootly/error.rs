@@ -43,6 +43,14 @@ pub enum RootlyError {
     /// The request could not be completed (connection, timeout, decoding).
     #[error(transparent)]
     Http(Box<HttpError>),
+    /// A create whose answer was lost and whose lookup kept failing: the
+    /// object may exist (see [`crate::vendors::create::unsettled_message`]).
+    #[error("{}", crate::vendors::create::unsettled_message(what, create, lookup))]
+    Unsettled {
+        what: String,
+        create: Box<RootlyError>,
+        lookup: Box<RootlyError>,
+    },
 }
 
 impl From<HttpError> for RootlyError {
@@ -80,7 +88,7 @@ impl RootlyError {
     pub fn status(&self) -> Option<u16> {
         match self {
             RootlyError::Api(e) => Some(e.status),
-            RootlyError::Http(_) => None,
+            RootlyError::Http(_) | RootlyError::Unsettled { .. } => None,
         }
     }
 
@@ -104,11 +112,20 @@ impl RootlyError {
         match self {
             RootlyError::Http(e) => e.is_ambiguous(),
             RootlyError::Api(e) => e.status >= 500,
+            RootlyError::Unsettled { .. } => false,
         }
     }
 }
 
 impl crate::vendors::create::OutcomeUnknown for RootlyError {
+    fn unsettled(what: &str, create: Self, lookup: Self) -> Self {
+        RootlyError::Unsettled {
+            what: what.to_string(),
+            create: Box::new(create),
+            lookup: Box::new(lookup),
+        }
+    }
+
     fn is_ambiguous(&self) -> bool {
         RootlyError::is_ambiguous(self)
     }

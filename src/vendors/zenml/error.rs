@@ -140,6 +140,14 @@ pub enum ZenmlError {
     /// The request could not be completed (connection, timeout, decoding).
     #[error(transparent)]
     Http(Box<HttpError>),
+    /// A create whose answer was lost and whose lookup kept failing: the
+    /// object may exist (see [`crate::vendors::create::unsettled_message`]).
+    #[error("{}", crate::vendors::create::unsettled_message(what, create, lookup))]
+    Unsettled {
+        what: String,
+        create: Box<ZenmlError>,
+        lookup: Box<ZenmlError>,
+    },
 }
 
 impl From<HttpError> for ZenmlError {
@@ -196,12 +204,20 @@ impl ZenmlError {
         match self {
             ZenmlError::Http(e) => e.is_ambiguous(),
             ZenmlError::Api(e) => e.status >= 500,
-            ZenmlError::Login(_) => false,
+            ZenmlError::Login(_) | ZenmlError::Unsettled { .. } => false,
         }
     }
 }
 
 impl crate::vendors::create::OutcomeUnknown for ZenmlError {
+    fn unsettled(what: &str, create: Self, lookup: Self) -> Self {
+        ZenmlError::Unsettled {
+            what: what.to_string(),
+            create: Box::new(create),
+            lookup: Box::new(lookup),
+        }
+    }
+
     fn is_ambiguous(&self) -> bool {
         ZenmlError::is_ambiguous(self)
     }
