@@ -273,13 +273,6 @@ impl<V: VendorConfig> ProviderData<V> {
             }
         }
     }
-
-    /// The client for an optional plan-time check that calls the vendor:
-    /// `None` (skip the check) unless the configuration is known and
-    /// complete — the operation that really needs the client reports why.
-    pub fn client_if_known(&self) -> Option<V::Client> {
-        self.client().ok()
-    }
 }
 
 /// Plan-time checks every vendor block shares: `base_url` is an absolute

@@ -17,7 +17,7 @@ fn configured<V: VendorConfig>(block: V::Block) -> ProviderData<V> {
 fn not_configured_is_an_error() {
     let data = ProviderData::<FlashdutySettings>::default();
     assert!(matches!(data.client(), Err(ConfigError::NotConfigured)));
-    assert!(data.client_if_known().is_none());
+    assert!(data.client().is_err());
 }
 
 #[test]
@@ -40,7 +40,7 @@ fn unknown_attribute_never_falls_back_to_env_or_default() {
     assert!(text.contains("known only after apply"), "{text}");
     assert!(text.contains("ROOTLY_BASE_URL"), "{text}");
     assert!(text.contains("-target"), "{text}");
-    assert!(data.client_if_known().is_none());
+    assert!(data.client().is_err());
     std::env::remove_var("ROOTLY_BASE_URL");
 }
 
@@ -80,7 +80,7 @@ fn known_block_builds_its_client() {
     };
     let data = configured::<FlashdutySettings>(block);
     assert!(data.client().is_ok());
-    assert!(data.client_if_known().is_some());
+    assert!(data.client().is_ok());
 }
 
 #[test]
