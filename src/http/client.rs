@@ -164,8 +164,9 @@ impl HttpClient {
     /// * a 429, always: the server rejected the request;
     /// * a connection that could not be established, always: nothing was
     ///   sent;
-    /// * a 500, 502, 503 or 504, or an error after sending (reset, timeout,
-    ///   truncated body), **only if the request is idempotent**.
+    /// * a 500, 502, 503 or 504, an error after sending (reset, timeout,
+    ///   truncated body), or a 2xx answer the caller cannot decode
+    ///   ([`Request::readable`]), **only if the request is idempotent**.
     ///
     /// A non-idempotent request (a create) is never repeated when the
     /// server may have applied it: a 5xx comes back as `Ok(Response)` at
@@ -247,7 +248,12 @@ impl HttpClient {
                     let response = self.response(status, headers, body, &call);
                     call.response(attempt, start.elapsed(), &response);
                     let retry_after = self.server_waits(&response, &call);
-                    (Outcome::Status(status), retry_after, Ok(response))
+                    let outcome = if response.is_success() && !request.is_readable(&response.body) {
+                        Outcome::Unreadable
+                    } else {
+                        Outcome::Status(status)
+                    };
+                    (outcome, retry_after, Ok(response))
                 }
                 Err(e) => {
                     let error = self.transport_error(&e, attempt, request.idempotent, &call);

@@ -93,6 +93,39 @@ async fn retries_server_errors_then_succeeds() {
 }
 
 #[tokio::test]
+async fn garbled_answers_to_idempotent_requests_are_asked_again() {
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Role {
+        role_id: u64,
+    }
+    let good = r#"{"role_id":7}"#;
+    let server = Scripted::start(vec![
+        reply(200, r#"{"role_id":"#),
+        reply(200, ""),
+        reply(200, r#"{"role_id":"seven"}"#),
+        reply(200, good),
+    ])
+    .await;
+    let response = client(server.base())
+        .send(read().expect_json::<Role>())
+        .await
+        .unwrap();
+    assert_eq!(&response.body[..], good.as_bytes());
+    assert_eq!(server.count(), 4);
+}
+
+#[tokio::test]
+async fn a_garbled_answer_to_a_create_is_not_asked_again() {
+    let server = Scripted::start(vec![reply(200, r#"{"data":"#), reply(200, "{}")]).await;
+    let request = create().expect_json::<serde_json::Value>();
+    let response = client(server.base()).send(request).await.unwrap();
+    // Resending could create the role twice: the caller reconciles.
+    assert_eq!(&response.body[..], br#"{"data":"#);
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
 async fn exhausted_retries_return_the_last_response() {
     let envelope = r#"{"request_id":"r1","error":{"code":"ServiceUnavailable","message":"down"}}"#;
     let server = Scripted::start(vec![

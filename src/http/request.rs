@@ -29,6 +29,8 @@ pub struct Request {
     pub(crate) body: Body,
     pub(crate) idempotent: bool,
     pub(crate) bearer: Option<BearerToken>,
+    /// Whether a 2xx body is one the caller can decode ([`Request::readable`]).
+    pub(crate) readable: Option<fn(&[u8]) -> bool>,
 }
 
 /// A per-request bearer token; `Debug` never prints it.
@@ -64,6 +66,7 @@ impl Request {
             body: Body::Empty,
             idempotent,
             bearer: None,
+            readable: None,
         }
     }
 
@@ -144,6 +147,29 @@ impl Request {
         self
     }
 
+    /// How to tell a 2xx answer the caller can decode from a garbled one
+    /// (cut short, empty, values of the wrong type). An idempotent request
+    /// whose 2xx answer `readable` refuses is asked again like a 5xx, since
+    /// asking again is safe and a proxy or a broken connection, not the
+    /// vendor, garbled it; when retries run out the last answer comes back
+    /// and the caller's decode says what was wrong. A request that is not
+    /// idempotent is never repeated for it: its caller reconciles.
+    pub fn readable(mut self, readable: fn(&[u8]) -> bool) -> Self {
+        self.readable = Some(readable);
+        self
+    }
+
+    /// [`Request::readable`] for an answer that is JSON of type `T`.
+    pub fn expect_json<T: DeserializeOwned>(self) -> Self {
+        self.readable(decodes_as::<T>)
+    }
+
+    /// Whether `body`, the body of a 2xx answer, is readable
+    /// ([`Request::readable`]); always true without a check.
+    pub(crate) fn is_readable(&self, body: &[u8]) -> bool {
+        self.readable.is_none_or(|readable| readable(body))
+    }
+
     /// The method.
     pub fn method(&self) -> &Method {
         &self.method
@@ -158,6 +184,11 @@ impl Request {
     pub fn is_idempotent(&self) -> bool {
         self.idempotent
     }
+}
+
+/// Whether `body` decodes as JSON of type `T`.
+pub fn decodes_as<T: DeserializeOwned>(body: &[u8]) -> bool {
+    serde_json::from_slice::<T>(body).is_ok()
 }
 
 /// An HTTP response whose body has been read in full. Any status: after

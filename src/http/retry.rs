@@ -112,6 +112,9 @@ pub(crate) enum Outcome {
     /// No response. `connect`: the connection could not be established, so
     /// nothing was sent.
     Transport { connect: bool },
+    /// A 2xx answer whose body the caller cannot decode
+    /// ([`super::Request::readable`]).
+    Unreadable,
 }
 
 /// Why an attempt is retried, for the debug log.
@@ -123,6 +126,8 @@ pub(crate) fn retry_reason(outcome: Outcome, idempotent: bool) -> Option<&'stati
         Outcome::Transport { connect: true } => Some("connection failed, nothing was sent"),
         Outcome::Transport { connect: false } if idempotent => Some("transport error"),
         Outcome::Transport { connect: false } => None,
+        Outcome::Unreadable if idempotent => Some("unreadable answer"),
+        Outcome::Unreadable => None,
     }
 }
 
@@ -292,6 +297,7 @@ mod tests {
             assert!(retry_reason(Status(400), idempotent).is_none());
             assert!(retry_reason(Status(404), idempotent).is_none());
             assert!(retry_reason(Status(200), idempotent).is_none());
+            assert_eq!(retry_reason(Unreadable, idempotent).is_some(), idempotent);
         }
         for status in [500, 502, 503, 504] {
             assert!(retry_reason(Status(status), true).is_some());

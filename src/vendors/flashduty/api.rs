@@ -185,7 +185,9 @@ impl FlashdutyClient {
         body: &B,
         idempotent: bool,
     ) -> Result<T, FlashdutyError> {
-        let request = Request::post_json(path, body).idempotent(idempotent);
+        let request = Request::post_json(path, body)
+            .idempotent(idempotent)
+            .readable(readable::<T>);
         let response = self.http.send(request).await?;
         decode(response)
     }
@@ -322,6 +324,19 @@ fn sorted(ids: &[u64]) -> Vec<u64> {
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+/// Whether a 2xx body is an envelope [`decode`] reads as the vendor's
+/// answer: an error, or `data` of type `T`. Anything else was garbled on
+/// the way, and an idempotent call is asked again ([`Request::readable`]).
+fn readable<T: DeserializeOwned>(body: &[u8]) -> bool {
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(Envelope { error: Some(_), .. }) => true,
+        Ok(Envelope {
+            data: Some(data), ..
+        }) => T::deserialize(data).is_ok(),
+        _ => false,
+    }
 }
 
 /// Decodes the envelope. `error.code` is authoritative and the HTTP status

@@ -252,7 +252,7 @@ impl RootlyClient {
         request: Request,
     ) -> Result<T, RootlyError> {
         super::users::refuse_user_delete(&request)?;
-        let request = request.header("Accept", MEDIA_TYPE);
+        let request = request.header("Accept", MEDIA_TYPE).expect_json::<T>();
         let response = self.http.send(request).await?;
         decode(&response)
     }
@@ -403,7 +403,8 @@ impl RootlyClient {
                 request = request.query(name, value.clone());
             }
         }
-        let response = self.http.send(request.header("Accept", MEDIA_TYPE)).await?;
+        let request = request.header("Accept", MEDIA_TYPE).expect_json::<Page>();
+        let response = self.http.send(request).await?;
         let page_body: Page = decode(&response)?;
         let date = response
             .header("date")

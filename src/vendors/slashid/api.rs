@@ -234,7 +234,10 @@ impl SlashidClient {
         &self,
         path: String,
     ) -> Result<(T, Option<String>), SlashidError> {
-        let response = self.http.send(self.request(Request::get(path))).await?;
+        let request = self
+            .request(Request::get(path))
+            .expect_json::<Envelope<T>>();
+        let response = self.http.send(request).await?;
         check(&response)?;
         let envelope: Envelope<T> = response.json()?;
         let etag = response.header("etag").map(str::to_string);

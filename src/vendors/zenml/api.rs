@@ -210,7 +210,8 @@ impl ZenmlClient {
     async fn login(&self) -> Result<CachedToken, ZenmlError> {
         let request = Request::post("/auth/login")
             .form(&[("password", self.api_key.as_str())])
-            .idempotent(true);
+            .idempotent(true)
+            .expect_json::<TokenResponse>();
         let response = self.http.send(request).await?;
         if !response.is_success() {
             return Err(ZenmlError::Login(Box::new(ApiError::from_response(
@@ -259,7 +260,7 @@ impl ZenmlClient {
     }
 
     async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, ZenmlError> {
-        let response = self.send(request).await?;
+        let response = self.send(request.expect_json::<T>()).await?;
         decode(&response)
     }
 
