@@ -170,18 +170,17 @@ fn slashid_role_ctrl_c_mid_apply_keeps_state_and_resumes() {
     ctrl_c_mid_apply_keeps_state_and_resumes(slashid());
 }
 
-fn ctrl_c_mid_apply_keeps_state_and_resumes(bulk: Bulk) {
-    // Every request takes 200 ms, so 100 roles take many seconds at
-    // Terraform's default parallelism of 10: SIGINT lands mid-apply.
-    let emu = Emulator::start(&["--latency-ms", "200"]);
-    let ws = Workspace::new(&emu);
-    ws.config(&bulk.config);
-
+/// `terraform apply` in its own process group, like a shell job (the
+/// provider that terraform starts is in it too, and receives the same
+/// SIGINT), interrupted once `ready()` holds. Returns the exit status, the
+/// output, and how long terraform took to exit after the signal.
+fn apply_interrupted(
+    ws: &Workspace,
+    ready: impl Fn() -> bool,
+) -> (std::process::ExitStatus, String, Duration) {
     let mut cmd = ws.command(&["apply", "-auto-approve", "-no-color"]);
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        // Its own process group, like a shell job: the provider that
-        // terraform starts is in it too, and receives the same SIGINT.
         .process_group(0);
     let mut child = cmd.spawn().expect("start terraform apply");
     let pgid = child.id() as i32;
@@ -200,7 +199,7 @@ fn ctrl_c_mid_apply_keeps_state_and_resumes(bulk: Bulk) {
 
     // Wait (bounded) until the apply is under way, then press Ctrl-C.
     let deadline = Instant::now() + Duration::from_secs(120);
-    while in_emulator(&emu, &bulk).len() < INTERRUPT_AFTER {
+    while !ready() {
         assert!(
             Instant::now() < deadline,
             "the apply never got going: {:?}",
@@ -214,10 +213,11 @@ fn ctrl_c_mid_apply_keeps_state_and_resumes(bulk: Bulk) {
     }
     // SAFETY: plain kill(2) on the process group we created.
     assert_eq!(unsafe { libc::kill(-pgid, libc::SIGINT) }, 0);
+    let interrupted = Instant::now();
 
     // Terraform must exit on its own; the bound only keeps a hang from
     // blocking the suite forever.
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = Instant::now() + Duration::from_secs(300);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
@@ -229,8 +229,65 @@ fn ctrl_c_mid_apply_keeps_state_and_resumes(bulk: Bulk) {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
+    let exited_after = interrupted.elapsed();
     let (stdout, stderr) = (out.join().unwrap(), err.join().unwrap());
-    let all = format!("{stdout}\n{stderr}");
+    (status, format!("{stdout}\n{stderr}"), exited_after)
+}
+
+/// Issue 13: Ctrl-C while the lookup that settles a lost create waits on a
+/// stalled server. The lookup is a read: abandoning it loses nothing, so
+/// terraform exits within seconds (it took 210 s: every lookup attempt ran
+/// its full 30 s), and the error says the role may exist.
+#[test]
+fn ctrl_c_cuts_short_the_lookups_of_a_lost_create() {
+    let emu = Emulator::start(&[
+        "--rate-limit",
+        "off",
+        "--fault-delay-ms",
+        "120000",
+        "--fault-script",
+        "POST /flashduty/role/upsert=lost:1",
+        "--fault-script",
+        "POST /flashduty/role/list=delay:50",
+    ]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  flashduty {}\n}\n\nresource \"rbac_flashduty_role\" \"r\" {\n  role_name = \"ctrlc-lost\"\n}\n",
+    );
+    // The emulator counts a request when it answers: the stalled lookup is
+    // not counted yet, so give it a few seconds after the lost create.
+    let lost_at = std::cell::Cell::new(None::<Instant>);
+    let (status, all, exited_after) = apply_interrupted(&ws, || {
+        if lost_at.get().is_none()
+            && emu.stats()["endpoints"]["POST /flashduty/role/upsert"]["lost"] == 1
+        {
+            lost_at.set(Some(Instant::now()));
+        }
+        lost_at
+            .get()
+            .is_some_and(|at| at.elapsed() > Duration::from_secs(3))
+    });
+    assert_ne!(status.code(), Some(0), "{all}");
+    assert!(
+        exited_after < Duration::from_secs(30),
+        "terraform took {exited_after:?} to stop:\n{all}"
+    );
+    let flat = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("\"ctrlc-lost\" may exist although Terraform has not recorded it"),
+        "{all}"
+    );
+}
+
+fn ctrl_c_mid_apply_keeps_state_and_resumes(bulk: Bulk) {
+    // Every request takes 200 ms, so 100 roles take many seconds at
+    // Terraform's default parallelism of 10: SIGINT lands mid-apply.
+    let emu = Emulator::start(&["--latency-ms", "200"]);
+    let ws = Workspace::new(&emu);
+    ws.config(&bulk.config);
+
+    let (status, all, _) =
+        apply_interrupted(&ws, || in_emulator(&emu, &bulk).len() >= INTERRUPT_AFTER);
     assert_ne!(
         status.code(),
         Some(0),

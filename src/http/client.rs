@@ -154,7 +154,9 @@ impl HttpClient {
     /// Once the provider is stopping ([`super::stop`]), a non-idempotent
     /// request that has not been sent fails with [`HttpError::Cancelled`],
     /// and the waits of idempotent ones are cut to
-    /// [`MAX_WAIT_WHEN_STOPPING`]. An attempt on the wire always finishes.
+    /// [`MAX_WAIT_WHEN_STOPPING`], as is the wait for the answer to an
+    /// idempotent attempt already sent. A non-idempotent attempt on the
+    /// wire always finishes.
     ///
     /// Returns `Ok` for **any** HTTP response, error statuses included, so
     /// that the vendor client can decode the vendor's error envelope.
@@ -242,7 +244,19 @@ impl HttpClient {
             call.request_body(attempt, &body);
             let start = Instant::now();
             let timeout = inner.config.timeout.min(deadline.remaining());
-            let result = self.attempt(&request, &url, &headers, &body, timeout).await;
+            let sent = self.attempt(&request, &url, &headers, &body, timeout);
+            let result = if request.idempotent {
+                // Asking again is safe, so a stop does not wait for the
+                // answer (a stalled server takes the whole attempt timeout).
+                tokio::select! {
+                    result = sent => result,
+                    _ = self.inner.stop.stopped_for(MAX_WAIT_WHEN_STOPPING) => {
+                        return Err(cancelled(&call));
+                    }
+                }
+            } else {
+                sent.await
+            };
             let (outcome, retry_after, ended) = match result {
                 Ok((status, headers, body)) => {
                     let response = self.response(status, headers, body, &call);

@@ -393,6 +393,30 @@ async fn stopping_lets_a_create_on_the_wire_finish() {
 }
 
 #[tokio::test]
+async fn stopping_gives_up_waiting_for_a_stalled_read() {
+    // A read's answer is not worth the attempt timeout (5 s here, 30 s by
+    // default) once Terraform asks to stop: asking again later is safe.
+    let server = Scripted::start(vec![Step::Slow(Duration::from_secs(4))]).await;
+    let (client, stop) = stoppable(server.base());
+    let sending = tokio::spawn({
+        let client = client.clone();
+        async move { client.send(read()).await }
+    });
+    while server.count() == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let start = Instant::now();
+    stop.stop();
+    let err = sending.await.unwrap().unwrap_err();
+    assert!(matches!(err, HttpError::Cancelled { .. }), "{err:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn stopping_cuts_a_retry_wait_of_a_create_short() {
     let server = Scripted::start(vec![Step::Reply(
         429,

@@ -2,14 +2,17 @@
 //! Ctrl-C) means for vendor calls in flight.
 //!
 //! A create already on the wire always finishes and its result goes back to
-//! Terraform, so that state records the role. What stops is *waiting*:
+//! Terraform, so that state records the role. What stops is *waiting*, and
+//! waiting for the answer to a request that is safe to repeat:
 //! * a non-idempotent request (a create) that has not been sent yet is not
 //!   sent: it fails with [`super::HttpError::Cancelled`], and nothing was
 //!   applied;
 //! * an idempotent request (a read, the name lookup that settles an
 //!   ambiguous create, an update) still goes out, but no wait for a rate
 //!   limit slot or a retry backoff lasts longer than [`MAX_WAIT_WHEN_STOPPING`],
-//!   so the work left ends within a bounded time.
+//!   so the work left ends within a bounded time; an answer it is waiting
+//!   for is given up on after that time too (a stalled server would hold it
+//!   for the whole attempt timeout), with [`super::HttpError::Cancelled`].
 //!
 //! Every client follows the process-wide signal ([`StopSignal::process`])
 //! unless built with [`super::HttpClient::with_stop_signal`] (tests).
@@ -69,6 +72,12 @@ impl StopSignal {
             return;
         }
         notified.await;
+    }
+
+    /// Resolves `grace` after the signal is raised.
+    pub async fn stopped_for(&self, grace: Duration) {
+        self.stopped().await;
+        tokio::time::sleep(grace).await;
     }
 }
 

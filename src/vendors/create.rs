@@ -82,7 +82,10 @@ pub enum Lookup<T> {
 /// lookup is given the instant the first create was sent, so that a vendor
 /// whose names are not unique can tell the objects made since from older
 /// ones. A lookup that fails with an unusable answer is repeated after the
-/// waits of [`LOOKUP_BACKOFF`]; its last error is returned if all fail.
+/// waits of [`LOOKUP_BACKOFF`] (cut short when Terraform asks the provider
+/// to stop). When the lookups cannot settle it (they all fail, one fails for
+/// certain, or the provider is stopping), the error is
+/// [`OutcomeUnknown::unsettled`]: the object may exist.
 pub async fn reconcile_create<T, E, C, CFut, L, LFut>(
     what: &str,
     create: C,
@@ -128,20 +131,24 @@ where
             deadline.extend(RECONCILE_GRACE.min(deadline.budget()));
         }
         let mut waits = backoff.iter();
+        let stop = crate::http::StopSignal::process();
         let found = loop {
-            match lookup(first_sent).await {
+            let lookup_err = match lookup(first_sent).await {
                 Ok(found) => break found,
-                Err(lookup_err) if lookup_err.is_ambiguous() => match waits.next() {
-                    Some(wait) => {
-                        tracing::warn!(what, attempt, error = %lookup_err, ?wait,
-                            "looking up an unconfirmed create failed; looking again");
-                        if !wait.is_zero() {
-                            tokio::time::sleep(*wait).await;
-                        }
-                    }
-                    None => return Err(E::unsettled(what, err, lookup_err)),
-                },
-                Err(lookup_err) => return Err(lookup_err),
+                Err(lookup_err) => lookup_err,
+            };
+            // Whatever ends the lookups, the create may have happened.
+            let wait = match waits.next() {
+                Some(wait) if lookup_err.is_ambiguous() && !stop.is_stopped() => *wait,
+                _ => return Err(E::unsettled(what, err, lookup_err)),
+            };
+            tracing::warn!(what, attempt, error = %lookup_err, ?wait,
+                "looking up an unconfirmed create failed; looking again");
+            if !wait.is_zero() {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stop.stopped() => return Err(E::unsettled(what, err, lookup_err)),
+                }
             }
         };
         match found {
@@ -166,6 +173,8 @@ mod tests {
     enum Fake {
         Lost,
         Refused,
+        /// The create's answer was lost and the lookups could not settle it.
+        Unsettled(Box<Fake>),
     }
 
     impl Display for Fake {
@@ -176,7 +185,7 @@ mod tests {
 
     impl OutcomeUnknown for Fake {
         fn unsettled(_what: &str, _create: Self, lookup: Self) -> Self {
-            lookup
+            Fake::Unsettled(Box::new(lookup))
         }
 
         fn is_ambiguous(&self) -> bool {
@@ -236,14 +245,15 @@ mod tests {
     }
 
     #[test]
-    fn a_lookup_failing_for_certain_or_too_often_ends_the_create() {
+    fn a_lookup_failing_for_certain_or_too_often_ends_the_create_unsettled() {
+        // Either way the create may have happened: the error must say so.
         assert_eq!(
             run_with_lookups(vec![Err(Fake::Lost)], vec![Err(Fake::Refused)]),
-            (Err(Fake::Refused), 1, 1)
+            (Err(Fake::Unsettled(Box::new(Fake::Refused))), 1, 1)
         );
         assert_eq!(
             run_with_lookups(vec![Err(Fake::Lost)], vec![Err(Fake::Lost); 4]),
-            (Err(Fake::Lost), 1, 4)
+            (Err(Fake::Unsettled(Box::new(Fake::Lost))), 1, 4)
         );
     }
 
