@@ -97,7 +97,7 @@ fn unknown_message(
     if attributes.is_empty() {
         return format!(
             "the provider's `{block}` block depends on values known only after apply, so the provider \
-             cannot tell which {vendor} account to call. Write the block without `dynamic`, or apply \
+             cannot call {vendor} until they are known. Write the block without `dynamic`, or apply \
              what it depends on first (`terraform apply -target=<that resource>`), then apply the rest."
         );
     }
@@ -106,15 +106,17 @@ fn unknown_message(
         .map(|(a, _)| format!("`{block}.{a}`"))
         .collect();
     let envs: Vec<&str> = attributes.iter().filter_map(|(_, e)| *e).collect();
-    let (it, depends) = if names.len() == 1 {
-        ("it", "depends")
+    let (it, depends, is) = if names.len() == 1 {
+        ("it", "depends", "it is")
     } else {
-        ("them", "depend")
+        ("them", "depend", "they are")
     };
+    // Only what could stand in for these attributes is named: keys have an
+    // environment variable but no default.
     let fallback = if envs.is_empty() {
-        "default".to_string()
+        "a default".to_string()
     } else {
-        format!("environment variable ({}) or default", envs.join(", "))
+        format!("an environment variable ({}) or a default", envs.join(", "))
     };
     let env_advice = if envs.is_empty() {
         String::new()
@@ -125,8 +127,8 @@ fn unknown_message(
         )
     };
     format!(
-        "{} {depends} on a value known only after apply, so the provider cannot tell which {vendor} \
-         account to call, and it never uses the {fallback} in place of an unknown value. Set {it} \
+        "{} {depends} on a value known only after apply. The provider never puts {fallback} in \
+         place of an unknown value, so it cannot call {vendor} until {is} known. Set {it} \
          statically in the provider's `{block}` block{env_advice}, or apply what {it} {depends} on \
          first (`terraform apply -target=<that resource>`), then apply the rest.",
         names.join(", ")
