@@ -16,7 +16,7 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::SlashidClient;
 use super::config::SlashidSettings;
-use super::data_sources::CONCURRENCY;
+use super::listing::CONCURRENCY;
 use super::names::validate_role_name;
 use crate::framework::data_source::DataSourceType;
 use crate::framework::plan::{known_string_set, string_set};
