@@ -121,6 +121,14 @@ impl SlashidClient {
         full.strip_prefix(&self.org_id)?.strip_prefix('/')
     }
 
+    /// Role names as the provider shows them: short where they carry this
+    /// organization's prefix, as SlashID gave them otherwise.
+    pub fn shown_role_names(&self, full: &[String]) -> Vec<String> {
+        full.iter()
+            .map(|r| self.short_role_name(r).unwrap_or(r).to_string())
+            .collect()
+    }
+
     fn request(&self, request: Request) -> Request {
         request.header("SlashID-OrgID", self.org_id.clone())
     }

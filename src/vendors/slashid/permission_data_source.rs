@@ -71,7 +71,7 @@ impl DataSourceType for PermissionDataSource {
         client: &SlashidClient,
         config: PermissionDataState,
     ) -> Outcome<PermissionDataState, ()> {
-        let name = config.name.as_ref_option().cloned().unwrap_or_default();
+        let name = config.name.clone().unwrap_or_default();
         match client.get_permission(&name).await {
             Ok(p) => Ok(PermissionDataState {
                 name: Value::Value(p.name),

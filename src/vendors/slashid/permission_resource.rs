@@ -144,12 +144,8 @@ impl ResourceType for PermissionResource {
         client: &SlashidClient,
         planned: PermissionState,
     ) -> Result<(PermissionState, Written)> {
-        let name = planned.name.as_ref_option().cloned().unwrap_or_default();
-        let description = planned
-            .description
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default();
+        let name = planned.name.clone().unwrap_or_default();
+        let description = planned.description.clone().unwrap_or_default();
         let body = PermissionCreate {
             name: name.clone(),
             description: Some(description.clone()),
@@ -180,12 +176,8 @@ impl ResourceType for PermissionResource {
         planned: PermissionState,
         private: &Written,
     ) -> Result<(PermissionState, Written)> {
-        let name = prior.id.as_ref_option().cloned().unwrap_or_default();
-        let description = planned
-            .description
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default();
+        let name = prior.id.clone().unwrap_or_default();
+        let description = planned.description.clone().unwrap_or_default();
         let body = PermissionPatch {
             description: Some(description.clone()),
         };
@@ -212,7 +204,7 @@ impl ResourceType for PermissionResource {
         prior: &PermissionState,
         private: &Written,
     ) -> Result<Deleted> {
-        let name = prior.id.as_ref_option().cloned().unwrap_or_default();
+        let name = prior.id.clone().unwrap_or_default();
         let mut delay = IN_USE_FIRST_DELAY;
         let mut attempt = 1;
         let (err, holders) = loop {

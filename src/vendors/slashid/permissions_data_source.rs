@@ -61,11 +61,7 @@ impl DataSourceType for PermissionsDataSource {
         client: &SlashidClient,
         config: PermissionsState,
     ) -> Outcome<PermissionsState, ()> {
-        let prefix = config
-            .name_prefix
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default();
+        let prefix = config.name_prefix.clone().unwrap_or_default();
         let mut names = client.list_permissions().await.map_err(|err| {
             Failure::message("Error listing SlashID permissions", err.to_string())
         })?;

@@ -182,7 +182,7 @@ impl ResourceType for PersonRolesResource {
         prior: &PersonRolesState,
         _private: &ValueEmpty,
     ) -> Result<Deleted> {
-        let person_id = prior.person_id.as_ref_option().cloned().unwrap_or_default();
+        let person_id = prior.person_id.clone().unwrap_or_default();
         match client.set_person_roles(&person_id, &[]).await {
             Ok(()) => Ok(Deleted::Done),
             Err(err) if err.is_not_found() => Ok(Deleted::AlreadyGone),
@@ -215,11 +215,7 @@ impl ResourceType for PersonRolesResource {
 /// have applied it: the read decides). A read-back that differs is an
 /// error, and its state is recorded.
 async fn put(client: &SlashidClient, planned: &PersonRolesState) -> Result<PersonRolesState> {
-    let person_id = planned
-        .person_id
-        .as_ref_option()
-        .cloned()
-        .unwrap_or_default();
+    let person_id = planned.person_id.clone().unwrap_or_default();
     let Some(short) = known_string_set(&planned.roles) else {
         return Err(Failure::message("roles must be known to assign them", ""));
     };
@@ -256,14 +252,10 @@ async fn put(client: &SlashidClient, planned: &PersonRolesState) -> Result<Perso
 }
 
 fn state_from(client: &SlashidClient, person_id: &str, roles: &[String]) -> PersonRolesState {
-    let short: Vec<String> = roles
-        .iter()
-        .map(|r| client.short_role_name(r).unwrap_or(r).to_string())
-        .collect();
     PersonRolesState {
         id: Value::Value(person_id.to_string()),
         person_id: Value::Value(person_id.to_string()),
-        roles: string_set(&short),
+        roles: string_set(&client.shown_role_names(roles)),
         role_generations: Value::Null,
         timeouts: Default::default(),
     }

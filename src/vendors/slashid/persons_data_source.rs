@@ -49,14 +49,10 @@ impl PersonItem {
     /// `roles` as SlashID returns them (full names), shown short, as on the
     /// resource.
     fn new(client: &SlashidClient, person_id: &str, roles: &[String]) -> Self {
-        let short: Vec<String> = roles
-            .iter()
-            .map(|r| client.short_role_name(r).unwrap_or(r).to_string())
-            .collect();
         PersonItem {
             id: Value::Value(person_id.to_string()),
             person_id: Value::Value(person_id.to_string()),
-            roles: string_set(&short),
+            roles: string_set(&client.shown_role_names(roles)),
         }
     }
 

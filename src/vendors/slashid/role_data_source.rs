@@ -87,7 +87,7 @@ impl DataSourceType for RoleDataSource {
         client: &SlashidClient,
         config: RoleDataState,
     ) -> Outcome<RoleDataState, ()> {
-        let short = config.name.as_ref_option().cloned().unwrap_or_default();
+        let short = config.name.clone().unwrap_or_default();
         let full = client.full_role_name(&short);
         match client.get_role(&full).await {
             Ok((role, _)) => {

@@ -199,7 +199,7 @@ impl ResourceType for RoleResource {
         planned: RoleState,
         private: &Written,
     ) -> Result<(RoleState, Written)> {
-        let full = prior.id.as_ref_option().cloned().unwrap_or_default();
+        let full = prior.id.clone().unwrap_or_default();
         let (_, description, permissions) =
             wanted(&planned).ok_or_else(|| unknown_permissions("update"))?;
         // Always the whole set: PATCH's add-or-replace is unverified.
@@ -232,7 +232,7 @@ impl ResourceType for RoleResource {
         prior: &RoleState,
         private: &Written,
     ) -> Result<Deleted> {
-        let full = prior.id.as_ref_option().cloned().unwrap_or_default();
+        let full = prior.id.clone().unwrap_or_default();
         written_object::delete::<Self, _, _>(client, &full, private, || client.delete_role(&full))
             .await
             .map_err(|err| write_error::<Self>(&full, &err))
@@ -347,12 +347,8 @@ pub fn state_from(client: &SlashidClient, role: &Role) -> RoleState {
 /// `None` while the permissions are unknown.
 fn wanted(planned: &RoleState) -> Option<(String, String, Vec<String>)> {
     let permissions = known_string_set(&planned.permissions)?;
-    let short = planned.name.as_ref_option().cloned().unwrap_or_default();
-    let description = planned
-        .description
-        .as_ref_option()
-        .cloned()
-        .unwrap_or_default();
+    let short = planned.name.clone().unwrap_or_default();
+    let description = planned.description.clone().unwrap_or_default();
     Some((short, description, permissions))
 }
 

@@ -57,11 +57,7 @@ impl DataSourceType for RolesDataSource {
     }
 
     async fn read(&self, client: &SlashidClient, config: RolesState) -> Outcome<RolesState, ()> {
-        let prefix = config
-            .name_prefix
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default();
+        let prefix = config.name_prefix.clone().unwrap_or_default();
         let mut names = client
             .list_roles()
             .await
