@@ -104,7 +104,7 @@ impl RbacProvider {
         use rootly::users_data_source as rt_users;
         use rootly::{on_call_role_data_source as rt_role, on_call_roles_data_source as rt_roles};
         use slashid::roles_data_source as sid_roles;
-        use slashid::{permission_data_source as sid_perm, permissions_data_source as sid_perms};
+        use slashid::{permission_data_source as sid_p, permissions_data_source as sid_ps};
         use slashid::{persons_data_source as sid_persons, role_data_source as sid_role};
         use zenml::{role_assignments_data_source as zn_assigns, roles_data_source as zn_roles};
         let (fd, sid, rt, zn) = (&self.flashduty, &self.slashid, &self.rootly, &self.zenml);
@@ -135,17 +135,11 @@ impl RbacProvider {
             ),
             (
                 "slashid_permissions",
-                Box::new(DataAdapter::new(
-                    sid_perms::PermissionsDataSource,
-                    sid.clone(),
-                )),
+                Box::new(DataAdapter::new(sid_ps::PermissionsDataSource, sid.clone())),
             ),
             (
                 "slashid_permission",
-                Box::new(DataAdapter::new(
-                    sid_perm::PermissionDataSource,
-                    sid.clone(),
-                )),
+                Box::new(DataAdapter::new(sid_p::PermissionDataSource, sid.clone())),
             ),
             (
                 "slashid_persons",
