@@ -67,15 +67,15 @@ impl RbacProvider {
             ),
             (
                 "slashid_permission",
-                Box::new(sid_perm::PermissionResource::new(sid.clone())),
+                Box::new(Adapter::new(sid_perm::PermissionResource, sid.clone())),
             ),
             (
                 "slashid_role",
-                Box::new(sid_role::RoleResource::new(sid.clone())),
+                Box::new(Adapter::new(sid_role::RoleResource, sid.clone())),
             ),
             (
                 "slashid_person_roles",
-                Box::new(sid_person::PersonRolesResource::new(sid.clone())),
+                Box::new(Adapter::new(sid_person::PersonRolesResource, sid.clone())),
             ),
             (
                 "rootly_on_call_role",
@@ -103,7 +103,9 @@ impl RbacProvider {
         use flashduty::{permissions_data_source as fd_perms, role_data_source as fd_role};
         use rootly::users_data_source as rt_users;
         use rootly::{on_call_role_data_source as rt_role, on_call_roles_data_source as rt_roles};
-        use slashid::{data_sources as sds, persons_data_source as sid_persons};
+        use slashid::roles_data_source as sid_roles;
+        use slashid::{permission_data_source as sid_p, permissions_data_source as sid_ps};
+        use slashid::{persons_data_source as sid_persons, role_data_source as sid_role};
         use zenml::{role_assignments_data_source as zn_assigns, roles_data_source as zn_roles};
         let (fd, sid, rt, zn) = (&self.flashduty, &self.slashid, &self.rootly, &self.zenml);
         let list: Vec<(&str, Box<dyn DynamicDataSource>)> = vec![
@@ -125,19 +127,19 @@ impl RbacProvider {
             ),
             (
                 "slashid_roles",
-                Box::new(sds::RolesDataSource::new(sid.clone())),
+                Box::new(DataAdapter::new(sid_roles::RolesDataSource, sid.clone())),
             ),
             (
                 "slashid_role",
-                Box::new(sds::RoleDataSource::new(sid.clone())),
+                Box::new(DataAdapter::new(sid_role::RoleDataSource, sid.clone())),
             ),
             (
                 "slashid_permissions",
-                Box::new(sds::PermissionsDataSource::new(sid.clone())),
+                Box::new(DataAdapter::new(sid_ps::PermissionsDataSource, sid.clone())),
             ),
             (
                 "slashid_permission",
-                Box::new(sds::PermissionDataSource::new(sid.clone())),
+                Box::new(DataAdapter::new(sid_p::PermissionDataSource, sid.clone())),
             ),
             (
                 "slashid_persons",

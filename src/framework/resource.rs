@@ -22,6 +22,7 @@
 //!   ([`super::timeouts`]), plan-time vendor calls under `read`'s, and the
 //!   configured block is kept in the planned and returned states.
 
+use std::any::Any;
 use std::fmt::Display;
 use std::sync::Arc;
 
@@ -57,6 +58,9 @@ pub enum Deleted {
 pub struct Failure<S> {
     kind: FailureKind,
     keep: Option<S>,
+    /// The private state to record with `keep`, when it is not the one the
+    /// operation started with (a read-back gave a new ETag, say).
+    keep_private: Option<Box<dyn Any + Send>>,
 }
 
 enum FailureKind {
@@ -76,6 +80,7 @@ impl<S> Failure<S> {
         Failure {
             kind: FailureKind::Vendor(err.to_string()),
             keep: None,
+            keep_private: None,
         }
     }
 
@@ -88,6 +93,7 @@ impl<S> Failure<S> {
                 attribute: None,
             },
             keep: None,
+            keep_private: None,
         }
     }
 
@@ -104,6 +110,7 @@ impl<S> Failure<S> {
                 attribute: Some(attribute),
             },
             keep: None,
+            keep_private: None,
         }
     }
 
@@ -112,6 +119,30 @@ impl<S> Failure<S> {
     pub fn keep(mut self, state: S) -> Self {
         self.keep = Some(state);
         self
+    }
+
+    /// [`Self::keep`], with the private state to record beside it (the
+    /// resource's `Private` type; another type is ignored).
+    pub fn keep_with<P: Send + 'static>(mut self, state: S, private: P) -> Self {
+        self.keep = Some(state);
+        self.keep_private = Some(Box::new(private));
+        self
+    }
+
+    /// Reports the failure; the kept state, if any, with the kept private
+    /// state, or else `private`.
+    pub(crate) fn report_with<P: 'static>(
+        mut self,
+        diags: &mut Diagnostics,
+        doing: &str,
+        private: P,
+    ) -> Option<(S, P)> {
+        let kept = self
+            .keep_private
+            .take()
+            .and_then(|p| p.downcast::<P>().ok());
+        let private = kept.map_or(private, |p| *p);
+        self.report(diags, doing).map(|state| (state, private))
     }
 
     pub(crate) fn report(self, diags: &mut Diagnostics, doing: &str) -> Option<S> {
@@ -345,9 +376,11 @@ impl<R: ResourceType> Resource for Adapter<R> {
                 let which = R::which(&planned);
                 match self.resource.create(&client, planned).await {
                     Ok(created) => Some(created),
-                    Err(failure) => failure
-                        .report(diags, &format!("creating {} {which}", R::WHAT))
-                        .map(|kept| (kept, R::Private::default())),
+                    Err(failure) => failure.report_with(
+                        diags,
+                        &format!("creating {} {which}", R::WHAT),
+                        R::Private::default(),
+                    ),
                 }
             })
             .await
@@ -373,9 +406,11 @@ impl<R: ResourceType> Resource for Adapter<R> {
                     .await
                 {
                     Ok(updated) => Some(updated),
-                    Err(failure) => failure
-                        .report(diags, &format!("updating {} {which}", R::WHAT))
-                        .map(|kept| (kept, private)),
+                    Err(failure) => failure.report_with(
+                        diags,
+                        &format!("updating {} {which}", R::WHAT),
+                        private,
+                    ),
                 }
             })
             .await

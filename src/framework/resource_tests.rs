@@ -342,3 +342,17 @@ fn not_configured_is_one_clear_error() {
     assert!(rt.block_on(a.import(&mut diags, "x".into())).is_none());
     assert!(errors(&diags)[0].contains("not been configured"));
 }
+
+#[test]
+fn a_kept_state_carries_its_own_private_state_when_given() {
+    let mut diags = Diagnostics::default();
+    let kept = Failure::vendor("read back differs")
+        .keep_with(state("1"), "new etag".to_string())
+        .report_with(&mut diags, "updating fake thing 1", "old etag".to_string());
+    assert_eq!(kept, Some((state("1"), "new etag".to_string())));
+    let kept = Failure::vendor("read back differs")
+        .keep(state("1"))
+        .report_with(&mut diags, "updating fake thing 1", "old etag".to_string());
+    assert_eq!(kept, Some((state("1"), "old etag".to_string())));
+    assert_eq!(errors(&diags).len(), 2);
+}

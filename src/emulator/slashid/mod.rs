@@ -8,6 +8,9 @@
 //! `SlashID-API-Key`.
 
 mod errors;
+mod names;
+mod persons;
+mod rbac;
 mod routes;
 mod store;
 
@@ -17,10 +20,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 pub use errors::{ApiError, REQUEST_ID_HEADER};
-pub use store::{
-    permission_name_regex, role_name_regex, Consistency, Store, PERMISSION_NAME_MAX, ROLE_NAME_MAX,
-    SEED_PERSONS,
-};
+pub use names::{permission_name_regex, role_name_regex, PERMISSION_NAME_MAX, ROLE_NAME_MAX};
+pub use store::{Consistency, Store, SEED_PERSONS};
 
 use super::{Emulator, VendorSpec};
 

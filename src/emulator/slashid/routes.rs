@@ -9,7 +9,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::errors::{failure, no_content, result, ApiError, ApiResult, Body};
-use super::store::{PermissionCreate, PermissionPatch, RoleCreate, RolePatch, Store};
+use super::rbac::{PermissionCreate, PermissionPatch, RoleCreate, RolePatch};
+use super::store::Store;
 use crate::emulator::Emulator;
 
 /// The routes, relative to `/slashid`. `guard` (auth, org, consistency

@@ -7,55 +7,28 @@
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::error::{ApiError, SlashidError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy,
 };
-use crate::vendors::create::CREATE_ATTEMPTS;
+
+mod models;
+mod settle;
+
+pub use models::{
+    Consistency, Created, Permission, PermissionCreate, PermissionPatch, Role, RoleCreate,
+    RolePatch,
+};
+use settle::{create_settled, read_back};
 
 /// The production API base.
 pub const DEFAULT_BASE_URL: &str = "https://api.slashid.com";
 
-/// How often a read right after a write is repeated while it answers 404:
-/// reads carry no consistency header and may be served by a region that has
-/// not seen the write yet (vendors/slashid.md, "Eventual consistency").
-const READ_BACK_ATTEMPTS: u32 = 6;
-const READ_BACK_FIRST_DELAY: Duration = Duration::from_millis(100);
-
 /// SlashID's default `SlashID-Required-Consistency-Timeout`, in seconds
 /// (vendors/slashid.md, "Transport").
 pub const DEFAULT_CONSISTENCY_TIMEOUT: u32 = 30;
-
-/// `SlashID-Required-Consistency`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Consistency {
-    LocalRegion,
-    AllRegions,
-}
-
-impl Consistency {
-    /// The accepted values, as sent.
-    pub const NAMES: [&'static str; 2] = ["local_region", "all_regions"];
-
-    /// The header value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Consistency::LocalRegion => "local_region",
-            Consistency::AllRegions => "all_regions",
-        }
-    }
-
-    /// Parses a header value.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "local_region" => Some(Consistency::LocalRegion),
-            "all_regions" => Some(Consistency::AllRegions),
-            _ => None,
-        }
-    }
-}
 
 /// Settings for [`SlashidClient::new`].
 #[derive(Clone)]
@@ -82,72 +55,6 @@ pub fn rate_limits(per_second: Option<i64>) -> Vec<RateLimit> {
         Some(n) if n > 0 => vec![RateLimit::per_second(n.min(u32::MAX as i64) as u32)],
         _ => Vec::new(),
     }
-}
-
-/// What a create came to.
-#[derive(Debug)]
-pub enum Created {
-    /// SlashID confirmed it (204), possibly only on a later attempt after
-    /// earlier ones had an unknown outcome.
-    Done,
-    /// SlashID refused the first attempt with 409: the name is taken.
-    Conflict(SlashidError),
-}
-
-/// A permission (`GET /rbac/permissions/{name}`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Permission {
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub created: Option<String>,
-}
-
-/// A role (`GET /rbac/roles/{name}`); `name` is the full, prefixed name.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Role {
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub created: Option<String>,
-    #[serde(default)]
-    pub permissions: Vec<String>,
-}
-
-/// Body of `POST /rbac/permissions`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PermissionCreate {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-}
-
-/// Body of `PATCH /rbac/permissions/{name}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PermissionPatch {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-}
-
-/// Body of `POST /rbac/roles`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RoleCreate {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub permissions: Vec<String>,
-}
-
-/// Body of `PATCH /rbac/roles/{name}`. The provider always sends the whole
-/// permission set: whether PATCH replaces or adds is **unverified**, and
-/// replacing is the likely reading (vendors/slashid.md, "PATCH role").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RolePatch {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub permissions: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -212,6 +119,14 @@ impl SlashidClient {
     /// The part after this organization's prefix, if `full` has it.
     pub fn short_role_name<'a>(&self, full: &'a str) -> Option<&'a str> {
         full.strip_prefix(&self.org_id)?.strip_prefix('/')
+    }
+
+    /// Role names as the provider shows them: short where they carry this
+    /// organization's prefix, as SlashID gave them otherwise.
+    pub fn shown_role_names(&self, full: &[String]) -> Vec<String> {
+        full.iter()
+            .map(|r| self.short_role_name(r).unwrap_or(r).to_string())
+            .collect()
     }
 
     fn request(&self, request: Request) -> Request {
@@ -378,56 +293,6 @@ impl SlashidClient {
     /// A permission read right after writing it (see [`Self::read_back_role`]).
     pub async fn read_back_permission(&self, name: &str) -> Result<Permission, SlashidError> {
         read_back(|| self.get_permission(name)).await
-    }
-}
-
-/// Sends a create until SlashID confirms it or refuses it for certain.
-/// Nothing is read back: the 204 carries nothing, and the state comes from
-/// the plan. A create's outcome can be unknown (a lost answer, a 5xx, or a
-/// 408 "the request may still be handled"), and sending it again is safe
-/// because names are unique: a 409 on a later attempt means an earlier one
-/// landed, while a 409 on the first means the name was taken before (the
-/// caller reports it). At most [`CREATE_ATTEMPTS`] sends.
-async fn create_settled<C, CFut>(create: C) -> Result<Created, SlashidError>
-where
-    C: Fn() -> CFut,
-    CFut: std::future::Future<Output = Result<(), SlashidError>>,
-{
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match create().await {
-            Ok(()) => return Ok(Created::Done),
-            Err(err) if err.is_conflict() && attempt == 1 => return Ok(Created::Conflict(err)),
-            Err(err) if err.is_conflict() => {
-                tracing::info!(error = %err, attempt, "409 after a create with an unknown outcome: that one landed");
-                return Ok(Created::Done);
-            }
-            Err(err) if err.is_ambiguous() && attempt < CREATE_ATTEMPTS => {
-                tracing::warn!(error = %err, attempt, "create outcome unknown; sending it again (a 409 will mean it landed)");
-            }
-            Err(err) => return Err(err),
-        }
-    }
-}
-
-async fn read_back<T, F, Fut>(read: F) -> Result<T, SlashidError>
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<T, SlashidError>>,
-{
-    let mut delay = READ_BACK_FIRST_DELAY;
-    let mut attempt = 1;
-    loop {
-        match read().await {
-            Err(err) if err.is_not_found() && attempt < READ_BACK_ATTEMPTS => {
-                tracing::debug!(attempt, ?delay, "404 right after a write; reading again");
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-                attempt += 1;
-            }
-            other => return other,
-        }
     }
 }
 

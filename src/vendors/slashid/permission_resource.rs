@@ -1,22 +1,24 @@
 //! `rbac_slashid_permission`: a SlashID RBAC permission (name and description).
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::Schema;
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::api::{Created, Permission, PermissionCreate, PermissionPatch, SlashidClient};
-use super::config::ProviderData;
+use super::api::{Permission, PermissionCreate, PermissionPatch, SlashidClient};
+use super::config::SlashidSettings;
 use super::names::validate_permission_name;
 use super::written::Written;
+use super::written_object::{self, created, write_error, WrittenObject};
 use super::SlashidError;
-use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, requires_replace};
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{schema, string};
-use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
+use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
+
+type Result<T> = Outcome<T, PermissionState>;
+type SlashidResult<T> = std::result::Result<T, SlashidError>;
 
 /// Terraform state of `rbac_slashid_permission`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -28,16 +30,11 @@ pub struct PermissionState {
 }
 has_timeouts!(PermissionState);
 
-/// The resource; it talks to SlashID only through [`SlashidClient`].
-pub struct PermissionResource {
-    provider: Arc<ProviderData>,
-}
+/// The resource; [`crate::framework::resource::Adapter`] serves it to
+/// Terraform, with [`Written`] private state (see [`super::written`]).
+pub struct PermissionResource;
 
 impl PermissionResource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         schema(
@@ -64,10 +61,6 @@ impl PermissionResource {
             vec![timeouts::resource_block()],
         )
     }
-
-    fn client(&self, diags: &mut Diagnostics) -> Option<SlashidClient> {
-        self.provider.client_or_report(diags)
-    }
 }
 
 /// Plan-time checks.
@@ -82,32 +75,6 @@ fn plan(config: PermissionState) -> PermissionState {
         description: default_if_null(config.description, String::new()),
         timeouts: config.timeouts,
     }
-}
-
-/// The state Terraform records for a permission read from SlashID.
-pub fn state_from(p: &Permission) -> PermissionState {
-    PermissionState {
-        id: Value::Value(p.name.clone()),
-        name: Value::Value(p.name.clone()),
-        description: Value::Value(p.description.clone().unwrap_or_default()),
-        timeouts: Default::default(),
-    }
-}
-
-fn already_exists(diags: &mut Diagnostics, name: &str, detail: &str) {
-    diags.error(
-        format!("A SlashID permission named {name:?} already exists"),
-        format!(
-            "{detail} Terraform did not create it, so it will not adopt it silently.\n\n{}",
-            crate::vendors::conflict::name_taken(
-                "SlashID permission",
-                name,
-                &format!("terraform import <resource address> {name}"),
-                "",
-            )
-        ),
-        AttributePath::new("name"),
-    );
 }
 
 /// A delete refused because a role holds the permission is tried this many
@@ -127,309 +94,172 @@ pub async fn roles_holding(client: &SlashidClient, permission: &str) -> Vec<Stri
         let client = client.clone();
         async move { client.get_role(&n).await }
     }))
-    .buffered(super::data_sources::CONCURRENCY)
+    .buffered(super::listing::CONCURRENCY)
     .collect()
     .await;
     roles
         .into_iter()
-        .filter_map(Result::ok)
+        .filter_map(std::result::Result::ok)
         .filter(|(role, _)| role.permissions.iter().any(|p| p == permission))
         .map(|(role, _)| role.name)
         .collect()
 }
 
-/// Creates the permission: one request, the state is the plan (SlashID's
-/// 204 carries nothing to read).
-async fn create(
-    diags: &mut Diagnostics,
-    client: &SlashidClient,
-    body: &PermissionCreate,
-    planned: &PermissionState,
-) -> Option<PermissionState> {
-    let name = &body.name;
-    match client.create_permission_settled(body).await {
-        Ok(Created::Done) => Some(PermissionState {
-            id: Value::Value(name.clone()),
-            name: Value::Value(name.clone()),
-            description: Value::Value(body.description.clone().unwrap_or_default()),
-            ..planned.clone()
-        }),
-        Ok(Created::Conflict(err)) => {
-            already_exists(diags, name, &format!("SlashID refused the create: {err}."));
-            None
-        }
-        Err(err) => {
-            vendor_error(diags, format!("creating SlashID permission {name:?}"), &err);
-            None
-        }
-    }
-}
-
 #[async_trait]
-impl Resource for PermissionResource {
-    type State<'a> = PermissionState;
-    type PrivateState<'a> = Written;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl ResourceType for PermissionResource {
+    type Vendor = SlashidSettings;
+    type State = PermissionState;
+    type Private = Written;
+    const WHAT: &'static str = "SlashID permission";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: PermissionState) -> Option<()> {
-        config.timeouts.validate(diags);
-        validate_permission(diags, &config);
-        Some(())
+    fn validate(diags: &mut Diagnostics, config: &PermissionState) {
+        validate_permission(diags, config);
     }
 
-    async fn read<'a>(
+    fn which(state: &PermissionState) -> String {
+        written_object::which(&state.id, &state.name)
+    }
+
+    async fn plan(
         &self,
-        diags: &mut Diagnostics,
-        state: PermissionState,
-        private: Written,
-        _meta: ValueEmpty,
-    ) -> Option<(PermissionState, Written)> {
-        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
-            let name = state.id.as_ref_option()?.clone();
-            let Some(client) = self.client(diags) else {
-                return Some((state, private));
-            };
-            match client.get_permission(&name).await {
-                Ok(p) => Some((state_from(&p), private)),
-                Err(err)
-                    if err.is_not_found()
-                        && private.may_be_invisible(client.visibility_window()) =>
-                {
-                    tracing::info!(%name, "SlashID permission created moments ago is not visible yet; keeping it");
-                    Some((state, private))
-                }
-                Err(err) if err.is_not_found() => {
-                    tracing::warn!(%name, "SlashID permission not found; removing it from state");
-                    None
-                }
-                Err(err) => {
-                    vendor_error(diags, format!("reading SlashID permission {name:?}"), &err);
-                    Some((state, private))
-                }
-            }
-        }).await
-    }
-
-    async fn plan_create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        _proposed: PermissionState,
+        _client: Option<&SlashidClient>,
         config: PermissionState,
-        _meta: ValueEmpty,
-    ) -> Option<(PermissionState, Written)> {
-        self.provider.client_at_plan(diags)?;
-        Some((plan(config), Written::default()))
-    }
-
-    async fn plan_update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: PermissionState,
-        _proposed: PermissionState,
-        config: PermissionState,
-        private: Written,
-        _meta: ValueEmpty,
-    ) -> Option<(PermissionState, Written, Vec<AttributePath>)> {
-        self.provider.client_at_plan(diags)?;
+        prior: Option<&PermissionState>,
+    ) -> Result<(PermissionState, Vec<AttributePath>)> {
         // SlashID cannot rename: a new name is a new permission.
-        let replace = requires_replace(&[("name", prior.name != config.name)]);
-        Some((plan(config), private, replace))
+        let replace = prior.map_or_else(Vec::new, |prior| {
+            requires_replace(&[("name", prior.name != config.name)])
+        });
+        Ok((plan(config), replace))
     }
 
-    async fn plan_destroy<'a>(
+    /// One request; the state is the plan (SlashID's 204 carries nothing
+    /// to read).
+    async fn create(
         &self,
-        _diags: &mut Diagnostics,
-        _prior: PermissionState,
-        private: Written,
-        _meta: ValueEmpty,
-    ) -> Option<Written> {
-        Some(private)
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
+        client: &SlashidClient,
         planned: PermissionState,
-        _config: PermissionState,
-        _private: Written,
-        _meta: ValueEmpty,
-    ) -> Option<(PermissionState, Written)> {
-        planned
-            .timeouts
-            .clone()
-            .run_with_state(Op::Create, diags, async |diags| {
-                let client = self.client(diags)?;
-                let body = PermissionCreate {
-                    name: planned.name.as_ref_option()?.clone(),
-                    description: Some(
-                        planned
-                            .description
-                            .as_ref_option()
-                            .cloned()
-                            .unwrap_or_default(),
-                    ),
-                };
-                let state = create(diags, &client, &body, &planned).await?;
-                tracing::info!(name = %body.name, "created SlashID permission");
-                Some((state, Written::created_now()))
-            })
-            .await
+    ) -> Result<(PermissionState, Written)> {
+        let name = planned.name.clone().unwrap_or_default();
+        let description = planned.description.clone().unwrap_or_default();
+        let body = PermissionCreate {
+            name: name.clone(),
+            description: Some(description.clone()),
+        };
+        created::<Self>(client.create_permission_settled(&body).await, &name, &name)?;
+        let state = PermissionState {
+            id: Value::Value(name.clone()),
+            name: Value::Value(name),
+            description: Value::Value(description),
+            ..planned
+        };
+        Ok((state, Written::created_now()))
     }
 
-    async fn update<'a>(
+    async fn read(
         &self,
-        diags: &mut Diagnostics,
+        client: &SlashidClient,
+        state: &PermissionState,
+        private: &Written,
+    ) -> Result<Read<(PermissionState, Written)>> {
+        written_object::read::<Self>(client, state.id.as_ref_option(), state, private).await
+    }
+
+    async fn update(
+        &self,
+        client: &SlashidClient,
         prior: PermissionState,
         planned: PermissionState,
-        _config: PermissionState,
-        private: Written,
-        _meta: ValueEmpty,
-    ) -> Option<(PermissionState, Written)> {
-        planned.timeouts.clone().run_with_state(Op::Update, diags, async |diags| {
-            let client = self.client(diags)?;
-            let name = prior.id.as_ref_option()?.clone();
-            let description = planned
-                .description
-                .as_ref_option()
-                .cloned()
-                .unwrap_or_default();
-            let body = PermissionPatch {
-                description: Some(description.clone()),
-            };
-            // GET permission declares no ETag, so no If-Match is sent.
-            let sent = private
-                .until_visible(client.visibility_window(), || {
-                    client.update_permission(&name, &body, None)
-                })
-                .await;
-            let err = match sent {
-                Ok(()) => {
-                    let state = PermissionState {
-                        description: Value::Value(description),
-                        ..planned.clone()
-                    };
-                    return Some((state, private.rewritten()));
-                }
-                Err(err) if !err.is_ambiguous() => {
-                    report_write_error(diags, "updating", &name, &err);
-                    return None;
-                }
+        private: &Written,
+    ) -> Result<(PermissionState, Written)> {
+        let name = prior.id.clone().unwrap_or_default();
+        let description = planned.description.clone().unwrap_or_default();
+        let body = PermissionPatch {
+            description: Some(description.clone()),
+        };
+        let sent = PermissionState {
+            description: Value::Value(description.clone()),
+            ..planned
+        };
+        // GET permission declares no ETag, so no If-Match is sent.
+        written_object::update::<Self, _, _>(
+            client,
+            &name,
+            private,
+            || client.update_permission(&name, &body, None),
+            sent,
+            |p| p.description.as_deref().unwrap_or_default() == description,
+            &prior,
+        )
+        .await
+    }
+
+    async fn delete(
+        &self,
+        client: &SlashidClient,
+        prior: &PermissionState,
+        private: &Written,
+    ) -> Result<Deleted> {
+        let name = prior.id.clone().unwrap_or_default();
+        let mut delay = IN_USE_FIRST_DELAY;
+        let mut attempt = 1;
+        let (err, holders) = loop {
+            let deleted = written_object::delete::<Self, _, _>(client, &name, private, || {
+                client.delete_permission(&name)
+            });
+            let err = match deleted.await {
+                Ok(deleted) => return Ok(deleted),
                 Err(err) => err,
             };
-            // A 408 or a lost answer: only then is the permission read back.
-            tracing::warn!(%name, error = %err, "update outcome unknown; reading the permission back");
-            match client.read_back_permission(&name).await {
-                Ok(p) if p.description.clone().unwrap_or_default() == description => {
-                    Some((state_from(&p), private.clone()))
-                }
-                Ok(p) => {
-                    diags.root_error(
-                        format!("SlashID permission {name:?} was not updated"),
-                        "The description read back differs from the one sent; the write may still be replicating. \
-                         Run terraform apply again.",
-                    );
-                    Some((state_from(&p), private.clone()))
-                }
-                Err(read_err) => {
-                    vendor_error(diags, format!("updating SlashID permission {name:?}"), &err);
-                    tracing::warn!(%name, error = %read_err, "reading the permission back failed too");
-                    None
-                }
+            if !matches!(err.status(), Some(400 | 409)) {
+                break (err, Vec::new());
             }
-        }).await
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: PermissionState,
-        private: Written,
-        _meta: ValueEmpty,
-    ) -> Option<()> {
-        prior.timeouts.clone().run(Op::Delete, diags, async |diags| {
-            let client = self.client(diags)?;
-            let name = prior.id.as_ref_option()?.clone();
-            let window = client.visibility_window();
-            let mut delay = IN_USE_FIRST_DELAY;
-            let mut attempt = 1;
-            let (err, holders) = loop {
-                let deleted = private
-                    .until_visible(window, || client.delete_permission(&name))
-                    .await;
-                let err = match deleted {
-                    Ok(()) => return Some(()),
-                    Err(err) if err.is_not_found() => return Some(()),
-                    Err(err) => err,
-                };
-                if err.is_ambiguous()
-                    && matches!(client.get_permission(&name).await, Err(e) if e.is_not_found())
-                {
-                    return Some(());
-                }
-                if !matches!(err.status(), Some(400 | 409)) {
-                    break (err, Vec::new());
-                }
-                // Deleting a permission that a role includes is refused (status
-                // **unverified**: 400 is declared, a 409 would fit too). The
-                // role may be being deleted in this same apply (when the
-                // configuration names the permission literally, Terraform does
-                // not order the two): wait for it a little, then say which roles
-                // still hold the permission.
-                let holders = roles_holding(&client, &name).await;
-                if attempt >= IN_USE_ATTEMPTS {
-                    break (err, holders);
-                }
-                if !holders.is_empty() {
-                    tracing::debug!(%name, ?holders, ?delay, "permission still held; retrying the delete");
-                    tokio::time::sleep(delay).await;
-                    delay *= 2;
-                } else if attempt > 1 {
-                    // Refused, yet no role holds it: not an in-use refusal.
-                    break (err, holders);
-                }
-                attempt += 1;
-            };
+            // Deleting a permission that a role includes is refused (status
+            // **unverified**: 400 is declared, a 409 would fit too). The
+            // role may be being deleted in this same apply (when the
+            // configuration names the permission literally, Terraform does
+            // not order the two): wait for it a little, then say which roles
+            // still hold the permission.
+            let holders = roles_holding(client, &name).await;
+            if attempt >= IN_USE_ATTEMPTS {
+                break (err, holders);
+            }
             if !holders.is_empty() {
-                diags.root_error(
-                    format!("Cannot delete SlashID permission {name:?}: a role still holds it"),
-                    in_use_advice(&name, &holders, &err),
-                );
-                return None;
+                tracing::debug!(%name, ?holders, ?delay, "permission still held; retrying the delete");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            } else if attempt > 1 {
+                // Refused, yet no role holds it: not an in-use refusal.
+                break (err, holders);
             }
-            report_write_error(diags, "deleting", &name, &err);
-            None
-        }).await
+            attempt += 1;
+        };
+        if holders.is_empty() {
+            return Err(write_error::<Self>(&name, &err));
+        }
+        Err(Failure::message(
+            format!("Cannot delete SlashID permission {name:?}: a role still holds it"),
+            in_use_advice(&name, &holders, &err),
+        ))
     }
 
-    async fn import<'a>(
+    async fn import(
         &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(PermissionState, Written)> {
-        let client = self.client(diags)?;
-        let name = id.trim();
+        client: &SlashidClient,
+        name: &str,
+    ) -> Result<(PermissionState, Written)> {
         match client.get_permission(name).await {
-            Ok(p) => Some((state_from(&p), Written::default())),
-            Err(err) if err.is_not_found() => {
-                diags.root_error(
-                    format!("Cannot import SlashID permission {name:?}: no such permission"),
-                    "Import takes the exact permission name, e.g. \
-                     terraform import rbac_slashid_permission.x billing.invoices.list",
-                );
-                None
-            }
-            Err(err) => {
-                vendor_error(
-                    diags,
-                    format!("importing SlashID permission {name:?}"),
-                    &err,
-                );
-                None
-            }
+            Ok(p) => Ok((state_from(&p), Written::default())),
+            Err(err) if err.is_not_found() => Err(Failure::message(
+                format!("Cannot import SlashID permission {name:?}: no such permission"),
+                "Import takes the exact permission name, e.g. \
+                 terraform import rbac_slashid_permission.x billing.invoices.list",
+            )),
+            Err(err) => Err(Failure::vendor(err)),
         }
     }
 }
@@ -455,14 +285,45 @@ fn in_use_advice(name: &str, holders: &[String], err: &SlashidError) -> String {
     )
 }
 
-fn report_write_error(diags: &mut Diagnostics, doing: &str, name: &str, err: &SlashidError) {
-    if err.is_precondition_failed() {
-        diags.root_error(
-            format!("SlashID permission {name:?} changed outside Terraform"),
-            format!("SlashID refused the write because the permission changed since Terraform read it. Refresh (terraform apply -refresh-only) and retry.\n\nSlashID said: {err}"),
-        );
-    } else {
-        vendor_error(diags, format!("{doing} SlashID permission {name:?}"), err);
+#[async_trait]
+impl WrittenObject for PermissionResource {
+    type Object = Permission;
+    const NOUN: &'static str = "permission";
+    const IF_MATCH: bool = false;
+    const CHANGED_OUTSIDE: &'static str =
+        "SlashID refused the write because the permission changed since Terraform read it. Refresh \
+         (terraform apply -refresh-only) and retry.";
+    const NOT_UPDATED: &'static str =
+        "The description read back differs from the one sent; the write may still be replicating. \
+         Run terraform apply again.";
+
+    /// GET permission declares no ETag.
+    async fn get(
+        client: &SlashidClient,
+        name: &str,
+    ) -> SlashidResult<(Permission, Option<String>)> {
+        Ok((client.get_permission(name).await?, None))
+    }
+
+    async fn read_back(
+        client: &SlashidClient,
+        name: &str,
+    ) -> SlashidResult<(Permission, Option<String>)> {
+        Ok((client.read_back_permission(name).await?, None))
+    }
+
+    fn state(_client: &SlashidClient, p: &Permission, _known: &PermissionState) -> PermissionState {
+        state_from(p)
+    }
+}
+
+/// The state Terraform records for a permission read from SlashID.
+pub fn state_from(p: &Permission) -> PermissionState {
+    PermissionState {
+        id: Value::Value(p.name.clone()),
+        name: Value::Value(p.name.clone()),
+        description: Value::Value(p.description.clone().unwrap_or_default()),
+        timeouts: Default::default(),
     }
 }
 

@@ -2,22 +2,22 @@
 //! person holds, written with `PUT /persons/{id}/roles` (which replaces the
 //! whole set; vendors/slashid.md, "Endpoints").
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::SlashidClient;
-use super::config::ProviderData;
+use super::config::SlashidSettings;
 use super::names::validate_role_name;
-use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{schema, set_of, string};
-use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
+use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::ValueStringSet;
+
+type Result<T> = Outcome<T, PersonRolesState>;
 
 /// Terraform state of `rbac_slashid_person_roles`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -30,16 +30,12 @@ pub struct PersonRolesState {
 }
 has_timeouts!(PersonRolesState);
 
-/// The resource.
-pub struct PersonRolesResource {
-    provider: Arc<ProviderData>,
-}
+/// The resource; [`crate::framework::resource::Adapter`] serves it to
+/// Terraform.
+pub struct PersonRolesResource;
 
 impl PersonRolesResource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
+    /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         schema(
             "The roles one SlashID person holds, managed as a whole: roles not listed are revoked, and \
@@ -70,9 +66,21 @@ impl PersonRolesResource {
             vec![timeouts::resource_block()],
         )
     }
+}
 
-    fn client(&self, diags: &mut Diagnostics) -> Option<SlashidClient> {
-        self.provider.client_or_report(diags)
+/// Plan-time checks.
+pub fn validate_person_roles(diags: &mut Diagnostics, config: &PersonRolesState) {
+    if let Value::Value(items) = &config.roles {
+        for item in items {
+            validate_role_name(diags, AttributePath::new("roles"), item);
+        }
+    }
+    if matches!(&config.person_id, Value::Value(p) if p.trim().is_empty()) {
+        diags.error(
+            "Invalid value for person_id",
+            "person_id must not be empty.",
+            AttributePath::new("person_id"),
+        );
     }
 }
 
@@ -86,41 +94,138 @@ fn plan(config: PersonRolesState) -> PersonRolesState {
     }
 }
 
-fn state_from(client: &SlashidClient, person_id: &str, roles: &[String]) -> PersonRolesState {
-    let short: Vec<String> = roles
-        .iter()
-        .map(|r| client.short_role_name(r).unwrap_or(r).to_string())
-        .collect();
-    PersonRolesState {
-        id: Value::Value(person_id.to_string()),
-        person_id: Value::Value(person_id.to_string()),
-        roles: string_set(&short),
-        role_generations: Value::Null,
-        timeouts: Default::default(),
+#[async_trait]
+impl ResourceType for PersonRolesResource {
+    type Vendor = SlashidSettings;
+    type State = PersonRolesState;
+    type Private = ValueEmpty;
+    const WHAT: &'static str = "SlashID person's roles";
+
+    fn schema() -> Schema {
+        Self::schema()
+    }
+
+    fn validate(diags: &mut Diagnostics, config: &PersonRolesState) {
+        validate_person_roles(diags, config);
+    }
+
+    fn which(state: &PersonRolesState) -> String {
+        format!(
+            "{:?}",
+            state
+                .person_id
+                .as_ref_option()
+                .map(String::as_str)
+                .unwrap_or_default()
+        )
+    }
+
+    async fn plan(
+        &self,
+        _client: Option<&SlashidClient>,
+        config: PersonRolesState,
+        prior: Option<&PersonRolesState>,
+    ) -> Result<(PersonRolesState, Vec<AttributePath>)> {
+        let replace = prior.map_or_else(Vec::new, |prior| {
+            requires_replace(&[("person_id", prior.person_id != config.person_id)])
+        });
+        Ok((plan(config), replace))
+    }
+
+    async fn create(
+        &self,
+        client: &SlashidClient,
+        planned: PersonRolesState,
+    ) -> Result<(PersonRolesState, ValueEmpty)> {
+        Ok((put(client, &planned).await?, ValueEmpty::default()))
+    }
+
+    async fn read(
+        &self,
+        client: &SlashidClient,
+        state: &PersonRolesState,
+        _private: &ValueEmpty,
+    ) -> Result<Read<(PersonRolesState, ValueEmpty)>> {
+        let Some(person_id) = state.person_id.as_ref_option() else {
+            return Ok(Read::Gone);
+        };
+        match client.get_person_roles(person_id).await {
+            Ok(roles) => Ok(Read::Found((
+                PersonRolesState {
+                    // Configuration only: SlashID does not know it.
+                    role_generations: state.role_generations.clone(),
+                    ..state_from(client, person_id, &roles)
+                },
+                ValueEmpty::default(),
+            ))),
+            Err(err) if err.is_not_found() => Ok(Read::Gone),
+            Err(err) => Err(Failure::message(
+                format!("Error reading the roles of SlashID person {person_id:?}"),
+                err.to_string(),
+            )),
+        }
+    }
+
+    async fn update(
+        &self,
+        client: &SlashidClient,
+        _prior: PersonRolesState,
+        planned: PersonRolesState,
+        _private: &ValueEmpty,
+    ) -> Result<(PersonRolesState, ValueEmpty)> {
+        Ok((put(client, &planned).await?, ValueEmpty::default()))
+    }
+
+    async fn delete(
+        &self,
+        client: &SlashidClient,
+        prior: &PersonRolesState,
+        _private: &ValueEmpty,
+    ) -> Result<Deleted> {
+        let person_id = prior.person_id.clone().unwrap_or_default();
+        match client.set_person_roles(&person_id, &[]).await {
+            Ok(()) => Ok(Deleted::Done),
+            Err(err) if err.is_not_found() => Ok(Deleted::AlreadyGone),
+            Err(err) => Err(Failure::message(
+                format!("Error revoking the roles of SlashID person {person_id:?}"),
+                err.to_string(),
+            )),
+        }
+    }
+
+    /// The key is the person ID.
+    async fn import(
+        &self,
+        client: &SlashidClient,
+        person_id: &str,
+    ) -> Result<(PersonRolesState, ValueEmpty)> {
+        match client.get_person_roles(person_id).await {
+            Ok(roles) => Ok((state_from(client, person_id, &roles), ValueEmpty::default())),
+            Err(err) => Err(Failure::message(
+                format!(
+                    "Error importing the roles of SlashID person {person_id:?} (import takes the person ID)"
+                ),
+                err.to_string(),
+            )),
+        }
     }
 }
 
 /// Writes the set, then reads it back (a 408 or lost response may still
-/// have applied it: the read decides).
-async fn put(
-    diags: &mut Diagnostics,
-    client: &SlashidClient,
-    planned: &PersonRolesState,
-) -> Option<PersonRolesState> {
-    let person_id = planned.person_id.as_ref_option()?.clone();
+/// have applied it: the read decides). A read-back that differs is an
+/// error, and its state is recorded.
+async fn put(client: &SlashidClient, planned: &PersonRolesState) -> Result<PersonRolesState> {
+    let person_id = planned.person_id.clone().unwrap_or_default();
     let Some(short) = known_string_set(&planned.roles) else {
-        diags.root_error_short("roles must be known to assign them");
-        return None;
+        return Err(Failure::message("roles must be known to assign them", ""));
     };
     let full: Vec<String> = short.iter().map(|s| client.full_role_name(s)).collect();
     if let Err(err) = client.set_person_roles(&person_id, &full).await {
         if !err.is_ambiguous() {
-            vendor_error(
-                diags,
-                format!("setting the roles of SlashID person {person_id:?}"),
-                &err,
-            );
-            return None;
+            return Err(Failure::message(
+                format!("Error setting the roles of SlashID person {person_id:?}"),
+                err.to_string(),
+            ));
         }
         tracing::warn!(%person_id, error = %err, "outcome unknown; reading the roles back");
     }
@@ -131,214 +236,28 @@ async fn put(
                 ..state_from(client, &person_id, &roles)
             };
             if known_string_set(&state.roles) != Some(short) {
-                diags.root_error(
+                return Err(Failure::message(
                     format!("The roles of SlashID person {person_id:?} were not updated"),
                     "The roles read back differ from those sent; the write may still be replicating. Run terraform apply again.",
-                );
+                )
+                .keep(state));
             }
-            Some(state)
+            Ok(state)
         }
-        Err(err) => {
-            vendor_error(
-                diags,
-                format!("reading the roles of SlashID person {person_id:?}"),
-                &err,
-            );
-            None
-        }
+        Err(err) => Err(Failure::message(
+            format!("Error reading the roles of SlashID person {person_id:?}"),
+            err.to_string(),
+        )),
     }
 }
 
-#[async_trait]
-impl Resource for PersonRolesResource {
-    type State<'a> = PersonRolesState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
-
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
-    }
-
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: PersonRolesState) -> Option<()> {
-        config.timeouts.validate(diags);
-        if let Value::Value(items) = &config.roles {
-            for item in items {
-                validate_role_name(diags, AttributePath::new("roles"), item);
-            }
-        }
-        if matches!(&config.person_id, Value::Value(p) if p.trim().is_empty()) {
-            diags.error(
-                "Invalid value for person_id",
-                "person_id must not be empty.",
-                AttributePath::new("person_id"),
-            );
-        }
-        Some(())
-    }
-
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: PersonRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(PersonRolesState, ValueEmpty)> {
-        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
-            let person_id = state.person_id.as_ref_option()?.clone();
-            let Some(client) = self.client(diags) else {
-                return Some((state, ValueEmpty::default()));
-            };
-            match client.get_person_roles(&person_id).await {
-                Ok(roles) => Some((
-                    PersonRolesState {
-                        // Configuration only: SlashID does not know it.
-                        role_generations: state.role_generations.clone(),
-                        ..state_from(&client, &person_id, &roles)
-                    },
-                    ValueEmpty::default(),
-                )),
-                Err(err) if err.is_not_found() => {
-                    tracing::warn!(%person_id, "SlashID person not found; removing the assignment from state");
-                    None
-                }
-                Err(err) => {
-                    vendor_error(
-                        diags,
-                        format!("reading the roles of SlashID person {person_id:?}"),
-                        &err,
-                    );
-                    Some((state, ValueEmpty::default()))
-                }
-            }
-        }).await
-    }
-
-    async fn plan_create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        _proposed: PersonRolesState,
-        config: PersonRolesState,
-        _meta: ValueEmpty,
-    ) -> Option<(PersonRolesState, ValueEmpty)> {
-        self.provider.client_at_plan(diags)?;
-        Some((plan(config), ValueEmpty::default()))
-    }
-
-    async fn plan_update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: PersonRolesState,
-        _proposed: PersonRolesState,
-        config: PersonRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(PersonRolesState, ValueEmpty, Vec<AttributePath>)> {
-        self.provider.client_at_plan(diags)?;
-        let replace = requires_replace(&[("person_id", prior.person_id != config.person_id)]);
-        Some((plan(config), ValueEmpty::default(), replace))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: PersonRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::default())
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned: PersonRolesState,
-        _config: PersonRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(PersonRolesState, ValueEmpty)> {
-        planned
-            .timeouts
-            .clone()
-            .run_with_state(Op::Create, diags, async |diags| {
-                let client = self.client(diags)?;
-                put(diags, &client, &planned)
-                    .await
-                    .map(|s| (s, ValueEmpty::default()))
-            })
-            .await
-    }
-
-    async fn update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        _prior: PersonRolesState,
-        planned: PersonRolesState,
-        _config: PersonRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(PersonRolesState, ValueEmpty)> {
-        planned
-            .timeouts
-            .clone()
-            .run_with_state(Op::Update, diags, async |diags| {
-                let client = self.client(diags)?;
-                put(diags, &client, &planned)
-                    .await
-                    .map(|s| (s, ValueEmpty::default()))
-            })
-            .await
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: PersonRolesState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<()> {
-        prior
-            .timeouts
-            .clone()
-            .run(Op::Delete, diags, async |diags| {
-                let client = self.client(diags)?;
-                let person_id = prior.person_id.as_ref_option()?.clone();
-                match client.set_person_roles(&person_id, &[]).await {
-                    Ok(()) => Some(()),
-                    Err(err) if err.is_not_found() => Some(()),
-                    Err(err) => {
-                        vendor_error(
-                            diags,
-                            format!("revoking the roles of SlashID person {person_id:?}"),
-                            &err,
-                        );
-                        None
-                    }
-                }
-            })
-            .await
-    }
-
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(PersonRolesState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let person_id = id.trim().to_string();
-        match client.get_person_roles(&person_id).await {
-            Ok(roles) => Some((
-                state_from(&client, &person_id, &roles),
-                ValueEmpty::default(),
-            )),
-            Err(err) => {
-                vendor_error(
-                    diags,
-                    format!("importing the roles of SlashID person {person_id:?} (import takes the person ID)"),
-                    &err,
-                );
-                None
-            }
-        }
+fn state_from(client: &SlashidClient, person_id: &str, roles: &[String]) -> PersonRolesState {
+    PersonRolesState {
+        id: Value::Value(person_id.to_string()),
+        person_id: Value::Value(person_id.to_string()),
+        roles: string_set(&client.shown_role_names(roles)),
+        role_generations: Value::Null,
+        timeouts: Default::default(),
     }
 }
 

@@ -16,7 +16,7 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::SlashidClient;
 use super::config::SlashidSettings;
-use super::data_sources::CONCURRENCY;
+use super::listing::CONCURRENCY;
 use super::names::validate_role_name;
 use crate::framework::data_source::DataSourceType;
 use crate::framework::plan::{known_string_set, string_set};
@@ -49,14 +49,10 @@ impl PersonItem {
     /// `roles` as SlashID returns them (full names), shown short, as on the
     /// resource.
     fn new(client: &SlashidClient, person_id: &str, roles: &[String]) -> Self {
-        let short: Vec<String> = roles
-            .iter()
-            .map(|r| client.short_role_name(r).unwrap_or(r).to_string())
-            .collect();
         PersonItem {
             id: Value::Value(person_id.to_string()),
             person_id: Value::Value(person_id.to_string()),
-            roles: string_set(&short),
+            roles: string_set(&client.shown_role_names(roles)),
         }
     }
 

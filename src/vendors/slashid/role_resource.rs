@@ -5,30 +5,26 @@
 //! the computed `full_name`. The role's ETag is kept in private state and
 //! sent as `If-Match` on updates.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::api::{Created, Role, RoleCreate, RolePatch, SlashidClient};
-use super::config::ProviderData;
+use super::api::{Role, RoleCreate, RolePatch, SlashidClient};
+use super::config::SlashidSettings;
 use super::names::{validate_permission_name, validate_role_name};
 use super::written::Written;
+use super::written_object::{self, created, write_error, WrittenObject};
 use super::SlashidError;
-use crate::framework::diag::vendor_error;
 use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{schema, set_of, string};
-use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
+use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::ValueStringSet;
 
-/// Private state: the last ETag (sent as `If-Match`) and when this
-/// provider created the role (see [`super::written`]: a 404 right after a
-/// create is not a deletion). A write costs one request: SlashID's 204
-/// carries nothing, and the state is the plan.
-type Private = Written;
+type Result<T> = Outcome<T, RoleState>;
+type SlashidResult<T> = std::result::Result<T, SlashidError>;
 
 /// Terraform state of `rbac_slashid_role`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -43,16 +39,14 @@ pub struct RoleState {
 }
 has_timeouts!(RoleState);
 
-/// The resource; it talks to SlashID only through [`SlashidClient`].
-pub struct RoleResource {
-    provider: Arc<ProviderData>,
-}
+/// The resource; [`crate::framework::resource::Adapter`] serves it to
+/// Terraform. Its private state is [`Written`]: the last ETag (sent as
+/// `If-Match`) and when this provider created the role (a 404 right after a
+/// create is not a deletion). A write costs one request: SlashID's 204
+/// carries nothing, and the state is the plan.
+pub struct RoleResource;
 
 impl RoleResource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         schema(
@@ -86,10 +80,6 @@ impl RoleResource {
             ],
             vec![timeouts::resource_block()],
         )
-    }
-
-    fn client(&self, diags: &mut Diagnostics) -> Option<SlashidClient> {
-        self.provider.client_or_report(diags)
     }
 }
 
@@ -136,6 +126,209 @@ fn plan(client: Option<&SlashidClient>, config: RoleState, prior: Option<&RoleSt
     }
 }
 
+#[async_trait]
+impl ResourceType for RoleResource {
+    type Vendor = SlashidSettings;
+    type State = RoleState;
+    type Private = Written;
+    const WHAT: &'static str = "SlashID role";
+
+    fn schema() -> Schema {
+        Self::schema()
+    }
+
+    fn validate(diags: &mut Diagnostics, config: &RoleState) {
+        validate_role(diags, config);
+    }
+
+    fn which(state: &RoleState) -> String {
+        written_object::which(&state.id, &state.name)
+    }
+
+    async fn plan(
+        &self,
+        client: Option<&SlashidClient>,
+        config: RoleState,
+        prior: Option<&RoleState>,
+    ) -> Result<(RoleState, Vec<AttributePath>)> {
+        // SlashID cannot rename: a new name is a new role.
+        let replace = prior.map_or_else(Vec::new, |prior| {
+            requires_replace(&[("name", prior.name != config.name)])
+        });
+        Ok((plan(client, config, prior), replace))
+    }
+
+    async fn create(
+        &self,
+        client: &SlashidClient,
+        planned: RoleState,
+    ) -> Result<(RoleState, Written)> {
+        let (short, description, permissions) =
+            wanted(&planned).ok_or_else(|| unknown_permissions("create"))?;
+        let full = client.full_role_name(&short);
+        let body = RoleCreate {
+            name: full.clone(),
+            description: Some(description.clone()),
+            permissions: permissions.clone(),
+        };
+        created::<Self>(client.create_role_settled(&body).await, &full, &short)?;
+        let state = RoleState {
+            id: Value::Value(full.clone()),
+            full_name: Value::Value(full),
+            description: Value::Value(description),
+            permissions: string_set(&permissions),
+            generation: new_generation(),
+            ..planned
+        };
+        Ok((state, Written::created_now()))
+    }
+
+    async fn read(
+        &self,
+        client: &SlashidClient,
+        state: &RoleState,
+        private: &Written,
+    ) -> Result<Read<(RoleState, Written)>> {
+        written_object::read::<Self>(client, state.id.as_ref_option(), state, private).await
+    }
+
+    async fn update(
+        &self,
+        client: &SlashidClient,
+        prior: RoleState,
+        planned: RoleState,
+        private: &Written,
+    ) -> Result<(RoleState, Written)> {
+        let full = prior.id.clone().unwrap_or_default();
+        let (_, description, permissions) =
+            wanted(&planned).ok_or_else(|| unknown_permissions("update"))?;
+        // Always the whole set: PATCH's add-or-replace is unverified.
+        let body = RolePatch {
+            description: Some(description.clone()),
+            permissions: permissions.clone(),
+        };
+        let sent = RoleState {
+            description: Value::Value(description.clone()),
+            permissions: string_set(&permissions),
+            generation: prior.generation.clone(),
+            ..planned
+        };
+        let etag = private.etag.as_deref();
+        written_object::update::<Self, _, _>(
+            client,
+            &full,
+            private,
+            || client.update_role(&full, &body, etag),
+            sent,
+            |role| matches(role, &description, &permissions),
+            &prior,
+        )
+        .await
+    }
+
+    async fn delete(
+        &self,
+        client: &SlashidClient,
+        prior: &RoleState,
+        private: &Written,
+    ) -> Result<Deleted> {
+        let full = prior.id.clone().unwrap_or_default();
+        written_object::delete::<Self, _, _>(client, &full, private, || client.delete_role(&full))
+            .await
+            .map_err(|err| write_error::<Self>(&full, &err))
+    }
+
+    async fn import(&self, client: &SlashidClient, id: &str) -> Result<(RoleState, Written)> {
+        let Some(full) = import_full_name(client, id) else {
+            return Err(another_organization(client, id));
+        };
+        match client.get_role(&full).await {
+            Ok((role, etag)) => Ok((
+                state_from(client, &role),
+                Written::default().with_etag(etag),
+            )),
+            Err(err) if err.is_not_found() => Err(Failure::message(
+                format!("Cannot import SlashID role {id:?}: no such role"),
+                format!(
+                    "No role {full:?} in organization {}. Import takes the short name \
+                     (terraform import rbac_slashid_role.x billing-viewer) or the full name \
+                     (terraform import rbac_slashid_role.x {}/billing-viewer).",
+                    client.org_id(),
+                    client.org_id()
+                ),
+            )),
+            Err(err) => Err(Failure::message(
+                format!("Error importing SlashID role {full:?}"),
+                err.to_string(),
+            )),
+        }
+    }
+}
+
+/// The full name an import key names: the short name, or the full name in
+/// this organization (its ID in any letter case); `None` for another
+/// organization's full name (short names hold no `/`: the vendor's regex).
+fn import_full_name(client: &SlashidClient, id: &str) -> Option<String> {
+    match id.split_once('/') {
+        None => Some(client.full_role_name(id)),
+        Some(_) if client.short_role_name(id).is_some() => Some(id.to_string()),
+        // The organization ID in another letter case: the same
+        // organization; SlashID's names carry its canonical spelling.
+        Some((org, short)) if org.eq_ignore_ascii_case(client.org_id()) => {
+            Some(client.full_role_name(short))
+        }
+        Some(_) => None,
+    }
+}
+
+fn another_organization(client: &SlashidClient, id: &str) -> Failure<RoleState> {
+    let (org, short) = id.split_once('/').unwrap_or_default();
+    Failure::message(
+        format!("Cannot import SlashID role {id:?}: it belongs to another organization"),
+        format!(
+            "The prefix {org:?} is not this provider's organization ({}). Import takes the short \
+             name (terraform import rbac_slashid_role.x {short}) or the full name in this \
+             organization (terraform import rbac_slashid_role.x {}/{short}); to manage roles of \
+             organization {org:?}, configure a provider with that org_id.",
+            client.org_id(),
+            client.org_id()
+        ),
+    )
+}
+
+#[async_trait]
+impl WrittenObject for RoleResource {
+    type Object = Role;
+    const NOUN: &'static str = "role";
+    const IF_MATCH: bool = true;
+    const CHANGED_OUTSIDE: &'static str =
+        "SlashID refused the write (HTTP 412): the role changed since Terraform last read it. \
+         Refresh and retry (terraform apply, without -refresh=false), and review the plan.";
+    const NOT_UPDATED: &'static str =
+        "The role read back differs from what was sent; the write may still be replicating. \
+         Run terraform apply again.";
+
+    async fn get(client: &SlashidClient, name: &str) -> SlashidResult<(Role, Option<String>)> {
+        client.get_role(name).await
+    }
+
+    async fn read_back(
+        client: &SlashidClient,
+        name: &str,
+    ) -> SlashidResult<(Role, Option<String>)> {
+        client.read_back_role(name).await
+    }
+
+    /// A role read again is the same role: its generation is kept.
+    fn state(client: &SlashidClient, role: &Role, known: &RoleState) -> RoleState {
+        let mut state = state_from(client, role);
+        if let Value::Value(g) = &known.generation {
+            state.generation = Value::Value(g.clone());
+        }
+        state
+    }
+}
+
 /// The state for a role read from SlashID.
 pub fn state_from(client: &SlashidClient, role: &Role) -> RoleState {
     let short = client.short_role_name(&role.name).unwrap_or(&role.name);
@@ -150,14 +343,17 @@ pub fn state_from(client: &SlashidClient, role: &Role) -> RoleState {
     }
 }
 
-/// [`state_from`], keeping the generation `known` had (a role read again
-/// is the same role).
-fn state_keeping(client: &SlashidClient, role: &Role, known: &RoleState) -> RoleState {
-    let mut state = state_from(client, role);
-    if let Value::Value(g) = &known.generation {
-        state.generation = Value::Value(g.clone());
-    }
-    state
+/// The short name, description and permission set the plan asks for;
+/// `None` while the permissions are unknown.
+fn wanted(planned: &RoleState) -> Option<(String, String, Vec<String>)> {
+    let permissions = known_string_set(&planned.permissions)?;
+    let short = planned.name.clone().unwrap_or_default();
+    let description = planned.description.clone().unwrap_or_default();
+    Some((short, description, permissions))
+}
+
+fn unknown_permissions(doing: &str) -> Failure<RoleState> {
+    Failure::message(format!("permissions must be known to {doing} a role"), "")
 }
 
 /// Whether `role` has the description and permission set asked for.
@@ -166,360 +362,6 @@ fn matches(role: &Role, description: &str, permissions: &[String]) -> bool {
     have.sort_unstable();
     have.dedup();
     role.description.as_deref().unwrap_or_default() == description && have == permissions
-}
-
-fn already_exists(diags: &mut Diagnostics, full_name: &str, short: &str, detail: &str) {
-    diags.error(
-        format!("A SlashID role named {full_name:?} already exists"),
-        format!(
-            "{detail} Terraform did not create it, so it will not adopt it silently.\n\n{}",
-            crate::vendors::conflict::name_taken(
-                "SlashID role",
-                short,
-                &format!("terraform import <resource address> {short}"),
-                "",
-            )
-        ),
-        AttributePath::new("name"),
-    );
-}
-
-fn report_write_error(diags: &mut Diagnostics, doing: &str, name: &str, err: &SlashidError) {
-    if err.is_precondition_failed() {
-        diags.root_error(
-            format!("SlashID role {name:?} changed outside Terraform"),
-            format!(
-                "SlashID refused the write (HTTP 412): the role changed since Terraform last read it. \
-                 Refresh and retry (terraform apply, without -refresh=false), and review the plan.\n\n\
-                 SlashID said: {err}"
-            ),
-        );
-    } else {
-        vendor_error(diags, format!("{doing} SlashID role {name:?}"), err);
-    }
-}
-
-#[async_trait]
-impl Resource for RoleResource {
-    type State<'a> = RoleState;
-    type PrivateState<'a> = Private;
-    type ProviderMetaState<'a> = ValueEmpty;
-
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
-    }
-
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RoleState) -> Option<()> {
-        config.timeouts.validate(diags);
-        validate_role(diags, &config);
-        Some(())
-    }
-
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: RoleState,
-        private: Private,
-        _meta: ValueEmpty,
-    ) -> Option<(RoleState, Private)> {
-        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
-            let full_name = state.id.as_ref_option()?.clone();
-            let Some(client) = self.client(diags) else {
-                return Some((state, private));
-            };
-            match client.get_role(&full_name).await {
-                Ok((role, etag)) => Some((
-                    state_keeping(&client, &role, &state),
-                    private.clone().with_etag(etag),
-                )),
-                Err(err)
-                    if err.is_not_found()
-                        && private.may_be_invisible(client.visibility_window()) =>
-                {
-                    tracing::info!(%full_name, "SlashID role created moments ago is not visible yet; keeping it");
-                    Some((state, private))
-                }
-                Err(err) if err.is_not_found() => {
-                    tracing::warn!(%full_name, "SlashID role not found; removing it from state");
-                    None
-                }
-                Err(err) => {
-                    vendor_error(diags, format!("reading SlashID role {full_name:?}"), &err);
-                    Some((state, private))
-                }
-            }
-        }).await
-    }
-
-    async fn plan_create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        _proposed: RoleState,
-        config: RoleState,
-        _meta: ValueEmpty,
-    ) -> Option<(RoleState, Private)> {
-        let client = self.provider.client_at_plan(diags)?;
-        Some((plan(client.as_ref(), config, None), Written::default()))
-    }
-
-    async fn plan_update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: RoleState,
-        _proposed: RoleState,
-        config: RoleState,
-        private: Private,
-        _meta: ValueEmpty,
-    ) -> Option<(RoleState, Private, Vec<AttributePath>)> {
-        let client = self.provider.client_at_plan(diags)?;
-        // SlashID cannot rename: a new name is a new role.
-        let replace = requires_replace(&[("name", prior.name != config.name)]);
-        Some((
-            plan(client.as_ref(), config, Some(&prior)),
-            private,
-            replace,
-        ))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: RoleState,
-        private: Private,
-        _meta: ValueEmpty,
-    ) -> Option<Private> {
-        Some(private)
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned: RoleState,
-        _config: RoleState,
-        _private: Private,
-        _meta: ValueEmpty,
-    ) -> Option<(RoleState, Private)> {
-        planned
-            .timeouts
-            .clone()
-            .run_with_state(Op::Create, diags, async |diags| {
-                let client = self.client(diags)?;
-                let short = planned.name.as_ref_option()?.clone();
-                let Some(permissions) = known_string_set(&planned.permissions) else {
-                    diags.root_error_short("permissions must be known to create a role");
-                    return None;
-                };
-                let description = planned
-                    .description
-                    .as_ref_option()
-                    .cloned()
-                    .unwrap_or_default();
-                let body = RoleCreate {
-                    name: client.full_role_name(&short),
-                    description: Some(description.clone()),
-                    permissions: permissions.clone(),
-                };
-                let full = &body.name;
-                match client.create_role_settled(&body).await {
-                    Ok(Created::Done) => {
-                        tracing::info!(%full, "created SlashID role");
-                        let state = RoleState {
-                            id: Value::Value(full.clone()),
-                            full_name: Value::Value(full.clone()),
-                            description: Value::Value(description),
-                            permissions: string_set(&permissions),
-                            generation: new_generation(),
-                            ..planned.clone()
-                        };
-                        Some((state, Written::created_now()))
-                    }
-                    Ok(Created::Conflict(err)) => {
-                        already_exists(
-                            diags,
-                            full,
-                            &short,
-                            &format!("SlashID refused the create: {err}."),
-                        );
-                        None
-                    }
-                    Err(err) => {
-                        vendor_error(diags, format!("creating SlashID role {full:?}"), &err);
-                        None
-                    }
-                }
-            })
-            .await
-    }
-
-    async fn update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: RoleState,
-        planned: RoleState,
-        _config: RoleState,
-        private: Private,
-        _meta: ValueEmpty,
-    ) -> Option<(RoleState, Private)> {
-        planned.timeouts.clone().run_with_state(Op::Update, diags, async |diags| {
-            let client = self.client(diags)?;
-            let full = prior.id.as_ref_option()?.clone();
-            let Some(permissions) = known_string_set(&planned.permissions) else {
-                diags.root_error_short("permissions must be known to update a role");
-                return None;
-            };
-            let description = planned
-                .description
-                .as_ref_option()
-                .cloned()
-                .unwrap_or_default();
-            // Always the whole set: PATCH's add-or-replace is unverified.
-            let body = RolePatch {
-                description: Some(description.clone()),
-                permissions: permissions.clone(),
-            };
-            let window = client.visibility_window();
-            let sent = private
-                .until_visible(window, || {
-                    client.update_role(&full, &body, private.etag.as_deref())
-                })
-                .await;
-            let err = match sent {
-                Ok(()) => {
-                    let state = RoleState {
-                        description: Value::Value(description),
-                        permissions: string_set(&permissions),
-                        generation: prior.generation.clone(),
-                        ..planned.clone()
-                    };
-                    return Some((state, private.clone().rewritten()));
-                }
-                // A 412 may be our own update landing: when its answer was
-                // lost, the HTTP core's retry carries the old If-Match. The
-                // read-back below tells that apart from an outside change.
-                Err(err) if !err.is_ambiguous() && !err.is_precondition_failed() => {
-                    report_write_error(diags, "updating", &full, &err);
-                    return None;
-                }
-                Err(err) => err,
-            };
-            // A 408 ("it may still be handled"), a lost answer or a 412: only
-            // then is the role read back, to see whether the update landed.
-            tracing::warn!(%full, error = %err, "update outcome unknown; reading the role back");
-            match client.read_back_role(&full).await {
-                Ok((role, etag)) if matches(&role, &description, &permissions) => {
-                    Some((state_keeping(&client, &role, &prior), private.clone().with_etag(etag)))
-                }
-                Ok(_) if err.is_precondition_failed() => {
-                    report_write_error(diags, "updating", &full, &err);
-                    None
-                }
-                Ok((role, etag)) => {
-                    diags.root_error(
-                        format!("SlashID role {full:?} was not updated"),
-                        "The role read back differs from what was sent; the write may still be replicating. \
-                         Run terraform apply again.",
-                    );
-                    Some((state_keeping(&client, &role, &prior), private.clone().with_etag(etag)))
-                }
-                Err(read_err) => {
-                    vendor_error(diags, format!("updating SlashID role {full:?}"), &err);
-                    tracing::warn!(%full, error = %read_err, "reading the role back failed too");
-                    None
-                }
-            }
-        }).await
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: RoleState,
-        private: Private,
-        _meta: ValueEmpty,
-    ) -> Option<()> {
-        prior
-            .timeouts
-            .clone()
-            .run(Op::Delete, diags, async |diags| {
-                let client = self.client(diags)?;
-                let full = prior.id.as_ref_option()?.clone();
-                let deleted = private
-                    .until_visible(client.visibility_window(), || client.delete_role(&full))
-                    .await;
-                match deleted {
-                    Ok(()) => Some(()),
-                    Err(err) if err.is_not_found() => Some(()),
-                    Err(err)
-                        if err.is_ambiguous()
-                            && matches!(client.get_role(&full).await, Err(e) if e.is_not_found()) =>
-                    {
-                        Some(())
-                    }
-                    Err(err) => {
-                        report_write_error(diags, "deleting", &full, &err);
-                        None
-                    }
-                }
-            })
-            .await
-    }
-
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(RoleState, Private)> {
-        let client = self.client(diags)?;
-        let id = id.trim();
-        let full = match id.split_once('/') {
-            None => client.full_role_name(id),
-            Some(_) if client.short_role_name(id).is_some() => id.to_string(),
-            // The organization ID in another letter case: the same
-            // organization; SlashID's names carry its canonical spelling.
-            Some((org, short)) if org.eq_ignore_ascii_case(client.org_id()) => {
-                client.full_role_name(short)
-            }
-            // Short names hold no `/` (the vendor's name regex), so this is
-            // another organization's full name.
-            Some((org, short)) => {
-                diags.root_error(
-                    format!("Cannot import SlashID role {id:?}: it belongs to another organization"),
-                    format!(
-                        "The prefix {org:?} is not this provider's organization ({}). Import takes the short \
-                         name (terraform import rbac_slashid_role.x {short}) or the full name in this \
-                         organization (terraform import rbac_slashid_role.x {}/{short}); to manage roles of \
-                         organization {org:?}, configure a provider with that org_id.",
-                        client.org_id(),
-                        client.org_id()
-                    ),
-                );
-                return None;
-            }
-        };
-        match client.get_role(&full).await {
-            Ok((role, etag)) => Some((
-                state_from(&client, &role),
-                Written::default().with_etag(etag),
-            )),
-            Err(err) if err.is_not_found() => {
-                diags.root_error(
-                    format!("Cannot import SlashID role {id:?}: no such role"),
-                    format!(
-                        "No role {full:?} in organization {}. Import takes the short name \
-                         (terraform import rbac_slashid_role.x billing-viewer) or the full name \
-                         (terraform import rbac_slashid_role.x {}/billing-viewer).",
-                        client.org_id(),
-                        client.org_id()
-                    ),
-                );
-                None
-            }
-            Err(err) => {
-                vendor_error(diags, format!("importing SlashID role {full:?}"), &err);
-                None
-            }
-        }
-    }
 }
 
 #[cfg(test)]

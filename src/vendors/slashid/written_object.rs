@@ -1,0 +1,221 @@
+//! What `rbac_slashid_role` and `rbac_slashid_permission` share. Both are
+//! name-keyed objects that this provider creates with one request whose 204
+//! carries nothing, and whose private state is [`Written`]; so their create
+//! outcome, their read (with the "not visible yet" window), their update
+//! (read back only when the outcome is unknown) and their delete are written
+//! once here. Each resource states its client calls and conversions through
+//! [`WrittenObject`].
+
+use std::future::Future;
+
+use async_trait::async_trait;
+use tf_provider::AttributePath;
+
+use super::api::{Created, SlashidClient};
+use super::config::SlashidSettings;
+use super::written::Written;
+use super::SlashidError;
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+
+/// A SlashID resource whose private state is [`Written`].
+#[async_trait]
+pub trait WrittenObject: ResourceType<Vendor = SlashidSettings, Private = Written> {
+    /// The vendor's object (`Role`, `Permission`).
+    type Object: Send + Sync;
+
+    /// The kind of object in messages: `"role"`, `"permission"`.
+    const NOUN: &'static str;
+    /// Whether updates carry `If-Match`: a 412 may then be our own update
+    /// landing (its answer lost, the HTTP core's retry carried the old
+    /// tag), so it is read back like an unknown outcome.
+    const IF_MATCH: bool;
+    /// The detail of the error for a 412, before what SlashID said.
+    const CHANGED_OUTSIDE: &'static str;
+    /// The detail of the error for an update that a read-back shows did not
+    /// land.
+    const NOT_UPDATED: &'static str;
+
+    /// `GET` of the object `name`, and its ETag when SlashID declares one.
+    async fn get(
+        client: &SlashidClient,
+        name: &str,
+    ) -> Result<(Self::Object, Option<String>), SlashidError>;
+
+    /// [`Self::get`] right after a write (a 404 is retried briefly).
+    async fn read_back(
+        client: &SlashidClient,
+        name: &str,
+    ) -> Result<(Self::Object, Option<String>), SlashidError>;
+
+    /// The state for `object`, keeping what SlashID does not know from
+    /// `known` (the role's generation).
+    fn state(client: &SlashidClient, object: &Self::Object, known: &Self::State) -> Self::State;
+}
+
+/// The outcome of a settled create of `full` (`short` is the name the user
+/// writes). A 409 on the first attempt is a name taken before: Terraform did
+/// not create that object, so it does not adopt it silently.
+pub fn created<K: WrittenObject>(
+    result: Result<Created, SlashidError>,
+    full: &str,
+    short: &str,
+) -> Outcome<(), K::State> {
+    match result {
+        Ok(Created::Done) => {
+            tracing::info!(name = %full, "created {}", K::WHAT);
+            Ok(())
+        }
+        Ok(Created::Conflict(err)) => Err(Failure::attribute(
+            AttributePath::new("name"),
+            format!("A SlashID {} named {full:?} already exists", K::NOUN),
+            format!(
+                "SlashID refused the create: {err}. Terraform did not create it, so it will not adopt \
+                 it silently.\n\n{}",
+                crate::vendors::conflict::name_taken(
+                    K::WHAT,
+                    short,
+                    &format!("terraform import <resource address> {short}"),
+                    "",
+                )
+            ),
+        )),
+        Err(err) => Err(Failure::message(
+            format!("Error creating {} {full:?}", K::WHAT),
+            err.to_string(),
+        )),
+    }
+}
+
+/// Reads the object `name`. A 404 for an object this provider created less
+/// than the visibility window ago is "not visible yet": the state is kept.
+pub async fn read<K: WrittenObject>(
+    client: &SlashidClient,
+    name: Option<&String>,
+    state: &K::State,
+    private: &Written,
+) -> Outcome<Read<(K::State, Written)>, K::State> {
+    let Some(name) = name else {
+        return Ok(Read::Gone);
+    };
+    match K::get(client, name).await {
+        Ok((object, etag)) => Ok(Read::Found((
+            K::state(client, &object, state),
+            private.clone().with_etag(etag),
+        ))),
+        Err(err) if err.is_not_found() && private.may_be_invisible(client.visibility_window()) => {
+            tracing::info!(%name, "{} created moments ago is not visible yet; keeping it", K::WHAT);
+            Ok(Read::Found((state.clone(), private.clone())))
+        }
+        Err(err) if err.is_not_found() => Ok(Read::Gone),
+        Err(err) => Err(Failure::vendor(err)),
+    }
+}
+
+/// Sends an update of `name` (repeated while the object may not be visible
+/// yet); `sent` is the state once it landed. Only when the outcome is
+/// unknown (a 408, a lost answer, or a 412 for [`WrittenObject::IF_MATCH`])
+/// is the object read back, and `landed` tells whether it holds what was
+/// sent.
+pub async fn update<K, F, Fut>(
+    client: &SlashidClient,
+    name: &str,
+    private: &Written,
+    send: F,
+    sent: K::State,
+    landed: impl Fn(&K::Object) -> bool + Send,
+    prior: &K::State,
+) -> Outcome<(K::State, Written), K::State>
+where
+    K: WrittenObject,
+    F: Fn() -> Fut + Send,
+    Fut: Future<Output = Result<(), SlashidError>> + Send,
+{
+    let err = match private
+        .until_visible(client.visibility_window(), send)
+        .await
+    {
+        Ok(()) => return Ok((sent, private.clone().rewritten())),
+        Err(err) if !(err.is_ambiguous() || K::IF_MATCH && err.is_precondition_failed()) => {
+            return Err(write_error::<K>(name, &err))
+        }
+        Err(err) => err,
+    };
+    tracing::warn!(%name, error = %err, "update outcome unknown; reading the {} back", K::NOUN);
+    match K::read_back(client, name).await {
+        Ok((object, etag)) if landed(&object) => Ok((
+            K::state(client, &object, prior),
+            private.clone().with_etag(etag),
+        )),
+        Ok(_) if err.is_precondition_failed() => Err(write_error::<K>(name, &err)),
+        Ok((object, etag)) => Err(Failure::message(
+            format!("SlashID {} {name:?} was not updated", K::NOUN),
+            K::NOT_UPDATED,
+        )
+        .keep_with(
+            K::state(client, &object, prior),
+            private.clone().with_etag(etag),
+        )),
+        Err(read_err) => {
+            tracing::warn!(%name, error = %read_err, "reading the {} back failed too", K::NOUN);
+            Err(Failure::vendor(err))
+        }
+    }
+}
+
+/// Sends a delete of `name` (repeated while the object may not be visible
+/// yet). Not found is success; an unknown outcome is settled by a read.
+pub async fn delete<K, F, Fut>(
+    client: &SlashidClient,
+    name: &str,
+    private: &Written,
+    send: F,
+) -> Result<Deleted, SlashidError>
+where
+    K: WrittenObject,
+    F: Fn() -> Fut + Send,
+    Fut: Future<Output = Result<(), SlashidError>> + Send,
+{
+    match private
+        .until_visible(client.visibility_window(), send)
+        .await
+    {
+        Ok(()) => Ok(Deleted::Done),
+        Err(err) if err.is_not_found() => Ok(Deleted::AlreadyGone),
+        Err(err)
+            if err.is_ambiguous()
+                && matches!(K::get(client, name).await, Err(e) if e.is_not_found()) =>
+        {
+            Ok(Deleted::Done)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// A refused write: a 412 says the object changed outside Terraform; any
+/// other error is the vendor's, which the adapter reports with the
+/// operation and the name.
+pub fn write_error<K: WrittenObject>(name: &str, err: &SlashidError) -> Failure<K::State> {
+    if err.is_precondition_failed() {
+        Failure::message(
+            format!("SlashID {} {name:?} changed outside Terraform", K::NOUN),
+            format!("{}\n\nSlashID said: {err}", K::CHANGED_OUTSIDE),
+        )
+    } else {
+        Failure::vendor(err)
+    }
+}
+
+/// The object's name in the adapter's messages, quoted as before the
+/// adapter: its ID, or its name before it has one.
+pub fn which(
+    id: &tf_provider::value::Value<String>,
+    name: &tf_provider::value::Value<String>,
+) -> String {
+    format!(
+        "{:?}",
+        id.as_ref_option()
+            .or(name.as_ref_option())
+            .map(String::as_str)
+            .unwrap_or_default()
+    )
+}
