@@ -68,6 +68,9 @@ enum FailureKind {
         detail: String,
         attribute: Option<AttributePath>,
     },
+    /// Errors the resource worded itself, possibly several (one per field
+    /// the vendor refused, say), added as they are.
+    Diagnostics(Diagnostics),
 }
 
 impl<S> Failure<S> {
@@ -107,6 +110,15 @@ impl<S> Failure<S> {
         }
     }
 
+    /// Errors the resource already worded, added as they are: for a
+    /// failure that is more than one diagnostic.
+    pub fn diagnostics(diags: Diagnostics) -> Self {
+        Failure {
+            kind: FailureKind::Diagnostics(diags),
+            keep: None,
+        }
+    }
+
     /// Records `state` although the operation failed: the vendor confirmed
     /// the write, so the object exists and must not be forgotten.
     pub fn keep(mut self, state: S) -> Self {
@@ -125,6 +137,7 @@ impl<S> Failure<S> {
             FailureKind::Message {
                 summary, detail, ..
             } => diags.root_error(summary, detail),
+            FailureKind::Diagnostics(own) => diags.add_diagnostics(own),
         }
         self.keep
     }
@@ -174,6 +187,12 @@ pub trait ResourceType: Send + Sync + 'static {
         config: Self::State,
         prior: Option<&Self::State>,
     ) -> Outcome<(Self::State, Vec<AttributePath>), Self::State>;
+
+    /// Plan-time check of a destroy (no vendor call): an error stops the
+    /// plan, e.g. for an object the vendor never lets be deleted.
+    fn plan_destroy(_prior: &Self::State) -> Outcome<(), Self::State> {
+        Ok(())
+    }
 
     async fn create(
         &self,
@@ -322,12 +341,19 @@ impl<R: ResourceType> Resource for Adapter<R> {
 
     async fn plan_destroy<'a>(
         &self,
-        _diags: &mut Diagnostics,
-        _prior: R::State,
+        diags: &mut Diagnostics,
+        prior: R::State,
         private: R::Private,
         _meta: ValueEmpty,
     ) -> Option<R::Private> {
-        Some(private)
+        match R::plan_destroy(&prior) {
+            Ok(()) => Some(private),
+            Err(failure) => {
+                let doing = format!("planning to delete {} {}", R::WHAT, R::which(&prior));
+                failure.report(diags, &doing);
+                None
+            }
+        }
     }
 
     async fn create<'a>(
