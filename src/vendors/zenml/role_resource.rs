@@ -1,10 +1,12 @@
 //! `rbac_zenml_role`: a custom ZenML Pro role of an organization, at the
 //! workspace or project level. Its plan rules are in `role_resource/plan.rs`,
-//! the conversions to and from ZenML's bodies in `convert.rs`, and import by
-//! UUID or name in `import.rs`.
+//! the conversions to and from ZenML's bodies in `convert.rs`, import by
+//! UUID or name in `import.rs`, the advice for a taken name in
+//! `name_taken.rs`.
 
 mod convert;
 mod import;
+mod name_taken;
 mod plan;
 
 use async_trait::async_trait;
@@ -13,9 +15,8 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics};
 
-use super::api::{RoleCreate, ZenmlClient};
+use super::api::ZenmlClient;
 use super::config::ZenmlSettings;
-use super::error::ZenmlError;
 use super::ids::{failure, validate_uuid};
 use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{bool, schema, string};
@@ -173,37 +174,6 @@ fn refuse_built_in(what: &str, prior: &RoleState) -> Failure<RoleState> {
     Failure::diagnostics(diags)
 }
 
-/// Why a create got 409: a built-in's name (ZenML's system-managed roles
-/// repeat Admin/Editor/Viewer per level), or a custom role's.
-async fn name_taken_detail(client: &ZenmlClient, body: &RoleCreate, err: &ZenmlError) -> String {
-    let name = body.name.as_deref().unwrap_or_default();
-    let built_in = client
-        .list_roles(&body.organization_id, Some(&body.level), Some(name))
-        .await
-        .is_ok_and(|roles| {
-            roles
-                .iter()
-                .any(|r| r.system_managed && r.name.as_deref() == Some(name))
-        });
-    let kind = format!("ZenML {} role", body.level);
-    if built_in {
-        crate::vendors::conflict::name_reserved(
-            &kind,
-            name,
-            "To grant the built-in role, find it with the `rbac_zenml_roles` data source and assign it with \
-             `rbac_zenml_role_assignment`.",
-            &err.to_string(),
-        )
-    } else {
-        crate::vendors::conflict::name_taken(
-            &kind,
-            name,
-            &format!("terraform import <address> {}/{name}", body.organization_id),
-            &err.to_string(),
-        )
-    }
-}
-
 #[async_trait]
 impl ResourceType for RoleResource {
     type Vendor = ZenmlSettings;
@@ -276,7 +246,7 @@ impl ResourceType for RoleResource {
             Err(err) if err.is_conflict() => Err(Failure::attribute(
                 AttributePath::new("name"),
                 format!("Error {what}: the name is taken"),
-                name_taken_detail(client, &body, &err).await,
+                name_taken::detail(client, &body, &err).await,
             )),
             Err(err) => Err(failure(what, &err, &BODY_ATTRIBUTES)),
         }
@@ -376,8 +346,19 @@ mod tests {
     use super::*;
     use crate::framework::schema::assert_state_matches_schema;
 
-    fn s(v: &str) -> Value<String> {
+    /// A known string (shared with the tests of `plan.rs` and `convert.rs`).
+    pub(super) fn s(v: &str) -> Value<String> {
         Value::Value(v.to_string())
+    }
+
+    /// A workspace role's configuration.
+    pub(super) fn config() -> RoleState {
+        RoleState {
+            organization_id: s("0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30"),
+            level: s("workspace"),
+            name: s("ml"),
+            ..Default::default()
+        }
     }
 
     #[test]

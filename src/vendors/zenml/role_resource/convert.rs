@@ -66,27 +66,18 @@ impl KnownOption for Value<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{config, s};
     use super::*;
-
-    fn s(v: &str) -> Value<String> {
-        Value::Value(v.to_string())
-    }
 
     #[test]
     fn update_body_sends_changes_and_clears() {
-        let config = RoleState {
-            organization_id: s("0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30"),
-            level: s("workspace"),
-            name: s("ml"),
-            ..Default::default()
-        };
         let prior = RoleState {
             description: s("old"),
-            ..config.clone()
+            ..config()
         };
         let planned = RoleState {
             name: s("new"),
-            ..config
+            ..config()
         };
         let body = update_body(&prior, &planned);
         assert_eq!(body.name, Some(Some("new".into())));

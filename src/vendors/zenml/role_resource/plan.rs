@@ -70,20 +70,8 @@ pub(super) fn system_managed(diags: &mut Diagnostics, what: &str, state: &RoleSt
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{config, s};
     use super::*;
-
-    fn s(v: &str) -> Value<String> {
-        Value::Value(v.to_string())
-    }
-
-    fn config() -> RoleState {
-        RoleState {
-            organization_id: s("0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30"),
-            level: s("workspace"),
-            name: s("ml"),
-            ..Default::default()
-        }
-    }
 
     #[test]
     fn plan_defaults_type_and_replaces_on_create_only_attributes() {
