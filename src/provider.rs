@@ -87,11 +87,11 @@ impl RbacProvider {
             ),
             (
                 "zenml_role",
-                Box::new(zn_role::RoleResource::new(zn.clone())),
+                Box::new(Adapter::new(zn_role::RoleResource, zn.clone())),
             ),
             (
                 "zenml_role_assignment",
-                Box::new(zn_assign::RoleAssignmentResource::new(zn.clone())),
+                Box::new(Adapter::new(zn_assign::RoleAssignmentResource, zn.clone())),
             ),
         ];
         list.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
@@ -162,7 +162,7 @@ impl RbacProvider {
             ),
             (
                 "zenml_roles",
-                Box::new(zn_roles::RolesDataSource::new(zn.clone())),
+                Box::new(DataAdapter::new(zn_roles::RolesDataSource, zn.clone())),
             ),
             (
                 "zenml_role_assignments",

@@ -72,6 +72,9 @@ enum FailureKind {
         detail: String,
         attribute: Option<AttributePath>,
     },
+    /// Errors the resource worded itself, possibly several (one per field
+    /// the vendor refused, say), added as they are.
+    Diagnostics(Diagnostics),
 }
 
 impl<S> Failure<S> {
@@ -111,6 +114,15 @@ impl<S> Failure<S> {
             },
             keep: None,
             keep_private: None,
+        }
+    }
+
+    /// Errors the resource already worded, added as they are: for a
+    /// failure that is more than one diagnostic.
+    pub fn diagnostics(diags: Diagnostics) -> Self {
+        Failure {
+            kind: FailureKind::Diagnostics(diags),
+            keep: None,
         }
     }
 
@@ -156,6 +168,7 @@ impl<S> Failure<S> {
             FailureKind::Message {
                 summary, detail, ..
             } => diags.root_error(summary, detail),
+            FailureKind::Diagnostics(own) => diags.add_diagnostics(own),
         }
         self.keep
     }
@@ -205,6 +218,12 @@ pub trait ResourceType: Send + Sync + 'static {
         config: Self::State,
         prior: Option<&Self::State>,
     ) -> Outcome<(Self::State, Vec<AttributePath>), Self::State>;
+
+    /// Plan-time check of a destroy (no vendor call): an error stops the
+    /// plan, e.g. for an object the vendor never lets be deleted.
+    fn plan_destroy(_prior: &Self::State) -> Outcome<(), Self::State> {
+        Ok(())
+    }
 
     async fn create(
         &self,
@@ -353,12 +372,19 @@ impl<R: ResourceType> Resource for Adapter<R> {
 
     async fn plan_destroy<'a>(
         &self,
-        _diags: &mut Diagnostics,
-        _prior: R::State,
+        diags: &mut Diagnostics,
+        prior: R::State,
         private: R::Private,
         _meta: ValueEmpty,
     ) -> Option<R::Private> {
-        Some(private)
+        match R::plan_destroy(&prior) {
+            Ok(()) => Some(private),
+            Err(failure) => {
+                let doing = format!("planning to delete {} {}", R::WHAT, R::which(&prior));
+                failure.report(diags, &doing);
+                None
+            }
+        }
     }
 
     async fn create<'a>(

@@ -86,6 +86,15 @@ impl ResourceType for Fake {
     fn which(state: &FakeState) -> String {
         state.id.as_ref_option().cloned().unwrap_or_default()
     }
+    fn plan_destroy(prior: &FakeState) -> Outcome<(), FakeState> {
+        match prior.name.as_ref_option().map(String::as_str) {
+            Some("locked") => Err(Failure::message(
+                "Cannot delete a locked fake thing",
+                "It is locked.",
+            )),
+            _ => Ok(()),
+        }
+    }
     async fn plan(
         &self,
         client: Option<&FakeClient>,
@@ -355,4 +364,62 @@ fn a_kept_state_carries_its_own_private_state_when_given() {
         .report_with(&mut diags, "updating fake thing 1", "old etag".to_string());
     assert_eq!(kept, Some((state("1"), "old etag".to_string())));
     assert_eq!(errors(&diags).len(), 2);
+}
+
+#[tokio::test]
+async fn plan_destroy_can_refuse() {
+    let a = adapter(Value::Value("k".into()));
+    let mut diags = Diagnostics::default();
+    let planned = a
+        .plan_destroy(
+            &mut diags,
+            state("1"),
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert!(planned.is_some() && diags.errors.is_empty());
+    let locked = FakeState {
+        name: Value::Value("locked".into()),
+        ..state("1")
+    };
+    let planned = a
+        .plan_destroy(
+            &mut diags,
+            locked,
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert!(planned.is_none());
+    assert_eq!(
+        errors(&diags),
+        ["Cannot delete a locked fake thing: It is locked."]
+    );
+}
+
+#[tokio::test]
+async fn several_diagnostics_are_added_as_they_are() {
+    let a = adapter(Value::Value("k".into()));
+    let mut own = Diagnostics::default();
+    own.error("Refused `name`", "too long", AttributePath::new("name"));
+    own.root_error("Refused the rest", "see above");
+    *a.resource.write.lock().unwrap() = Some(Err(Failure::diagnostics(own).keep(state("3"))));
+    let mut diags = Diagnostics::default();
+    let got = a
+        .update(
+            &mut diags,
+            state("3"),
+            state("3"),
+            state("3"),
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert_eq!(got.unwrap().0, state("3"), "the kept state is recorded");
+    assert_eq!(
+        errors(&diags),
+        ["Refused `name`: too long", "Refused the rest: see above"]
+    );
+    assert_eq!(diags.errors[0].attribute, AttributePath::new("name"));
 }

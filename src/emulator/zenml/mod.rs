@@ -9,6 +9,7 @@
 
 mod assignments;
 mod errors;
+mod roles;
 mod routes;
 mod store;
 mod validation;

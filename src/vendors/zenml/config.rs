@@ -14,9 +14,6 @@ use crate::framework::provider_data::{
 };
 use crate::framework::schema::{block, string};
 
-/// What ZenML's resources and data sources hold.
-pub type ProviderData = crate::framework::provider_data::ProviderData<ZenmlSettings>;
-
 /// `zenml { ... }`
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ZenmlBlock {

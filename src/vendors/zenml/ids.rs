@@ -7,7 +7,7 @@ use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::ZenmlError;
-use crate::framework::diag::vendor_error;
+use crate::framework::resource::Failure;
 use crate::framework::validate::string_matches;
 
 /// A UUID as ZenML writes it, `8-4-4-4-12` hex digits. ZenML (pydantic)
@@ -46,25 +46,28 @@ pub fn keep_spelling(from_vendor: &str, prior: &Value<String>) -> Value<String> 
     }
 }
 
-/// Reports a failed call. FastAPI's validation errors about a body or query
-/// field that is also an attribute point at that attribute.
-pub fn report(diags: &mut Diagnostics, summary: String, err: &ZenmlError, attributes: &[&str]) {
+/// What a failed call becomes: "Error <summary>" with the vendor's message.
+/// FastAPI's validation errors about a body or query field that is also an
+/// attribute (one of `attributes`) point at that attribute instead, one
+/// error per field.
+pub fn failure<S>(summary: String, err: &ZenmlError, attributes: &[&str]) -> Failure<S> {
     let fields = err.field_errors();
-    if !fields.is_empty()
-        && fields
+    if fields.is_empty()
+        || !fields
             .iter()
             .all(|f| attributes.contains(&f.field.as_str()))
     {
-        for f in fields {
-            diags.error(
-                format!("Error {summary}: ZenML Pro refused `{}`", f.field),
-                format!("{}\n\n{err}", f.msg),
-                AttributePath::new(f.field.clone()),
-            );
-        }
-        return;
+        return Failure::message(format!("Error {summary}"), err.to_string());
     }
-    vendor_error(diags, summary, err);
+    let mut diags = Diagnostics::default();
+    for f in fields {
+        diags.error(
+            format!("Error {summary}: ZenML Pro refused `{}`", f.field),
+            format!("{}\n\n{err}", f.msg),
+            AttributePath::new(f.field.clone()),
+        );
+    }
+    Failure::diagnostics(diags)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod role_assignment_resource;
 pub mod role_assignments_data_source;
 pub mod role_resource;
 pub mod roles_data_source;
+pub mod schemas;
 
 pub use api::{ZenmlClient, ZenmlConfig};
 pub use error::ZenmlError;

@@ -1,22 +1,27 @@
 //! `rbac_zenml_role_assignment`: one ZenML Pro role granted to a user, team
 //! or invitation, optionally scoped to a workspace and project
 //! (vendors/zenml.md "Related endpoints": the assignment endpoints take
-//! query parameters, not a body). Nothing can change in place.
+//! query parameters, not a body). Nothing can change in place. The
+//! conversions between the state, the call parameters and the composite ID
+//! are in `role_assignment_resource/convert.rs`.
 
-use std::sync::Arc;
+mod convert;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::api::{AssignmentParams, Principal, ZenmlClient};
-use super::config::ProviderData;
-use super::ids::{is_uuid, report, validate_uuid};
+use super::api::ZenmlClient;
+use super::config::ZenmlSettings;
+use super::ids::{failure, validate_uuid};
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{schema, string};
-use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
+use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::exactly_one_of;
+pub use convert::{composite_id, parse_composite_id};
+use convert::{params, same_uuid};
 
 /// Arguments, all of which force replacement.
 const ARGUMENTS: [&str; 6] = [
@@ -55,20 +60,16 @@ impl AssignmentState {
     }
 }
 
-/// The resource.
-pub struct RoleAssignmentResource {
-    provider: Arc<ProviderData>,
-}
+/// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
+pub struct RoleAssignmentResource;
+
+type Result<T> = Outcome<T, AssignmentState>;
 
 const IMPORT_FORMAT: &str = "The import ID is `<role_id>/<user|team|invitation>/<principal_id>`, \
      followed by `/<workspace_id>` for a workspace-scoped assignment and `/<workspace_id>/<project_id>` \
      for a project-scoped one; every ID is a UUID.";
 
 impl RoleAssignmentResource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         schema(
@@ -98,10 +99,6 @@ impl RoleAssignmentResource {
             vec![timeouts::resource_block()],
         )
     }
-
-    fn client(&self, diags: &mut Diagnostics) -> Option<ZenmlClient> {
-        self.provider.client_or_report(diags)
-    }
 }
 
 /// Plan-time checks.
@@ -127,152 +124,44 @@ pub fn validate_assignment(diags: &mut Diagnostics, config: &AssignmentState) {
     }
 }
 
-/// The call parameters of a fully known state.
-fn params(state: &AssignmentState) -> Option<AssignmentParams> {
-    let known = |v: &Value<String>| v.as_ref_option().cloned();
-    let principal = if let Some(id) = known(&state.user_id) {
-        Principal::User(id)
-    } else if let Some(id) = known(&state.team_id) {
-        Principal::Team(id)
-    } else {
-        Principal::Invitation(known(&state.invitation_id)?)
-    };
-    Some(AssignmentParams {
-        role_id: known(&state.role_id)?,
-        principal,
-        workspace_id: known(&state.workspace_id),
-        project_id: known(&state.project_id),
-    })
-}
-
-/// `<role_id>/<kind>/<principal_id>[/<workspace_id>[/<project_id>]]`.
-pub fn composite_id(p: &AssignmentParams) -> String {
-    let (param, id) = p.principal.param();
-    let kind = param.trim_end_matches("_id");
-    let mut out = format!("{}/{kind}/{id}", p.role_id);
-    if let Some(ws) = &p.workspace_id {
-        out.push('/');
-        out.push_str(ws);
-        if let Some(project) = &p.project_id {
-            out.push('/');
-            out.push_str(project);
-        }
-    }
-    out
-}
-
-/// The state an import ID describes, or `None` when it is malformed.
-/// Equal, or the same UUID in another letter case.
-fn same_uuid(a: &Value<String>, b: &Value<String>) -> bool {
-    match (a, b) {
-        (Value::Value(a), Value::Value(b)) => a.eq_ignore_ascii_case(b),
-        _ => a == b,
-    }
-}
-
-pub fn parse_composite_id(id: &str) -> Option<AssignmentState> {
-    let parts: Vec<&str> = id.trim().split('/').collect();
-    if !(3..=5).contains(&parts.len())
-        || parts.iter().enumerate().any(|(i, p)| i != 1 && !is_uuid(p))
-    {
-        return None;
-    }
-    let some = |s: &str| Value::Value(s.to_string());
-    let mut state = AssignmentState {
-        id: some(id.trim()),
-        role_id: some(parts[0]),
-        workspace_id: parts.get(3).map(|s| some(s)).unwrap_or_default(),
-        project_id: parts.get(4).map(|s| some(s)).unwrap_or_default(),
-        ..Default::default()
-    };
-    match parts[1] {
-        "user" => state.user_id = some(parts[2]),
-        "team" => state.team_id = some(parts[2]),
-        "invitation" => state.invitation_id = some(parts[2]),
-        _ => return None,
-    }
-    Some(state)
+/// A stored state always names a role and a principal.
+fn incomplete() -> Failure<AssignmentState> {
+    Failure::message("the ZenML role assignment in the state is incomplete", "")
 }
 
 #[async_trait]
-impl Resource for RoleAssignmentResource {
-    type State<'a> = AssignmentState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl ResourceType for RoleAssignmentResource {
+    type Vendor = ZenmlSettings;
+    type State = AssignmentState;
+    type Private = ValueEmpty;
+    const WHAT: &'static str = "ZenML role assignment";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: AssignmentState) -> Option<()> {
-        config.timeouts.validate(diags);
-        validate_assignment(diags, &config);
-        Some(())
+    fn validate(diags: &mut Diagnostics, config: &AssignmentState) {
+        validate_assignment(diags, config);
     }
 
-    async fn read<'a>(
+    /// The composite ID (empty before the assignment has one).
+    fn which(state: &AssignmentState) -> String {
+        state.id.as_ref_option().cloned().unwrap_or_default()
+    }
+
+    async fn plan(
         &self,
-        diags: &mut Diagnostics,
-        state: AssignmentState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(AssignmentState, ValueEmpty)> {
-        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
-            let Some(p) = params(&state) else {
-                diags.root_error_short("the ZenML role assignment in the state is incomplete");
-                return None;
-            };
-            let Some(client) = self.client(diags) else {
-                return Some((state, ValueEmpty::default()));
-            };
-            match client.list_assignments(&p.role_id).await {
-                Ok(list) if list.iter().any(|a| a.matches(&p)) => Some((state, ValueEmpty::default())),
-                Ok(_) => {
-                    tracing::warn!(id = %composite_id(&p), "ZenML role assignment not found; removing it from state");
-                    None
-                }
-                Err(err) if err.is_not_found() => {
-                    tracing::warn!(role_id = %p.role_id, "ZenML role not found; removing its assignment from state");
-                    None
-                }
-                Err(err) => {
-                    report(
-                        diags,
-                        format!("reading the assignments of ZenML role {}", p.role_id),
-                        &err,
-                        &[],
-                    );
-                    Some((state, ValueEmpty::default()))
-                }
-            }
-        }).await
-    }
-
-    async fn plan_create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        _proposed: AssignmentState,
+        _client: Option<&ZenmlClient>,
         config: AssignmentState,
-        _meta: ValueEmpty,
-    ) -> Option<(AssignmentState, ValueEmpty)> {
-        self.provider.client_at_plan(diags)?;
-        let planned = AssignmentState {
-            id: Value::Unknown,
-            ..config
+        prior: Option<&AssignmentState>,
+    ) -> Result<(AssignmentState, Vec<AttributePath>)> {
+        let Some(prior) = prior else {
+            let planned = AssignmentState {
+                id: Value::Unknown,
+                ..config
+            };
+            return Ok((planned, vec![]));
         };
-        Some((planned, ValueEmpty::default()))
-    }
-
-    async fn plan_update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: AssignmentState,
-        _proposed: AssignmentState,
-        config: AssignmentState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(AssignmentState, ValueEmpty, Vec<AttributePath>)> {
-        self.provider.client_at_plan(diags)?;
         let replace: Vec<AttributePath> = ARGUMENTS
             .iter()
             // UUIDs in another letter case are the same object (ZenML
@@ -286,141 +175,111 @@ impl Resource for RoleAssignmentResource {
         } else {
             Value::Unknown
         };
-        Some((
-            AssignmentState { id, ..config },
-            ValueEmpty::default(),
-            replace,
-        ))
+        Ok((AssignmentState { id, ..config }, replace))
     }
 
-    async fn plan_destroy<'a>(
+    async fn create(
         &self,
-        _diags: &mut Diagnostics,
-        _prior: AssignmentState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::default())
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
+        client: &ZenmlClient,
         planned: AssignmentState,
-        _config: AssignmentState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(AssignmentState, ValueEmpty)> {
-        planned
-            .timeouts
-            .clone()
-            .run_with_state(Op::Create, diags, async |diags| {
-                let client = self.client(diags)?;
-                let Some(p) = params(&planned) else {
-                    diags.root_error_short("every argument must be known to assign a ZenML role");
-                    return None;
-                };
-                if let Err(err) = client.assign_role(&p).await {
-                    report(
-                        diags,
-                        format!("assigning ZenML role {}", p.role_id),
-                        &err,
-                        &ARGUMENTS,
-                    );
-                    return None;
-                }
-                let id = composite_id(&p);
-                tracing::info!(%id, "assigned ZenML role");
-                Some((
-                    AssignmentState {
-                        id: Value::Value(id),
-                        ..planned
-                    },
-                    ValueEmpty::default(),
-                ))
-            })
-            .await
-    }
-
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: AssignmentState,
-        planned: AssignmentState,
-        _config: AssignmentState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(AssignmentState, ValueEmpty)> {
-        // Every argument forces replacement (only `timeouts` can change in
-        // place), so there is nothing to send.
-        Some((planned, ValueEmpty::default()))
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: AssignmentState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<()> {
-        prior.timeouts.clone().run(Op::Delete, diags, async |diags| {
-            let client = self.client(diags)?;
-            let p = params(&prior)?;
-            match client.revoke_role(&p).await {
-                Ok(()) => Some(()),
-                Err(err) if err.is_not_found() => {
-                    tracing::info!(id = %composite_id(&p), "ZenML role assignment already gone");
-                    Some(())
-                }
-                Err(err) => {
-                    report(
-                        diags,
-                        format!("revoking ZenML role {}", p.role_id),
-                        &err,
-                        &[],
-                    );
-                    None
-                }
-            }
-        }).await
-    }
-
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(AssignmentState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let Some(state) = parse_composite_id(&id) else {
-            diags.root_error(
-                format!("Cannot import ZenML role assignment {id:?}: unrecognised ID"),
-                IMPORT_FORMAT,
-            );
-            return None;
+    ) -> Result<(AssignmentState, ValueEmpty)> {
+        let Some(p) = params(&planned) else {
+            return Err(Failure::message(
+                "every argument must be known to assign a ZenML role",
+                "",
+            ));
         };
-        let p = params(&state)?;
-        match client.list_assignments(&p.role_id).await {
-            Ok(list) if list.iter().any(|a| a.matches(&p)) => Some((state, ValueEmpty::default())),
-            Ok(_) => {
-                diags.root_error(
-                    format!("Cannot import ZenML role assignment {id:?}: no such assignment"),
-                    format!(
-                        "Role {} has no assignment with these IDs. {IMPORT_FORMAT}",
-                        p.role_id
-                    ),
-                );
-                None
-            }
-            Err(err) => {
-                report(
-                    diags,
-                    format!("importing ZenML role assignment {id:?}"),
-                    &err,
-                    &[],
-                );
-                None
-            }
+        if let Err(err) = client.assign_role(&p).await {
+            let doing = format!("assigning ZenML role {}", p.role_id);
+            return Err(failure(doing, &err, &ARGUMENTS));
         }
+        let id = composite_id(&p);
+        tracing::info!(%id, "assigned ZenML role");
+        let state = AssignmentState {
+            id: Value::Value(id),
+            ..planned
+        };
+        Ok((state, ValueEmpty::default()))
+    }
+
+    async fn read(
+        &self,
+        client: &ZenmlClient,
+        state: &AssignmentState,
+        _private: &ValueEmpty,
+    ) -> Result<Read<(AssignmentState, ValueEmpty)>> {
+        let p = params(state).ok_or_else(incomplete)?;
+        match client.list_assignments(&p.role_id).await {
+            Ok(list) if list.iter().any(|a| a.matches(&p)) => {
+                Ok(Read::Found((state.clone(), ValueEmpty::default())))
+            }
+            Ok(_) => Ok(Read::Gone),
+            // The role is gone, and its assignments with it.
+            Err(err) if err.is_not_found() => Ok(Read::Gone),
+            Err(err) => Err(failure(
+                format!("reading the assignments of ZenML role {}", p.role_id),
+                &err,
+                &[],
+            )),
+        }
+    }
+
+    /// Every argument forces replacement (only `timeouts` can change in
+    /// place), so there is nothing to send.
+    async fn update(
+        &self,
+        _client: &ZenmlClient,
+        _prior: AssignmentState,
+        planned: AssignmentState,
+        _private: &ValueEmpty,
+    ) -> Result<(AssignmentState, ValueEmpty)> {
+        Ok((planned, ValueEmpty::default()))
+    }
+
+    async fn delete(
+        &self,
+        client: &ZenmlClient,
+        prior: &AssignmentState,
+        _private: &ValueEmpty,
+    ) -> Result<Deleted> {
+        let p = params(prior).ok_or_else(incomplete)?;
+        match client.revoke_role(&p).await {
+            Ok(()) => Ok(Deleted::Done),
+            Err(err) if err.is_not_found() => Ok(Deleted::AlreadyGone),
+            Err(err) => Err(failure(
+                format!("revoking ZenML role {}", p.role_id),
+                &err,
+                &[],
+            )),
+        }
+    }
+
+    async fn import(
+        &self,
+        client: &ZenmlClient,
+        key: &str,
+    ) -> Result<(AssignmentState, ValueEmpty)> {
+        let Some(state) = parse_composite_id(key) else {
+            return Err(Failure::message(
+                format!("Cannot import ZenML role assignment {key:?}: unrecognised ID"),
+                IMPORT_FORMAT,
+            ));
+        };
+        let p = params(&state).ok_or_else(incomplete)?;
+        let list = client
+            .list_assignments(&p.role_id)
+            .await
+            .map_err(Failure::vendor)?;
+        if !list.iter().any(|a| a.matches(&p)) {
+            return Err(Failure::message(
+                format!("Cannot import ZenML role assignment {key:?}: no such assignment"),
+                format!(
+                    "Role {} has no assignment with these IDs. {IMPORT_FORMAT}",
+                    p.role_id
+                ),
+            ));
+        }
+        Ok((state, ValueEmpty::default()))
     }
 }
 
@@ -430,28 +289,11 @@ mod tests {
     use crate::framework::schema::assert_state_matches_schema;
 
     const R: &str = "11111111-1111-4111-8111-111111111111";
-    const U: &str = "22222222-2222-4222-8222-222222222222";
-    const W: &str = "33333333-3333-4333-8333-333333333333";
     const P: &str = "44444444-4444-4444-8444-444444444444";
 
     #[test]
     fn state_matches_schema() {
         assert_state_matches_schema::<AssignmentState>(&RoleAssignmentResource::schema());
-    }
-
-    #[test]
-    fn composite_ids_round_trip() {
-        for id in [
-            format!("{R}/user/{U}"),
-            format!("{R}/team/{U}/{W}"),
-            format!("{R}/invitation/{U}/{W}/{P}"),
-        ] {
-            let state = parse_composite_id(&id).unwrap();
-            assert_eq!(composite_id(&params(&state).unwrap()), id);
-        }
-        assert!(parse_composite_id(&format!("{R}/group/{U}")).is_none());
-        assert!(parse_composite_id(&format!("{R}/user")).is_none());
-        assert!(parse_composite_id(&format!("{R}/user/not-a-uuid")).is_none());
     }
 
     #[test]

@@ -1,17 +1,17 @@
 //! `rbac_zenml_roles` data source: an organization's roles, built-in and
 //! custom, filtered by the vendor's own `level` and `name` query parameters.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::api::Role;
-use super::config::ProviderData;
-use super::ids::{report, validate_uuid};
+use super::api::{Role, ZenmlClient};
+use super::config::ZenmlSettings;
+use super::ids::{failure, validate_uuid};
+use crate::framework::data_source::DataSourceType;
+use crate::framework::resource::Outcome;
 use crate::framework::schema::{list_of, object, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::string_one_of;
@@ -58,16 +58,10 @@ impl From<&Role> for RoleItem {
     }
 }
 
-/// The data source.
-pub struct RolesDataSource {
-    provider: Arc<ProviderData>,
-}
+/// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
+pub struct RolesDataSource;
 
 impl RolesDataSource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         let role = object(&[
@@ -104,68 +98,56 @@ impl RolesDataSource {
 }
 
 #[async_trait]
-impl DataSource for RolesDataSource {
-    type State<'a> = RolesState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl DataSourceType for RolesDataSource {
+    type Vendor = ZenmlSettings;
+    type State = RolesState;
+    const WHAT: &'static str = "ZenML roles";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RolesState) -> Option<()> {
-        config.timeouts.validate(diags);
+    fn validate(diags: &mut Diagnostics, config: &RolesState) {
         validate_uuid(diags, "organization_id", &config.organization_id);
         string_one_of(diags, AttributePath::new("level"), &config.level, &LEVELS);
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: RolesState,
-        _meta: ValueEmpty,
-    ) -> Option<RolesState> {
-        config
-            .timeouts
-            .clone()
-            .read(diags, async |diags| {
-                let client = self.provider.client_or_report(diags)?;
-                let org = config.organization_id.as_ref_option()?.clone();
-                let level = config.level.as_ref_option().map(String::as_str);
-                let name = config.name.as_ref_option().map(String::as_str);
-                let roles = match client
-                    .list_roles(&org.to_ascii_lowercase(), level, name)
-                    .await
-                {
-                    Ok(roles) => roles,
-                    Err(err) => {
-                        report(
-                            diags,
-                            format!("listing the roles of ZenML organization {org}"),
-                            &err,
-                            &[],
-                        );
-                        return None;
-                    }
-                };
-                // The filters are applied again here, in case the server ignores one.
-                let roles: Vec<&Role> = roles
-                    .iter()
-                    .filter(|r| level.is_none_or(|l| r.level == l))
-                    .filter(|r| name.is_none_or(|n| r.name.as_deref() == Some(n)))
-                    .collect();
-                Some(RolesState {
-                    ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
-                    roles: Value::Value(
-                        roles
-                            .iter()
-                            .map(|r| Value::Value(RoleItem::from(*r)))
-                            .collect(),
-                    ),
-                    ..config
-                })
-            })
+    async fn read(&self, client: &ZenmlClient, config: RolesState) -> Outcome<RolesState, ()> {
+        // Required, so known: Terraform reads a data source once its
+        // configuration is.
+        let org = config
+            .organization_id
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_default();
+        let level = config.level.as_ref_option().map(String::as_str);
+        let name = config.name.as_ref_option().map(String::as_str);
+        let roles = client
+            .list_roles(&org.to_ascii_lowercase(), level, name)
             .await
+            .map_err(|err| {
+                failure(
+                    format!("listing the roles of ZenML organization {org}"),
+                    &err,
+                    &[],
+                )
+            })?;
+        // The filters are applied again here, in case the server ignores one.
+        let roles: Vec<&Role> = roles
+            .iter()
+            .filter(|r| level.is_none_or(|l| r.level == l))
+            .filter(|r| name.is_none_or(|n| r.name.as_deref() == Some(n)))
+            .collect();
+        Ok(RolesState {
+            ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
+            roles: Value::Value(
+                roles
+                    .iter()
+                    .map(|r| Value::Value(RoleItem::from(*r)))
+                    .collect(),
+            ),
+            ..config
+        })
     }
 }
 
