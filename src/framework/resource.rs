@@ -123,6 +123,7 @@ impl<S> Failure<S> {
         Failure {
             kind: FailureKind::Diagnostics(diags),
             keep: None,
+            keep_private: None,
         }
     }
 
