@@ -9,13 +9,13 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{FlashdutyClient, RoleItem};
 use super::config::FlashdutySettings;
-use super::role_resource::ROLE_NAME_MAX;
+use super::role_resource::validate_role_name;
 use crate::framework::data_source::DataSourceType;
 use crate::framework::plan::number_set;
 use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{bool, number, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
-use crate::framework::validate::{exactly_one_of, string_length};
+use crate::framework::validate::exactly_one_of;
 use crate::framework::ValueNumberSet;
 
 /// Terraform state of the `rbac_flashduty_role` data source.
@@ -82,14 +82,7 @@ impl DataSourceType for RoleDataSource {
                 );
             }
         }
-        string_length(
-            diags,
-            AttributePath::new("role_name"),
-            &config.role_name,
-            1,
-            ROLE_NAME_MAX,
-            "Flashduty's limit for role names",
-        );
+        validate_role_name(diags, &config.role_name);
     }
 
     /// One `/role/list` call, then the role with this ID or exact name.

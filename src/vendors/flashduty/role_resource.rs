@@ -92,14 +92,7 @@ impl RoleResource {
 
 /// Plan-time checks, mirroring the vendor's documented limits exactly.
 pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
-    string_length(
-        diags,
-        AttributePath::new("role_name"),
-        &config.role_name,
-        1,
-        ROLE_NAME_MAX,
-        "Flashduty's limit for role names",
-    );
+    validate_role_name(diags, &config.role_name);
     string_length(
         diags,
         AttributePath::new("description"),
@@ -125,6 +118,19 @@ pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
             }
         }
     }
+}
+
+/// A `role_name` of 1 to [`ROLE_NAME_MAX`] characters (also checked by
+/// the data sources that look roles up by name).
+pub fn validate_role_name(diags: &mut Diagnostics, role_name: &Value<String>) {
+    string_length(
+        diags,
+        AttributePath::new("role_name"),
+        role_name,
+        1,
+        ROLE_NAME_MAX,
+        "Flashduty's limit for role names",
+    );
 }
 
 #[async_trait]

@@ -41,6 +41,25 @@ pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 3000;
 /// smaller server maximum only means more pages).
 pub const LIST_PAGE_SIZE: usize = 100;
 
+/// `GET path` for one page of a list, with its filters (`filter[...]`
+/// parameters; unset ones are left out).
+pub(super) fn page_request(
+    path: &str,
+    page: u64,
+    size: usize,
+    filters: &[(&str, &Option<String>)],
+) -> Request {
+    let mut request = Request::get(path)
+        .query("page[number]", page.to_string())
+        .query("page[size]", size.to_string());
+    for (name, value) in filters {
+        if let Some(value) = value {
+            request = request.query(*name, value.clone());
+        }
+    }
+    request
+}
+
 /// Settings for [`RootlyClient::new`].
 #[derive(Clone)]
 pub struct RootlyConfig {

@@ -6,8 +6,7 @@ use std::time::SystemTime;
 use serde::Deserialize;
 
 use super::on_call_roles::{OnCallRole, ResourceObject};
-use super::{decode, RootlyClient, LIST_PAGE_SIZE, MEDIA_TYPE};
-use crate::http::Request;
+use super::{decode, page_request, RootlyClient, LIST_PAGE_SIZE, MEDIA_TYPE};
 use crate::vendors::rootly::RootlyError;
 
 #[derive(Deserialize)]
@@ -94,18 +93,16 @@ impl RootlyClient {
         page: u64,
         size: usize,
     ) -> Result<(Vec<OnCallRole>, bool, Option<SystemTime>), RootlyError> {
-        let mut request = Request::get("/v1/on_call_roles")
-            .query("page[number]", page.to_string())
-            .query("page[size]", size.to_string());
-        for (name, value) in [
-            ("filter[name]", &filters.name),
-            ("filter[slug]", &filters.slug),
-            ("filter[search]", &filters.search),
-        ] {
-            if let Some(value) = value {
-                request = request.query(name, value.clone());
-            }
-        }
+        let request = page_request(
+            "/v1/on_call_roles",
+            page,
+            size,
+            &[
+                ("filter[name]", &filters.name),
+                ("filter[slug]", &filters.slug),
+                ("filter[search]", &filters.search),
+            ],
+        );
         let response = self.http.send(request.header("Accept", MEDIA_TYPE)).await?;
         let page_body: Page = decode(&response)?;
         let date = response
