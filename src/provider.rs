@@ -59,7 +59,7 @@ impl RbacProvider {
         let list: Vec<(&str, Box<dyn DynamicResource>)> = vec![
             (
                 "flashduty_role",
-                Box::new(fd_role::RoleResource::new(fd.clone())),
+                Box::new(Adapter::new(fd_role::RoleResource, fd.clone())),
             ),
             (
                 "flashduty_member_roles",
@@ -79,7 +79,7 @@ impl RbacProvider {
             ),
             (
                 "rootly_on_call_role",
-                Box::new(rt_role::OnCallRoleResource::new(rt.clone())),
+                Box::new(Adapter::new(rt_role::OnCallRoleResource, rt.clone())),
             ),
             (
                 "rootly_user_on_call_role",
@@ -111,11 +111,14 @@ impl RbacProvider {
         let list: Vec<(&str, Box<dyn DynamicDataSource>)> = vec![
             (
                 "flashduty_role",
-                Box::new(fd_role::RoleDataSource::new(fd.clone())),
+                Box::new(DataAdapter::new(fd_role::RoleDataSource, fd.clone())),
             ),
             (
                 "flashduty_permissions",
-                Box::new(fd_perms::PermissionsDataSource::new(fd.clone())),
+                Box::new(DataAdapter::new(
+                    fd_perms::PermissionsDataSource,
+                    fd.clone(),
+                )),
             ),
             (
                 "flashduty_roles",
@@ -150,11 +153,14 @@ impl RbacProvider {
             ),
             (
                 "rootly_on_call_role",
-                Box::new(rt_role::OnCallRoleDataSource::new(rt.clone())),
+                Box::new(DataAdapter::new(rt_role::OnCallRoleDataSource, rt.clone())),
             ),
             (
                 "rootly_on_call_roles",
-                Box::new(rt_roles::OnCallRolesDataSource::new(rt.clone())),
+                Box::new(DataAdapter::new(
+                    rt_roles::OnCallRolesDataSource,
+                    rt.clone(),
+                )),
             ),
             (
                 "rootly_users",

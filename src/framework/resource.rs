@@ -178,6 +178,23 @@ impl<S> Failure<S> {
 /// The result of an operation on a resource.
 pub type Outcome<T, S> = Result<T, Failure<S>>;
 
+/// Warnings shown beside an operation's result, whatever its outcome (say,
+/// an import key that named another object than it reads as).
+#[derive(Debug, Default)]
+pub struct Warnings(Vec<(String, String)>);
+
+impl Warnings {
+    pub fn add(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
+        self.0.push((summary.into(), detail.into()));
+    }
+
+    fn report(self, diags: &mut Diagnostics) {
+        for (summary, detail) in self.0 {
+            diags.root_warning(summary, detail);
+        }
+    }
+}
+
 /// One Terraform resource type, in its own terms. Private state (`Private`)
 /// is what Terraform stores beside the state for the provider alone (an
 /// ETag, say); `ValueEmpty` when there is none.
@@ -261,6 +278,18 @@ pub trait ResourceType: Send + Sync + 'static {
         client: &<Self::Vendor as VendorConfig>::Client,
         id: &str,
     ) -> Outcome<(Self::State, Self::Private), Self::State>;
+
+    /// [`Self::import`] with warnings to show beside its result; the
+    /// adapter calls this one. The default warns of nothing: override it
+    /// (and have `import` call it) only for an import that can warn.
+    async fn import_with_warnings(
+        &self,
+        client: &<Self::Vendor as VendorConfig>::Client,
+        id: &str,
+        _warnings: &mut Warnings,
+    ) -> Outcome<(Self::State, Self::Private), Self::State> {
+        self.import(client, id).await
+    }
 }
 
 /// tf-provider's `Resource` for any [`ResourceType`], written once.
@@ -477,7 +506,13 @@ impl<R: ResourceType> Resource for Adapter<R> {
     ) -> Option<(R::State, R::Private)> {
         let client = self.provider.client_or_report(diags)?;
         let key = id.trim();
-        match self.resource.import(&client, key).await {
+        let mut warnings = Warnings::default();
+        let imported = self
+            .resource
+            .import_with_warnings(&client, key, &mut warnings)
+            .await;
+        warnings.report(diags);
+        match imported {
             Ok(imported) => Some(imported),
             Err(failure) => {
                 failure.report(diags, &format!("importing {} {key:?}", R::WHAT));

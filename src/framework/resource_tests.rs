@@ -141,6 +141,17 @@ impl ResourceType for Fake {
             "Import takes the ID.",
         ))
     }
+    async fn import_with_warnings(
+        &self,
+        client: &FakeClient,
+        id: &str,
+        warnings: &mut Warnings,
+    ) -> Outcome<(FakeState, ValueEmpty), FakeState> {
+        if id == "w" {
+            warnings.add("Imported by name", "No thing has ID w.");
+        }
+        self.import(client, id).await
+    }
 }
 
 fn adapter(key: Value<String>) -> Adapter<Fake> {
@@ -311,6 +322,20 @@ async fn import_reports_the_resources_own_message() {
         errors(&diags),
         ["Cannot import fake thing \"x\": no such thing: Import takes the ID."]
     );
+}
+
+#[tokio::test]
+async fn import_shows_the_resources_warnings() {
+    let a = adapter(Value::Value("k".into()));
+    let mut diags = Diagnostics::default();
+    assert!(a.import(&mut diags, "w".into()).await.is_none());
+    let warnings: Vec<String> = diags
+        .warnings
+        .iter()
+        .map(|d| format!("{}: {}", d.summary, d.detail.lines().next().unwrap_or("")))
+        .collect();
+    assert_eq!(warnings, ["Imported by name: No thing has ID w."]);
+    assert_eq!(errors(&diags).len(), 1);
 }
 
 #[tokio::test]

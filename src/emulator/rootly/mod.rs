@@ -6,7 +6,9 @@
 
 mod body;
 mod errors;
+mod generated;
 mod paging;
+mod roles;
 mod routes;
 mod store;
 mod user_ops;
@@ -22,7 +24,8 @@ use axum::response::{IntoResponse, Response};
 
 pub use errors::{ApiError, MEDIA_TYPE, REQUEST_ID_HEADER};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-pub use store::{slugify, Role, Store, PERMISSION_FAMILIES, SYSTEM_ROLES};
+pub use roles::{slugify, Role, PERMISSION_FAMILIES, SYSTEM_ROLES};
+pub use store::Store;
 pub use users::{User, SEEDED_USERS};
 
 use super::{Emulator, RateWindow, VendorSpec};

@@ -1,89 +1,15 @@
-//! One Rootly organisation's on-call roles, with the vendor's validation and
-//! lookup rules (vendors/rootly.md, "Resource fields" and "Semantics").
+//! One Rootly organisation's on-call roles: create, update, delete, lookup
+//! and listing (vendors/rootly.md, "Semantics"). The role and the rules for
+//! its attributes are in `roles.rs`, the user operations in `user_ops.rs`.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::errors::{ApiError, ApiResult, ErrorItem};
-
-/// The four CRUD verbs, in the order the spec lists them.
-const CRUD: &[&str] = &["create", "read", "update", "delete"];
-const READ_ONLY: &[&str] = &["read"];
-const CREATE_UPDATE: &[&str] = &["create", "update"];
-
-/// Every permission array of the current spec with its allowed values
-/// (vendors/rootly.md, "Permission arrays and their allowed values").
-pub const PERMISSION_FAMILIES: [(&str, &[&str]); 24] = [
-    ("alert_fields_permissions", CRUD),
-    ("alert_groups_permissions", CRUD),
-    ("alert_routing_rules_permissions", CRUD),
-    ("alert_sources_permissions", CRUD),
-    ("alert_urgency_permissions", CRUD),
-    ("alerts_permissions", CRUD),
-    ("api_keys_permissions", CRUD),
-    ("audits_permissions", CRUD),
-    ("catalogs_permissions", CRUD),
-    ("contacts_permissions", READ_ONLY),
-    ("escalation_policies_permissions", CRUD),
-    ("functionalities_permissions", CRUD),
-    ("groups_permissions", CRUD),
-    ("heartbeats_permissions", CRUD),
-    ("integrations_permissions", CRUD),
-    ("invitations_permissions", CRUD),
-    ("live_call_routing_permissions", CRUD),
-    ("on_call_readiness_report_permissions", READ_ONLY),
-    ("on_call_roles_permissions", CRUD),
-    ("schedule_override_permissions", CREATE_UPDATE),
-    ("schedules_permissions", CRUD),
-    ("services_permissions", CRUD),
-    ("webhooks_permissions", CRUD),
-    ("workflows_permissions", CRUD),
-];
-
-/// `system_role` values.
-pub const SYSTEM_ROLES: [&str; 5] = ["admin", "user", "custom", "observer", "no_access"];
-
-/// Longest `name` accepted. **Unverified**: the spec documents no limit; 255
-/// is the usual Rails string column.
-pub const NAME_MAX: usize = 255;
-
-/// An on-call role as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Role {
-    pub id: String,
-    pub name: String,
-    pub slug: String,
-    pub system_role: String,
-    /// Family name → values, in the order they were sent (deduplicated).
-    pub permissions: BTreeMap<String, Vec<String>>,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-impl Role {
-    /// The JSON:API resource object (`on_call_role` with id and type).
-    pub fn resource(&self) -> Value {
-        let mut attrs = Map::new();
-        attrs.insert("name".into(), Value::from(self.name.clone()));
-        attrs.insert("slug".into(), Value::from(self.slug.clone()));
-        attrs.insert("system_role".into(), Value::from(self.system_role.clone()));
-        for (family, _) in PERMISSION_FAMILIES {
-            let values = self.permissions.get(family).cloned().unwrap_or_default();
-            attrs.insert(family.into(), Value::from(values));
-        }
-        attrs.insert("created_at".into(), Value::from(self.created_at.clone()));
-        attrs.insert("updated_at".into(), Value::from(self.updated_at.clone()));
-        serde_json::json!({"id": self.id, "type": "on_call_roles", "attributes": attrs})
-    }
-
-    /// Only `user` and `custom` roles are editable (the spec's description
-    /// of `system_role`).
-    fn editable(&self) -> bool {
-        self.system_role == "user" || self.system_role == "custom"
-    }
-}
+use super::errors::{ApiError, ApiResult};
+use super::generated::{timestamp, uuid_v4};
+use super::roles::{check_attrs, slugify, Role};
 
 /// The organisation's state, as persisted in the `--state` file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -300,140 +226,6 @@ impl Store {
     }
 }
 
-struct Checked {
-    system_role: Option<String>,
-    permissions: BTreeMap<String, Vec<String>>,
-}
-
-/// Checks `system_role` and every permission array sent. Unknown attributes
-/// are ignored (whether the server rejects them is **unverified**).
-fn check_attrs(attrs: &Map<String, Value>, errors: &mut Vec<ErrorItem>) -> Checked {
-    let mut checked = Checked {
-        system_role: None,
-        permissions: BTreeMap::new(),
-    };
-    if let Some(name) = attrs.get("name").and_then(Value::as_str) {
-        if name.chars().count() > NAME_MAX {
-            errors.push(ApiError::invalid(
-                "name",
-                &format!("is too long (maximum is {NAME_MAX} characters)"),
-            ));
-        }
-    }
-    match attrs.get("system_role") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(s)) if SYSTEM_ROLES.contains(&s.as_str()) => {
-            checked.system_role = Some(s.clone());
-        }
-        Some(other) => errors.push(ApiError::invalid(
-            "system_role",
-            &format!(
-                "{other} is not included in the list ({})",
-                SYSTEM_ROLES.join(", ")
-            ),
-        )),
-    }
-    for (family, allowed) in PERMISSION_FAMILIES {
-        let Some(value) = attrs.get(family) else {
-            continue;
-        };
-        let items = match value {
-            // Null clears the array (the official provider used to send it).
-            Value::Null => Some(Vec::new()),
-            Value::Array(items) => items
-                .iter()
-                .map(|v| v.as_str().map(str::to_string))
-                .collect::<Option<Vec<_>>>(),
-            _ => None,
-        };
-        let Some(items) = items else {
-            errors.push(ApiError::invalid(family, "must be an array of strings"));
-            continue;
-        };
-        let mut kept: Vec<String> = Vec::new();
-        for item in items {
-            if !allowed.contains(&item.as_str()) {
-                errors.push(ApiError::invalid(
-                    family,
-                    &format!(
-                        "{item:?} is not a valid value; allowed values are: {}",
-                        allowed.join(", ")
-                    ),
-                ));
-            } else if !kept.contains(&item) {
-                kept.push(item);
-            }
-        }
-        checked.permissions.insert(family.to_string(), kept);
-    }
-    checked
-}
-
-/// Lowercase ASCII letters and digits, other runs become `-`.
-pub fn slugify(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() {
-        "role".into()
-    } else {
-        out
-    }
-}
-
-/// A random (version 4) UUID.
-fn uuid_v4() -> String {
-    let mut b: [u8; 16] = rand::random();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
-
-/// ISO-8601 in UTC with milliseconds, e.g. `2025-03-28T23:03:31.877+00:00`.
-pub(super) fn timestamp() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let secs = now.as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}+00:00",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        now.subsec_millis()
-    )
-}
-
-/// Howard Hinnant's days-to-civil algorithm.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,12 +262,5 @@ mod tests {
         let fields: Vec<_> = err.errors.iter().map(|e| e.field.clone()).collect();
         assert!(fields.contains(&Some("contacts_permissions".into())));
         assert!(fields.contains(&Some("schedule_override_permissions".into())));
-    }
-
-    #[test]
-    fn rootly_timestamps_are_iso() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_175), (2025, 3, 28));
-        assert_eq!(timestamp().len(), "2025-03-28T23:03:31.877+00:00".len());
     }
 }

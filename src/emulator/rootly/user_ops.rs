@@ -6,7 +6,8 @@
 use serde_json::{Map, Value};
 
 use super::errors::{ApiError, ApiResult, ErrorItem};
-use super::store::{timestamp, Store};
+use super::generated::timestamp;
+use super::store::Store;
 use super::users::*;
 
 impl Store {

@@ -2,18 +2,17 @@
 //! filtered, so that configurations name permissions instead of using magic
 //! numbers.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::api::PermissionItem;
-use super::config::ProviderData;
-use crate::framework::diag::vendor_error;
+use super::api::{FlashdutyClient, PermissionItem};
+use super::config::FlashdutySettings;
+use crate::framework::data_source::DataSourceType;
 use crate::framework::plan::number_set;
+use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{list_of, object, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::string_one_of;
@@ -45,16 +44,10 @@ pub struct Permission {
     pub status: Value<String>,
 }
 
-/// The data source.
-pub struct PermissionsDataSource {
-    provider: Arc<ProviderData>,
-}
+/// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
+pub struct PermissionsDataSource;
 
 impl PermissionsDataSource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         let permission = object(&[
@@ -94,16 +87,16 @@ fn matches(filter: &Value<String>, value: &str) -> bool {
 }
 
 #[async_trait]
-impl DataSource for PermissionsDataSource {
-    type State<'a> = PermissionsState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl DataSourceType for PermissionsDataSource {
+    type Vendor = FlashdutySettings;
+    type State = PermissionsState;
+    const WHAT: &'static str = "Flashduty permissions";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: PermissionsState) -> Option<()> {
-        config.timeouts.validate(diags);
+    fn validate(diags: &mut Diagnostics, config: &PermissionsState) {
         string_one_of(
             diags,
             AttributePath::new("permission_type"),
@@ -116,82 +109,77 @@ impl DataSource for PermissionsDataSource {
             &config.status,
             &["enabled", "disabled"],
         );
-        Some(())
     }
 
-    async fn read<'a>(
+    /// The whole catalogue (one call), filtered here.
+    async fn read(
         &self,
-        diags: &mut Diagnostics,
+        client: &FlashdutyClient,
         config: PermissionsState,
-        _meta: ValueEmpty,
-    ) -> Option<PermissionsState> {
-        config.timeouts.clone().read(diags, async |diags| {
-            let client = self.provider.client_or_report(diags)?;
-            let catalogue = match client.list_permissions().await {
-                Ok(items) => items,
-                Err(err) => {
-                    vendor_error(diags, "listing Flashduty permissions", &err);
-                    return None;
-                }
-            };
-            let names: Option<Vec<String>> = config.permission_names.as_ref_option().map(|names| {
-                names
-                    .iter()
-                    .filter_map(|n| n.as_ref_option().cloned())
-                    .collect()
-            });
-            if let Some(names) = &names {
-                let missing: Vec<&String> = names
-                    .iter()
-                    .filter(|n| !catalogue.iter().any(|p| &p.permission_name == *n))
-                    .collect();
-                if !missing.is_empty() {
-                    diags.error(
-                        "Unknown Flashduty permission names",
-                        format!(
-                            "These names are not in the permission catalogue: {missing:?}. Names are exact and \
-                             case-sensitive; leave `permission_names` unset to list the whole catalogue."
-                        ),
-                        AttributePath::new("permission_names"),
-                    );
-                    return None;
-                }
-            }
-            let mut selected: Vec<&PermissionItem> = catalogue
+    ) -> Outcome<PermissionsState, ()> {
+        let catalogue = client.list_permissions().await.map_err(|err| {
+            Failure::message("Error listing Flashduty permissions", err.to_string())
+        })?;
+        let names: Option<Vec<String>> = config.permission_names.as_ref_option().map(|names| {
+            names
                 .iter()
-                .filter(|p| {
-                    names
-                        .as_ref()
-                        .is_none_or(|names| names.contains(&p.permission_name))
-                })
-                .filter(|p| matches(&config.class, &p.class))
-                .filter(|p| matches(&config.scope, &p.scope))
-                .filter(|p| matches(&config.permission_type, &p.permission_type))
-                .filter(|p| matches(&config.status, &p.status))
+                .filter_map(|n| n.as_ref_option().cloned())
+                .collect()
+        });
+        if let Some(names) = &names {
+            let missing: Vec<&String> = names
+                .iter()
+                .filter(|n| !catalogue.iter().any(|p| &p.permission_name == *n))
                 .collect();
-            selected.sort_by_key(|p| p.id);
-            let ids: Vec<i64> = selected.iter().map(|p| p.id as i64).collect();
-            Some(PermissionsState {
-                ids: number_set(&ids),
-                permissions: Value::Value(
-                    selected
-                        .into_iter()
-                        .map(|p| {
-                            Value::Value(Permission {
-                                id: Value::Value(p.id as i64),
-                                permission_name: Value::Value(p.permission_name.clone()),
-                                permission_type: Value::Value(p.permission_type.clone()),
-                                description: Value::Value(p.description.clone()),
-                                class: Value::Value(p.class.clone()),
-                                scope: Value::Value(p.scope.clone()),
-                                status: Value::Value(p.status.clone()),
-                            })
-                        })
-                        .collect(),
-                ),
-                ..config
+            if !missing.is_empty() {
+                return Err(Failure::attribute(
+                    AttributePath::new("permission_names"),
+                    "Unknown Flashduty permission names",
+                    format!(
+                        "These names are not in the permission catalogue: {missing:?}. Names are exact and \
+                         case-sensitive; leave `permission_names` unset to list the whole catalogue."
+                    ),
+                ));
+            }
+        }
+        let mut selected: Vec<&PermissionItem> = catalogue
+            .iter()
+            .filter(|p| {
+                names
+                    .as_ref()
+                    .is_none_or(|names| names.contains(&p.permission_name))
             })
-        }).await
+            .filter(|p| matches(&config.class, &p.class))
+            .filter(|p| matches(&config.scope, &p.scope))
+            .filter(|p| matches(&config.permission_type, &p.permission_type))
+            .filter(|p| matches(&config.status, &p.status))
+            .collect();
+        selected.sort_by_key(|p| p.id);
+        let ids: Vec<i64> = selected.iter().map(|p| p.id as i64).collect();
+        Ok(PermissionsState {
+            ids: number_set(&ids),
+            permissions: Value::Value(
+                selected
+                    .into_iter()
+                    .map(|p| Value::Value(Permission::from_item(p)))
+                    .collect(),
+            ),
+            ..config
+        })
+    }
+}
+
+impl Permission {
+    fn from_item(p: &PermissionItem) -> Self {
+        Permission {
+            id: Value::Value(p.id as i64),
+            permission_name: Value::Value(p.permission_name.clone()),
+            permission_type: Value::Value(p.permission_type.clone()),
+            description: Value::Value(p.description.clone()),
+            class: Value::Value(p.class.clone()),
+            scope: Value::Value(p.scope.clone()),
+            status: Value::Value(p.status.clone()),
+        }
     }
 }
 

@@ -1,22 +1,21 @@
 //! `rbac_flashduty_role` data source: look up a built-in or existing role by
 //! ID or by name.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::api::RoleItem;
-use super::config::ProviderData;
-use super::role_resource::ROLE_NAME_MAX;
-use crate::framework::diag::vendor_error;
+use super::api::{FlashdutyClient, RoleItem};
+use super::config::FlashdutySettings;
+use super::role_resource::validate_role_name;
+use crate::framework::data_source::DataSourceType;
 use crate::framework::plan::number_set;
+use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{bool, number, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
-use crate::framework::validate::{exactly_one_of, string_length};
+use crate::framework::validate::exactly_one_of;
 use crate::framework::ValueNumberSet;
 
 /// Terraform state of the `rbac_flashduty_role` data source.
@@ -34,16 +33,10 @@ pub struct RoleDataState {
 }
 has_timeouts!(RoleDataState, ReadTimeouts);
 
-/// The data source.
-pub struct RoleDataSource {
-    provider: Arc<ProviderData>,
-}
+/// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
+pub struct RoleDataSource;
 
 impl RoleDataSource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         schema(
@@ -65,16 +58,16 @@ impl RoleDataSource {
 }
 
 #[async_trait]
-impl DataSource for RoleDataSource {
-    type State<'a> = RoleDataState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl DataSourceType for RoleDataSource {
+    type Vendor = FlashdutySettings;
+    type State = RoleDataState;
+    const WHAT: &'static str = "Flashduty role";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RoleDataState) -> Option<()> {
-        config.timeouts.validate(diags);
+    fn validate(diags: &mut Diagnostics, config: &RoleDataState) {
         exactly_one_of(
             diags,
             &["id", "role_name"],
@@ -89,60 +82,43 @@ impl DataSource for RoleDataSource {
                 );
             }
         }
-        string_length(
-            diags,
-            AttributePath::new("role_name"),
-            &config.role_name,
-            1,
-            ROLE_NAME_MAX,
-            "Flashduty's limit for role names",
-        );
-        Some(())
+        validate_role_name(diags, &config.role_name);
     }
 
-    async fn read<'a>(
+    /// One `/role/list` call, then the role with this ID or exact name.
+    async fn read(
         &self,
-        diags: &mut Diagnostics,
+        client: &FlashdutyClient,
         config: RoleDataState,
-        _meta: ValueEmpty,
-    ) -> Option<RoleDataState> {
-        config
-            .timeouts
-            .clone()
-            .read(diags, async |diags| {
-                let client = self.provider.client_or_report(diags)?;
-                let roles = match client.list_roles().await {
-                    Ok(roles) => roles,
-                    Err(err) => {
-                        vendor_error(diags, "listing Flashduty roles", &err);
-                        return None;
-                    }
-                };
-                let (wanted, role) = match (&config.id, &config.role_name) {
-                    (Value::Value(id), _) => (
-                        format!("ID {id}"),
-                        roles.iter().find(|r| r.role_id.to_string() == *id),
-                    ),
-                    (_, Value::Value(name)) => (
-                        format!("name {name:?}"),
-                        roles.iter().find(|r| r.role_name == *name),
-                    ),
-                    _ => {
-                        diags.root_error_short("Set exactly one of `id` and `role_name`.");
-                        return None;
-                    }
-                };
-                let Some(role) = role else {
-                    let names: Vec<&str> = roles.iter().map(|r| r.role_name.as_str()).collect();
-                    diags.root_error(
-                        format!("No Flashduty role with {wanted}"),
-                        format!("The account's roles are: {}.", names.join(", ")),
-                    );
-                    return None;
-                };
-                Some(RoleDataState::from_item(role))
-            })
+    ) -> Outcome<RoleDataState, ()> {
+        let roles = client
+            .list_roles()
             .await
+            .map_err(|err| Failure::message("Error listing Flashduty roles", err.to_string()))?;
+        let (wanted, role) = match (&config.id, &config.role_name) {
+            (Value::Value(id), _) => (
+                format!("ID {id}"),
+                roles.iter().find(|r| r.role_id.to_string() == *id),
+            ),
+            (_, Value::Value(name)) => (
+                format!("name {name:?}"),
+                roles.iter().find(|r| r.role_name == *name),
+            ),
+            _ => {
+                return Err(Failure::message(
+                    "Set exactly one of `id` and `role_name`.",
+                    "",
+                ))
+            }
+        };
+        let Some(role) = role else {
+            let names: Vec<&str> = roles.iter().map(|r| r.role_name.as_str()).collect();
+            return Err(Failure::message(
+                format!("No Flashduty role with {wanted}"),
+                format!("The account's roles are: {}.", names.join(", ")),
+            ));
+        };
+        Ok(RoleDataState::from_item(role))
     }
 }
 

@@ -1,23 +1,24 @@
 //! `rbac_flashduty_role`: a custom Flashduty role, its description,
-//! permission set and status.
+//! permission set and status. Plan rules live in [`plan`], the write
+//! helpers of create and update in [`write`], the import lookup in
+//! [`import`].
 
-use std::sync::Arc;
+mod import;
+mod plan;
+mod write;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{FlashdutyClient, RoleItem, RoleUpsertRequest};
-use super::config::ProviderData;
-use super::FlashdutyError;
-use crate::framework::diag::vendor_error;
-use crate::framework::plan::{
-    default_if_null, known_number_set, number_set, use_state_for_unknown,
-};
+use super::config::FlashdutySettings;
+use crate::framework::plan::{known_number_set, number_set};
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType, Warnings};
 use crate::framework::schema::{schema, set_of, string};
-use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
+use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
 use crate::framework::ValueNumberSet;
 
@@ -38,16 +39,12 @@ pub struct RoleState {
 }
 has_timeouts!(RoleState);
 
-/// The resource; it talks to Flashduty only through [`FlashdutyClient`].
-pub struct RoleResource {
-    provider: Arc<ProviderData>,
-}
+/// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
+pub struct RoleResource;
+
+type Result<T> = Outcome<T, RoleState>;
 
 impl RoleResource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         schema(
@@ -91,23 +88,11 @@ impl RoleResource {
             vec![timeouts::resource_block()],
         )
     }
-
-    fn client(&self, diags: &mut Diagnostics) -> Option<FlashdutyClient> {
-        self.provider.client_or_report(diags)
-    }
 }
 
 /// Plan-time checks, mirroring the vendor's documented limits exactly.
 pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
-    config.timeouts.validate(diags);
-    string_length(
-        diags,
-        AttributePath::new("role_name"),
-        &config.role_name,
-        1,
-        ROLE_NAME_MAX,
-        "Flashduty's limit for role names",
-    );
+    validate_role_name(diags, &config.role_name);
     string_length(
         diags,
         AttributePath::new("description"),
@@ -135,74 +120,145 @@ pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
     }
 }
 
-/// The planned state: defaults filled in, the ID kept from `prior`. The
-/// defaults look at the configuration, not at Terraform's proposal: for an
-/// optional+computed attribute removed from the configuration, Terraform
-/// proposes the prior value, yet the user asked for the default back.
-fn plan(config: RoleState, prior: Option<&RoleState>) -> RoleState {
-    RoleState {
-        id: match prior {
-            Some(prior) => use_state_for_unknown(Value::Unknown, prior.id.clone()),
-            None => Value::Unknown,
-        },
-        role_name: config.role_name,
-        description: default_if_null(config.description, String::new()),
-        permission_ids: default_if_null(config.permission_ids, Vec::new()),
-        status: default_if_null(config.status, "enabled".into()),
-        timeouts: config.timeouts,
-    }
+/// A `role_name` of 1 to [`ROLE_NAME_MAX`] characters (also checked by
+/// the data sources that look roles up by name).
+pub fn validate_role_name(diags: &mut Diagnostics, role_name: &Value<String>) {
+    string_length(
+        diags,
+        AttributePath::new("role_name"),
+        role_name,
+        1,
+        ROLE_NAME_MAX,
+        "Flashduty's limit for role names",
+    );
 }
 
-/// Plan-time check that every known permission ID is in the account's
-/// catalogue (Flashduty refuses an unknown ID with 400 "permission_id ... does
-/// not exist" halfway through an apply). One catalogue listing per run; the
-/// check is skipped while the provider configuration is unknown (`client` is
-/// `None`) or when the listing fails — the apply then reports the vendor's
-/// own error.
-async fn check_permissions(
-    diags: &mut Diagnostics,
-    client: Option<&FlashdutyClient>,
-    ids: &ValueNumberSet,
-) -> Option<()> {
-    let (Some(client), Value::Value(items)) = (client, ids) else {
-        return Some(());
-    };
-    let wanted: Vec<i64> = items
-        .iter()
-        .filter_map(|v| v.as_ref_option().copied())
-        .collect();
-    if wanted.is_empty() {
-        return Some(());
+#[async_trait]
+impl ResourceType for RoleResource {
+    type Vendor = FlashdutySettings;
+    type State = RoleState;
+    type Private = ValueEmpty;
+    const WHAT: &'static str = "Flashduty role";
+
+    fn schema() -> Schema {
+        Self::schema()
     }
-    let catalogue = match client.permission_catalogue().await {
-        Ok(catalogue) => catalogue,
-        Err(err) => {
-            tracing::warn!(error = %err, "cannot list the Flashduty permission catalogue; permission_ids are checked at apply");
-            return Some(());
+
+    fn validate(diags: &mut Diagnostics, config: &RoleState) {
+        validate_role(diags, config);
+    }
+
+    /// The role ID, or the quoted name before there is one.
+    fn which(state: &RoleState) -> String {
+        match state.id.as_ref_option() {
+            Some(id) => id.clone(),
+            None => format!(
+                "{:?}",
+                state.role_name.as_ref_option().map_or("", String::as_str)
+            ),
         }
-    };
-    let mut unknown: Vec<i64> = wanted
-        .into_iter()
-        .filter(|id| !catalogue.iter().any(|p| p.id as i64 == *id))
-        .collect();
-    unknown.sort_unstable();
-    unknown.dedup();
-    if unknown.is_empty() {
-        return Some(());
     }
-    let list: Vec<String> = unknown.iter().map(i64::to_string).collect();
-    diags.error(
-        "Invalid value for permission_ids",
-        format!(
-            "permission_ids holds {} that {} not in this Flashduty account's permission catalogue: {}. \
-             Look permissions up by name with the `rbac_flashduty_permissions` data source.",
-            if unknown.len() == 1 { "an ID" } else { "IDs" },
-            if unknown.len() == 1 { "is" } else { "are" },
-            list.join(", ")
-        ),
-        AttributePath::new("permission_ids"),
-    );
-    None
+
+    async fn plan(
+        &self,
+        client: Option<&FlashdutyClient>,
+        config: RoleState,
+        prior: Option<&RoleState>,
+    ) -> Result<(RoleState, Vec<AttributePath>)> {
+        plan::check_permissions(client, &config.permission_ids).await?;
+        Ok((plan::planned(config, prior), vec![]))
+    }
+
+    async fn create(
+        &self,
+        client: &FlashdutyClient,
+        planned: RoleState,
+    ) -> Result<(RoleState, ValueEmpty)> {
+        let Some(body) = upsert_body(&planned, None) else {
+            return Err(Failure::message(
+                "role_name and permission_ids must be known to create a role",
+                "",
+            ));
+        };
+        let role_id = match client.create_role(&body).await {
+            Ok(id) => id,
+            Err(err) => return Err(write::create_failure(client, &body.role_name, err).await),
+        };
+        tracing::info!(role_id, role_name = %body.role_name, "created Flashduty role");
+        let state = write::finish_write(client, role_id, &planned, Some("enabled")).await?;
+        Ok((state, ValueEmpty::default()))
+    }
+
+    async fn read(
+        &self,
+        client: &FlashdutyClient,
+        state: &RoleState,
+        _private: &ValueEmpty,
+    ) -> Result<Read<(RoleState, ValueEmpty)>> {
+        let role_id = numeric_id(state).ok_or_else(|| bad_id(state))?;
+        match client.read_role(role_id).await.map_err(Failure::vendor)? {
+            Some(role) => Ok(Read::Found((state_from(&role), ValueEmpty::default()))),
+            None => Ok(Read::Gone),
+        }
+    }
+
+    /// Upserts the content only when it changed, then the status (see
+    /// [`write::finish_write`]).
+    async fn update(
+        &self,
+        client: &FlashdutyClient,
+        prior: RoleState,
+        planned: RoleState,
+        _private: &ValueEmpty,
+    ) -> Result<(RoleState, ValueEmpty)> {
+        let role_id = numeric_id(&prior).ok_or_else(|| bad_id(&prior))?;
+        let Some(body) = upsert_body(&planned, Some(role_id)) else {
+            return Err(Failure::message(
+                "role_name and permission_ids must be known to update a role",
+                "",
+            ));
+        };
+        let content_changed = prior.role_name != planned.role_name
+            || prior.description != planned.description
+            || known_number_set(&prior.permission_ids) != known_number_set(&planned.permission_ids);
+        if content_changed {
+            client.update_role(&body).await.map_err(Failure::vendor)?;
+        }
+        let current = prior.status.as_ref_option().map(String::as_str);
+        let state = write::finish_write(client, role_id, &planned, current).await?;
+        Ok((state, ValueEmpty::default()))
+    }
+
+    async fn delete(
+        &self,
+        client: &FlashdutyClient,
+        prior: &RoleState,
+        _private: &ValueEmpty,
+    ) -> Result<Deleted> {
+        let role_id = numeric_id(prior).ok_or_else(|| bad_id(prior))?;
+        match client.delete_role(role_id).await {
+            Ok(()) => Ok(Deleted::Done),
+            Err(err) if err.is_not_found() => Ok(Deleted::AlreadyGone),
+            Err(err) => Err(Failure::vendor(err)),
+        }
+    }
+
+    async fn import(&self, client: &FlashdutyClient, key: &str) -> Result<(RoleState, ValueEmpty)> {
+        self.import_with_warnings(client, key, &mut Warnings::default())
+            .await
+    }
+
+    /// By ID or exact name; warns when an all-digit key was taken as a
+    /// name (see [`import::find`]).
+    async fn import_with_warnings(
+        &self,
+        client: &FlashdutyClient,
+        key: &str,
+        warnings: &mut Warnings,
+    ) -> Result<(RoleState, ValueEmpty)> {
+        let role = import::find(client, key, warnings).await?;
+        Ok((state_from(&role), ValueEmpty::default()))
+    }
 }
 
 /// The state Terraform records for a role read from Flashduty.
@@ -235,365 +291,16 @@ fn upsert_body(planned: &RoleState, role_id: Option<u64>) -> Option<RoleUpsertRe
     })
 }
 
-fn parse_id(diags: &mut Diagnostics, id: &Value<String>) -> Option<u64> {
-    let parsed = id.as_ref_option().and_then(|s| s.parse::<u64>().ok());
-    if parsed.is_none() {
-        diags.root_error(
-            "Invalid Flashduty role ID in state",
-            format!("expected a numeric role ID, found {id:?}"),
-        );
-    }
-    parsed
+/// The numeric role ID in `state`; see [`bad_id`].
+fn numeric_id(state: &RoleState) -> Option<u64> {
+    state.id.as_ref_option().and_then(|s| s.parse::<u64>().ok())
 }
 
-fn wants_enabled(state: &RoleState) -> bool {
-    state.status.as_ref_option().map(String::as_str) != Some("disabled")
-}
-
-/// Explains a failed create; a duplicate name gets a hint to import.
-async fn report_create_error(
-    diags: &mut Diagnostics,
-    client: &FlashdutyClient,
-    name: &str,
-    err: FlashdutyError,
-) {
-    if err.code() == Some("InvalidParameter") {
-        if let Ok(Some(existing)) = client.find_role_by_name(name).await {
-            // vendors/flashduty.md: the duplicate-name error code is unverified,
-            // so we confirm by looking the name up. Built-ins are `editable: false`.
-            let said = format!("Flashduty said: {err}");
-            let detail = if existing.editable {
-                crate::vendors::conflict::name_taken(
-                    "Flashduty role",
-                    name,
-                    &format!("terraform import <resource address> {}", existing.role_id),
-                    &said,
-                )
-            } else {
-                crate::vendors::conflict::name_reserved(
-                    "Flashduty role",
-                    name,
-                    "To give members the built-in role, reference it with the `rbac_flashduty_role` data source.",
-                    &said,
-                )
-            };
-            diags.error(
-                format!("A Flashduty role named {name:?} already exists"),
-                detail,
-                AttributePath::new("role_name"),
-            );
-            return;
-        }
-    }
-    vendor_error(diags, format!("creating Flashduty role {name:?}"), &err);
-}
-
-/// The state after a confirmed write: the plan plus the role ID. Nothing is
-/// read back: `/role/upsert` answers only `role_id` and `role_name`, and every
-/// other attribute of the state is what was sent (vendors/flashduty.md,
-/// "Semantics"), so a write costs one request. The status changes only
-/// through `/role/enable` and `/role/disable`, so that call is made only
-/// when the status changes; a new role starts `enabled` (**unverified**, the
-/// vendor's presumption: were it wrong, the next refresh shows the drift and
-/// the next apply corrects it). The ID is always kept, so a role that exists
-/// in Flashduty is never lost from Terraform's state when the status call
-/// fails: the state then holds the status the role still has.
-async fn finish_write(
-    diags: &mut Diagnostics,
-    client: &FlashdutyClient,
-    role_id: u64,
-    planned: &RoleState,
-    current_status: Option<&str>,
-) -> RoleState {
-    let mut state = RoleState {
-        id: Value::Value(role_id.to_string()),
-        ..planned.clone()
-    };
-    let enabled = wants_enabled(planned);
-    if current_status != Some(if enabled { "enabled" } else { "disabled" }) {
-        if let Err(err) = client.set_role_status(role_id, enabled).await {
-            vendor_error(
-                diags,
-                format!("setting the status of Flashduty role {role_id}"),
-                &err,
-            );
-            state.status = Value::Value(current_status.unwrap_or("enabled").to_string());
-        }
-    }
-    state
-}
-
-#[async_trait]
-impl Resource for RoleResource {
-    type State<'a> = RoleState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
-
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
-    }
-
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RoleState) -> Option<()> {
-        validate_role(diags, &config);
-        Some(())
-    }
-
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: RoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(RoleState, ValueEmpty)> {
-        state
-            .timeouts
-            .clone()
-            .run_with_state(Op::Read, diags, async |diags| {
-                let role_id = parse_id(diags, &state.id)?;
-                let client = match self.client(diags) {
-                    Some(client) => client,
-                    None => return Some((state, ValueEmpty::default())),
-                };
-                match client.read_role(role_id).await {
-                    Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
-                    Ok(None) => {
-                        tracing::warn!(role_id, "Flashduty role not found; removing it from state");
-                        None
-                    }
-                    Err(err) => {
-                        vendor_error(diags, format!("reading Flashduty role {role_id}"), &err);
-                        Some((state, ValueEmpty::default()))
-                    }
-                }
-            })
-            .await
-    }
-
-    async fn plan_create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        _proposed: RoleState,
-        config: RoleState,
-        _meta: ValueEmpty,
-    ) -> Option<(RoleState, ValueEmpty)> {
-        // Fail at plan, not halfway through an apply, when credentials are missing.
-        let client = self.provider.client_at_plan(diags)?;
-        // A plan-time listing is a read: bounded by timeouts.read.
-        let check = check_permissions(diags, client.as_ref(), &config.permission_ids);
-        config.timeouts.deadline(Op::Read).scope(check).await?;
-        Some((plan(config, None), ValueEmpty::default()))
-    }
-
-    async fn plan_update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: RoleState,
-        _proposed: RoleState,
-        config: RoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(RoleState, ValueEmpty, Vec<AttributePath>)> {
-        let client = self.provider.client_at_plan(diags)?;
-        // A plan-time listing is a read: bounded by timeouts.read.
-        let check = check_permissions(diags, client.as_ref(), &config.permission_ids);
-        config.timeouts.deadline(Op::Read).scope(check).await?;
-        Some((plan(config, Some(&prior)), ValueEmpty::default(), vec![]))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: RoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::default())
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned: RoleState,
-        _config: RoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(RoleState, ValueEmpty)> {
-        planned
-            .timeouts
-            .clone()
-            .run_with_state(Op::Create, diags, async |diags| {
-                let client = self.client(diags)?;
-                let Some(body) = upsert_body(&planned, None) else {
-                    diags.root_error_short(
-                        "role_name and permission_ids must be known to create a role",
-                    );
-                    return None;
-                };
-                let role_id = match client.create_role(&body).await {
-                    Ok(id) => id,
-                    Err(err) => {
-                        report_create_error(diags, &client, &body.role_name, err).await;
-                        return None;
-                    }
-                };
-                tracing::info!(role_id, role_name = %body.role_name, "created Flashduty role");
-                let state = finish_write(diags, &client, role_id, &planned, Some("enabled")).await;
-                Some((state, ValueEmpty::default()))
-            })
-            .await
-    }
-
-    async fn update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: RoleState,
-        planned: RoleState,
-        _config: RoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(RoleState, ValueEmpty)> {
-        planned
-            .timeouts
-            .clone()
-            .run_with_state(Op::Update, diags, async |diags| {
-                let client = self.client(diags)?;
-                let role_id = parse_id(diags, &prior.id)?;
-                let Some(body) = upsert_body(&planned, Some(role_id)) else {
-                    diags.root_error_short(
-                        "role_name and permission_ids must be known to update a role",
-                    );
-                    return None;
-                };
-                let content_changed = prior.role_name != planned.role_name
-                    || prior.description != planned.description
-                    || known_number_set(&prior.permission_ids)
-                        != known_number_set(&planned.permission_ids);
-                if content_changed {
-                    if let Err(err) = client.update_role(&body).await {
-                        vendor_error(diags, format!("updating Flashduty role {role_id}"), &err);
-                        return None;
-                    }
-                }
-                let state = finish_write(
-                    diags,
-                    &client,
-                    role_id,
-                    &planned,
-                    prior.status.as_ref_option().map(String::as_str),
-                )
-                .await;
-                Some((state, ValueEmpty::default()))
-            })
-            .await
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: RoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<()> {
-        prior
-            .timeouts
-            .clone()
-            .run(Op::Delete, diags, async |diags| {
-                let client = self.client(diags)?;
-                let role_id = parse_id(diags, &prior.id)?;
-                match client.delete_role(role_id).await {
-                    Ok(()) => Some(()),
-                    Err(err) if err.is_not_found() => {
-                        tracing::info!(role_id, "Flashduty role already deleted");
-                        Some(())
-                    }
-                    Err(err) => {
-                        vendor_error(diags, format!("deleting Flashduty role {role_id}"), &err);
-                        None
-                    }
-                }
-            })
-            .await
-    }
-
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(RoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let formats = "Import takes a numeric role ID (terraform import rbac_flashduty_role.x 4001) \
-                       or an exact role name (terraform import rbac_flashduty_role.x \"On-call Manager\").";
-        // An all-digit key is tried as an ID first, then as an exact name:
-        // a role may be named "12345", or "2" (the built-in Admin's ID).
-        let key = id.trim();
-        let report = |diags: &mut Diagnostics, err: &FlashdutyError| {
-            vendor_error(diags, format!("importing Flashduty role {key:?}"), err)
-        };
-        let by_id = match key.parse::<u64>() {
-            Ok(role_id) => match client.get_role(role_id).await {
-                Ok(role) => Some(role),
-                Err(err) if err.is_not_found() => None,
-                Err(err) => {
-                    report(diags, &err);
-                    return None;
-                }
-            },
-            Err(_) => None,
-        };
-        let by_name = match &by_id {
-            Some(role) if role.editable => None,
-            _ => match client.find_role_by_name(key).await {
-                Ok(found) => found,
-                Err(err) => {
-                    report(diags, &err);
-                    return None;
-                }
-            },
-        };
-        let numeric = key.parse::<u64>().is_ok();
-        let role = match (by_id, by_name) {
-            (Some(role), _) if role.editable => role,
-            (by_id, Some(named)) if named.editable => {
-                if numeric {
-                    let why = match by_id {
-                        None => format!("No role has ID {key}"),
-                        Some(b) => format!(
-                            "ID {key} is the built-in role {:?}, which cannot be managed",
-                            b.role_name
-                        ),
-                    };
-                    tracing::info!(role_id = named.role_id, name = %key, "imported the role with this exact name");
-                    diags.root_warning(
-                        format!("Imported the Flashduty role named {key:?}"),
-                        format!(
-                            "{why}; the role whose name is exactly {key:?} (ID {}) was imported.",
-                            named.role_id
-                        ),
-                    );
-                }
-                named
-            }
-            (Some(role), _) | (None, Some(role)) => {
-                diags.root_error(
-                    format!("Cannot import Flashduty role {key:?}: it is a built-in role"),
-                    format!(
-                        "{:?} (ID {}) is a built-in Flashduty role: it cannot be modified or deleted, so Terraform \
-                         cannot manage it. Reference it with the `rbac_flashduty_role` data source instead.",
-                        role.role_name, role.role_id
-                    ),
-                );
-                return None;
-            }
-            (None, None) => {
-                diags.root_error(
-                    format!("Cannot import Flashduty role {key:?}: no such role"),
-                    format!("No role has this ID or name in the Flashduty account. {formats}"),
-                );
-                return None;
-            }
-        };
-        Some((state_from(&role), ValueEmpty::default()))
-    }
+fn bad_id(state: &RoleState) -> Failure<RoleState> {
+    Failure::message(
+        "Invalid Flashduty role ID in state",
+        format!("expected a numeric role ID, found {:?}", state.id),
+    )
 }
 
 #[cfg(test)]
@@ -604,24 +311,6 @@ mod tests {
     #[test]
     fn state_matches_schema() {
         assert_state_matches_schema::<RoleState>(&RoleResource::schema());
-    }
-
-    #[test]
-    fn plan_fills_defaults_and_keeps_the_id() {
-        let config = RoleState {
-            role_name: Value::Value("ops".into()),
-            ..Default::default()
-        };
-        let planned = plan(config.clone(), None);
-        assert!(planned.id.is_unknown());
-        assert_eq!(planned.description, Value::Value(String::new()));
-        assert_eq!(planned.status, Value::Value("enabled".into()));
-        assert_eq!(planned.permission_ids, Value::Value(vec![]));
-        let prior = RoleState {
-            id: Value::Value("4001".into()),
-            ..planned.clone()
-        };
-        assert_eq!(plan(config, Some(&prior)).id, Value::Value("4001".into()));
     }
 
     #[test]
@@ -645,5 +334,20 @@ mod tests {
         assert!(text[0].contains("role_name") && text[0].contains("39"));
         assert!(text[1].contains("description") && text[1].contains("499"));
         assert!(text[2].contains("status") && text[2].contains("enabled"));
+    }
+
+    #[test]
+    fn which_is_the_id_or_the_quoted_name() {
+        let planned = RoleState {
+            id: Value::Unknown,
+            role_name: Value::Value("ops".into()),
+            ..Default::default()
+        };
+        assert_eq!(RoleResource::which(&planned), "\"ops\"");
+        let created = RoleState {
+            id: Value::Value("4001".into()),
+            ..planned
+        };
+        assert_eq!(RoleResource::which(&created), "4001");
     }
 }

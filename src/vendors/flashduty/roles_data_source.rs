@@ -7,17 +7,16 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use tf_provider::Diagnostics;
 
 use super::api::FlashdutyClient;
 use super::config::FlashdutySettings;
 use super::role_data_source::RoleDataItem;
-use super::role_resource::ROLE_NAME_MAX;
+use super::role_resource::validate_role_name;
 use crate::framework::data_source::DataSourceType;
 use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{bool, list_of, object, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
-use crate::framework::validate::string_length;
 
 /// Terraform state of the `rbac_flashduty_roles` data source.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -80,14 +79,7 @@ impl DataSourceType for RolesDataSource {
     }
 
     fn validate(diags: &mut Diagnostics, config: &RolesState) {
-        string_length(
-            diags,
-            AttributePath::new("role_name"),
-            &config.role_name,
-            1,
-            ROLE_NAME_MAX,
-            "Flashduty's limit for role names",
-        );
+        validate_role_name(diags, &config.role_name);
     }
 
     async fn read(&self, client: &FlashdutyClient, config: RolesState) -> Outcome<RolesState, ()> {

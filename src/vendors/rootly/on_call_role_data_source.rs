@@ -1,19 +1,18 @@
 //! `rbac_rootly_on_call_role` data source: look up one on-call role, built-in
 //! or custom, by slug or by exact name.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
 
-use super::api::{ListFilters, OnCallRole, PERMISSION_FAMILIES};
-use super::config::ProviderData;
+use super::api::{ListFilters, OnCallRole, RootlyClient, PERMISSION_FAMILIES};
+use super::config::RootlySettings;
 use super::families::{family_description, with_permission_families};
-use crate::framework::diag::vendor_error;
+use crate::framework::data_source::DataSourceType;
 use crate::framework::plan::string_set;
+use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::exactly_one_of;
@@ -94,16 +93,10 @@ pub fn family_attributes() -> Vec<(&'static str, AttributeBuilder)> {
         .collect()
 }
 
-/// The data source.
-pub struct OnCallRoleDataSource {
-    provider: Arc<ProviderData>,
-}
+/// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
+pub struct OnCallRoleDataSource;
 
 impl OnCallRoleDataSource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         let mut attributes = vec![
@@ -138,100 +131,82 @@ impl OnCallRoleDataSource {
 }
 
 #[async_trait]
-impl DataSource for OnCallRoleDataSource {
-    type State<'a> = OnCallRoleDataState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl DataSourceType for OnCallRoleDataSource {
+    type Vendor = RootlySettings;
+    type State = OnCallRoleDataState;
+    const WHAT: &'static str = "Rootly on-call role";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: OnCallRoleDataState,
-    ) -> Option<()> {
-        config.timeouts.validate(diags);
+    fn validate(diags: &mut Diagnostics, config: &OnCallRoleDataState) {
         exactly_one_of(
             diags,
             &["slug", "name"],
             &[(&config.slug).into(), (&config.name).into()],
         );
-        Some(())
     }
 
-    async fn read<'a>(
+    /// The roles Rootly's filter returns, checked again here: exactly one
+    /// must match.
+    async fn read(
         &self,
-        diags: &mut Diagnostics,
+        client: &RootlyClient,
         config: OnCallRoleDataState,
-        _meta: ValueEmpty,
-    ) -> Option<OnCallRoleDataState> {
-        config
-            .timeouts
-            .clone()
-            .read(diags, async |diags| {
-                let client = self.provider.client_or_report(diags)?;
-                let (wanted, filters) = match (&config.slug, &config.name) {
-                    (Value::Value(slug), _) => (
-                        format!("slug {slug:?}"),
-                        ListFilters {
-                            slug: Some(slug.clone()),
-                            ..Default::default()
-                        },
-                    ),
-                    (_, Value::Value(name)) => (
-                        format!("name {name:?}"),
-                        ListFilters {
-                            name: Some(name.clone()),
-                            ..Default::default()
-                        },
-                    ),
-                    _ => {
-                        diags.root_error_short("Set exactly one of `slug` and `name`.");
-                        return None;
-                    }
-                };
-                let roles = match client.list_roles(&filters).await {
-                    Ok(roles) => roles,
-                    Err(err) => {
-                        vendor_error(
-                            diags,
-                            format!("looking up the Rootly on-call role with {wanted}"),
-                            &err,
-                        );
-                        return None;
-                    }
-                };
-                // The server filters; checking again keeps a loose filter (e.g. a
-                // case-insensitive one) from matching the wrong role.
-                let matching: Vec<&OnCallRole> = roles
-                    .iter()
-                    .filter(|r| match (&filters.slug, &filters.name) {
-                        (Some(slug), _) => r.slug == *slug,
-                        (_, Some(name)) => r.name == *name,
-                        _ => false,
-                    })
-                    .collect();
-                match matching.as_slice() {
-                    [role] => Some(OnCallRoleDataState::from_role(role)),
-                    [] => {
-                        diags.root_error(
-                            format!("No Rootly on-call role with {wanted}"),
-                            "List the roles with the `rbac_rootly_on_call_roles` data source.",
-                        );
-                        None
-                    }
-                    several => {
-                        let slugs: Vec<&str> = several.iter().map(|r| r.slug.as_str()).collect();
-                        diags.root_error(
-                            format!("Several Rootly on-call roles have the {wanted}"),
-                            format!("Look one up by slug instead: {}.", slugs.join(", ")),
-                        );
-                        None
-                    }
-                }
+    ) -> Outcome<OnCallRoleDataState, ()> {
+        let (wanted, filters) = match (&config.slug, &config.name) {
+            (Value::Value(slug), _) => (
+                format!("slug {slug:?}"),
+                ListFilters {
+                    slug: Some(slug.clone()),
+                    ..Default::default()
+                },
+            ),
+            (_, Value::Value(name)) => (
+                format!("name {name:?}"),
+                ListFilters {
+                    name: Some(name.clone()),
+                    ..Default::default()
+                },
+            ),
+            _ => {
+                return Err(Failure::message(
+                    "Set exactly one of `slug` and `name`.",
+                    "",
+                ))
+            }
+        };
+        let roles = client.list_roles(&filters).await.map_err(|err| {
+            Failure::message(
+                format!("Error looking up the Rootly on-call role with {wanted}"),
+                err.to_string(),
+            )
+        })?;
+        // The server filters; checking again keeps a loose filter (e.g. a
+        // case-insensitive one) from matching the wrong role.
+        let matching: Vec<&OnCallRole> = roles
+            .iter()
+            .filter(|r| match (&filters.slug, &filters.name) {
+                (Some(slug), _) => r.slug == *slug,
+                (_, Some(name)) => r.name == *name,
+                _ => false,
             })
-            .await
+            .collect();
+        match matching.as_slice() {
+            [role] => Ok(OnCallRoleDataState::from_role(role)),
+            [] => Err(Failure::message(
+                format!("No Rootly on-call role with {wanted}"),
+                "List the roles with the `rbac_rootly_on_call_roles` data source.",
+            )),
+            several => {
+                let slugs: Vec<&str> = several.iter().map(|r| r.slug.as_str()).collect();
+                Err(Failure::message(
+                    format!("Several Rootly on-call roles have the {wanted}"),
+                    format!("Look one up by slug instead: {}.", slugs.join(", ")),
+                ))
+            }
+        }
     }
 }
 

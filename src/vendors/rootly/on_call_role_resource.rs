@@ -1,22 +1,23 @@
 //! `rbac_rootly_on_call_role`: a custom Rootly on-call role and its
-//! permission sets.
+//! permission sets. Plan rules live in [`plan`].
+
+mod plan;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{ListFilters, OnCallRole, RoleAttributes, RootlyClient, PERMISSION_FAMILIES};
-use super::config::ProviderData;
+use super::config::RootlySettings;
 use super::families::{family_description, with_permission_families};
-use crate::framework::diag::vendor_error;
-use crate::framework::plan::{known_string_set, string_set, use_state_for_unknown};
+use crate::framework::plan::{known_string_set, string_set};
+use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
-use crate::framework::timeouts::{self, has_timeouts, Op, ResourceTimeouts};
+use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::string_set_one_of;
 
 with_permission_families! {
@@ -32,16 +33,18 @@ with_permission_families! {
 }
 has_timeouts!(OnCallRoleState);
 
-/// The resource; it talks to Rootly only through [`RootlyClient`].
-pub struct OnCallRoleResource {
-    provider: Arc<ProviderData>,
-}
+/// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
+pub struct OnCallRoleResource;
+
+type Result<T> = Outcome<T, OnCallRoleState>;
+
+const IMPORT_FORMATS: &str =
+    "Import takes the role's UUID (terraform import rbac_rootly_on_call_role.x \
+     91b7d512-7444-4978-8350-7492b18ec2ad) or its slug (terraform import \
+     rbac_rootly_on_call_role.x infrastructure); list them with the \
+     `rbac_rootly_on_call_roles` data source.";
 
 impl OnCallRoleResource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         let mut attributes: Vec<(&str, AttributeBuilder)> = vec![
@@ -84,10 +87,6 @@ impl OnCallRoleResource {
             vec![timeouts::resource_block()],
         )
     }
-
-    fn client(&self, diags: &mut Diagnostics) -> Option<RootlyClient> {
-        self.provider.client_or_report(diags)
-    }
 }
 
 /// Plan-time checks: exactly the vendor's allowed values per family.
@@ -124,35 +123,132 @@ pub fn validate_role(diags: &mut Diagnostics, config: &OnCallRoleState) {
     }
 }
 
-/// The planned state. Unset families default to empty sets, taken from the
-/// configuration: for a removed optional+computed attribute Terraform
-/// proposes the prior value, yet the user asked for the default back.
-fn plan(config: &OnCallRoleState, prior: Option<&OnCallRoleState>) -> OnCallRoleState {
-    let mut planned = config.clone();
-    for (_, value) in planned.families_mut() {
-        if value.is_null() {
-            *value = Value::Value(Vec::new());
+#[async_trait]
+impl ResourceType for OnCallRoleResource {
+    type Vendor = RootlySettings;
+    type State = OnCallRoleState;
+    type Private = ValueEmpty;
+    const WHAT: &'static str = "Rootly on-call role";
+
+    fn schema() -> Schema {
+        Self::schema()
+    }
+
+    fn validate(diags: &mut Diagnostics, config: &OnCallRoleState) {
+        validate_role(diags, config);
+    }
+
+    /// The role's UUID, or the quoted name before there is one.
+    fn which(state: &OnCallRoleState) -> String {
+        match state.id.as_ref_option().filter(|id| !id.is_empty()) {
+            Some(id) => id.clone(),
+            None => format!(
+                "{:?}",
+                state.name.as_ref_option().map_or("", String::as_str)
+            ),
         }
     }
-    match prior {
-        None => {
-            planned.id = Value::Unknown;
-            planned.slug = Value::Unknown;
-            planned.system_role = Value::Unknown;
-        }
-        Some(prior) => {
-            planned.id = use_state_for_unknown(Value::Unknown, prior.id.clone());
-            planned.system_role = use_state_for_unknown(Value::Unknown, prior.system_role.clone());
-            // Whether a rename regenerates the slug is unverified
-            // (vendors/rootly.md): leave it to the server then.
-            planned.slug = if config.name == prior.name {
-                prior.slug.clone()
-            } else {
-                Value::Unknown
-            };
+
+    async fn plan(
+        &self,
+        _client: Option<&RootlyClient>,
+        config: OnCallRoleState,
+        prior: Option<&OnCallRoleState>,
+    ) -> Result<(OnCallRoleState, Vec<AttributePath>)> {
+        Ok((plan::planned(&config, prior), vec![]))
+    }
+
+    /// One request: the answer holds the full role.
+    async fn create(
+        &self,
+        client: &RootlyClient,
+        planned: OnCallRoleState,
+    ) -> Result<(OnCallRoleState, ValueEmpty)> {
+        let Some(attrs) = attributes(&planned) else {
+            return Err(Failure::message(
+                "name and every permission set must be known to create a role",
+                "",
+            ));
+        };
+        let role = client.create_role(&attrs).await.map_err(Failure::vendor)?;
+        tracing::info!(id = %role.id, slug = %role.slug, "created Rootly on-call role");
+        Ok((state_from(&role), ValueEmpty::default()))
+    }
+
+    async fn read(
+        &self,
+        client: &RootlyClient,
+        state: &OnCallRoleState,
+        _private: &ValueEmpty,
+    ) -> Result<Read<(OnCallRoleState, ValueEmpty)>> {
+        let id = role_id(state).ok_or_else(no_id)?;
+        match client.read_role(&id).await.map_err(Failure::vendor)? {
+            Some(role) => Ok(Read::Found((state_from(&role), ValueEmpty::default()))),
+            None => Ok(Read::Gone),
         }
     }
-    planned
+
+    async fn update(
+        &self,
+        client: &RootlyClient,
+        prior: OnCallRoleState,
+        planned: OnCallRoleState,
+        _private: &ValueEmpty,
+    ) -> Result<(OnCallRoleState, ValueEmpty)> {
+        let id = role_id(&prior).ok_or_else(no_id)?;
+        let Some(attrs) = attributes(&planned) else {
+            return Err(Failure::message(
+                "name and every permission set must be known to update a role",
+                "",
+            ));
+        };
+        let role = client
+            .update_role(&id, &attrs)
+            .await
+            .map_err(Failure::vendor)?;
+        Ok((state_from(&role), ValueEmpty::default()))
+    }
+
+    async fn delete(
+        &self,
+        client: &RootlyClient,
+        prior: &OnCallRoleState,
+        _private: &ValueEmpty,
+    ) -> Result<Deleted> {
+        let id = role_id(prior).ok_or_else(no_id)?;
+        match client.delete_role(&id).await {
+            Ok(()) => Ok(Deleted::Done),
+            Err(err) if err.is_not_found() => Ok(Deleted::AlreadyGone),
+            Err(err) => Err(Failure::vendor(err)),
+        }
+    }
+
+    async fn import(
+        &self,
+        client: &RootlyClient,
+        key: &str,
+    ) -> Result<(OnCallRoleState, ValueEmpty)> {
+        match find_role(client, key).await.map_err(Failure::vendor)? {
+            // Built-in roles (`admin`, `user`, `observer`, `no_access`) cannot
+            // be renamed or deleted (vendors/rootly.md, `system_role`): once
+            // imported, every plan would propose changes that fail with 422.
+            Some(role) if role.system_role != "custom" => Err(Failure::message(
+                format!("Cannot import Rootly on-call role {key:?}: it is a built-in role"),
+                format!(
+                    "{:?} (slug {:?}, system_role {:?}) is one of Rootly's built-in on-call roles: it cannot \
+                     be renamed or deleted, so Terraform cannot manage it. Reference it with the \
+                     `rbac_rootly_on_call_role` data source instead (data \"rbac_rootly_on_call_role\" \"x\" \
+                     {{ slug = {:?} }}).",
+                    role.name, role.slug, role.system_role, role.slug
+                ),
+            )),
+            Some(role) => Ok((state_from(&role), ValueEmpty::default())),
+            None => Err(Failure::message(
+                format!("Cannot import Rootly on-call role {key:?}: no such role"),
+                format!("No on-call role has this UUID or slug. {IMPORT_FORMATS}"),
+            )),
+        }
+    }
 }
 
 /// The state Terraform records for a role read from Rootly. Families the
@@ -184,16 +280,17 @@ fn attributes(planned: &OnCallRoleState) -> Option<RoleAttributes> {
     })
 }
 
-fn role_id(diags: &mut Diagnostics, state: &OnCallRoleState) -> Option<String> {
-    let id = state
+/// The role's UUID in `state`; see [`no_id`].
+fn role_id(state: &OnCallRoleState) -> Option<String> {
+    state
         .id
         .as_ref_option()
         .filter(|id| !id.is_empty())
-        .cloned();
-    if id.is_none() {
-        diags.root_error_short("the Rootly on-call role has no ID in state");
-    }
-    id
+        .cloned()
+}
+
+fn no_id() -> Failure<OnCallRoleState> {
+    Failure::message("the Rootly on-call role has no ID in state", "")
 }
 
 /// By UUID or slug: the API's `{id}` takes both (partly verified), with
@@ -201,7 +298,7 @@ fn role_id(diags: &mut Diagnostics, state: &OnCallRoleState) -> Option<String> {
 async fn find_role(
     client: &RootlyClient,
     key: &str,
-) -> Result<Option<OnCallRole>, super::RootlyError> {
+) -> std::result::Result<Option<OnCallRole>, super::RootlyError> {
     match client.get_role(key).await {
         Ok(role) => Ok(Some(role)),
         Err(err) if err.is_not_found() => {
@@ -216,222 +313,6 @@ async fn find_role(
                 .find(|r| r.slug == key))
         }
         Err(err) => Err(err),
-    }
-}
-
-#[async_trait]
-impl Resource for OnCallRoleResource {
-    type State<'a> = OnCallRoleState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
-
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
-    }
-
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: OnCallRoleState) -> Option<()> {
-        config.timeouts.validate(diags);
-        validate_role(diags, &config);
-        Some(())
-    }
-
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: OnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(OnCallRoleState, ValueEmpty)> {
-        state.timeouts.clone().run_with_state(Op::Read, diags, async |diags| {
-            let id = role_id(diags, &state)?;
-            let Some(client) = self.client(diags) else {
-                return Some((state, ValueEmpty::default()));
-            };
-            match client.read_role(&id).await {
-                Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
-                Ok(None) => {
-                    tracing::warn!(%id, "Rootly on-call role not found; removing it from state");
-                    None
-                }
-                Err(err) => {
-                    vendor_error(diags, format!("reading Rootly on-call role {id}"), &err);
-                    Some((state, ValueEmpty::default()))
-                }
-            }
-        }).await
-    }
-
-    async fn plan_create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        _proposed: OnCallRoleState,
-        config: OnCallRoleState,
-        _meta: ValueEmpty,
-    ) -> Option<(OnCallRoleState, ValueEmpty)> {
-        self.provider.client_at_plan(diags)?;
-        Some((plan(&config, None), ValueEmpty::default()))
-    }
-
-    async fn plan_update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: OnCallRoleState,
-        _proposed: OnCallRoleState,
-        config: OnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(OnCallRoleState, ValueEmpty, Vec<AttributePath>)> {
-        self.provider.client_at_plan(diags)?;
-        Some((plan(&config, Some(&prior)), ValueEmpty::default(), vec![]))
-    }
-
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior: OnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::default())
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned: OnCallRoleState,
-        _config: OnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(OnCallRoleState, ValueEmpty)> {
-        planned.timeouts.clone().run_with_state(Op::Create, diags, async |diags| {
-            let client = self.client(diags)?;
-            let Some(attrs) = attributes(&planned) else {
-                diags.root_error_short("name and every permission set must be known to create a role");
-                return None;
-            };
-            let name = attrs.name.clone().unwrap_or_default();
-            match client.create_role(&attrs).await {
-                Ok(role) => {
-                    tracing::info!(id = %role.id, slug = %role.slug, "created Rootly on-call role");
-                    Some((state_from(&role), ValueEmpty::default()))
-                }
-                Err(err) => {
-                    vendor_error(
-                        diags,
-                        format!("creating Rootly on-call role {name:?}"),
-                        &err,
-                    );
-                    None
-                }
-            }
-        }).await
-    }
-
-    async fn update<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: OnCallRoleState,
-        planned: OnCallRoleState,
-        _config: OnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<(OnCallRoleState, ValueEmpty)> {
-        planned
-            .timeouts
-            .clone()
-            .run_with_state(Op::Update, diags, async |diags| {
-                let client = self.client(diags)?;
-                let id = role_id(diags, &prior)?;
-                let Some(attrs) = attributes(&planned) else {
-                    diags.root_error_short(
-                        "name and every permission set must be known to update a role",
-                    );
-                    return None;
-                };
-                match client.update_role(&id, &attrs).await {
-                    Ok(role) => Some((state_from(&role), ValueEmpty::default())),
-                    Err(err) => {
-                        vendor_error(diags, format!("updating Rootly on-call role {id}"), &err);
-                        None
-                    }
-                }
-            })
-            .await
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior: OnCallRoleState,
-        _private: ValueEmpty,
-        _meta: ValueEmpty,
-    ) -> Option<()> {
-        prior
-            .timeouts
-            .clone()
-            .run(Op::Delete, diags, async |diags| {
-                let client = self.client(diags)?;
-                let id = role_id(diags, &prior)?;
-                match client.delete_role(&id).await {
-                    Ok(()) => Some(()),
-                    Err(err) if err.is_not_found() => {
-                        tracing::info!(%id, "Rootly on-call role already deleted");
-                        Some(())
-                    }
-                    Err(err) => {
-                        vendor_error(diags, format!("deleting Rootly on-call role {id}"), &err);
-                        None
-                    }
-                }
-            })
-            .await
-    }
-
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(OnCallRoleState, ValueEmpty)> {
-        let client = self.client(diags)?;
-        let key = id.trim();
-        let formats = "Import takes the role's UUID (terraform import rbac_rootly_on_call_role.x \
-                       91b7d512-7444-4978-8350-7492b18ec2ad) or its slug (terraform import \
-                       rbac_rootly_on_call_role.x infrastructure); list them with the \
-                       `rbac_rootly_on_call_roles` data source.";
-        match find_role(&client, key).await {
-            // Built-in roles (`admin`, `user`, `observer`, `no_access`) cannot
-            // be renamed or deleted (vendors/rootly.md, `system_role`): once
-            // imported, every plan would propose changes that fail with 422.
-            Ok(Some(role)) if role.system_role != "custom" => {
-                diags.root_error(
-                    format!("Cannot import Rootly on-call role {key:?}: it is a built-in role"),
-                    format!(
-                        "{:?} (slug {:?}, system_role {:?}) is one of Rootly's built-in on-call roles: it cannot \
-                         be renamed or deleted, so Terraform cannot manage it. Reference it with the \
-                         `rbac_rootly_on_call_role` data source instead (data \"rbac_rootly_on_call_role\" \"x\" \
-                         {{ slug = {:?} }}).",
-                        role.name, role.slug, role.system_role, role.slug
-                    ),
-                );
-                None
-            }
-            Ok(Some(role)) => Some((state_from(&role), ValueEmpty::default())),
-            Ok(None) => {
-                diags.root_error(
-                    format!("Cannot import Rootly on-call role {key:?}: no such role"),
-                    format!("No on-call role has this UUID or slug. {formats}"),
-                );
-                None
-            }
-            Err(err) => {
-                vendor_error(
-                    diags,
-                    format!("importing Rootly on-call role {key:?}"),
-                    &err,
-                );
-                None
-            }
-        }
     }
 }
 
@@ -451,32 +332,6 @@ mod tests {
         {
             assert_eq!(*a, b);
         }
-    }
-
-    #[test]
-    fn plan_defaults_families_from_the_config() {
-        let config = OnCallRoleState {
-            name: Value::Value("ops".into()),
-            alerts_permissions: string_set(&["read".into()]),
-            ..Default::default()
-        };
-        let planned = plan(&config, None);
-        assert!(planned.id.is_unknown() && planned.slug.is_unknown());
-        assert_eq!(planned.webhooks_permissions, Value::Value(vec![]));
-        let prior = OnCallRoleState {
-            id: Value::Value("u".into()),
-            slug: Value::Value("ops".into()),
-            system_role: Value::Value("custom".into()),
-            ..planned.clone()
-        };
-        let again = plan(&config, Some(&prior));
-        assert_eq!(again.id, prior.id);
-        assert_eq!(again.slug, prior.slug);
-        let renamed = OnCallRoleState {
-            name: Value::Value("ops2".into()),
-            ..config
-        };
-        assert!(plan(&renamed, Some(&prior)).slug.is_unknown());
     }
 
     #[test]

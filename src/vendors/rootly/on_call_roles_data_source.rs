@@ -1,18 +1,16 @@
 //! `rbac_rootly_on_call_roles` data source: every on-call role matching
 //! Rootly's list filters, across all pages.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use tf_provider::value::Value;
 
-use super::api::{ListFilters, PERMISSION_FAMILIES};
-use super::config::ProviderData;
+use super::api::{ListFilters, RootlyClient, PERMISSION_FAMILIES};
+use super::config::RootlySettings;
 use super::on_call_role_data_source::OnCallRoleItem;
-use crate::framework::diag::vendor_error;
+use crate::framework::data_source::DataSourceType;
+use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{list_of, object, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 
@@ -28,16 +26,10 @@ pub struct OnCallRolesState {
 }
 has_timeouts!(OnCallRolesState, ReadTimeouts);
 
-/// The data source.
-pub struct OnCallRolesDataSource {
-    provider: Arc<ProviderData>,
-}
+/// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
+pub struct OnCallRolesDataSource;
 
 impl OnCallRolesDataSource {
-    pub fn new(provider: Arc<ProviderData>) -> Self {
-        Self { provider }
-    }
-
     /// The schema; its descriptions are the published documentation.
     pub fn schema() -> Schema {
         let mut fields: Vec<(&str, AttributeType)> = vec![
@@ -70,54 +62,38 @@ impl OnCallRolesDataSource {
 }
 
 #[async_trait]
-impl DataSource for OnCallRolesDataSource {
-    type State<'a> = OnCallRolesState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl DataSourceType for OnCallRolesDataSource {
+    type Vendor = RootlySettings;
+    type State = OnCallRolesState;
+    const WHAT: &'static str = "Rootly on-call roles";
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::schema())
+    fn schema() -> Schema {
+        Self::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: OnCallRolesState) -> Option<()> {
-        config.timeouts.validate(diags);
-        Some(())
-    }
-
-    async fn read<'a>(
+    async fn read(
         &self,
-        diags: &mut Diagnostics,
+        client: &RootlyClient,
         config: OnCallRolesState,
-        _meta: ValueEmpty,
-    ) -> Option<OnCallRolesState> {
-        config
-            .timeouts
-            .clone()
-            .read(diags, async |diags| {
-                let client = self.provider.client_or_report(diags)?;
-                let filters = ListFilters {
-                    name: config.name.as_ref_option().cloned(),
-                    slug: config.slug.as_ref_option().cloned(),
-                    search: config.search.as_ref_option().cloned(),
-                };
-                let roles = match client.list_roles(&filters).await {
-                    Ok(roles) => roles,
-                    Err(err) => {
-                        vendor_error(diags, "listing Rootly on-call roles", &err);
-                        return None;
-                    }
-                };
-                Some(OnCallRolesState {
-                    ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
-                    roles: Value::Value(
-                        roles
-                            .iter()
-                            .map(|r| Value::Value(OnCallRoleItem::from_role(r)))
-                            .collect(),
-                    ),
-                    ..config
-                })
-            })
-            .await
+    ) -> Outcome<OnCallRolesState, ()> {
+        let filters = ListFilters {
+            name: config.name.as_ref_option().cloned(),
+            slug: config.slug.as_ref_option().cloned(),
+            search: config.search.as_ref_option().cloned(),
+        };
+        let roles = client.list_roles(&filters).await.map_err(|err| {
+            Failure::message("Error listing Rootly on-call roles", err.to_string())
+        })?;
+        Ok(OnCallRolesState {
+            ids: Value::Value(roles.iter().map(|r| Value::Value(r.id.clone())).collect()),
+            roles: Value::Value(
+                roles
+                    .iter()
+                    .map(|r| Value::Value(OnCallRoleItem::from_role(r)))
+                    .collect(),
+            ),
+            ..config
+        })
     }
 }
 

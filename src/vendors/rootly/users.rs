@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::api::{RootlyClient, LIST_PAGE_SIZE, MEDIA_TYPE};
+use super::api::{page_request, RootlyClient, LIST_PAGE_SIZE, MEDIA_TYPE};
 use super::error::RootlyError;
 use crate::http::{encode_path_segment, HttpError, Request};
 use reqwest::Method;
@@ -178,17 +178,15 @@ impl RootlyClient {
         page: u64,
         size: usize,
     ) -> Result<(Vec<RootlyUser>, bool), RootlyError> {
-        let mut request = Request::get("/v1/users")
-            .query("page[number]", page.to_string())
-            .query("page[size]", size.to_string());
-        for (name, value) in [
-            ("filter[email]", &filters.email),
-            ("filter[search]", &filters.search),
-        ] {
-            if let Some(value) = value {
-                request = request.query(name, value.clone());
-            }
-        }
+        let request = page_request(
+            "/v1/users",
+            page,
+            size,
+            &[
+                ("filter[email]", &filters.email),
+                ("filter[search]", &filters.search),
+            ],
+        );
         let body: UserPage = self.call(request).await?;
         let more = body
             .meta
