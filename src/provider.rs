@@ -13,9 +13,9 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use crate::framework::data_source::DataAdapter;
+use crate::framework::data_source::{DataAdapter, DataSourceType};
 use crate::framework::provider_data::{ProviderData, VendorConfig};
-use crate::framework::resource::Adapter;
+use crate::framework::resource::{Adapter, ResourceType};
 use crate::framework::schema::schema;
 use crate::vendors::flashduty::config::{FlashdutyBlock, FlashdutySettings};
 use crate::vendors::rootly::config::{RootlyBlock, RootlySettings};
@@ -52,133 +52,47 @@ impl RbacProvider {
     pub fn resources(&self) -> Resources {
         use flashduty::{member_roles_resource as fd_members, role_resource as fd_role};
         use rootly::{on_call_role_resource as rt_role, user_on_call_role_resource as rt_user};
-        use slashid::role_resource as sid_role;
         use slashid::{permission_resource as sid_perm, person_roles_resource as sid_person};
         use zenml::{role_assignment_resource as zn_assign, role_resource as zn_role};
         let (fd, sid, rt, zn) = (&self.flashduty, &self.slashid, &self.rootly, &self.zenml);
-        let list: Vec<(&str, Box<dyn DynamicResource>)> = vec![
-            (
-                "flashduty_role",
-                Box::new(Adapter::new(fd_role::RoleResource, fd.clone())),
-            ),
-            (
-                "flashduty_member_roles",
-                Box::new(Adapter::new(fd_members::MemberRolesResource, fd.clone())),
-            ),
-            (
-                "slashid_permission",
-                Box::new(Adapter::new(sid_perm::PermissionResource, sid.clone())),
-            ),
-            (
-                "slashid_role",
-                Box::new(Adapter::new(sid_role::RoleResource, sid.clone())),
-            ),
-            (
-                "slashid_person_roles",
-                Box::new(Adapter::new(sid_person::PersonRolesResource, sid.clone())),
-            ),
-            (
-                "rootly_on_call_role",
-                Box::new(Adapter::new(rt_role::OnCallRoleResource, rt.clone())),
-            ),
-            (
-                "rootly_user_on_call_role",
-                Box::new(Adapter::new(rt_user::UserOnCallRoleResource, rt.clone())),
-            ),
-            (
-                "zenml_role",
-                Box::new(Adapter::new(zn_role::RoleResource, zn.clone())),
-            ),
-            (
-                "zenml_role_assignment",
-                Box::new(Adapter::new(zn_assign::RoleAssignmentResource, zn.clone())),
-            ),
-        ];
-        list.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        by_type_name(vec![
+            resource(fd_role::RoleResource, fd),
+            resource(fd_members::MemberRolesResource, fd),
+            resource(sid_perm::PermissionResource, sid),
+            resource(slashid::role_resource::RoleResource, sid),
+            resource(sid_person::PersonRolesResource, sid),
+            resource(rt_role::OnCallRoleResource, rt),
+            resource(rt_user::UserOnCallRoleResource, rt),
+            resource(zn_role::RoleResource, zn),
+            resource(zn_assign::RoleAssignmentResource, zn),
+        ])
     }
 
     /// The data sources, keyed by type name without the `rbac_` prefix.
     pub fn data_sources(&self) -> DataSources {
         use flashduty::{members_data_source as fd_members, roles_data_source as fd_roles};
         use flashduty::{permissions_data_source as fd_perms, role_data_source as fd_role};
-        use rootly::users_data_source as rt_users;
         use rootly::{on_call_role_data_source as rt_role, on_call_roles_data_source as rt_roles};
-        use slashid::roles_data_source as sid_roles;
         use slashid::{permission_data_source as sid_p, permissions_data_source as sid_ps};
         use slashid::{persons_data_source as sid_persons, role_data_source as sid_role};
         use zenml::{role_assignments_data_source as zn_assigns, roles_data_source as zn_roles};
         let (fd, sid, rt, zn) = (&self.flashduty, &self.slashid, &self.rootly, &self.zenml);
-        let list: Vec<(&str, Box<dyn DynamicDataSource>)> = vec![
-            (
-                "flashduty_role",
-                Box::new(DataAdapter::new(fd_role::RoleDataSource, fd.clone())),
-            ),
-            (
-                "flashduty_permissions",
-                Box::new(DataAdapter::new(
-                    fd_perms::PermissionsDataSource,
-                    fd.clone(),
-                )),
-            ),
-            (
-                "flashduty_roles",
-                Box::new(DataAdapter::new(fd_roles::RolesDataSource, fd.clone())),
-            ),
-            (
-                "flashduty_members",
-                Box::new(DataAdapter::new(fd_members::MembersDataSource, fd.clone())),
-            ),
-            (
-                "slashid_roles",
-                Box::new(DataAdapter::new(sid_roles::RolesDataSource, sid.clone())),
-            ),
-            (
-                "slashid_role",
-                Box::new(DataAdapter::new(sid_role::RoleDataSource, sid.clone())),
-            ),
-            (
-                "slashid_permissions",
-                Box::new(DataAdapter::new(sid_ps::PermissionsDataSource, sid.clone())),
-            ),
-            (
-                "slashid_permission",
-                Box::new(DataAdapter::new(sid_p::PermissionDataSource, sid.clone())),
-            ),
-            (
-                "slashid_persons",
-                Box::new(DataAdapter::new(
-                    sid_persons::PersonsDataSource,
-                    sid.clone(),
-                )),
-            ),
-            (
-                "rootly_on_call_role",
-                Box::new(DataAdapter::new(rt_role::OnCallRoleDataSource, rt.clone())),
-            ),
-            (
-                "rootly_on_call_roles",
-                Box::new(DataAdapter::new(
-                    rt_roles::OnCallRolesDataSource,
-                    rt.clone(),
-                )),
-            ),
-            (
-                "rootly_users",
-                Box::new(DataAdapter::new(rt_users::UsersDataSource, rt.clone())),
-            ),
-            (
-                "zenml_roles",
-                Box::new(DataAdapter::new(zn_roles::RolesDataSource, zn.clone())),
-            ),
-            (
-                "zenml_role_assignments",
-                Box::new(DataAdapter::new(
-                    zn_assigns::RoleAssignmentsDataSource,
-                    zn.clone(),
-                )),
-            ),
-        ];
-        list.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        by_type_name(vec![
+            data_source(fd_role::RoleDataSource, fd),
+            data_source(fd_perms::PermissionsDataSource, fd),
+            data_source(fd_roles::RolesDataSource, fd),
+            data_source(fd_members::MembersDataSource, fd),
+            data_source(slashid::roles_data_source::RolesDataSource, sid),
+            data_source(sid_role::RoleDataSource, sid),
+            data_source(sid_ps::PermissionsDataSource, sid),
+            data_source(sid_p::PermissionDataSource, sid),
+            data_source(sid_persons::PersonsDataSource, sid),
+            data_source(rt_role::OnCallRoleDataSource, rt),
+            data_source(rt_roles::OnCallRolesDataSource, rt),
+            data_source(rootly::users_data_source::UsersDataSource, rt),
+            data_source(zn_roles::RolesDataSource, zn),
+            data_source(zn_assigns::RoleAssignmentsDataSource, zn),
+        ])
     }
 
     /// The provider's configuration schema.
@@ -199,6 +113,34 @@ impl RbacProvider {
             ],
         )
     }
+}
+
+/// The list as a map; a type name given twice is a programming error.
+fn by_type_name<T>(list: Vec<(String, T)>) -> HashMap<String, T> {
+    let listed = list.len();
+    let map: HashMap<String, T> = list.into_iter().collect();
+    assert_eq!(map.len(), listed, "a type name is registered twice");
+    map
+}
+
+/// `resource` under its type name, served by the one generic adapter with
+/// its vendor's configuration.
+fn resource<R: ResourceType>(
+    resource: R,
+    vendor: &Arc<ProviderData<R::Vendor>>,
+) -> (String, Box<dyn DynamicResource>) {
+    let adapter = Adapter::new(resource, vendor.clone());
+    (R::TYPE_NAME.to_string(), Box::new(adapter))
+}
+
+/// `data_source` under its type name, served by the one generic adapter
+/// with its vendor's configuration.
+fn data_source<D: DataSourceType>(
+    data_source: D,
+    vendor: &Arc<ProviderData<D::Vendor>>,
+) -> (String, Box<dyn DynamicDataSource>) {
+    let adapter = DataAdapter::new(data_source, vendor.clone());
+    (D::TYPE_NAME.to_string(), Box::new(adapter))
 }
 
 /// Plan-time checks of one vendor's blocks, each error naming its attribute.
@@ -257,6 +199,15 @@ impl Provider for RbacProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_type_name_is_registered_once() {
+        let provider = RbacProvider::default();
+        assert!(provider.resources().contains_key("flashduty_role"));
+        assert!(provider
+            .data_sources()
+            .contains_key("zenml_role_assignments"));
+    }
 
     #[test]
     fn provider_config_matches_schema() {

@@ -34,6 +34,11 @@ pub trait DataSourceType: Send + Sync + 'static {
         + 'static;
 
     /// What is read, in messages (`"Rootly users"`).
+    /// The Terraform type name without the provider's prefix
+    /// (`flashduty_role` for `rbac_flashduty_role`), as the plugin
+    /// framework's `Metadata` gives it.
+    const TYPE_NAME: &'static str;
+
     const WHAT: &'static str;
 
     /// The schema; its descriptions are the published documentation.

@@ -215,6 +215,11 @@ pub trait ResourceType: Send + Sync + 'static {
     type Private: Serialize + DeserializeOwned + Default + Send + Sync + 'static;
 
     /// The object's kind in messages and logs (`"Rootly on-call role"`).
+    /// The Terraform type name without the provider's prefix
+    /// (`flashduty_role` for `rbac_flashduty_role`), as the plugin
+    /// framework's `Metadata` gives it.
+    const TYPE_NAME: &'static str;
+
     const WHAT: &'static str;
 
     /// The schema; its descriptions are the published documentation.

@@ -74,6 +74,7 @@ impl ResourceType for Fake {
     type Vendor = FakeVendor;
     type State = FakeState;
     type Private = ValueEmpty;
+    const TYPE_NAME: &'static str = "fake_thing";
     const WHAT: &'static str = "fake thing";
 
     fn schema() -> Schema {

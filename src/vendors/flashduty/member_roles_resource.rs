@@ -182,6 +182,7 @@ impl ResourceType for MemberRolesResource {
     type Vendor = FlashdutySettings;
     type State = MemberRolesState;
     type Private = ValueEmpty;
+    const TYPE_NAME: &'static str = "flashduty_member_roles";
     const WHAT: &'static str = "Flashduty member roles";
 
     fn schema() -> Schema {

@@ -92,6 +92,7 @@ impl MembersDataSource {
 impl DataSourceType for MembersDataSource {
     type Vendor = FlashdutySettings;
     type State = MembersState;
+    const TYPE_NAME: &'static str = "flashduty_members";
     const WHAT: &'static str = "Flashduty members";
 
     fn schema() -> Schema {

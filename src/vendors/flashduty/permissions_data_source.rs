@@ -90,6 +90,7 @@ fn matches(filter: &Value<String>, value: &str) -> bool {
 impl DataSourceType for PermissionsDataSource {
     type Vendor = FlashdutySettings;
     type State = PermissionsState;
+    const TYPE_NAME: &'static str = "flashduty_permissions";
     const WHAT: &'static str = "Flashduty permissions";
 
     fn schema() -> Schema {

@@ -61,6 +61,7 @@ impl RoleDataSource {
 impl DataSourceType for RoleDataSource {
     type Vendor = FlashdutySettings;
     type State = RoleDataState;
+    const TYPE_NAME: &'static str = "flashduty_role";
     const WHAT: &'static str = "Flashduty role";
 
     fn schema() -> Schema {

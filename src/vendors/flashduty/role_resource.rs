@@ -138,6 +138,7 @@ impl ResourceType for RoleResource {
     type Vendor = FlashdutySettings;
     type State = RoleState;
     type Private = ValueEmpty;
+    const TYPE_NAME: &'static str = "flashduty_role";
     const WHAT: &'static str = "Flashduty role";
 
     fn schema() -> Schema {

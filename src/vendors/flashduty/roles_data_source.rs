@@ -72,6 +72,7 @@ impl RolesDataSource {
 impl DataSourceType for RolesDataSource {
     type Vendor = FlashdutySettings;
     type State = RolesState;
+    const TYPE_NAME: &'static str = "flashduty_roles";
     const WHAT: &'static str = "Flashduty roles";
 
     fn schema() -> Schema {

@@ -134,6 +134,7 @@ impl OnCallRoleDataSource {
 impl DataSourceType for OnCallRoleDataSource {
     type Vendor = RootlySettings;
     type State = OnCallRoleDataState;
+    const TYPE_NAME: &'static str = "rootly_on_call_role";
     const WHAT: &'static str = "Rootly on-call role";
 
     fn schema() -> Schema {

@@ -128,6 +128,7 @@ impl ResourceType for OnCallRoleResource {
     type Vendor = RootlySettings;
     type State = OnCallRoleState;
     type Private = ValueEmpty;
+    const TYPE_NAME: &'static str = "rootly_on_call_role";
     const WHAT: &'static str = "Rootly on-call role";
 
     fn schema() -> Schema {

@@ -65,6 +65,7 @@ impl OnCallRolesDataSource {
 impl DataSourceType for OnCallRolesDataSource {
     type Vendor = RootlySettings;
     type State = OnCallRolesState;
+    const TYPE_NAME: &'static str = "rootly_on_call_roles";
     const WHAT: &'static str = "Rootly on-call roles";
 
     fn schema() -> Schema {

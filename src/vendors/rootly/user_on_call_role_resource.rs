@@ -174,6 +174,7 @@ impl ResourceType for UserOnCallRoleResource {
     type Vendor = RootlySettings;
     type State = UserOnCallRoleState;
     type Private = ValueEmpty;
+    const TYPE_NAME: &'static str = "rootly_user_on_call_role";
     const WHAT: &'static str = "Rootly user on-call role";
 
     fn schema() -> Schema {

@@ -80,6 +80,7 @@ impl UsersDataSource {
 impl DataSourceType for UsersDataSource {
     type Vendor = RootlySettings;
     type State = UsersState;
+    const TYPE_NAME: &'static str = "rootly_users";
     const WHAT: &'static str = "Rootly users";
 
     fn schema() -> Schema {

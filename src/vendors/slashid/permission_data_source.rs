@@ -56,6 +56,7 @@ impl PermissionDataSource {
 impl DataSourceType for PermissionDataSource {
     type Vendor = SlashidSettings;
     type State = PermissionDataState;
+    const TYPE_NAME: &'static str = "slashid_permission";
     const WHAT: &'static str = "SlashID permission";
 
     fn schema() -> Schema {

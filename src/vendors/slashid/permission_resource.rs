@@ -110,6 +110,7 @@ impl ResourceType for PermissionResource {
     type Vendor = SlashidSettings;
     type State = PermissionState;
     type Private = Written;
+    const TYPE_NAME: &'static str = "slashid_permission";
     const WHAT: &'static str = "SlashID permission";
 
     fn schema() -> Schema {

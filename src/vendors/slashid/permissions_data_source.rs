@@ -50,6 +50,7 @@ impl PermissionsDataSource {
 impl DataSourceType for PermissionsDataSource {
     type Vendor = SlashidSettings;
     type State = PermissionsState;
+    const TYPE_NAME: &'static str = "slashid_permissions";
     const WHAT: &'static str = "SlashID permissions";
 
     fn schema() -> Schema {

@@ -99,6 +99,7 @@ impl ResourceType for PersonRolesResource {
     type Vendor = SlashidSettings;
     type State = PersonRolesState;
     type Private = ValueEmpty;
+    const TYPE_NAME: &'static str = "slashid_person_roles";
     const WHAT: &'static str = "SlashID person's roles";
 
     fn schema() -> Schema {

@@ -98,6 +98,7 @@ impl PersonsDataSource {
 impl DataSourceType for PersonsDataSource {
     type Vendor = SlashidSettings;
     type State = PersonsState;
+    const TYPE_NAME: &'static str = "slashid_persons";
     const WHAT: &'static str = "SlashID persons' roles";
 
     fn schema() -> Schema {

@@ -72,6 +72,7 @@ impl RoleDataSource {
 impl DataSourceType for RoleDataSource {
     type Vendor = SlashidSettings;
     type State = RoleDataState;
+    const TYPE_NAME: &'static str = "slashid_role";
     const WHAT: &'static str = "SlashID role";
 
     fn schema() -> Schema {

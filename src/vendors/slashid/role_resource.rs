@@ -131,6 +131,7 @@ impl ResourceType for RoleResource {
     type Vendor = SlashidSettings;
     type State = RoleState;
     type Private = Written;
+    const TYPE_NAME: &'static str = "slashid_role";
     const WHAT: &'static str = "SlashID role";
 
     fn schema() -> Schema {

@@ -50,6 +50,7 @@ impl RolesDataSource {
 impl DataSourceType for RolesDataSource {
     type Vendor = SlashidSettings;
     type State = RolesState;
+    const TYPE_NAME: &'static str = "slashid_roles";
     const WHAT: &'static str = "SlashID roles";
 
     fn schema() -> Schema {

@@ -134,6 +134,7 @@ impl ResourceType for RoleAssignmentResource {
     type Vendor = ZenmlSettings;
     type State = AssignmentState;
     type Private = ValueEmpty;
+    const TYPE_NAME: &'static str = "zenml_role_assignment";
     const WHAT: &'static str = "ZenML role assignment";
 
     fn schema() -> Schema {

@@ -137,6 +137,7 @@ impl RoleAssignmentsDataSource {
 impl DataSourceType for RoleAssignmentsDataSource {
     type Vendor = ZenmlSettings;
     type State = AssignmentsState;
+    const TYPE_NAME: &'static str = "zenml_role_assignments";
     const WHAT: &'static str = "ZenML role assignments";
 
     fn schema() -> Schema {

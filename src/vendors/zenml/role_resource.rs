@@ -179,6 +179,7 @@ impl ResourceType for RoleResource {
     type Vendor = ZenmlSettings;
     type State = RoleState;
     type Private = ValueEmpty;
+    const TYPE_NAME: &'static str = "zenml_role";
     const WHAT: &'static str = "ZenML role";
 
     fn schema() -> Schema {

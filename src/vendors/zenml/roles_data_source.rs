@@ -101,6 +101,7 @@ impl RolesDataSource {
 impl DataSourceType for RolesDataSource {
     type Vendor = ZenmlSettings;
     type State = RolesState;
+    const TYPE_NAME: &'static str = "zenml_roles";
     const WHAT: &'static str = "ZenML roles";
 
     fn schema() -> Schema {
