@@ -7,6 +7,7 @@
 
 pub mod data_source;
 pub mod diag;
+pub mod failure;
 pub mod plan;
 pub mod provider_data;
 pub mod resource;

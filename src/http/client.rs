@@ -219,8 +219,8 @@ impl HttpClient {
         let mut last: Option<String> = None;
         loop {
             attempt += 1;
-            if let Some(limiter) = &inner.limiter {
-                let at = limiter.reserve();
+            let slot = inner.limiter.as_ref().map(|limiter| limiter.reserve());
+            if let Some(at) = slot.map(|slot| slot.at) {
                 let wait = at.saturating_duration_since(Instant::now());
                 if at >= deadline.at() {
                     // The slot stays taken: a lost slot costs others a little
@@ -242,6 +242,9 @@ impl HttpClient {
                 return Err(call.deadline_exceeded("waiting to send it", attempt - 1, last, false));
             }
             call.request_body(attempt, &body);
+            if let (Some(limiter), Some(slot)) = (&inner.limiter, slot) {
+                limiter.sent(slot);
+            }
             let start = Instant::now();
             let timeout = inner.config.timeout.min(deadline.remaining());
             let sent = self.attempt(&request, &url, &headers, &body, timeout);

@@ -39,6 +39,8 @@ pub mod stop;
 #[cfg(test)]
 mod client_tests;
 #[cfg(test)]
+mod stop_tests;
+#[cfg(test)]
 mod test_server;
 #[cfg(test)]
 mod timeout_tests;

@@ -11,6 +11,12 @@
 //! outside it, so waiting is FIFO (slots are handed out in call order) and
 //! unrelated work is never serialised behind a sleeping caller.
 //!
+//! A caller that wakes late (a busy machine) sends later than its slot; it
+//! then records the time it really sent ([`RateLimiter::sent`]), so that
+//! the slots handed out next are counted from when the request left, not
+//! from when it was meant to: otherwise a late request and an on-time one a
+//! window later would reach the server less than a window apart.
+//!
 //! One limiter is shared by every client of the process that talks to the
 //! same vendor account (see [`shared`]).
 
@@ -64,11 +70,22 @@ pub(crate) struct RateLimiter {
     state: Mutex<State>,
 }
 
+/// A reserved send time; [`RateLimiter::sent`] records when it was used.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Slot {
+    /// When the request may be sent.
+    pub(crate) at: Instant,
+    seq: u64,
+}
+
 #[derive(Debug, Default)]
 struct State {
-    /// Send times handed out, oldest first, never longer than the largest
-    /// limit (older entries cannot constrain a new slot).
-    log: VecDeque<Instant>,
+    /// Send times handed out (then moved to when they were really used),
+    /// in the order handed out, with their sequence numbers; never longer
+    /// than the largest limit (older entries cannot constrain a new slot).
+    log: VecDeque<(u64, Instant)>,
+    /// The next slot's sequence number.
+    next_seq: u64,
     /// No slot before this time (set after a 429 with `Retry-After`).
     not_before: Option<Instant>,
 }
@@ -87,31 +104,46 @@ impl RateLimiter {
 
     /// Reserves the earliest send time that keeps every window within its
     /// limit and is not before any slot already handed out. The caller must
-    /// wait until then; a slot that is not used is simply lost.
-    pub(crate) fn reserve(&self) -> Instant {
+    /// wait until then, and should say when it sent ([`Self::sent`]); a
+    /// slot that is not used is simply lost.
+    pub(crate) fn reserve(&self) -> Slot {
         let now = Instant::now();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let mut at = now;
         if let Some(t) = state.not_before {
             at = at.max(t);
         }
-        if let Some(&last) = state.log.back() {
+        if let Some(&(_, last)) = state.log.back() {
             at = at.max(last);
         }
-        let len = state.log.len();
+        let mut times: Vec<Instant> = state.log.iter().map(|&(_, t)| t).collect();
         for &(limit, window) in &self.windows {
-            if len >= limit {
-                // The log is sorted: the new slot must come a full window
-                // after the `limit`-th most recent one.
-                at = at.max(state.log[len - limit] + window);
+            if times.len() >= limit {
+                // The new slot must come a full window after the `limit`-th
+                // latest send (times moved by `sent` may be out of order).
+                let nth = times.len() - limit;
+                let (_, &mut latest, _) = times.select_nth_unstable(nth);
+                at = at.max(latest + window);
             }
         }
-        state.log.push_back(at);
+        let seq = state.next_seq;
+        state.next_seq += 1;
+        state.log.push_back((seq, at));
         let keep = self.windows.iter().map(|w| w.0).max().unwrap_or(0);
         while state.log.len() > keep {
             state.log.pop_front();
         }
-        at
+        Slot { at, seq }
+    }
+
+    /// Records that the request of `slot` was sent now, when that is later
+    /// than its slot (the caller woke late).
+    pub(crate) fn sent(&self, slot: Slot) {
+        let now = Instant::now();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = state.log.iter_mut().rev().find(|(seq, _)| *seq == slot.seq) {
+            entry.1 = entry.1.max(now);
+        }
     }
 
     /// Hands out no slot before `until`: the server said to back off.
@@ -123,9 +155,10 @@ impl RateLimiter {
     /// Waits for a slot; returns how long it waited.
     #[cfg(test)]
     pub(crate) async fn acquire(&self) -> Duration {
-        let at = self.reserve();
+        let slot = self.reserve();
         let start = Instant::now();
-        tokio::time::sleep_until(at).await;
+        tokio::time::sleep_until(slot.at).await;
+        self.sent(slot);
         start.elapsed()
     }
 }
@@ -240,16 +273,31 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_sleeping_waiter_does_not_block_reservations() {
         let limiter = Arc::new(RateLimiter::new(&[RateLimit::per_second(1)]));
-        limiter.reserve();
+        let _ = limiter.reserve();
         let sleeper = {
             let limiter = limiter.clone();
             tokio::spawn(async move { limiter.acquire().await })
         };
         tokio::task::yield_now().await;
         // The lock is free while the spawned task sleeps for its slot.
-        let third = limiter.reserve();
+        let third = limiter.reserve().at;
         assert!(third >= Instant::now() + Duration::from_secs(2));
         assert!(sleeper.await.unwrap() >= Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_late_send_pushes_the_next_slots_back() {
+        let limiter = RateLimiter::new(&[RateLimit::per_second(1)]);
+        let first = limiter.reserve();
+        // The caller woke 300 ms after its slot (a busy machine).
+        tokio::time::advance(Duration::from_millis(300)).await;
+        limiter.sent(first);
+        let second = limiter.reserve();
+        assert!(
+            second.at >= first.at + Duration::from_millis(1300),
+            "{:?} after the first slot",
+            second.at - first.at
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -258,7 +306,7 @@ mod tests {
         let until = Instant::now() + Duration::from_secs(5);
         limiter.hold_until(until);
         limiter.hold_until(until - Duration::from_secs(1));
-        assert_eq!(limiter.reserve(), until);
+        assert_eq!(limiter.reserve().at, until);
     }
 
     #[test]

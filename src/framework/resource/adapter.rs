@@ -1,0 +1,247 @@
+//! [`Adapter`]: tf-provider's `Resource` for every [`ResourceType`], written
+//! once (see the parent module for what it owns).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tf_provider::schema::Schema;
+use tf_provider::value::ValueEmpty;
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use super::{Deleted, Read, ResourceType};
+use crate::framework::failure::Warnings;
+use crate::framework::provider_data::ProviderData;
+use crate::framework::timeouts::{HasTimeouts, Op};
+
+/// tf-provider's `Resource` for any [`ResourceType`], written once.
+pub struct Adapter<R: ResourceType> {
+    pub(super) resource: R,
+    provider: Arc<ProviderData<R::Vendor>>,
+}
+
+impl<R: ResourceType> Adapter<R> {
+    pub fn new(resource: R, provider: Arc<ProviderData<R::Vendor>>) -> Self {
+        Adapter { resource, provider }
+    }
+}
+
+#[async_trait]
+impl<R: ResourceType> Resource for Adapter<R> {
+    type State<'a> = R::State;
+    type PrivateState<'a> = R::Private;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(R::schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: R::State) -> Option<()> {
+        config.timeouts().validate(diags);
+        R::validate(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: R::State,
+        private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<(R::State, R::Private)> {
+        let timeouts = state.timeouts().clone();
+        timeouts
+            .run_with_state(Op::Read, diags, async |diags| {
+                let which = R::which(&state);
+                let Some(client) = self.provider.client_or_report(diags) else {
+                    return Some((state, private));
+                };
+                match self.resource.read(&client, &state, &private).await {
+                    Ok(Read::Found(found)) => Some(found),
+                    Ok(Read::Gone) => {
+                        tracing::warn!(what = R::WHAT, id = %which, "not found; removing it from state");
+                        None
+                    }
+                    Err(failure) => {
+                        let doing = format!("reading {} {which}", R::WHAT);
+                        failure.report(diags, &doing);
+                        // Keep what we had: a failed read is not a deletion.
+                        Some((state, private))
+                    }
+                }
+            })
+            .await
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _proposed: R::State,
+        config: R::State,
+        _meta: ValueEmpty,
+    ) -> Option<(R::State, R::Private)> {
+        let client = self.provider.client_at_plan(diags)?;
+        let which = R::which(&config);
+        let timeouts = config.timeouts().clone();
+        // Plan-time vendor calls are reads: bounded by timeouts.read.
+        let plan = self.resource.plan(client.as_ref(), config, None);
+        match timeouts.deadline(Op::Read).scope(plan).await {
+            Ok((mut planned, _)) => {
+                *planned.timeouts_mut() = timeouts;
+                Some((planned, R::Private::default()))
+            }
+            Err(failure) => {
+                failure.report(diags, &format!("planning {} {which}", R::WHAT));
+                None
+            }
+        }
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: R::State,
+        _proposed: R::State,
+        config: R::State,
+        private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<(R::State, R::Private, Vec<AttributePath>)> {
+        let client = self.provider.client_at_plan(diags)?;
+        let which = R::which(&prior);
+        let timeouts = config.timeouts().clone();
+        let plan = self.resource.plan(client.as_ref(), config, Some(&prior));
+        match timeouts.deadline(Op::Read).scope(plan).await {
+            Ok((mut planned, replace)) => {
+                *planned.timeouts_mut() = timeouts;
+                Some((planned, private, replace))
+            }
+            Err(failure) => {
+                failure.report(diags, &format!("planning {} {which}", R::WHAT));
+                None
+            }
+        }
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: R::State,
+        private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<R::Private> {
+        match R::plan_destroy(&prior) {
+            Ok(()) => Some(private),
+            Err(failure) => {
+                let doing = format!("planning to delete {} {}", R::WHAT, R::which(&prior));
+                failure.report(diags, &doing);
+                None
+            }
+        }
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: R::State,
+        _config: R::State,
+        _private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<(R::State, R::Private)> {
+        let timeouts = planned.timeouts().clone();
+        timeouts
+            .run_with_state(Op::Create, diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                let which = R::which(&planned);
+                match self.resource.create(&client, planned).await {
+                    Ok(created) => Some(created),
+                    Err(failure) => failure.report_with(
+                        diags,
+                        &format!("creating {} {which}", R::WHAT),
+                        R::Private::default(),
+                    ),
+                }
+            })
+            .await
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: R::State,
+        planned: R::State,
+        _config: R::State,
+        private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<(R::State, R::Private)> {
+        let timeouts = planned.timeouts().clone();
+        timeouts
+            .run_with_state(Op::Update, diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                let which = R::which(&prior);
+                match self
+                    .resource
+                    .update(&client, prior, planned, &private)
+                    .await
+                {
+                    Ok(updated) => Some(updated),
+                    Err(failure) => failure.report_with(
+                        diags,
+                        &format!("updating {} {which}", R::WHAT),
+                        private,
+                    ),
+                }
+            })
+            .await
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: R::State,
+        private: R::Private,
+        _meta: ValueEmpty,
+    ) -> Option<()> {
+        let timeouts = prior.timeouts().clone();
+        timeouts
+            .run(Op::Delete, diags, async |diags| {
+                let client = self.provider.client_or_report(diags)?;
+                let which = R::which(&prior);
+                match self.resource.delete(&client, &prior, &private).await {
+                    Ok(Deleted::Done) => Some(()),
+                    Ok(Deleted::AlreadyGone) => {
+                        tracing::info!(what = R::WHAT, id = %which, "already deleted");
+                        Some(())
+                    }
+                    Err(failure) => {
+                        failure.report(diags, &format!("deleting {} {which}", R::WHAT));
+                        None
+                    }
+                }
+            })
+            .await
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(R::State, R::Private)> {
+        let client = self.provider.client_or_report(diags)?;
+        let key = id.trim();
+        let mut warnings = Warnings::default();
+        let imported = self
+            .resource
+            .import_with_warnings(&client, key, &mut warnings)
+            .await;
+        warnings.report(diags);
+        match imported {
+            Ok(imported) => Some(imported),
+            Err(failure) => {
+                failure.report(diags, &format!("importing {} {key:?}", R::WHAT));
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

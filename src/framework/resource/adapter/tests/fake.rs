@@ -1,0 +1,176 @@
+//! A fake resource whose answers the adapter's tests set, with its
+//! vendor, configuration block and client.
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{Block, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics};
+
+use crate::framework::provider_data::{ConfigError, ProviderData, Resolver, VendorConfig};
+use crate::framework::resource::{
+    Adapter, Deleted, Failure, Outcome, Read, ResourceType, Warnings,
+};
+use crate::framework::schema::{block, schema, string};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(super) struct FakeState {
+    pub(super) id: Value<String>,
+    pub(super) name: Value<String>,
+    pub(super) timeouts: crate::framework::timeouts::ResourceTimeouts,
+}
+crate::framework::timeouts::has_timeouts!(FakeState);
+
+pub(super) fn state(id: &str) -> FakeState {
+    FakeState {
+        id: Value::Value(id.into()),
+        name: Value::Value("n".into()),
+        timeouts: Default::default(),
+    }
+}
+
+/// A vendor whose block has one attribute, `key`.
+#[derive(Debug, Default)]
+pub(super) struct FakeVendor;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct FakeBlock {
+    pub(super) key: Value<String>,
+}
+
+#[derive(Clone)]
+pub(super) struct FakeClient;
+
+impl VendorConfig for FakeVendor {
+    const VENDOR: &'static str = "Fake";
+    const BLOCK: &'static str = "fake";
+    type Block = FakeBlock;
+    type Client = FakeClient;
+
+    fn schema() -> Block {
+        block("fake", vec![("key", string().optional())], vec![])
+    }
+    fn validate(_: &mut Diagnostics, _: &FakeBlock, _: &dyn Fn(&'static str) -> AttributePath) {}
+    fn resolve(block: FakeBlock, r: &mut Resolver) -> Self {
+        r.string("key", block.key, None);
+        FakeVendor
+    }
+    fn client(&self, _user_agent: String) -> Result<FakeClient, ConfigError> {
+        Ok(FakeClient)
+    }
+}
+
+pub(super) type FakeRead = Outcome<Read<(FakeState, ValueEmpty)>, FakeState>;
+
+/// What the fake answers next, and what the adapter asked.
+#[derive(Default)]
+pub(super) struct Fake {
+    pub(super) read: Mutex<Option<FakeRead>>,
+    pub(super) write: Mutex<Option<Outcome<(FakeState, ValueEmpty), FakeState>>>,
+    pub(super) delete: Mutex<Option<Outcome<Deleted, FakeState>>>,
+    pub(super) planned_without_client: Mutex<bool>,
+}
+
+#[async_trait]
+impl ResourceType for Fake {
+    type Vendor = FakeVendor;
+    type State = FakeState;
+    type Private = ValueEmpty;
+    const TYPE_NAME: &'static str = "fake_thing";
+    const WHAT: &'static str = "fake thing";
+
+    fn schema() -> Schema {
+        schema(
+            "fake",
+            vec![("id", string().computed()), ("name", string().required())],
+            vec![],
+        )
+    }
+    fn which(state: &FakeState) -> String {
+        state.id.as_ref_option().cloned().unwrap_or_default()
+    }
+    fn plan_destroy(prior: &FakeState) -> Outcome<(), FakeState> {
+        match prior.name.as_ref_option().map(String::as_str) {
+            Some("locked") => Err(Failure::message(
+                "Cannot delete a locked fake thing",
+                "It is locked.",
+            )),
+            _ => Ok(()),
+        }
+    }
+    async fn plan(
+        &self,
+        client: Option<&FakeClient>,
+        config: FakeState,
+        _prior: Option<&FakeState>,
+    ) -> Outcome<(FakeState, Vec<AttributePath>), FakeState> {
+        *self.planned_without_client.lock().unwrap() = client.is_none();
+        Ok((config, vec![]))
+    }
+    async fn create(
+        &self,
+        _: &FakeClient,
+        _: FakeState,
+    ) -> Outcome<(FakeState, ValueEmpty), FakeState> {
+        self.write.lock().unwrap().take().unwrap()
+    }
+    async fn read(&self, _: &FakeClient, _: &FakeState, _: &ValueEmpty) -> FakeRead {
+        self.read.lock().unwrap().take().unwrap()
+    }
+    async fn update(
+        &self,
+        _: &FakeClient,
+        _: FakeState,
+        _: FakeState,
+        _: &ValueEmpty,
+    ) -> Outcome<(FakeState, ValueEmpty), FakeState> {
+        self.write.lock().unwrap().take().unwrap()
+    }
+    async fn delete(
+        &self,
+        _: &FakeClient,
+        _: &FakeState,
+        _: &ValueEmpty,
+    ) -> Outcome<Deleted, FakeState> {
+        self.delete.lock().unwrap().take().unwrap()
+    }
+    async fn import(
+        &self,
+        _: &FakeClient,
+        id: &str,
+    ) -> Outcome<(FakeState, ValueEmpty), FakeState> {
+        Err(Failure::message(
+            format!("Cannot import fake thing {id:?}: no such thing"),
+            "Import takes the ID.",
+        ))
+    }
+    async fn import_with_warnings(
+        &self,
+        client: &FakeClient,
+        id: &str,
+        warnings: &mut Warnings,
+    ) -> Outcome<(FakeState, ValueEmpty), FakeState> {
+        if id == "w" {
+            warnings.add("Imported by name", "No thing has ID w.");
+        }
+        self.import(client, id).await
+    }
+}
+
+pub(super) fn adapter(key: Value<String>) -> Adapter<Fake> {
+    let data = Arc::new(ProviderData::<FakeVendor>::default());
+    data.configure(Value::Value(vec![FakeBlock { key }]), "test".into());
+    Adapter::new(Fake::default(), data)
+}
+
+/// Summary and the detail's first line (tf-provider appends a backtrace
+/// when RUST_BACKTRACE is set).
+pub(super) fn errors(diags: &Diagnostics) -> Vec<String> {
+    diags
+        .errors
+        .iter()
+        .map(|d| format!("{}: {}", d.summary, d.detail.lines().next().unwrap_or("")))
+        .collect()
+}
