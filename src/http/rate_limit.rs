@@ -53,12 +53,12 @@ impl RateLimit {
         RateLimit::new(limit, Duration::from_secs(60))
     }
 
-    /// The window the limiter actually enforces: 2% + 30 ms longer than
-    /// documented, so that jitter between taking a slot and the request's
-    /// arrival (connection setup, a busy machine) cannot squeeze `limit + 1`
-    /// arrivals into one server-side window.
+    /// The window the limiter actually enforces: 0.5% + 15 ms longer than
+    /// documented, so that the time between sending a request (recorded by
+    /// [`RateLimiter::sent`], however late the caller woke) and its arrival
+    /// cannot squeeze `limit + 1` arrivals into one server-side window.
     fn enforced_window(&self) -> Duration {
-        self.window + self.window / 50 + Duration::from_millis(30)
+        self.window + self.window / 200 + Duration::from_millis(15)
     }
 }
 
