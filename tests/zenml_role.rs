@@ -226,7 +226,9 @@ fn zenml_role_vendor_errors_and_built_ins() {
     let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(out.contains("the name is taken"), "{out}");
     assert!(
-        out.contains(&format!("terraform import <address> {ZENML_ORG}/acc-taken")),
+        out.contains(&format!(
+            "terraform import <resource address> {ZENML_ORG}/acc-taken"
+        )),
         "{out}"
     );
 }

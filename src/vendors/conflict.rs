@@ -12,9 +12,14 @@
 //!   another name. The caller knows this from the conflicting object.
 
 /// The detail of a "… named X already exists" error. `kind` is e.g.
-/// "SlashID role"; `import` the full `terraform import` command line;
-/// `vendor_said` the vendor's own message (with its request ID), if any.
-pub fn name_taken(kind: &str, name: &str, import: &str, vendor_said: &str) -> String {
+/// "SlashID role"; `import_id` what `terraform import` takes for the
+/// existing object (quoted for a shell when needed); `vendor_said` the
+/// vendor's own message (with its request ID), if any.
+pub fn name_taken(kind: &str, name: &str, import_id: &str, vendor_said: &str) -> String {
+    let import = format!(
+        "terraform import <resource address> {}",
+        shell_word(import_id)
+    );
     let said = if vendor_said.is_empty() {
         String::new()
     } else {
@@ -30,6 +35,17 @@ pub fn name_taken(kind: &str, name: &str, import: &str, vendor_said: &str) -> St
          - Otherwise the {kind} was made outside this configuration: import it to manage it with Terraform,\n  \
          {import}\n  or choose another name.{said}"
     )
+}
+
+/// `word` as one shell word: as is when it is plain, else in single quotes
+/// (a role name may hold spaces, quotes or `$`).
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:@+=,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }
 
 /// The detail of an error for a name that a built-in role holds.
@@ -52,17 +68,19 @@ mod tests {
 
     #[test]
     fn conflict_advice_names_both_causes() {
-        let d = name_taken(
-            "SlashID role",
-            "viewer",
-            "terraform import <address> viewer",
-            "",
-        );
+        let d = name_taken("SlashID role", "viewer", "viewer", "");
         assert!(d.contains("create_before_destroy cannot work with an unchanged name"));
-        assert!(d.contains("terraform import <address> viewer"));
+        assert!(d.contains("terraform import <resource address> viewer"));
         assert!(!d.ends_with('\n'));
         let d = name_reserved("Flashduty role", "Admin", "Use the data source.", "said");
         assert!(d.contains("reserved") && d.ends_with("\n\nsaid"));
         assert!(!d.contains("import it"));
+    }
+
+    #[test]
+    fn import_ids_are_quoted_for_a_shell_when_needed() {
+        assert_eq!(shell_word("org-1/ops.team"), "org-1/ops.team");
+        assert_eq!(shell_word("org/On call"), "'org/On call'");
+        assert_eq!(shell_word("it's $HOME"), r"'it'\''s $HOME'");
     }
 }

@@ -98,6 +98,15 @@ impl SlashidClient {
         http.retry = config.retry;
         http.user_agent = config.user_agent;
         http.rate_limits = config.rate_limits;
+        if let Some(seconds) = config.consistency_timeout {
+            // SlashID holds a write until the consistency it was asked for
+            // is reached, for up to `SlashID-Required-Consistency-Timeout`
+            // seconds (vendors/slashid.md, "Eventual consistency"): an
+            // attempt must be allowed that long, and a little more for the
+            // answer, before it counts as timed out.
+            let held = Duration::from_secs(u64::from(seconds) + 10);
+            http.timeout = http.timeout.max(held);
+        }
         Ok(Self {
             http: HttpClient::new(http)?,
             org_id: config.org_id,

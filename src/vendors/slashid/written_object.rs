@@ -74,7 +74,7 @@ pub fn created<K: WrittenObject>(
                 crate::vendors::conflict::name_taken(
                     K::WHAT,
                     short,
-                    &format!("terraform import <resource address> {short}"),
+                    short,
                     "",
                 )
             ),

@@ -28,7 +28,7 @@ pub(super) async fn create_failure(
                 crate::vendors::conflict::name_taken(
                     "Flashduty role",
                     name,
-                    &format!("terraform import <resource address> {}", existing.role_id),
+                    &existing.role_id.to_string(),
                     &said,
                 )
             } else {

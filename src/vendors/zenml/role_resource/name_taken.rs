@@ -29,7 +29,7 @@ pub(super) async fn detail(client: &ZenmlClient, body: &RoleCreate, err: &ZenmlE
         crate::vendors::conflict::name_taken(
             &kind,
             name,
-            &format!("terraform import <address> {}/{name}", body.organization_id),
+            &format!("{}/{name}", body.organization_id),
             &err.to_string(),
         )
     }
