@@ -129,6 +129,9 @@ fn resource<R: ResourceType>(
     resource: R,
     vendor: &Arc<ProviderData<R::Vendor>>,
 ) -> (String, Box<dyn DynamicResource>) {
+    // Every registered type's State is checked against its schema once, here.
+    #[cfg(test)]
+    crate::framework::schema::assert_state_matches_schema::<R::State>(&R::schema());
     let adapter = Adapter::new(resource, vendor.clone());
     (R::TYPE_NAME.to_string(), Box::new(adapter))
 }
@@ -139,6 +142,8 @@ fn data_source<D: DataSourceType>(
     data_source: D,
     vendor: &Arc<ProviderData<D::Vendor>>,
 ) -> (String, Box<dyn DynamicDataSource>) {
+    #[cfg(test)]
+    crate::framework::schema::assert_state_matches_schema::<D::State>(&D::schema());
     let adapter = DataAdapter::new(data_source, vendor.clone());
     (D::TYPE_NAME.to_string(), Box::new(adapter))
 }
@@ -200,8 +205,10 @@ impl Provider for RbacProvider {
 mod tests {
     use super::*;
 
+    /// Registering checks each type's name and its State against its
+    /// schema ([`resource`], [`data_source`]).
     #[test]
-    fn every_type_name_is_registered_once() {
+    fn every_type_is_registered_once_with_a_state_matching_its_schema() {
         let provider = RbacProvider::default();
         assert!(provider.resources().contains_key("flashduty_role"));
         assert!(provider

@@ -29,6 +29,7 @@ pub trait DataSourceType: Send + Sync + 'static {
     type State: Serialize
         + DeserializeOwned
         + HasTimeouts<Block = ReadTimeouts>
+        + Default
         + Send
         + Sync
         + 'static;

@@ -65,6 +65,7 @@ pub trait ResourceType: Send + Sync + 'static {
     type State: Serialize
         + DeserializeOwned
         + HasTimeouts<Block = CrudTimeouts>
+        + Default
         + Clone
         + Send
         + Sync

@@ -42,38 +42,6 @@ pub struct MemberRolesResource;
 
 type Result<T> = Outcome<T, MemberRolesState>;
 
-impl MemberRolesResource {
-    /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
-        schema(
-            "The roles one Flashduty member holds, managed **authoritatively**: roles granted outside \
-             Terraform are revoked at the next apply, and roles revoked outside Terraform are granted \
-             again. Use one resource per member. Destroying the resource stops managing the member and \
-             leaves its roles unchanged.",
-            vec![
-                ("id", string().computed().description("The member ID, as a string.")),
-                (
-                    "member_id",
-                    number().required().description(
-                        "The member's numeric ID (around 5e12; see the `rbac_flashduty_members` data source). \
-                         Changing it replaces the resource.",
-                    ),
-                ),
-                (
-                    "role_ids",
-                    set_of(AttributeType::Number).required().description(
-                        "IDs of every role the member holds: custom roles (`rbac_flashduty_role.x.id`) and \
-                         built-ins (Admin `2`, Responder `6`, Viewer `8`). An empty set is sent as is; \
-                         Flashduty then resets the member to Viewer (the vendor CLI says so; unverified \
-                         against the API), and the provider treats Viewer alone as matching the empty set.",
-                    ),
-                ),
-            ],
-            vec![timeouts::resource_block()],
-        )
-    }
-}
-
 /// Plan-time checks: IDs are positive numbers.
 pub fn validate_member_roles(diags: &mut Diagnostics, config: &MemberRolesState) {
     if matches!(config.member_id, Value::Value(n) if n <= 0) {
@@ -185,8 +153,34 @@ impl ResourceType for MemberRolesResource {
     const TYPE_NAME: &'static str = "flashduty_member_roles";
     const WHAT: &'static str = "Flashduty member roles";
 
+    /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
-        Self::schema()
+        schema(
+            "The roles one Flashduty member holds, managed **authoritatively**: roles granted outside \
+             Terraform are revoked at the next apply, and roles revoked outside Terraform are granted \
+             again. Use one resource per member. Destroying the resource stops managing the member and \
+             leaves its roles unchanged.",
+            vec![
+                ("id", string().computed().description("The member ID, as a string.")),
+                (
+                    "member_id",
+                    number().required().description(
+                        "The member's numeric ID (around 5e12; see the `rbac_flashduty_members` data source). \
+                         Changing it replaces the resource.",
+                    ),
+                ),
+                (
+                    "role_ids",
+                    set_of(AttributeType::Number).required().description(
+                        "IDs of every role the member holds: custom roles (`rbac_flashduty_role.x.id`) and \
+                         built-ins (Admin `2`, Responder `6`, Viewer `8`). An empty set is sent as is; \
+                         Flashduty then resets the member to Viewer (the vendor CLI says so; unverified \
+                         against the API), and the provider treats Viewer alone as matching the empty set.",
+                    ),
+                ),
+            ],
+            vec![timeouts::resource_block()],
+        )
     }
 
     fn validate(diags: &mut Diagnostics, config: &MemberRolesState) {
@@ -309,13 +303,6 @@ mod tests {
             status: "enabled".into(),
             account_role_ids: roles.to_vec(),
         }
-    }
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<MemberRolesState>(
-            &MemberRolesResource::schema(),
-        );
     }
 
     #[test]

@@ -53,9 +53,15 @@ impl MemberObject {
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct MembersDataSource;
 
-impl MembersDataSource {
+#[async_trait]
+impl DataSourceType for MembersDataSource {
+    type Vendor = FlashdutySettings;
+    type State = MembersState;
+    const TYPE_NAME: &'static str = "flashduty_members";
+    const WHAT: &'static str = "Flashduty members";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         let member = object(&[
             ("member_id", AttributeType::Number),
             ("member_name", AttributeType::String),
@@ -85,18 +91,6 @@ impl MembersDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for MembersDataSource {
-    type Vendor = FlashdutySettings;
-    type State = MembersState;
-    const TYPE_NAME: &'static str = "flashduty_members";
-    const WHAT: &'static str = "Flashduty members";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     fn validate(diags: &mut Diagnostics, config: &MembersState) {
@@ -132,17 +126,5 @@ impl DataSourceType for MembersDataSource {
             members: Value::Value(members),
             ..config
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<MembersState>(
-            &MembersDataSource::schema(),
-        );
     }
 }

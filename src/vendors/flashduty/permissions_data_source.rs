@@ -47,9 +47,19 @@ pub struct Permission {
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct PermissionsDataSource;
 
-impl PermissionsDataSource {
+fn matches(filter: &Value<String>, value: &str) -> bool {
+    filter.as_ref_option().is_none_or(|f| f == value)
+}
+
+#[async_trait]
+impl DataSourceType for PermissionsDataSource {
+    type Vendor = FlashdutySettings;
+    type State = PermissionsState;
+    const TYPE_NAME: &'static str = "flashduty_permissions";
+    const WHAT: &'static str = "Flashduty permissions";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         let permission = object(&[
             ("id", AttributeType::Number),
             ("permission_name", AttributeType::String),
@@ -79,22 +89,6 @@ impl PermissionsDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-fn matches(filter: &Value<String>, value: &str) -> bool {
-    filter.as_ref_option().is_none_or(|f| f == value)
-}
-
-#[async_trait]
-impl DataSourceType for PermissionsDataSource {
-    type Vendor = FlashdutySettings;
-    type State = PermissionsState;
-    const TYPE_NAME: &'static str = "flashduty_permissions";
-    const WHAT: &'static str = "Flashduty permissions";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     fn validate(diags: &mut Diagnostics, config: &PermissionsState) {
@@ -181,17 +175,5 @@ impl Permission {
             scope: Value::Value(p.scope.clone()),
             status: Value::Value(p.status.clone()),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<PermissionsState>(
-            &PermissionsDataSource::schema(),
-        );
     }
 }

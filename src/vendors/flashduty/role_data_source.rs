@@ -36,9 +36,15 @@ has_timeouts!(RoleDataState, ReadTimeouts);
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct RoleDataSource;
 
-impl RoleDataSource {
+#[async_trait]
+impl DataSourceType for RoleDataSource {
+    type Vendor = FlashdutySettings;
+    type State = RoleDataState;
+    const TYPE_NAME: &'static str = "flashduty_role";
+    const WHAT: &'static str = "Flashduty role";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         schema(
             "Looks up a Flashduty role, built-in (Admin, Responder, Viewer) or custom, by `id` or by \
              exact `role_name`. Set exactly one of them.",
@@ -54,18 +60,6 @@ impl RoleDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for RoleDataSource {
-    type Vendor = FlashdutySettings;
-    type State = RoleDataState;
-    const TYPE_NAME: &'static str = "flashduty_role";
-    const WHAT: &'static str = "Flashduty role";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     fn validate(diags: &mut Diagnostics, config: &RoleDataState) {
@@ -170,17 +164,5 @@ impl RoleDataState {
             updated_at: item.updated_at,
             timeouts: Default::default(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<RoleDataState>(
-            &RoleDataSource::schema(),
-        );
     }
 }

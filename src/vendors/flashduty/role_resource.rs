@@ -44,52 +44,6 @@ pub struct RoleResource;
 
 type Result<T> = Outcome<T, RoleState>;
 
-impl RoleResource {
-    /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
-        schema(
-            "A custom Flashduty role: a named set of permissions that can be granted to members. \
-             Built-in roles (Admin, Responder, Viewer) cannot be managed; look them up with the \
-             `rbac_flashduty_role` data source.",
-            vec![
-                (
-                    "id",
-                    string().computed().description("The role ID assigned by Flashduty (a number, as a string)."),
-                ),
-                (
-                    "role_name",
-                    string().required().description(
-                        "Display name, 1–39 characters, unique within the account. Renaming updates the role in place.",
-                    ),
-                ),
-                (
-                    "description",
-                    string().optional_computed().description(
-                        "Description, at most 499 characters. Defaults to `\"\"`. Recorded in the account audit log: \
-                         do not put secrets here.",
-                    ),
-                ),
-                (
-                    "permission_ids",
-                    set_of(AttributeType::Number).optional_computed().description(
-                        "IDs of the permissions granted by the role (see the `rbac_flashduty_permissions` data \
-                         source). This is the role's whole permission set: permissions not listed are revoked. \
-                         Defaults to no permissions.",
-                    ),
-                ),
-                (
-                    "status",
-                    string().optional_computed().description(
-                        "`enabled` or `disabled`. Defaults to `enabled`. Disabling a role immediately removes its \
-                         permissions from its members.",
-                    ),
-                ),
-            ],
-            vec![timeouts::resource_block()],
-        )
-    }
-}
-
 /// Plan-time checks, mirroring the vendor's documented limits exactly.
 pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
     validate_role_name(diags, &config.role_name);
@@ -141,8 +95,48 @@ impl ResourceType for RoleResource {
     const TYPE_NAME: &'static str = "flashduty_role";
     const WHAT: &'static str = "Flashduty role";
 
+    /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
-        Self::schema()
+        schema(
+            "A custom Flashduty role: a named set of permissions that can be granted to members. \
+             Built-in roles (Admin, Responder, Viewer) cannot be managed; look them up with the \
+             `rbac_flashduty_role` data source.",
+            vec![
+                (
+                    "id",
+                    string().computed().description("The role ID assigned by Flashduty (a number, as a string)."),
+                ),
+                (
+                    "role_name",
+                    string().required().description(
+                        "Display name, 1–39 characters, unique within the account. Renaming updates the role in place.",
+                    ),
+                ),
+                (
+                    "description",
+                    string().optional_computed().description(
+                        "Description, at most 499 characters. Defaults to `\"\"`. Recorded in the account audit log: \
+                         do not put secrets here.",
+                    ),
+                ),
+                (
+                    "permission_ids",
+                    set_of(AttributeType::Number).optional_computed().description(
+                        "IDs of the permissions granted by the role (see the `rbac_flashduty_permissions` data \
+                         source). This is the role's whole permission set: permissions not listed are revoked. \
+                         Defaults to no permissions.",
+                    ),
+                ),
+                (
+                    "status",
+                    string().optional_computed().description(
+                        "`enabled` or `disabled`. Defaults to `enabled`. Disabling a role immediately removes its \
+                         permissions from its members.",
+                    ),
+                ),
+            ],
+            vec![timeouts::resource_block()],
+        )
     }
 
     fn validate(diags: &mut Diagnostics, config: &RoleState) {
@@ -307,12 +301,6 @@ fn bad_id(state: &RoleState) -> Failure<RoleState> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::schema::assert_state_matches_schema;
-
-    #[test]
-    fn state_matches_schema() {
-        assert_state_matches_schema::<RoleState>(&RoleResource::schema());
-    }
 
     #[test]
     fn validation_names_attributes_and_limits() {

@@ -31,9 +31,15 @@ has_timeouts!(RolesState, ReadTimeouts);
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct RolesDataSource;
 
-impl RolesDataSource {
+#[async_trait]
+impl DataSourceType for RolesDataSource {
+    type Vendor = FlashdutySettings;
+    type State = RolesState;
+    const TYPE_NAME: &'static str = "flashduty_roles";
+    const WHAT: &'static str = "Flashduty roles";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         let role = object(&[
             ("id", AttributeType::String),
             ("role_name", AttributeType::String),
@@ -66,18 +72,6 @@ impl RolesDataSource {
             vec![timeouts::data_source_block()],
         )
     }
-}
-
-#[async_trait]
-impl DataSourceType for RolesDataSource {
-    type Vendor = FlashdutySettings;
-    type State = RolesState;
-    const TYPE_NAME: &'static str = "flashduty_roles";
-    const WHAT: &'static str = "Flashduty roles";
-
-    fn schema() -> Schema {
-        Self::schema()
-    }
 
     fn validate(diags: &mut Diagnostics, config: &RolesState) {
         validate_role_name(diags, &config.role_name);
@@ -98,17 +92,5 @@ impl DataSourceType for RolesDataSource {
             roles: Value::Value(roles),
             ..config
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<RolesState>(
-            &RolesDataSource::schema(),
-        );
     }
 }

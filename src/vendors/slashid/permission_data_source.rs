@@ -28,9 +28,15 @@ has_timeouts!(PermissionDataState, ReadTimeouts);
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct PermissionDataSource;
 
-impl PermissionDataSource {
+#[async_trait]
+impl DataSourceType for PermissionDataSource {
+    type Vendor = SlashidSettings;
+    type State = PermissionDataState;
+    const TYPE_NAME: &'static str = "slashid_permission";
+    const WHAT: &'static str = "SlashID permission";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         schema(
             "One existing SlashID permission, by name.",
             vec![
@@ -49,18 +55,6 @@ impl PermissionDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for PermissionDataSource {
-    type Vendor = SlashidSettings;
-    type State = PermissionDataState;
-    const TYPE_NAME: &'static str = "slashid_permission";
-    const WHAT: &'static str = "SlashID permission";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     fn validate(diags: &mut Diagnostics, config: &PermissionDataState) {
@@ -113,17 +107,5 @@ impl PermissionItem {
             name: Value::Value(p.name.clone()),
             description: Value::Value(p.description.clone().unwrap_or_default()),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slashid_permission_data_source_state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<PermissionDataState>(
-            &PermissionDataSource::schema(),
-        );
     }
 }

@@ -29,9 +29,15 @@ has_timeouts!(PermissionsState, ReadTimeouts);
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct PermissionsDataSource;
 
-impl PermissionsDataSource {
+#[async_trait]
+impl DataSourceType for PermissionsDataSource {
+    type Vendor = SlashidSettings;
+    type State = PermissionsState;
+    const TYPE_NAME: &'static str = "slashid_permissions";
+    const WHAT: &'static str = "SlashID permissions";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         schema(
             "The organization's SlashID permissions, optionally only those whose name starts with `name_prefix`.",
             vec![
@@ -43,18 +49,6 @@ impl PermissionsDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for PermissionsDataSource {
-    type Vendor = SlashidSettings;
-    type State = PermissionsState;
-    const TYPE_NAME: &'static str = "slashid_permissions";
-    const WHAT: &'static str = "SlashID permissions";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     async fn read(
@@ -83,17 +77,5 @@ impl DataSourceType for PermissionsDataSource {
                     .collect(),
             ),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slashid_permissions_data_source_state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<PermissionsState>(
-            &PermissionsDataSource::schema(),
-        );
     }
 }

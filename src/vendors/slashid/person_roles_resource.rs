@@ -34,40 +34,6 @@ has_timeouts!(PersonRolesState);
 /// Terraform.
 pub struct PersonRolesResource;
 
-impl PersonRolesResource {
-    /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
-        schema(
-            "The roles one SlashID person holds, managed as a whole: roles not listed are revoked, and \
-             destroying the resource revokes every role from the person. Use one resource per person.",
-            vec![
-                ("id", string().computed().description("The person ID.")),
-                (
-                    "person_id",
-                    string().required().description("The person's ID (e.g. `pid:…`). Changing it replaces the resource."),
-                ),
-                (
-                    "roles",
-                    set_of(AttributeType::String).optional_computed().description(
-                        "Short names (without the `<org_id>/` prefix) of the roles the person holds, e.g. \
-                         `rbac_slashid_role.viewer.name`. The roles must exist. Defaults to none.",
-                    ),
-                ),
-                (
-                    "role_generations",
-                    set_of(AttributeType::String).optional().description(
-                        "The `generation` of each role in `roles`, e.g. `[rbac_slashid_role.viewer.generation]`. \
-                         Not sent to SlashID: when a role is re-created (`-replace`, a rename), SlashID revokes it \
-                         from every person, and its generation changes, so Terraform writes this person's roles \
-                         again in the same apply instead of leaving the person without the role until the next one.",
-                    ),
-                ),
-            ],
-            vec![timeouts::resource_block()],
-        )
-    }
-}
-
 /// Plan-time checks.
 pub fn validate_person_roles(diags: &mut Diagnostics, config: &PersonRolesState) {
     if let Value::Value(items) = &config.roles {
@@ -102,8 +68,36 @@ impl ResourceType for PersonRolesResource {
     const TYPE_NAME: &'static str = "slashid_person_roles";
     const WHAT: &'static str = "SlashID person's roles";
 
+    /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
-        Self::schema()
+        schema(
+            "The roles one SlashID person holds, managed as a whole: roles not listed are revoked, and \
+             destroying the resource revokes every role from the person. Use one resource per person.",
+            vec![
+                ("id", string().computed().description("The person ID.")),
+                (
+                    "person_id",
+                    string().required().description("The person's ID (e.g. `pid:…`). Changing it replaces the resource."),
+                ),
+                (
+                    "roles",
+                    set_of(AttributeType::String).optional_computed().description(
+                        "Short names (without the `<org_id>/` prefix) of the roles the person holds, e.g. \
+                         `rbac_slashid_role.viewer.name`. The roles must exist. Defaults to none.",
+                    ),
+                ),
+                (
+                    "role_generations",
+                    set_of(AttributeType::String).optional().description(
+                        "The `generation` of each role in `roles`, e.g. `[rbac_slashid_role.viewer.generation]`. \
+                         Not sent to SlashID: when a role is re-created (`-replace`, a rename), SlashID revokes it \
+                         from every person, and its generation changes, so Terraform writes this person's roles \
+                         again in the same apply instead of leaving the person without the role until the next one.",
+                    ),
+                ),
+            ],
+            vec![timeouts::resource_block()],
+        )
     }
 
     fn validate(diags: &mut Diagnostics, config: &PersonRolesState) {
@@ -259,17 +253,5 @@ fn state_from(client: &SlashidClient, person_id: &str, roles: &[String]) -> Pers
         roles: string_set(&client.shown_role_names(roles)),
         role_generations: Value::Null,
         timeouts: Default::default(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slashid_person_roles_state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<PersonRolesState>(
-            &PersonRolesResource::schema(),
-        );
     }
 }

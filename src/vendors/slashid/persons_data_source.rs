@@ -64,9 +64,15 @@ impl PersonItem {
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct PersonsDataSource;
 
-impl PersonsDataSource {
+#[async_trait]
+impl DataSourceType for PersonsDataSource {
+    type Vendor = SlashidSettings;
+    type State = PersonsState;
+    const TYPE_NAME: &'static str = "slashid_persons";
+    const WHAT: &'static str = "SlashID persons' roles";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         let person = object(&[
             ("id", AttributeType::String),
             ("person_id", AttributeType::String),
@@ -91,18 +97,6 @@ impl PersonsDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for PersonsDataSource {
-    type Vendor = SlashidSettings;
-    type State = PersonsState;
-    const TYPE_NAME: &'static str = "slashid_persons";
-    const WHAT: &'static str = "SlashID persons' roles";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     fn validate(diags: &mut Diagnostics, config: &PersonsState) {
@@ -165,13 +159,7 @@ impl DataSourceType for PersonsDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<PersonsState>(
-            &PersonsDataSource::schema(),
-        );
-    }
+    use crate::framework::resource::ResourceType;
 
     /// The elements carry exactly the attributes of `rbac_slashid_person_roles`.
     #[test]

@@ -32,9 +32,15 @@ has_timeouts!(RoleDataState, ReadTimeouts);
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct RoleDataSource;
 
-impl RoleDataSource {
+#[async_trait]
+impl DataSourceType for RoleDataSource {
+    type Vendor = SlashidSettings;
+    type State = RoleDataState;
+    const TYPE_NAME: &'static str = "slashid_role";
+    const WHAT: &'static str = "SlashID role";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         schema(
             "One existing SlashID role, by name.",
             vec![
@@ -65,18 +71,6 @@ impl RoleDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for RoleDataSource {
-    type Vendor = SlashidSettings;
-    type State = RoleDataState;
-    const TYPE_NAME: &'static str = "slashid_role";
-    const WHAT: &'static str = "SlashID role";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     fn validate(diags: &mut Diagnostics, config: &RoleDataState) {
@@ -150,17 +144,5 @@ impl RoleItem {
             description: Value::Value(role.description.clone().unwrap_or_default()),
             permissions: string_set(&role.permissions),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slashid_role_data_source_state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<RoleDataState>(
-            &RoleDataSource::schema(),
-        );
     }
 }

@@ -46,43 +46,6 @@ has_timeouts!(RoleState);
 /// carries nothing, and the state is the plan.
 pub struct RoleResource;
 
-impl RoleResource {
-    /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
-        schema(
-            "A SlashID RBAC role: a named set of permissions that can be given to persons (see \
-             `rbac_slashid_person_roles`).",
-            vec![
-                ("id", string().computed().description("The full role name, `<org_id>/<name>`.")),
-                (
-                    "name",
-                    string().required().description(
-                        "Role name without the organization prefix: 2–100 characters, letters, digits and \
-                         `- _ . :`, starting and ending with a letter or digit; unique and case-sensitive. The \
-                         provider adds the `<org_id>/` prefix SlashID requires. Changing it replaces the role \
-                         (SlashID cannot rename).",
-                    ),
-                ),
-                ("full_name", string().computed().description("The name as SlashID stores it, `<org_id>/<name>`.")),
-                (
-                    "description",
-                    string().optional_computed().description("Description. Defaults to `\"\"`. Updated in place."),
-                ),
-                (
-                    "permissions",
-                    set_of(AttributeType::String).optional_computed().description(
-                        "Names of the permissions the role grants; they must exist (reference \
-                         `rbac_slashid_permission` resources so they are created first). This is the role's whole \
-                         set: permissions not listed are removed. Defaults to none. Updated in place.",
-                    ),
-                ),
-                ("generation", string().computed().description(GENERATION_DOC)),
-            ],
-            vec![timeouts::resource_block()],
-        )
-    }
-}
-
 const GENERATION_DOC: &str =
     "A random value that changes each time Terraform creates this role (a replacement, a re-creation after \
      drift), while `id` and `name` stay the same. SlashID revokes a deleted role from every person, so list \
@@ -134,8 +97,39 @@ impl ResourceType for RoleResource {
     const TYPE_NAME: &'static str = "slashid_role";
     const WHAT: &'static str = "SlashID role";
 
+    /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
-        Self::schema()
+        schema(
+            "A SlashID RBAC role: a named set of permissions that can be given to persons (see \
+             `rbac_slashid_person_roles`).",
+            vec![
+                ("id", string().computed().description("The full role name, `<org_id>/<name>`.")),
+                (
+                    "name",
+                    string().required().description(
+                        "Role name without the organization prefix: 2–100 characters, letters, digits and \
+                         `- _ . :`, starting and ending with a letter or digit; unique and case-sensitive. The \
+                         provider adds the `<org_id>/` prefix SlashID requires. Changing it replaces the role \
+                         (SlashID cannot rename).",
+                    ),
+                ),
+                ("full_name", string().computed().description("The name as SlashID stores it, `<org_id>/<name>`.")),
+                (
+                    "description",
+                    string().optional_computed().description("Description. Defaults to `\"\"`. Updated in place."),
+                ),
+                (
+                    "permissions",
+                    set_of(AttributeType::String).optional_computed().description(
+                        "Names of the permissions the role grants; they must exist (reference \
+                         `rbac_slashid_permission` resources so they are created first). This is the role's whole \
+                         set: permissions not listed are removed. Defaults to none. Updated in place.",
+                    ),
+                ),
+                ("generation", string().computed().description(GENERATION_DOC)),
+            ],
+            vec![timeouts::resource_block()],
+        )
     }
 
     fn validate(diags: &mut Diagnostics, config: &RoleState) {
@@ -368,12 +362,6 @@ fn matches(role: &Role, description: &str, permissions: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::schema::assert_state_matches_schema;
-
-    #[test]
-    fn slashid_role_state_matches_schema() {
-        assert_state_matches_schema::<RoleState>(&RoleResource::schema());
-    }
 
     #[test]
     fn slashid_role_validation_names_attribute_and_limit() {

@@ -29,9 +29,15 @@ has_timeouts!(RolesState, ReadTimeouts);
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct RolesDataSource;
 
-impl RolesDataSource {
+#[async_trait]
+impl DataSourceType for RolesDataSource {
+    type Vendor = SlashidSettings;
+    type State = RolesState;
+    const TYPE_NAME: &'static str = "slashid_roles";
+    const WHAT: &'static str = "SlashID roles";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         schema(
             "The organization's SlashID roles, optionally only those whose short name starts with `name_prefix`.",
             vec![
@@ -43,18 +49,6 @@ impl RolesDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for RolesDataSource {
-    type Vendor = SlashidSettings;
-    type State = RolesState;
-    const TYPE_NAME: &'static str = "slashid_roles";
-    const WHAT: &'static str = "SlashID roles";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     async fn read(&self, client: &SlashidClient, config: RolesState) -> Outcome<RolesState, ()> {
@@ -82,17 +76,5 @@ impl DataSourceType for RolesDataSource {
             names: Value::Value(items.iter().map(|i| i.name.clone()).collect()),
             roles: Value::Value(items.into_iter().map(Value::Value).collect()),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slashid_roles_data_source_state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<RolesState>(
-            &RolesDataSource::schema(),
-        );
     }
 }

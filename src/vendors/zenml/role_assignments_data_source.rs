@@ -97,9 +97,15 @@ impl AssignmentItem {
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct RoleAssignmentsDataSource;
 
-impl RoleAssignmentsDataSource {
+#[async_trait]
+impl DataSourceType for RoleAssignmentsDataSource {
+    type Vendor = ZenmlSettings;
+    type State = AssignmentsState;
+    const TYPE_NAME: &'static str = "zenml_role_assignments";
+    const WHAT: &'static str = "ZenML role assignments";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         let assignment = object(&[
             ("id", AttributeType::String),
             ("role_id", AttributeType::String),
@@ -130,18 +136,6 @@ impl RoleAssignmentsDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for RoleAssignmentsDataSource {
-    type Vendor = ZenmlSettings;
-    type State = AssignmentsState;
-    const TYPE_NAME: &'static str = "zenml_role_assignments";
-    const WHAT: &'static str = "ZenML role assignments";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     fn validate(diags: &mut Diagnostics, config: &AssignmentsState) {
@@ -218,7 +212,7 @@ impl DataSourceType for RoleAssignmentsDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::schema::assert_state_matches_schema;
+    use crate::framework::resource::ResourceType;
     use crate::vendors::zenml::role_assignment_resource::{
         parse_composite_id, RoleAssignmentResource,
     };
@@ -226,11 +220,6 @@ mod tests {
     const R: &str = "11111111-1111-4111-8111-111111111111";
     const T: &str = "22222222-2222-4222-8222-222222222222";
     const W: &str = "33333333-3333-4333-8333-333333333333";
-
-    #[test]
-    fn state_matches_schema() {
-        assert_state_matches_schema::<AssignmentsState>(&RoleAssignmentsDataSource::schema());
-    }
 
     /// The elements carry exactly the attributes of `rbac_zenml_role_assignment`.
     #[test]

@@ -58,61 +58,6 @@ pub struct RoleResource;
 
 type Result<T> = Outcome<T, RoleState>;
 
-impl RoleResource {
-    /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
-        schema(
-            "A custom ZenML Pro role of an organization, at the workspace or project level. \
-             Built-in roles (Admin, Editor, Viewer at each level) are system-managed and cannot be \
-             managed: find them with the `rbac_zenml_roles` data source and grant them with \
-             `rbac_zenml_role_assignment`.",
-            vec![
-                ("id", string().computed().description("The role's UUID, assigned by ZenML.")),
-                (
-                    "organization_id",
-                    string().required().description(
-                        "UUID of the organization that owns the role. Changing it replaces the role.",
-                    ),
-                ),
-                (
-                    "level",
-                    string().required().description(
-                        "Scope level: `workspace` or `project`. ZenML refuses `organization` for custom roles \
-                         (only its built-in organization roles exist). Changing it replaces the role.",
-                    ),
-                ),
-                (
-                    "name",
-                    string().optional().description(
-                        "Display name, 1–50 characters. Renaming updates the role in place; removing it \
-                         clears the name.",
-                    ),
-                ),
-                (
-                    "description",
-                    string().optional().description(
-                        "Description, 1–256 characters. Updated in place; removing it clears the description.",
-                    ),
-                ),
-                (
-                    "type",
-                    string().optional_computed().description(
-                        "Role type. Defaults to `normal`, the only value documented. Changing it replaces the role.",
-                    ),
-                ),
-                (
-                    "system_managed",
-                    bool().computed().description(
-                        "`true` for ZenML's built-in roles, which cannot be changed or deleted; always `false` \
-                         for roles this resource manages.",
-                    ),
-                ),
-            ],
-            vec![timeouts::resource_block()],
-        )
-    }
-}
-
 /// Plan-time checks, mirroring the vendor's documented limits.
 pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
     validate_uuid(diags, "organization_id", &config.organization_id);
@@ -182,8 +127,57 @@ impl ResourceType for RoleResource {
     const TYPE_NAME: &'static str = "zenml_role";
     const WHAT: &'static str = "ZenML role";
 
+    /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
-        Self::schema()
+        schema(
+            "A custom ZenML Pro role of an organization, at the workspace or project level. \
+             Built-in roles (Admin, Editor, Viewer at each level) are system-managed and cannot be \
+             managed: find them with the `rbac_zenml_roles` data source and grant them with \
+             `rbac_zenml_role_assignment`.",
+            vec![
+                ("id", string().computed().description("The role's UUID, assigned by ZenML.")),
+                (
+                    "organization_id",
+                    string().required().description(
+                        "UUID of the organization that owns the role. Changing it replaces the role.",
+                    ),
+                ),
+                (
+                    "level",
+                    string().required().description(
+                        "Scope level: `workspace` or `project`. ZenML refuses `organization` for custom roles \
+                         (only its built-in organization roles exist). Changing it replaces the role.",
+                    ),
+                ),
+                (
+                    "name",
+                    string().optional().description(
+                        "Display name, 1–50 characters. Renaming updates the role in place; removing it \
+                         clears the name.",
+                    ),
+                ),
+                (
+                    "description",
+                    string().optional().description(
+                        "Description, 1–256 characters. Updated in place; removing it clears the description.",
+                    ),
+                ),
+                (
+                    "type",
+                    string().optional_computed().description(
+                        "Role type. Defaults to `normal`, the only value documented. Changing it replaces the role.",
+                    ),
+                ),
+                (
+                    "system_managed",
+                    bool().computed().description(
+                        "`true` for ZenML's built-in roles, which cannot be changed or deleted; always `false` \
+                         for roles this resource manages.",
+                    ),
+                ),
+            ],
+            vec![timeouts::resource_block()],
+        )
     }
 
     fn validate(diags: &mut Diagnostics, config: &RoleState) {
@@ -345,7 +339,6 @@ impl ResourceType for RoleResource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::schema::assert_state_matches_schema;
 
     /// A known string (shared with the tests of `plan.rs` and `convert.rs`).
     pub(super) fn s(v: &str) -> Value<String> {
@@ -360,11 +353,6 @@ mod tests {
             name: s("ml"),
             ..Default::default()
         }
-    }
-
-    #[test]
-    fn state_matches_schema() {
-        assert_state_matches_schema::<RoleState>(&RoleResource::schema());
     }
 
     #[test]

@@ -61,9 +61,15 @@ impl From<&Role> for RoleItem {
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct RolesDataSource;
 
-impl RolesDataSource {
+#[async_trait]
+impl DataSourceType for RolesDataSource {
+    type Vendor = ZenmlSettings;
+    type State = RolesState;
+    const TYPE_NAME: &'static str = "zenml_roles";
+    const WHAT: &'static str = "ZenML roles";
+
     /// The schema; its descriptions are the published documentation.
-    pub fn schema() -> Schema {
+    fn schema() -> Schema {
         let role = object(&[
             ("id", AttributeType::String),
             ("organization_id", AttributeType::String),
@@ -94,18 +100,6 @@ impl RolesDataSource {
             ],
             vec![timeouts::data_source_block()],
         )
-    }
-}
-
-#[async_trait]
-impl DataSourceType for RolesDataSource {
-    type Vendor = ZenmlSettings;
-    type State = RolesState;
-    const TYPE_NAME: &'static str = "zenml_roles";
-    const WHAT: &'static str = "ZenML roles";
-
-    fn schema() -> Schema {
-        Self::schema()
     }
 
     fn validate(diags: &mut Diagnostics, config: &RolesState) {
@@ -155,13 +149,7 @@ impl DataSourceType for RolesDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn state_matches_schema() {
-        crate::framework::schema::assert_state_matches_schema::<RolesState>(
-            &RolesDataSource::schema(),
-        );
-    }
+    use crate::framework::resource::ResourceType;
 
     /// Each role carries exactly the attributes of `rbac_zenml_role`, so
     /// `for_each` can pass it straight through.
