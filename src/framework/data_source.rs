@@ -34,12 +34,12 @@ pub trait DataSourceType: Send + Sync + 'static {
         + Sync
         + 'static;
 
-    /// What is read, in messages (`"Rootly users"`).
     /// The Terraform type name without the provider's prefix
     /// (`flashduty_role` for `rbac_flashduty_role`), as the plugin
     /// framework's `Metadata` gives it.
     const TYPE_NAME: &'static str;
 
+    /// What is read, in messages (`"Rootly users"`).
     const WHAT: &'static str;
 
     /// The schema; its descriptions are the published documentation.

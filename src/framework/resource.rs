@@ -73,12 +73,12 @@ pub trait ResourceType: Send + Sync + 'static {
     /// Private state kept beside it.
     type Private: Serialize + DeserializeOwned + Default + Send + Sync + 'static;
 
-    /// The object's kind in messages and logs (`"Rootly on-call role"`).
     /// The Terraform type name without the provider's prefix
     /// (`flashduty_role` for `rbac_flashduty_role`), as the plugin
     /// framework's `Metadata` gives it.
     const TYPE_NAME: &'static str;
 
+    /// The object's kind in messages and logs (`"Rootly on-call role"`).
     const WHAT: &'static str;
 
     /// The schema; its descriptions are the published documentation.
