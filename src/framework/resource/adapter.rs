@@ -11,7 +11,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use super::{Deleted, Read, ResourceType};
 use crate::framework::failure::Warnings;
 use crate::framework::provider_data::ProviderData;
-use crate::framework::timeouts::{HasTimeouts, Op};
+use crate::framework::timeouts::{HasTimeouts, Op, DEFAULT_TIMEOUT};
 
 /// tf-provider's `Resource` for any [`ResourceType`], written once.
 pub struct Adapter<R: ResourceType> {
@@ -228,9 +228,22 @@ impl<R: ResourceType> Resource for Adapter<R> {
         let client = self.provider.client_or_report(diags)?;
         let key = id.trim();
         let mut warnings = Warnings::default();
-        let imported = self
-            .resource
-            .import_with_warnings(&client, key, &mut warnings)
+        // Import has no `timeouts` block (no configuration reaches it): it
+        // is bounded by the default, like an operation without one.
+        let deadline = crate::http::Deadline::new(
+            "import",
+            DEFAULT_TIMEOUT,
+            format!(
+                "Import has no timeouts setting; it is given the default of {}. Check that \
+                 the vendor's API answers, then import again.",
+                crate::http::human(DEFAULT_TIMEOUT)
+            ),
+        );
+        let imported = deadline
+            .scope(
+                self.resource
+                    .import_with_warnings(&client, key, &mut warnings),
+            )
             .await;
         warnings.report(diags);
         match imported {

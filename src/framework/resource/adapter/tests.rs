@@ -289,3 +289,11 @@ async fn several_diagnostics_are_added_as_they_are() {
     );
     assert_eq!(diags.errors[0].attribute, AttributePath::new("name"));
 }
+
+#[tokio::test]
+async fn import_runs_under_the_default_timeout() {
+    let a = adapter(Value::Value("k".into()));
+    let mut diags = Diagnostics::default();
+    assert!(a.import(&mut diags, "deadline".into()).await.is_none());
+    assert_eq!(errors(&diags), ["import deadline: 5m"]);
+}

@@ -155,6 +155,12 @@ impl ResourceType for Fake {
         if id == "w" {
             warnings.add("Imported by name", "No thing has ID w.");
         }
+        if id == "deadline" {
+            // What bounds an import: the default budget, as the HTTP core sees it.
+            let deadline = crate::http::Deadline::current().expect("import runs under a deadline");
+            let detail = crate::http::human(deadline.budget());
+            return Err(Failure::message("import deadline", detail));
+        }
         self.import(client, id).await
     }
 }
