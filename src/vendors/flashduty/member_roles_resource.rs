@@ -42,109 +42,6 @@ pub struct MemberRolesResource;
 
 type Result<T> = Outcome<T, MemberRolesState>;
 
-/// Plan-time checks: IDs are positive numbers.
-pub fn validate_member_roles(diags: &mut Diagnostics, config: &MemberRolesState) {
-    if matches!(config.member_id, Value::Value(n) if n <= 0) {
-        diags.error(
-            "Invalid value for member_id",
-            "member_id must be a positive Flashduty member ID (see the `rbac_flashduty_members` data source).",
-            AttributePath::new("member_id"),
-        );
-    }
-    if let Value::Value(ids) = &config.role_ids {
-        if ids
-            .iter()
-            .any(|id| matches!(id, Value::Value(n) if *n <= 0))
-        {
-            diags.error(
-                "Invalid value for role_ids",
-                "role_ids must hold positive Flashduty role IDs (built-ins: Admin 2, Responder 6, Viewer 8).",
-                AttributePath::new("role_ids"),
-            );
-        }
-    }
-}
-
-/// The role set to record for `member`, given the set configured (or
-/// held in state). Flashduty turns an empty set into Viewer (vendor CLI,
-/// unverified), so Viewer alone matches a configured empty set; if the API
-/// leaves the set empty instead, it matches too.
-pub fn recorded_roles(member: &MemberItem, wanted: Option<&[i64]>) -> Vec<i64> {
-    let actual: Vec<i64> = member.role_ids().into_iter().map(|id| id as i64).collect();
-    match wanted {
-        Some([]) if actual == [VIEWER_ROLE_ID as i64] => Vec::new(),
-        _ => actual,
-    }
-}
-
-fn state_from(member: &MemberItem, wanted: Option<&[i64]>) -> MemberRolesState {
-    MemberRolesState {
-        id: Value::Value(member.member_id.to_string()),
-        member_id: Value::Value(member.member_id as i64),
-        role_ids: number_set(&recorded_roles(member, wanted)),
-        timeouts: Default::default(),
-    }
-}
-
-/// Writes the set, then reads it back: the read decides when the write's
-/// outcome is unknown, and catches a set Flashduty did not apply. The member
-/// list behind the read is coalesced across concurrent writes.
-async fn write(client: &FlashdutyClient, planned: &MemberRolesState) -> Result<MemberRolesState> {
-    let (Some(member_id), Some(wanted)) = (
-        planned.member_id.as_option(),
-        known_number_set(&planned.role_ids),
-    ) else {
-        return Err(Failure::message(
-            "member_id and role_ids must be known to assign roles",
-            "",
-        ));
-    };
-    let role_ids: Vec<u64> = wanted.iter().map(|id| *id as u64).collect();
-    if let Err(err) = client
-        .update_member_roles(member_id as u64, &role_ids)
-        .await
-    {
-        if !err.is_ambiguous() {
-            let hint = if err.is_not_found() {
-                " (the member does not exist, or one of the roles does not)"
-            } else {
-                ""
-            };
-            return Err(Failure::message(
-                format!("Error setting the roles of Flashduty member {member_id}{hint}"),
-                err.to_string(),
-            ));
-        }
-        tracing::warn!(member_id, error = %err, "outcome unknown; reading the member back");
-    }
-    match client.read_member(member_id as u64).await {
-        Ok(Some(member)) => {
-            let state = state_from(&member, Some(&wanted));
-            if known_number_set(&state.role_ids) != Some(wanted) {
-                return Err(Failure::message(
-                    format!("The roles of Flashduty member {member_id} were not updated"),
-                    format!(
-                        "Flashduty reports role IDs {:?} after the update. Run terraform apply again.",
-                        member.role_ids()
-                    ),
-                )
-                .keep(state));
-            }
-            Ok(state)
-        }
-        Ok(None) => Err(Failure::message(
-            format!(
-                "Flashduty member {member_id} no longer exists (removed from the organization)"
-            ),
-            "",
-        )),
-        Err(err) => Err(Failure::message(
-            format!("Error reading Flashduty member {member_id}"),
-            err.to_string(),
-        )),
-    }
-}
-
 #[async_trait]
 impl ResourceType for MemberRolesResource {
     type Vendor = FlashdutySettings;
@@ -288,6 +185,109 @@ impl ResourceType for MemberRolesResource {
                 format!("No member of the account has this ID or email. {IMPORT_FORMATS}"),
             )),
         }
+    }
+}
+
+/// Plan-time checks: IDs are positive numbers.
+pub fn validate_member_roles(diags: &mut Diagnostics, config: &MemberRolesState) {
+    if matches!(config.member_id, Value::Value(n) if n <= 0) {
+        diags.error(
+            "Invalid value for member_id",
+            "member_id must be a positive Flashduty member ID (see the `rbac_flashduty_members` data source).",
+            AttributePath::new("member_id"),
+        );
+    }
+    if let Value::Value(ids) = &config.role_ids {
+        if ids
+            .iter()
+            .any(|id| matches!(id, Value::Value(n) if *n <= 0))
+        {
+            diags.error(
+                "Invalid value for role_ids",
+                "role_ids must hold positive Flashduty role IDs (built-ins: Admin 2, Responder 6, Viewer 8).",
+                AttributePath::new("role_ids"),
+            );
+        }
+    }
+}
+
+/// The role set to record for `member`, given the set configured (or
+/// held in state). Flashduty turns an empty set into Viewer (vendor CLI,
+/// unverified), so Viewer alone matches a configured empty set; if the API
+/// leaves the set empty instead, it matches too.
+pub fn recorded_roles(member: &MemberItem, wanted: Option<&[i64]>) -> Vec<i64> {
+    let actual: Vec<i64> = member.role_ids().into_iter().map(|id| id as i64).collect();
+    match wanted {
+        Some([]) if actual == [VIEWER_ROLE_ID as i64] => Vec::new(),
+        _ => actual,
+    }
+}
+
+fn state_from(member: &MemberItem, wanted: Option<&[i64]>) -> MemberRolesState {
+    MemberRolesState {
+        id: Value::Value(member.member_id.to_string()),
+        member_id: Value::Value(member.member_id as i64),
+        role_ids: number_set(&recorded_roles(member, wanted)),
+        timeouts: Default::default(),
+    }
+}
+
+/// Writes the set, then reads it back: the read decides when the write's
+/// outcome is unknown, and catches a set Flashduty did not apply. The member
+/// list behind the read is coalesced across concurrent writes.
+async fn write(client: &FlashdutyClient, planned: &MemberRolesState) -> Result<MemberRolesState> {
+    let (Some(member_id), Some(wanted)) = (
+        planned.member_id.as_option(),
+        known_number_set(&planned.role_ids),
+    ) else {
+        return Err(Failure::message(
+            "member_id and role_ids must be known to assign roles",
+            "",
+        ));
+    };
+    let role_ids: Vec<u64> = wanted.iter().map(|id| *id as u64).collect();
+    if let Err(err) = client
+        .update_member_roles(member_id as u64, &role_ids)
+        .await
+    {
+        if !err.is_ambiguous() {
+            let hint = if err.is_not_found() {
+                " (the member does not exist, or one of the roles does not)"
+            } else {
+                ""
+            };
+            return Err(Failure::message(
+                format!("Error setting the roles of Flashduty member {member_id}{hint}"),
+                err.to_string(),
+            ));
+        }
+        tracing::warn!(member_id, error = %err, "outcome unknown; reading the member back");
+    }
+    match client.read_member(member_id as u64).await {
+        Ok(Some(member)) => {
+            let state = state_from(&member, Some(&wanted));
+            if known_number_set(&state.role_ids) != Some(wanted) {
+                return Err(Failure::message(
+                    format!("The roles of Flashduty member {member_id} were not updated"),
+                    format!(
+                        "Flashduty reports role IDs {:?} after the update. Run terraform apply again.",
+                        member.role_ids()
+                    ),
+                )
+                .keep(state));
+            }
+            Ok(state)
+        }
+        Ok(None) => Err(Failure::message(
+            format!(
+                "Flashduty member {member_id} no longer exists (removed from the organization)"
+            ),
+            "",
+        )),
+        Err(err) => Err(Failure::message(
+            format!("Error reading Flashduty member {member_id}"),
+            err.to_string(),
+        )),
     }
 }
 

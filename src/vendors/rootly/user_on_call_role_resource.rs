@@ -43,102 +43,6 @@ pub struct UserOnCallRoleResource;
 
 type Result<T> = Outcome<T, UserOnCallRoleState>;
 
-/// Plan-time checks: neither ID may be blank.
-pub fn validate_user_on_call_role(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
-    for (name, value) in [
-        ("user_id", &config.user_id),
-        ("on_call_role_id", &config.on_call_role_id),
-    ] {
-        match value {
-            Value::Value(v) if v.trim().is_empty() => diags.error(
-                format!("Invalid value for {name}"),
-                format!("{name} must not be empty."),
-                AttributePath::new(name),
-            ),
-            // Rootly IDs hold no whitespace; " 20002" would reach the API
-            // as another, unknown user.
-            Value::Value(v) if v.trim() != v => diags.error(
-                format!("Invalid value for {name}"),
-                format!(
-                    "{name} must not start or end with whitespace: write {:?}.",
-                    v.trim()
-                ),
-                AttributePath::new(name),
-            ),
-            _ => {}
-        }
-    }
-}
-
-fn state_from(user: &RootlyUser) -> UserOnCallRoleState {
-    UserOnCallRoleState {
-        id: Value::Value(user.id.clone()),
-        user_id: Value::Value(user.id.clone()),
-        on_call_role_id: user.on_call_role_id.clone().into(),
-        timeouts: Default::default(),
-    }
-}
-
-/// Sends the role, then checks the answer (or a read-back, when the answer
-/// lacks the relationship or the outcome is unknown) holds it.
-async fn write(
-    client: &RootlyClient,
-    planned: &UserOnCallRoleState,
-) -> Result<UserOnCallRoleState> {
-    let (Some(user_id), Some(role_id)) = (
-        planned.user_id.as_ref_option(),
-        planned.on_call_role_id.as_ref_option(),
-    ) else {
-        return Err(Failure::message(
-            "user_id and on_call_role_id must be known to assign the role",
-            "",
-        ));
-    };
-    let doing = format!("Error assigning on-call role {role_id:?} to Rootly user {user_id:?}");
-    let answered = match client.set_user_on_call_role(user_id, role_id).await {
-        Ok(user) => Some(user),
-        Err(err) if err.is_ambiguous() => {
-            tracing::warn!(%user_id, error = %err, "outcome unknown; reading the user back");
-            None
-        }
-        Err(err) if err.is_not_found() => {
-            // The spec answers 404 for an unknown user and for an on-call role
-            // of another team: say which one it is.
-            let which = match client.get_user(user_id).await {
-                Err(e) if e.is_not_found() => format!("Rootly user {user_id:?} does not exist"),
-                _ => {
-                    format!("Rootly has no on-call role {role_id:?} that this user's team can hold")
-                }
-            };
-            return Err(Failure::message(
-                format!("{doing}: {which}"),
-                err.to_string(),
-            ));
-        }
-        Err(err) => return Err(Failure::message(doing, err.to_string())),
-    };
-    let user = match answered.filter(|u| u.on_call_role_id.as_deref() == Some(role_id)) {
-        Some(user) => user,
-        None => client.get_user(user_id).await.map_err(|err| {
-            Failure::message(
-                format!("Error reading Rootly user {user_id:?}"),
-                err.to_string(),
-            )
-        })?,
-    };
-    if user.on_call_role_id.as_deref() != Some(role_id) {
-        return Err(Failure::message(
-            format!("The on-call role of Rootly user {user_id:?} was not updated"),
-            format!(
-                "Rootly reports on-call role {:?} after the update. Run terraform apply again.",
-                user.on_call_role_id
-            ),
-        )
-        .keep(state_from(&user)));
-    }
-    Ok(state_from(&user))
-}
-
 #[async_trait]
 impl ResourceType for UserOnCallRoleResource {
     type Vendor = RootlySettings;
@@ -287,6 +191,102 @@ impl ResourceType for UserOnCallRoleResource {
             )),
         }
     }
+}
+
+/// Plan-time checks: neither ID may be blank.
+pub fn validate_user_on_call_role(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
+    for (name, value) in [
+        ("user_id", &config.user_id),
+        ("on_call_role_id", &config.on_call_role_id),
+    ] {
+        match value {
+            Value::Value(v) if v.trim().is_empty() => diags.error(
+                format!("Invalid value for {name}"),
+                format!("{name} must not be empty."),
+                AttributePath::new(name),
+            ),
+            // Rootly IDs hold no whitespace; " 20002" would reach the API
+            // as another, unknown user.
+            Value::Value(v) if v.trim() != v => diags.error(
+                format!("Invalid value for {name}"),
+                format!(
+                    "{name} must not start or end with whitespace: write {:?}.",
+                    v.trim()
+                ),
+                AttributePath::new(name),
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn state_from(user: &RootlyUser) -> UserOnCallRoleState {
+    UserOnCallRoleState {
+        id: Value::Value(user.id.clone()),
+        user_id: Value::Value(user.id.clone()),
+        on_call_role_id: user.on_call_role_id.clone().into(),
+        timeouts: Default::default(),
+    }
+}
+
+/// Sends the role, then checks the answer (or a read-back, when the answer
+/// lacks the relationship or the outcome is unknown) holds it.
+async fn write(
+    client: &RootlyClient,
+    planned: &UserOnCallRoleState,
+) -> Result<UserOnCallRoleState> {
+    let (Some(user_id), Some(role_id)) = (
+        planned.user_id.as_ref_option(),
+        planned.on_call_role_id.as_ref_option(),
+    ) else {
+        return Err(Failure::message(
+            "user_id and on_call_role_id must be known to assign the role",
+            "",
+        ));
+    };
+    let doing = format!("Error assigning on-call role {role_id:?} to Rootly user {user_id:?}");
+    let answered = match client.set_user_on_call_role(user_id, role_id).await {
+        Ok(user) => Some(user),
+        Err(err) if err.is_ambiguous() => {
+            tracing::warn!(%user_id, error = %err, "outcome unknown; reading the user back");
+            None
+        }
+        Err(err) if err.is_not_found() => {
+            // The spec answers 404 for an unknown user and for an on-call role
+            // of another team: say which one it is.
+            let which = match client.get_user(user_id).await {
+                Err(e) if e.is_not_found() => format!("Rootly user {user_id:?} does not exist"),
+                _ => {
+                    format!("Rootly has no on-call role {role_id:?} that this user's team can hold")
+                }
+            };
+            return Err(Failure::message(
+                format!("{doing}: {which}"),
+                err.to_string(),
+            ));
+        }
+        Err(err) => return Err(Failure::message(doing, err.to_string())),
+    };
+    let user = match answered.filter(|u| u.on_call_role_id.as_deref() == Some(role_id)) {
+        Some(user) => user,
+        None => client.get_user(user_id).await.map_err(|err| {
+            Failure::message(
+                format!("Error reading Rootly user {user_id:?}"),
+                err.to_string(),
+            )
+        })?,
+    };
+    if user.on_call_role_id.as_deref() != Some(role_id) {
+        return Err(Failure::message(
+            format!("The on-call role of Rootly user {user_id:?} was not updated"),
+            format!(
+                "Rootly reports on-call role {:?} after the update. Run terraform apply again.",
+                user.on_call_role_id
+            ),
+        )
+        .keep(state_from(&user)));
+    }
+    Ok(state_from(&user))
 }
 
 #[cfg(test)]

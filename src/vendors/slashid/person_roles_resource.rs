@@ -34,32 +34,6 @@ has_timeouts!(PersonRolesState);
 /// Terraform.
 pub struct PersonRolesResource;
 
-/// Plan-time checks.
-pub fn validate_person_roles(diags: &mut Diagnostics, config: &PersonRolesState) {
-    if let Value::Value(items) = &config.roles {
-        for item in items {
-            validate_role_name(diags, AttributePath::new("roles"), item);
-        }
-    }
-    if matches!(&config.person_id, Value::Value(p) if p.trim().is_empty()) {
-        diags.error(
-            "Invalid value for person_id",
-            "person_id must not be empty.",
-            AttributePath::new("person_id"),
-        );
-    }
-}
-
-fn plan(config: PersonRolesState) -> PersonRolesState {
-    PersonRolesState {
-        id: config.person_id.clone(),
-        person_id: config.person_id,
-        roles: default_if_null(config.roles, Vec::new()),
-        role_generations: config.role_generations,
-        timeouts: config.timeouts,
-    }
-}
-
 #[async_trait]
 impl ResourceType for PersonRolesResource {
     type Vendor = SlashidSettings;
@@ -206,6 +180,31 @@ impl ResourceType for PersonRolesResource {
     }
 }
 
+/// Plan-time checks.
+pub fn validate_person_roles(diags: &mut Diagnostics, config: &PersonRolesState) {
+    if let Value::Value(items) = &config.roles {
+        for item in items {
+            validate_role_name(diags, AttributePath::new("roles"), item);
+        }
+    }
+    if matches!(&config.person_id, Value::Value(p) if p.trim().is_empty()) {
+        diags.error(
+            "Invalid value for person_id",
+            "person_id must not be empty.",
+            AttributePath::new("person_id"),
+        );
+    }
+}
+
+fn plan(config: PersonRolesState) -> PersonRolesState {
+    PersonRolesState {
+        id: config.person_id.clone(),
+        person_id: config.person_id,
+        roles: default_if_null(config.roles, Vec::new()),
+        role_generations: config.role_generations,
+        timeouts: config.timeouts,
+    }
+}
 /// Writes the set, then reads it back (a 408 or lost response may still
 /// have applied it: the read decides). A read-back that differs is an
 /// error, and its state is recorded.

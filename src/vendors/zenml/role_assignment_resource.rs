@@ -69,34 +69,6 @@ const IMPORT_FORMAT: &str = "The import ID is `<role_id>/<user|team|invitation>/
      followed by `/<workspace_id>` for a workspace-scoped assignment and `/<workspace_id>/<project_id>` \
      for a project-scoped one; every ID is a UUID.";
 
-/// Plan-time checks.
-pub fn validate_assignment(diags: &mut Diagnostics, config: &AssignmentState) {
-    for name in ARGUMENTS {
-        validate_uuid(diags, name, config.get(name));
-    }
-    exactly_one_of(
-        diags,
-        &["user_id", "team_id", "invitation_id"],
-        &[
-            (&config.user_id).into(),
-            (&config.team_id).into(),
-            (&config.invitation_id).into(),
-        ],
-    );
-    if !config.project_id.is_null() && config.workspace_id.is_null() {
-        diags.error(
-            "Missing workspace_id",
-            "project_id needs workspace_id too: ZenML scopes a project role assignment by workspace and project.",
-            AttributePath::new("workspace_id"),
-        );
-    }
-}
-
-/// A stored state always names a role and a principal.
-fn incomplete() -> Failure<AssignmentState> {
-    Failure::message("the ZenML role assignment in the state is incomplete", "")
-}
-
 #[async_trait]
 impl ResourceType for RoleAssignmentResource {
     type Vendor = ZenmlSettings;
@@ -276,6 +248,34 @@ impl ResourceType for RoleAssignmentResource {
         }
         Ok((state, ValueEmpty::default()))
     }
+}
+
+/// Plan-time checks.
+pub fn validate_assignment(diags: &mut Diagnostics, config: &AssignmentState) {
+    for name in ARGUMENTS {
+        validate_uuid(diags, name, config.get(name));
+    }
+    exactly_one_of(
+        diags,
+        &["user_id", "team_id", "invitation_id"],
+        &[
+            (&config.user_id).into(),
+            (&config.team_id).into(),
+            (&config.invitation_id).into(),
+        ],
+    );
+    if !config.project_id.is_null() && config.workspace_id.is_null() {
+        diags.error(
+            "Missing workspace_id",
+            "project_id needs workspace_id too: ZenML scopes a project role assignment by workspace and project.",
+            AttributePath::new("workspace_id"),
+        );
+    }
+}
+
+/// A stored state always names a role and a principal.
+fn incomplete() -> Failure<AssignmentState> {
+    Failure::message("the ZenML role assignment in the state is incomplete", "")
 }
 
 #[cfg(test)]
