@@ -49,19 +49,6 @@ fn requests(emu: &Emulator) -> (u64, u64) {
     (total, conflicts)
 }
 
-/// The instances of `resource_type` in `terraform state pull`.
-fn instances(ws: &Workspace, resource_type: &str) -> Vec<Value> {
-    let run = ws.ok(&["state", "pull"]);
-    let state: Value = serde_json::from_str(&run.stdout).expect("state JSON");
-    state["resources"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|r| r["type"] == resource_type && r["mode"] == "managed")
-        .flat_map(|r| r["instances"].as_array().cloned().unwrap_or_default())
-        .collect()
-}
-
 #[test]
 fn slashid_stale_reads_keep_new_objects_in_state() {
     // Every read of a new role or permission answers 404 for 4 s, as from a
@@ -199,7 +186,7 @@ resource "rbac_flashduty_role" "off" {
     let role = emu
         .flashduty_role_named("Writes Disabled")
         .expect("role created");
-    let held = instances(&ws, "rbac_flashduty_role");
+    let held = ws.instances("rbac_flashduty_role");
     assert_eq!(held.len(), 1, "{held:?}");
     assert_eq!(held[0]["status"], "tainted", "{held:?}");
     assert_eq!(held[0]["attributes"]["id"], role["role_id"].to_string());
@@ -317,8 +304,9 @@ fn slashid_role_update_with_a_lost_answer_is_not_a_false_412() {
 }
 
 /// A lost create whose lookups keep failing past their backoff: the error
-/// says the role may exist and how to bring it under Terraform, instead of
-/// only the lookup's failure.
+/// says the role may exist and that Terraform keeps it (tainted, settled by
+/// the next plan: tests/unsettled_creates.rs), instead of only the lookup's
+/// failure; no "import it", since the address is already in state.
 #[test]
 fn flashduty_unsettled_create_says_the_role_may_exist() {
     let emu = Emulator::start(&[
@@ -339,8 +327,12 @@ fn flashduty_unsettled_create_says_the_role_may_exist() {
     // Terraform wraps the detail to its terminal width.
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        flat.contains("may exist although Terraform has not recorded it"),
+        flat.contains("\"acc-unsettled\" may exist: Terraform keeps it in state as tainted"),
         "{text}"
     );
-    assert!(flat.contains("terraform import"), "{text}");
+    assert!(
+        flat.contains("terraform apply -refresh-only, then terraform untaint <address>"),
+        "{text}"
+    );
+    assert!(!flat.contains("terraform import"), "{text}");
 }

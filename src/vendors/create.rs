@@ -53,15 +53,24 @@ pub trait OutcomeUnknown: Display + Sized {
     fn unsettled(what: &str, create: Self, lookup: Self) -> Self;
 }
 
-/// What an unsettled create tells the user: the object may exist, so check
-/// the vendor and import it before applying again (else a vendor without
-/// unique names, Rootly, gets a second one).
+/// What an unsettled create tells the user: the object may exist, and what
+/// Terraform does about it (see [`super::pending`]): the resource keeps it
+/// in state, tainted and without an ID, and the next plan settles it.
 pub fn unsettled_message(what: &str, create: &dyn Display, lookup: &dyn Display) -> String {
     format!(
         "the answer to the create of {what:?} was lost ({create}), and looking it up afterwards \
-         kept failing ({lookup}). {what:?} may exist although Terraform has not recorded it: check \
-         the vendor and, if it is there, import it (terraform import <address> <ID or name>) \
-         before applying again."
+         kept failing ({lookup}). {}",
+        pending_advice(what, "without an ID, and the next plan looks it up by name")
+    )
+}
+
+/// The advice of an unsettled create of `what`, once the resource has kept
+/// it in state; `kept` says how it is kept and found again.
+pub fn pending_advice(what: &str, kept: &str) -> String {
+    format!(
+        "{what:?} may exist: Terraform keeps it in state as tainted, {kept}. If it exists it is \
+         recorded and, being tainted, replaced (to keep it as it is instead: terraform apply \
+         -refresh-only, then terraform untaint <address>); if not, it is created again."
     )
 }
 
@@ -75,6 +84,17 @@ pub enum Lookup<T> {
     /// An object with that name but not what was asked for (someone
     /// else's): not ours to adopt, so the create's error stands.
     NotOurs,
+}
+
+impl<T> Lookup<T> {
+    /// The same finding, about `f` of the object.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Lookup<U> {
+        match self {
+            Lookup::Created(found) => Lookup::Created(f(found)),
+            Lookup::Missing => Lookup::Missing,
+            Lookup::NotOurs => Lookup::NotOurs,
+        }
+    }
 }
 
 /// Sends `create` until it succeeds, fails for certain, or a `lookup` after
@@ -255,6 +275,16 @@ mod tests {
             run_with_lookups(vec![Err(Fake::Lost)], vec![Err(Fake::Lost); 4]),
             (Err(Fake::Unsettled(Box::new(Fake::Lost))), 1, 4)
         );
+    }
+
+    #[test]
+    fn the_unsettled_advice_is_what_terraform_does_now() {
+        // The object is already in state (pending): importing it would fail
+        // with "Resource already managed by Terraform".
+        let text = unsettled_message("ops", &"lost", &"503");
+        assert!(text.contains("\"ops\" may exist: Terraform keeps it in state as tainted"));
+        assert!(text.contains("terraform apply -refresh-only, then terraform untaint <address>"));
+        assert!(!text.contains("import"), "{text}");
     }
 
     #[test]

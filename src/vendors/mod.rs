@@ -4,6 +4,7 @@
 pub mod conflict;
 pub mod create;
 pub mod flashduty;
+pub mod pending;
 pub mod rootly;
 pub mod slashid;
 pub mod snapshot;

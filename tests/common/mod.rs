@@ -507,6 +507,20 @@ impl Workspace {
         ids
     }
 
+    /// The instances of `resource_type` in `terraform state pull`, with
+    /// their `status` ("tainted") and attributes.
+    pub fn instances(&self, resource_type: &str) -> Vec<Value> {
+        let run = self.ok(&["state", "pull"]);
+        let state: Value = serde_json::from_str(&run.stdout).expect("state JSON");
+        state["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["type"] == resource_type && r["mode"] == "managed")
+            .flat_map(|r| r["instances"].as_array().cloned().unwrap_or_default())
+            .collect()
+    }
+
     /// The attribute values of `address` in `terraform show -json`.
     pub fn resource(&self, address: &str) -> Option<Value> {
         let run = self.ok(&["show", "-json", "-no-color"]);

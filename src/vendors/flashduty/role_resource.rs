@@ -21,6 +21,8 @@ use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
 use crate::framework::ValueNumberSet;
+use crate::vendors::flashduty::FlashdutyError;
+use crate::vendors::pending::{delete_target, is_pending, pending_id, settled, update_refused};
 
 /// Documented limits (vendors/flashduty.md "RoleUpsertRequest").
 pub const ROLE_NAME_MAX: usize = 39;
@@ -143,9 +145,10 @@ impl ResourceType for RoleResource {
         validate_role(diags, config);
     }
 
-    /// The role ID, or the quoted name before there is one.
+    /// The role ID, or the quoted name before there is one (or while it
+    /// is pending).
     fn which(state: &RoleState) -> String {
-        match state.id.as_ref_option() {
+        match state.id.as_ref_option().filter(|id| !id.is_empty()) {
             Some(id) => id.clone(),
             None => format!(
                 "{:?}",
@@ -177,6 +180,14 @@ impl ResourceType for RoleResource {
         };
         let role_id = match client.create_role(&body).await {
             Ok(id) => id,
+            // The role may exist: kept pending, settled by the next refresh.
+            Err(err @ FlashdutyError::Unsettled { .. }) => {
+                let pending = RoleState {
+                    id: pending_id(),
+                    ..planned
+                };
+                return Err(Failure::vendor(err).keep(pending));
+            }
             Err(err) => return Err(write::create_failure(client, &body.role_name, err).await),
         };
         tracing::info!(role_id, role_name = %body.role_name, "created Flashduty role");
@@ -190,6 +201,9 @@ impl ResourceType for RoleResource {
         state: &RoleState,
         _private: &ValueEmpty,
     ) -> Result<Read<(RoleState, ValueEmpty)>> {
+        if is_pending(&state.id) {
+            return settle(client, state).await;
+        }
         let role_id = numeric_id(state).ok_or_else(|| bad_id(state))?;
         match client.read_role(role_id).await.map_err(Failure::vendor)? {
             Some(role) => Ok(Read::Found((state_from(&role), ValueEmpty::default()))),
@@ -206,6 +220,9 @@ impl ResourceType for RoleResource {
         planned: RoleState,
         _private: &ValueEmpty,
     ) -> Result<(RoleState, ValueEmpty)> {
+        if is_pending(&prior.id) {
+            return Err(update_refused(Self::WHAT, &Self::which(&prior)));
+        }
         let role_id = numeric_id(&prior).ok_or_else(|| bad_id(&prior))?;
         let Some(body) = upsert_body(&planned, Some(role_id)) else {
             return Err(Failure::message(
@@ -228,8 +245,13 @@ impl ResourceType for RoleResource {
         &self,
         client: &FlashdutyClient,
         prior: &RoleState,
-        _private: &ValueEmpty,
+        private: &ValueEmpty,
     ) -> Result<Deleted> {
+        let pending = is_pending(&prior.id);
+        let Some(prior) = delete_target(self, client, prior, private, pending).await? else {
+            return Ok(Deleted::AlreadyGone);
+        };
+        let prior = prior.as_ref();
         let role_id = numeric_id(prior).ok_or_else(|| bad_id(prior))?;
         match client.delete_role(role_id).await {
             Ok(()) => Ok(Deleted::Done),
@@ -267,6 +289,26 @@ pub fn state_from(role: &RoleItem) -> RoleState {
         status: Value::Value(role.status.clone()),
         timeouts: Default::default(),
     }
+}
+
+/// The refresh of a pending role: the lookup of its create settles it.
+/// Found, it is recorded with its ID; missing, or someone else's role of
+/// that name, it leaves the state (the plan then creates it, and a name
+/// taken by another role gets the "already exists" advice).
+async fn settle(
+    client: &FlashdutyClient,
+    state: &RoleState,
+) -> Result<Read<(RoleState, ValueEmpty)>> {
+    let Some(body) = upsert_body(state, None) else {
+        return Ok(Read::Gone);
+    };
+    let found = client
+        .find_created_role(&body)
+        .await
+        .map_err(Failure::vendor)?;
+    Ok(settled(RoleResource::WHAT, found, |role| {
+        (state_from(&role), ValueEmpty::default())
+    }))
 }
 
 /// The upsert body for a fully known planned state.

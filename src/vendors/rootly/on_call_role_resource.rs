@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{ListFilters, OnCallRole, RoleAttributes, RootlyClient, PERMISSION_FAMILIES};
@@ -19,6 +19,15 @@ use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::string_set_one_of;
+use crate::vendors::pending::{
+    delete_target, is_pending, pending_id, settled, update_refused, PendingCreate,
+};
+use crate::vendors::rootly::{reconcile, RootlyError};
+
+/// Private state: when a create left pending was first sent (`None` for
+/// every role with an ID). Rootly's names are not unique, so the refresh
+/// that settles a pending role adopts only a role created since then.
+type Private = Option<PendingCreate>;
 
 with_permission_families! {
     /// Terraform state of `rbac_rootly_on_call_role`.
@@ -82,7 +91,7 @@ pub fn validate_role(diags: &mut Diagnostics, config: &OnCallRoleState) {
 impl ResourceType for OnCallRoleResource {
     type Vendor = RootlySettings;
     type State = OnCallRoleState;
-    type Private = ValueEmpty;
+    type Private = Private;
     const TYPE_NAME: &'static str = "rootly_on_call_role";
     const WHAT: &'static str = "Rootly on-call role";
 
@@ -158,27 +167,45 @@ impl ResourceType for OnCallRoleResource {
         &self,
         client: &RootlyClient,
         planned: OnCallRoleState,
-    ) -> Result<(OnCallRoleState, ValueEmpty)> {
+    ) -> Result<(OnCallRoleState, Private)> {
         let Some(attrs) = attributes(&planned) else {
             return Err(Failure::message(
                 "name and every permission set must be known to create a role",
                 "",
             ));
         };
-        let role = client.create_role(&attrs).await.map_err(Failure::vendor)?;
+        let sent = PendingCreate::now();
+        let role = match client.create_role(&attrs).await {
+            Ok(role) => role,
+            // The role may exist: kept pending, settled by the next refresh,
+            // which looks only at roles created since `sent`.
+            Err(err @ RootlyError::Unsettled { .. }) => {
+                let pending = OnCallRoleState {
+                    id: pending_id(),
+                    slug: Value::Null,
+                    system_role: Value::Value("custom".into()),
+                    ..planned
+                };
+                return Err(Failure::vendor(err).keep_with(pending, Some(sent)));
+            }
+            Err(err) => return Err(Failure::vendor(err)),
+        };
         tracing::info!(id = %role.id, slug = %role.slug, "created Rootly on-call role");
-        Ok((state_from(&role), ValueEmpty::default()))
+        Ok((state_from(&role), None))
     }
 
     async fn read(
         &self,
         client: &RootlyClient,
         state: &OnCallRoleState,
-        _private: &ValueEmpty,
-    ) -> Result<Read<(OnCallRoleState, ValueEmpty)>> {
+        private: &Private,
+    ) -> Result<Read<(OnCallRoleState, Private)>> {
+        if is_pending(&state.id) {
+            return settle(client, state, private.as_ref()).await;
+        }
         let id = role_id(state).ok_or_else(no_id)?;
         match client.read_role(&id).await.map_err(Failure::vendor)? {
-            Some(role) => Ok(Read::Found((state_from(&role), ValueEmpty::default()))),
+            Some(role) => Ok(Read::Found((state_from(&role), None))),
             None => Ok(Read::Gone),
         }
     }
@@ -188,8 +215,11 @@ impl ResourceType for OnCallRoleResource {
         client: &RootlyClient,
         prior: OnCallRoleState,
         planned: OnCallRoleState,
-        _private: &ValueEmpty,
-    ) -> Result<(OnCallRoleState, ValueEmpty)> {
+        _private: &Private,
+    ) -> Result<(OnCallRoleState, Private)> {
+        if is_pending(&prior.id) {
+            return Err(update_refused(Self::WHAT, &Self::which(&prior)));
+        }
         let id = role_id(&prior).ok_or_else(no_id)?;
         let Some(attrs) = attributes(&planned) else {
             return Err(Failure::message(
@@ -201,15 +231,20 @@ impl ResourceType for OnCallRoleResource {
             .update_role(&id, &attrs)
             .await
             .map_err(Failure::vendor)?;
-        Ok((state_from(&role), ValueEmpty::default()))
+        Ok((state_from(&role), None))
     }
 
     async fn delete(
         &self,
         client: &RootlyClient,
         prior: &OnCallRoleState,
-        _private: &ValueEmpty,
+        private: &Private,
     ) -> Result<Deleted> {
+        let pending = is_pending(&prior.id);
+        let Some(prior) = delete_target(self, client, prior, private, pending).await? else {
+            return Ok(Deleted::AlreadyGone);
+        };
+        let prior = prior.as_ref();
         let id = role_id(prior).ok_or_else(no_id)?;
         match client.delete_role(&id).await {
             Ok(()) => Ok(Deleted::Done),
@@ -218,11 +253,7 @@ impl ResourceType for OnCallRoleResource {
         }
     }
 
-    async fn import(
-        &self,
-        client: &RootlyClient,
-        key: &str,
-    ) -> Result<(OnCallRoleState, ValueEmpty)> {
+    async fn import(&self, client: &RootlyClient, key: &str) -> Result<(OnCallRoleState, Private)> {
         match find_role(client, key).await.map_err(Failure::vendor)? {
             // Built-in roles (`admin`, `user`, `observer`, `no_access`) cannot
             // be renamed or deleted (vendors/rootly.md, `system_role`): once
@@ -237,7 +268,7 @@ impl ResourceType for OnCallRoleResource {
                     role.name, role.slug, role.system_role, role.slug
                 ),
             )),
-            Some(role) => Ok((state_from(&role), ValueEmpty::default())),
+            Some(role) => Ok((state_from(&role), None)),
             None => Err(Failure::message(
                 format!("Cannot import Rootly on-call role {key:?}: no such role"),
                 format!("No on-call role has this UUID or slug. {IMPORT_FORMATS}"),
@@ -260,6 +291,33 @@ pub fn state_from(role: &OnCallRole) -> OnCallRoleState {
         *value = string_set(role.family(family));
     }
     state
+}
+
+/// The refresh of a pending role: the lookup of its create settles it,
+/// among the roles of that name created since it was first sent. Found, it
+/// is recorded with its ID; otherwise it leaves the state and the plan
+/// creates it again.
+async fn settle(
+    client: &RootlyClient,
+    state: &OnCallRoleState,
+    pending: Option<&PendingCreate>,
+) -> Result<Read<(OnCallRoleState, Private)>> {
+    let (Some(attrs), Some(pending)) = (attributes(state), pending) else {
+        // Without the time it was sent, no role of that name can be told
+        // to be ours: adopting one could take someone else's.
+        tracing::warn!(
+            "a pending Rootly on-call role without its create time; removing it from state"
+        );
+        return Ok(Read::Gone);
+    };
+    let start = reconcile::window_start_since(pending.sent());
+    let found = client
+        .find_created_role(&attrs, |_| start)
+        .await
+        .map_err(Failure::vendor)?;
+    Ok(settled(OnCallRoleResource::WHAT, found, |role| {
+        (state_from(&role), None)
+    }))
 }
 
 /// Name and every family in full (an emptied family is sent as `[]`).

@@ -64,6 +64,16 @@ pub fn window_start(server_now: Option<SystemTime>, sent: Instant, now: Instant)
         .unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
+/// The window's start on a later run, for a create left pending that was
+/// first sent at `sent` on this machine's clock (recorded in the private
+/// state, [`crate::vendors::pending::PendingCreate`]): the server's clock
+/// is not known then, so the margin is [`SKEW_SLACK`], for an
+/// unsynchronised clock.
+pub fn window_start_since(sent: SystemTime) -> SystemTime {
+    sent.checked_sub(SKEW_SLACK)
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
 /// Settles an unconfirmed create from the roles named `name` (`named`):
 /// among those created since `start` and not claimed, the earliest with
 /// exactly the requested permissions (`same`) is ours and is claimed. A

@@ -145,14 +145,18 @@ impl ResourceType for PermissionResource {
             name: name.clone(),
             description: Some(description.clone()),
         };
-        created::<Self>(client.create_permission_settled(&body).await, &name, &name)?;
         let state = PermissionState {
             id: Value::Value(name.clone()),
-            name: Value::Value(name),
+            name: Value::Value(name.clone()),
             description: Value::Value(description),
             ..planned
         };
-        Ok((state, Written::created_now()))
+        created::<Self>(
+            client.create_permission_settled(&body).await,
+            &name,
+            &name,
+            state,
+        )
     }
 
     async fn read(

@@ -166,16 +166,20 @@ impl ResourceType for RoleResource {
             description: Some(description.clone()),
             permissions: permissions.clone(),
         };
-        created::<Self>(client.create_role_settled(&body).await, &full, &short)?;
         let state = RoleState {
             id: Value::Value(full.clone()),
-            full_name: Value::Value(full),
+            full_name: Value::Value(full.clone()),
             description: Value::Value(description),
             permissions: string_set(&permissions),
             generation: new_generation(),
             ..planned
         };
-        Ok((state, Written::created_now()))
+        created::<Self>(
+            client.create_role_settled(&body).await,
+            &full,
+            &short,
+            state,
+        )
     }
 
     async fn read(

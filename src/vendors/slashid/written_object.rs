@@ -16,6 +16,7 @@ use super::config::SlashidSettings;
 use super::written::Written;
 use super::SlashidError;
 use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::vendors::create::{pending_advice, CREATE_ATTEMPTS};
 
 /// A SlashID resource whose private state is [`Written`].
 #[async_trait]
@@ -53,17 +54,24 @@ pub trait WrittenObject: ResourceType<Vendor = SlashidSettings, Private = Writte
 }
 
 /// The outcome of a settled create of `full` (`short` is the name the user
-/// writes). A 409 on the first attempt is a name taken before: Terraform did
-/// not create that object, so it does not adopt it silently.
+/// writes): `state`, with the time of the create, once it is confirmed. A
+/// 409 on the first attempt is a name taken before: Terraform did not create
+/// that object, so it does not adopt it silently. When every send's outcome
+/// stayed unknown (SlashID's unsettled create: see
+/// [`super::api::SlashidClient::create_role_settled`]), the object may exist:
+/// `state` is kept (Terraform taints it; its ID, the name, is known), with no
+/// create time, so that the next refresh's 404 means "not created" rather
+/// than "not visible yet" (see [`crate::vendors::pending`]).
 pub fn created<K: WrittenObject>(
     result: Result<Created, SlashidError>,
     full: &str,
     short: &str,
-) -> Outcome<(), K::State> {
+    state: K::State,
+) -> Outcome<(K::State, Written), K::State> {
     match result {
         Ok(Created::Done) => {
             tracing::info!(name = %full, "created {}", K::WHAT);
-            Ok(())
+            Ok((state, Written::created_now()))
         }
         Ok(Created::Conflict(err)) => Err(Failure::attribute(
             AttributePath::new("name"),
@@ -79,6 +87,15 @@ pub fn created<K: WrittenObject>(
                 )
             ),
         )),
+        Err(err) if err.is_ambiguous() => Err(Failure::message(
+            format!("Error creating {} {full:?}", K::WHAT),
+            format!(
+                "the outcome of the create of {full:?} stayed unknown after {CREATE_ATTEMPTS} sends \
+                 (the last: {err}). {}",
+                pending_advice(full, "and the next plan reads it by name")
+            ),
+        )
+        .keep_with(state, Written::default())),
         Err(err) => Err(Failure::message(
             format!("Error creating {} {full:?}", K::WHAT),
             err.to_string(),

@@ -156,35 +156,44 @@ impl ZenmlClient {
                 self.invalidate();
                 self.call(Request::post_json("/roles", body)).await
             },
-            |_since| async move {
-                if body.name.is_none() {
-                    return Ok(Lookup::NotOurs); // nothing to look it up by
-                }
-                let found: Vec<Role> = self
-                    .list_roles(
-                        &body.organization_id,
-                        Some(&body.level),
-                        body.name.as_deref(),
-                    )
-                    .await?
-                    .into_iter()
-                    .filter(|r| r.name == body.name)
-                    .collect();
-                let named = !found.is_empty();
-                Ok(
-                    match found.into_iter().find(|r| {
-                        !r.system_managed
-                            && r.description == body.description
-                            && r.role_type == body.role_type
-                    }) {
-                        Some(role) => Lookup::Created(role),
-                        None if named => Lookup::NotOurs,
-                        None => Lookup::Missing,
-                    },
-                )
-            },
+            |_since| self.find_created_role(body),
         )
         .await
+    }
+
+    /// Whether a create of `body` whose outcome is unknown made a role:
+    /// the custom role of that name (unique per organization and level,
+    /// ASSUMPTION) with exactly the requested description and type; another
+    /// one of that name is not ours, and a role without a name cannot be
+    /// looked up. Used right after the create and, when that lookup kept
+    /// failing, by the next refresh of the pending role
+    /// ([`crate::vendors::pending`]).
+    pub async fn find_created_role(&self, body: &RoleCreate) -> Result<Lookup<Role>, ZenmlError> {
+        if body.name.is_none() {
+            return Ok(Lookup::NotOurs); // nothing to look it up by
+        }
+        let found: Vec<Role> = self
+            .list_roles(
+                &body.organization_id,
+                Some(&body.level),
+                body.name.as_deref(),
+            )
+            .await?
+            .into_iter()
+            .filter(|r| r.name == body.name)
+            .collect();
+        let named = !found.is_empty();
+        Ok(
+            match found.into_iter().find(|r| {
+                !r.system_managed
+                    && r.description == body.description
+                    && r.role_type == body.role_type
+            }) {
+                Some(role) => Lookup::Created(role),
+                None if named => Lookup::NotOurs,
+                None => Lookup::Missing,
+            },
+        )
     }
 
     /// One role for a refresh; `None` when it does not exist. Reads of many

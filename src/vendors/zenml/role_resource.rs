@@ -22,6 +22,8 @@ use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
+use crate::vendors::pending::{delete_target, is_pending, pending_id, settled, update_refused};
+use crate::vendors::zenml::ZenmlError;
 use convert::state_from;
 use convert::{create_body, update_body};
 
@@ -184,10 +186,11 @@ impl ResourceType for RoleResource {
         validate_role(diags, config);
     }
 
-    /// The ID, or the name (quoted) before the role has one.
+    /// The ID, or the name (quoted) before the role has one (or while it
+    /// is pending).
     fn which(state: &RoleState) -> String {
         match (&state.id, &state.name) {
-            (Value::Value(id), _) => id.clone(),
+            (Value::Value(id), _) if !id.is_empty() => id.clone(),
             (_, Value::Value(name)) => format!("{name:?}"),
             _ => String::new(),
         }
@@ -243,6 +246,14 @@ impl ResourceType for RoleResource {
                 format!("Error {what}: the name is taken"),
                 name_taken::detail(client, &body, &err).await,
             )),
+            // The role may exist: kept pending, settled by the next refresh.
+            Err(err @ ZenmlError::Unsettled { .. }) => {
+                let pending = RoleState {
+                    id: pending_id(),
+                    ..planned
+                };
+                Err(Failure::vendor(err).keep(pending))
+            }
             Err(err) => Err(failure(what, &err, &BODY_ATTRIBUTES)),
         }
     }
@@ -253,6 +264,9 @@ impl ResourceType for RoleResource {
         state: &RoleState,
         _private: &ValueEmpty,
     ) -> Result<Read<(RoleState, ValueEmpty)>> {
+        if is_pending(&state.id) {
+            return settle(client, state).await;
+        }
         let id = role_id(state).ok_or_else(no_id)?;
         let organization_id = state
             .organization_id
@@ -276,6 +290,9 @@ impl ResourceType for RoleResource {
         planned: RoleState,
         _private: &ValueEmpty,
     ) -> Result<(RoleState, ValueEmpty)> {
+        if is_pending(&prior.id) {
+            return Err(update_refused(Self::WHAT, &Self::which(&prior)));
+        }
         let id = role_id(&prior).ok_or_else(no_id)?;
         let body = update_body(&prior, &planned);
         let role = if body.is_empty() {
@@ -315,8 +332,13 @@ impl ResourceType for RoleResource {
         &self,
         client: &ZenmlClient,
         prior: &RoleState,
-        _private: &ValueEmpty,
+        private: &ValueEmpty,
     ) -> Result<Deleted> {
+        let pending = is_pending(&prior.id);
+        let Some(prior) = delete_target(self, client, prior, private, pending).await? else {
+            return Ok(Deleted::AlreadyGone);
+        };
+        let prior = prior.as_ref();
         let id = role_id(prior).ok_or_else(no_id)?;
         match client.delete_role(id).await {
             Ok(()) => Ok(Deleted::Done),
@@ -334,6 +356,22 @@ impl ResourceType for RoleResource {
     async fn import(&self, client: &ZenmlClient, key: &str) -> Result<(RoleState, ValueEmpty)> {
         Ok((import::import(client, key).await?, ValueEmpty::default()))
     }
+}
+
+/// The refresh of a pending role: the lookup of its create settles it.
+/// Found, it is recorded with its ID; missing, or someone else's role of
+/// that name, it leaves the state and the plan creates it again.
+async fn settle(client: &ZenmlClient, state: &RoleState) -> Result<Read<(RoleState, ValueEmpty)>> {
+    let Some(body) = create_body(state) else {
+        return Ok(Read::Gone);
+    };
+    let found = client
+        .find_created_role(&body)
+        .await
+        .map_err(Failure::vendor)?;
+    Ok(settled(RoleResource::WHAT, found, |role| {
+        (state_from(&role, Some(state)), ValueEmpty::default())
+    }))
 }
 
 #[cfg(test)]

@@ -72,20 +72,30 @@ impl FlashdutyClient {
                     .await
                     .map(|created| created.role_id)
             },
-            |_since| async move {
-                Ok(match self.find_role_by_name(&body.role_name).await? {
-                    Some(role)
-                        if role.description == body.description
-                            && sorted(&role.permission_ids) == sorted(&body.permission_ids) =>
-                    {
-                        Lookup::Created(role.role_id)
-                    }
-                    Some(_) => Lookup::NotOurs,
-                    None => Lookup::Missing,
-                })
-            },
+            |_since| async move { Ok(self.find_created_role(body).await?.map(|r| r.role_id)) },
         )
         .await
+    }
+
+    /// Whether a create of `body` whose outcome is unknown made a role:
+    /// the role of that (unique) name, if it has exactly the requested
+    /// description and permissions; another one of that name is not ours.
+    /// Used right after the create and, when that lookup kept failing, by
+    /// the next refresh of the pending role ([`crate::vendors::pending`]).
+    pub async fn find_created_role(
+        &self,
+        body: &RoleUpsertRequest,
+    ) -> Result<Lookup<RoleItem>, FlashdutyError> {
+        Ok(match self.find_role_by_name(&body.role_name).await? {
+            Some(role)
+                if role.description == body.description
+                    && sorted(&role.permission_ids) == sorted(&body.permission_ids) =>
+            {
+                Lookup::Created(role)
+            }
+            Some(_) => Lookup::NotOurs,
+            None => Lookup::Missing,
+        })
     }
 
     /// `POST /role/upsert` with `role_id`: replaces the role's name,

@@ -3,14 +3,14 @@
 //! and the permission families a role holds.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{RootlyClient, MEDIA_TYPE};
 use crate::http::{encode_path_segment, Request};
-use crate::vendors::create::reconcile_create;
+use crate::vendors::create::{reconcile_create, Lookup};
 use crate::vendors::rootly::reconcile;
 use crate::vendors::rootly::RootlyError;
 
@@ -183,15 +183,35 @@ impl RootlyClient {
                 self.claims.claim(&role.id);
                 Ok(role)
             },
-            |sent| async move {
-                let (named, server_now) = self.roles_named(name).await?;
-                let start = reconcile::window_start(server_now, sent, Instant::now());
-                Ok(reconcile::settle(&self.claims, name, named, start, |r| {
-                    same_permissions(r, attributes)
-                }))
+            |sent| {
+                self.find_created_role(attributes, move |server_now| {
+                    reconcile::window_start(server_now, sent, Instant::now())
+                })
             },
         )
         .await
+    }
+
+    /// Whether a create of `attributes` whose outcome is unknown made a
+    /// role: among the roles of that name created since `start` (given the
+    /// listing's `Date`, if any), the earliest unclaimed one with exactly
+    /// the requested permissions (see [`reconcile::settle`]). Used right
+    /// after the create and, when that lookup kept failing, by the next
+    /// refresh of the pending role ([`crate::vendors::pending`]).
+    pub async fn find_created_role(
+        &self,
+        attributes: &RoleAttributes,
+        start: impl FnOnce(Option<SystemTime>) -> SystemTime,
+    ) -> Result<Lookup<OnCallRole>, RootlyError> {
+        let name = attributes.name.as_deref().unwrap_or_default();
+        let (named, server_now) = self.roles_named(name).await?;
+        Ok(reconcile::settle(
+            &self.claims,
+            name,
+            named,
+            start(server_now),
+            |r| same_permissions(r, attributes),
+        ))
     }
 
     /// `PUT /v1/on_call_roles/{id}` (the spec declares PUT, not PATCH). The

@@ -1,0 +1,146 @@
+//! A create whose outcome stayed unknown, recorded in state ("pending").
+//!
+//! When a create's answer is lost and looking the object up afterwards
+//! keeps failing ([`super::create::OutcomeUnknown::unsettled`]), the vendor
+//! may or may not have made it. Forgetting it would orphan an object the
+//! vendor made (and Rootly, whose names are not unique, would get a second
+//! one on the next apply); so the resource records the planned state with
+//! an empty ID ([`PENDING_ID`]) beside the error, and Terraform marks it
+//! tainted. The next refresh settles it with the same lookup the create
+//! used: found, it is recorded with its real ID (and, being tainted,
+//! replaced unless the user untaints it); not found, it leaves the state and
+//! the plan creates it again. No request is ever sent with the empty ID.
+
+use std::borrow::Cow;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use tf_provider::value::Value;
+
+use crate::framework::provider_data::VendorConfig;
+use crate::framework::resource::{Failure, Outcome, Read, ResourceType};
+use crate::vendors::create::Lookup;
+
+/// The ID of a pending instance: empty, since the vendor never said one.
+pub const PENDING_ID: &str = "";
+
+/// Whether `id` is a pending instance's ([`PENDING_ID`]).
+pub fn is_pending(id: &Value<String>) -> bool {
+    matches!(id, Value::Value(id) if id == PENDING_ID)
+}
+
+/// The ID a resource records, in place of the unknown one, for an
+/// unsettled create.
+pub fn pending_id() -> Value<String> {
+    Value::Value(PENDING_ID.to_string())
+}
+
+/// Private state of a pending instance, for a vendor whose lookup must
+/// know when the create was sent (Rootly: its names are not unique, so only
+/// roles created since then can be ours). `Option<PendingCreate>` reads the
+/// empty private state of older versions as `None`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCreate {
+    /// When the create was first sent: Unix milliseconds, on this
+    /// machine's clock.
+    #[serde(default)]
+    pub sent_ms: u64,
+}
+
+impl PendingCreate {
+    /// A create about to be sent now.
+    pub fn now() -> Self {
+        PendingCreate {
+            sent_ms: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
+        }
+    }
+
+    /// When the create was first sent.
+    pub fn sent(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_millis(self.sent_ms)
+    }
+}
+
+/// The object a delete of `prior` must delete: `prior` itself, or, for a
+/// pending one (`pending`), the object its settling finds with the
+/// resource's read (the lookup its create used), since a destroy with
+/// `-refresh=false` skips the refresh that would have settled it. `None`
+/// when a pending create did not happen: nothing to delete, and no request
+/// is sent with the empty ID.
+pub async fn delete_target<'a, R: ResourceType>(
+    resource: &R,
+    client: &<R::Vendor as VendorConfig>::Client,
+    prior: &'a R::State,
+    private: &R::Private,
+    pending: bool,
+) -> Outcome<Option<Cow<'a, R::State>>, R::State> {
+    if !pending {
+        return Ok(Some(Cow::Borrowed(prior)));
+    }
+    Ok(match resource.read(client, prior, private).await? {
+        Read::Found((state, _)) => Some(Cow::Owned(state)),
+        Read::Gone => None,
+    })
+}
+
+/// What the refresh of a pending `what` read from its create's lookup:
+/// the object it made, as `state` makes it, or gone when the create did not
+/// happen or the name is someone else's (the plan then creates it again, and
+/// a name taken by another object gets the "already exists" advice).
+pub fn settled<T, S>(what: &str, found: Lookup<T>, state: impl FnOnce(T) -> S) -> Read<S> {
+    match found {
+        Lookup::Created(object) => {
+            tracing::info!(what, "the pending create had happened; recording it");
+            Read::Found(state(object))
+        }
+        Lookup::Missing | Lookup::NotOurs => {
+            tracing::info!(what, "the pending create had not happened");
+            Read::Gone
+        }
+    }
+}
+
+/// The error of an update of a pending instance (untainted without a
+/// refresh): there is no ID to send it to until a refresh settles it.
+pub fn update_refused<S>(what: &str, which: &str) -> Failure<S> {
+    Failure::message(
+        format!("{what} {which} has no ID yet"),
+        format!(
+            "Its create ended with an unknown outcome, and the {what} has not been looked up since. \
+             Refresh it first (terraform apply -refresh-only, or a plan without -refresh=false): the \
+             refresh records it with its ID, or removes it from state if it was not created."
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_state_of_older_versions_reads_as_none() {
+        // tf-provider's empty private state is msgpack nil.
+        let none: Option<PendingCreate> = rmp_serde::from_slice(&[0xc0]).unwrap();
+        assert_eq!(none, None);
+        let p = PendingCreate {
+            sent_ms: 1_700_000_000_123,
+        };
+        let back: Option<PendingCreate> =
+            rmp_serde::from_slice(&rmp_serde::to_vec_named(&Some(p)).unwrap()).unwrap();
+        assert_eq!(back, Some(p));
+        assert_eq!(
+            p.sent(),
+            UNIX_EPOCH + Duration::from_millis(1_700_000_000_123)
+        );
+    }
+
+    #[test]
+    fn only_an_empty_id_is_pending() {
+        assert!(is_pending(&pending_id()));
+        assert!(!is_pending(&Value::Value("4001".into())));
+        assert!(!is_pending(&Value::Unknown));
+        assert!(!is_pending(&Value::Null));
+    }
+}
