@@ -46,49 +46,6 @@ pub struct RoleResource;
 
 type Result<T> = Outcome<T, RoleState>;
 
-/// Plan-time checks, mirroring the vendor's documented limits exactly.
-pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
-    validate_role_name(diags, &config.role_name);
-    string_length(
-        diags,
-        AttributePath::new("description"),
-        &config.description,
-        0,
-        DESCRIPTION_MAX,
-        "Flashduty's limit for role descriptions",
-    );
-    string_one_of(
-        diags,
-        AttributePath::new("status"),
-        &config.status,
-        &STATUSES,
-    );
-    if let Value::Value(ids) = &config.permission_ids {
-        for id in ids {
-            if matches!(id, Value::Value(n) if *n <= 0) {
-                diags.error(
-                    "Invalid value for permission_ids",
-                    "permission_ids must hold positive permission IDs from the `rbac_flashduty_permissions` data source.",
-                    AttributePath::new("permission_ids"),
-                );
-            }
-        }
-    }
-}
-
-/// A `role_name` of 1 to [`ROLE_NAME_MAX`] characters (also checked by
-/// the data sources that look roles up by name).
-pub fn validate_role_name(diags: &mut Diagnostics, role_name: &Value<String>) {
-    string_length(
-        diags,
-        AttributePath::new("role_name"),
-        role_name,
-        1,
-        ROLE_NAME_MAX,
-        "Flashduty's limit for role names",
-    );
-}
-
 #[async_trait]
 impl ResourceType for RoleResource {
     type Vendor = FlashdutySettings;
@@ -278,6 +235,48 @@ impl ResourceType for RoleResource {
     }
 }
 
+/// Plan-time checks, mirroring the vendor's documented limits exactly.
+pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
+    validate_role_name(diags, &config.role_name);
+    string_length(
+        diags,
+        AttributePath::new("description"),
+        &config.description,
+        0,
+        DESCRIPTION_MAX,
+        "Flashduty's limit for role descriptions",
+    );
+    string_one_of(
+        diags,
+        AttributePath::new("status"),
+        &config.status,
+        &STATUSES,
+    );
+    if let Value::Value(ids) = &config.permission_ids {
+        for id in ids {
+            if matches!(id, Value::Value(n) if *n <= 0) {
+                diags.error(
+                    "Invalid value for permission_ids",
+                    "permission_ids must hold positive permission IDs from the `rbac_flashduty_permissions` data source.",
+                    AttributePath::new("permission_ids"),
+                );
+            }
+        }
+    }
+}
+
+/// A `role_name` of 1 to [`ROLE_NAME_MAX`] characters (also checked by
+/// the data sources that look roles up by name).
+pub fn validate_role_name(diags: &mut Diagnostics, role_name: &Value<String>) {
+    string_length(
+        diags,
+        AttributePath::new("role_name"),
+        role_name,
+        1,
+        ROLE_NAME_MAX,
+        "Flashduty's limit for role names",
+    );
+}
 /// The state Terraform records for a role read from Flashduty.
 pub fn state_from(role: &RoleItem) -> RoleState {
     let ids: Vec<i64> = role.permission_ids.iter().map(|id| *id as i64).collect();

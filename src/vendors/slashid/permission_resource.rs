@@ -34,48 +34,6 @@ has_timeouts!(PermissionState);
 /// Terraform, with [`Written`] private state (see [`super::written`]).
 pub struct PermissionResource;
 
-/// Plan-time checks.
-pub fn validate_permission(diags: &mut Diagnostics, config: &PermissionState) {
-    validate_permission_name(diags, AttributePath::new("name"), &config.name);
-}
-
-fn plan(config: PermissionState) -> PermissionState {
-    PermissionState {
-        id: config.name.clone(),
-        name: config.name,
-        description: default_if_null(config.description, String::new()),
-        timeouts: config.timeouts,
-    }
-}
-
-/// A delete refused because a role holds the permission is tried this many
-/// times in all, waiting 250 ms, 0.5 s, 1 s, 2 s between (the holding role may
-/// be being deleted by the same apply).
-const IN_USE_ATTEMPTS: u32 = 5;
-const IN_USE_FIRST_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// Finds the roles that hold `permission`, to explain a refused delete.
-/// Lists return names only, so the roles are read concurrently.
-pub async fn roles_holding(client: &SlashidClient, permission: &str) -> Vec<String> {
-    let Ok(names) = client.list_roles().await else {
-        return vec![];
-    };
-    use futures::stream::{self, StreamExt};
-    let roles: Vec<_> = stream::iter(names.into_iter().map(|n| {
-        let client = client.clone();
-        async move { client.get_role(&n).await }
-    }))
-    .buffered(super::listing::CONCURRENCY)
-    .collect()
-    .await;
-    roles
-        .into_iter()
-        .filter_map(std::result::Result::ok)
-        .filter(|(role, _)| role.permissions.iter().any(|p| p == permission))
-        .map(|(role, _)| role.name)
-        .collect()
-}
-
 #[async_trait]
 impl ResourceType for PermissionResource {
     type Vendor = SlashidSettings;
@@ -263,6 +221,47 @@ impl ResourceType for PermissionResource {
     }
 }
 
+/// Plan-time checks.
+pub fn validate_permission(diags: &mut Diagnostics, config: &PermissionState) {
+    validate_permission_name(diags, AttributePath::new("name"), &config.name);
+}
+
+fn plan(config: PermissionState) -> PermissionState {
+    PermissionState {
+        id: config.name.clone(),
+        name: config.name,
+        description: default_if_null(config.description, String::new()),
+        timeouts: config.timeouts,
+    }
+}
+
+/// A delete refused because a role holds the permission is tried this many
+/// times in all, waiting 250 ms, 0.5 s, 1 s, 2 s between (the holding role may
+/// be being deleted by the same apply).
+const IN_USE_ATTEMPTS: u32 = 5;
+const IN_USE_FIRST_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Finds the roles that hold `permission`, to explain a refused delete.
+/// Lists return names only, so the roles are read concurrently.
+pub async fn roles_holding(client: &SlashidClient, permission: &str) -> Vec<String> {
+    let Ok(names) = client.list_roles().await else {
+        return vec![];
+    };
+    use futures::stream::{self, StreamExt};
+    let roles: Vec<_> = stream::iter(names.into_iter().map(|n| {
+        let client = client.clone();
+        async move { client.get_role(&n).await }
+    }))
+    .buffered(super::listing::CONCURRENCY)
+    .collect()
+    .await;
+    roles
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .filter(|(role, _)| role.permissions.iter().any(|p| p == permission))
+        .map(|(role, _)| role.name)
+        .collect()
+}
 /// Why a delete refused because roles hold the permission cannot succeed,
 /// and the fix for each situation that leads here. Terraform deletes a
 /// replaced permission *before* it updates the roles that reference it

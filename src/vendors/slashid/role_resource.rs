@@ -52,43 +52,6 @@ const GENERATION_DOC: &str =
      it in `rbac_slashid_person_roles.role_generations`: Terraform then grants a replaced role again in the \
      same apply.";
 
-/// A fresh [`RoleState::generation`]: SlashID identifies roles by name
-/// only and its `created` has one-second resolution, so a marker of our
-/// own tells a re-created role from the one it replaced (issue 14).
-fn new_generation() -> Value<String> {
-    Value::Value(format!("{:016x}", rand::random::<u64>()))
-}
-
-/// Plan-time checks.
-pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
-    validate_role_name(diags, AttributePath::new("name"), &config.name);
-    if let Value::Value(items) = &config.permissions {
-        for item in items {
-            validate_permission_name(diags, AttributePath::new("permissions"), item);
-        }
-    }
-}
-
-/// `client` is `None` while the provider configuration (the organization)
-/// is unknown: the full name is then known only after apply.
-fn plan(client: Option<&SlashidClient>, config: RoleState, prior: Option<&RoleState>) -> RoleState {
-    let full_name = match (&config.name, client) {
-        (Value::Value(short), Some(client)) => Value::Value(client.full_role_name(short)),
-        (Value::Value(_), None) => Value::Unknown,
-        (_, _) => prior.map(|p| p.full_name.clone()).unwrap_or(Value::Unknown),
-    };
-    RoleState {
-        id: full_name.clone(),
-        full_name,
-        name: config.name,
-        description: default_if_null(config.description, String::new()),
-        permissions: default_if_null(config.permissions, Vec::new()),
-        // Unknown on (re-)create, so dependents that reference it re-apply.
-        generation: prior.map_or(Value::Unknown, |p| p.generation.clone()),
-        timeouts: config.timeouts,
-    }
-}
-
 #[async_trait]
 impl ResourceType for RoleResource {
     type Vendor = SlashidSettings;
@@ -264,6 +227,42 @@ impl ResourceType for RoleResource {
     }
 }
 
+/// A fresh [`RoleState::generation`]: SlashID identifies roles by name
+/// only and its `created` has one-second resolution, so a marker of our
+/// own tells a re-created role from the one it replaced (issue 14).
+fn new_generation() -> Value<String> {
+    Value::Value(format!("{:016x}", rand::random::<u64>()))
+}
+
+/// Plan-time checks.
+pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
+    validate_role_name(diags, AttributePath::new("name"), &config.name);
+    if let Value::Value(items) = &config.permissions {
+        for item in items {
+            validate_permission_name(diags, AttributePath::new("permissions"), item);
+        }
+    }
+}
+
+/// `client` is `None` while the provider configuration (the organization)
+/// is unknown: the full name is then known only after apply.
+fn plan(client: Option<&SlashidClient>, config: RoleState, prior: Option<&RoleState>) -> RoleState {
+    let full_name = match (&config.name, client) {
+        (Value::Value(short), Some(client)) => Value::Value(client.full_role_name(short)),
+        (Value::Value(_), None) => Value::Unknown,
+        (_, _) => prior.map(|p| p.full_name.clone()).unwrap_or(Value::Unknown),
+    };
+    RoleState {
+        id: full_name.clone(),
+        full_name,
+        name: config.name,
+        description: default_if_null(config.description, String::new()),
+        permissions: default_if_null(config.permissions, Vec::new()),
+        // Unknown on (re-)create, so dependents that reference it re-apply.
+        generation: prior.map_or(Value::Unknown, |p| p.generation.clone()),
+        timeouts: config.timeouts,
+    }
+}
 /// The full name an import key names: the short name, or the full name in
 /// this organization (its ID in any letter case); `None` for another
 /// organization's full name (short names hold no `/`: the vendor's regex).

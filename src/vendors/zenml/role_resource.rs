@@ -2,12 +2,14 @@
 //! workspace or project level. Its plan rules are in `role_resource/plan.rs`,
 //! the conversions to and from ZenML's bodies in `convert.rs`, import by
 //! UUID or name in `import.rs`, the advice for a taken name in
-//! `name_taken.rs`.
+//! `name_taken.rs`, its checks and the settling of a lost create in
+//! `rules.rs`.
 
 mod convert;
 mod import;
 mod name_taken;
 mod plan;
+mod rules;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -17,15 +19,16 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::ZenmlClient;
 use super::config::ZenmlSettings;
-use super::ids::{failure, validate_uuid};
+use super::ids::failure;
 use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
-use crate::framework::validate::{string_length, string_one_of};
-use crate::vendors::pending::{delete_target, is_pending, pending_id, settled, update_refused};
+use crate::vendors::pending::{delete_target, is_pending, pending_id, update_refused};
 use crate::vendors::zenml::ZenmlError;
 use convert::state_from;
 use convert::{create_body, update_body};
+pub use rules::validate_role;
+use rules::{no_id, refuse_built_in, role_id, settle};
 
 /// Limits from the seed's RoleCreate / RoleUpdate.
 pub const NAME_MAX: usize = 50;
@@ -59,67 +62,6 @@ has_timeouts!(RoleState);
 pub struct RoleResource;
 
 type Result<T> = Outcome<T, RoleState>;
-
-/// Plan-time checks, mirroring the vendor's documented limits.
-pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
-    validate_uuid(diags, "organization_id", &config.organization_id);
-    if config.level.as_ref_option().map(String::as_str) == Some("organization") {
-        diags.error(
-            "Invalid value for level",
-            "level = \"organization\" is not possible for a custom role: ZenML Pro refuses to create \
-             organization roles (IllegalOperationError: the role is an organization role). Use \
-             \"workspace\" or \"project\"; to grant organization-wide access, assign a built-in \
-             organization role (see the rbac_zenml_roles data source) with rbac_zenml_role_assignment.",
-            AttributePath::new("level"),
-        );
-    } else {
-        string_one_of(
-            diags,
-            AttributePath::new("level"),
-            &config.level,
-            &CUSTOM_LEVELS,
-        );
-    }
-    string_length(
-        diags,
-        AttributePath::new("name"),
-        &config.name,
-        1,
-        NAME_MAX,
-        "ZenML's limit for role names",
-    );
-    string_length(
-        diags,
-        AttributePath::new("description"),
-        &config.description,
-        1,
-        DESCRIPTION_MAX,
-        "ZenML's limit for role descriptions",
-    );
-    if matches!(&config.role_type, Value::Value(t) if t.is_empty()) {
-        diags.error(
-            "Invalid value for type",
-            "type must not be empty; leave it unset for \"normal\".",
-            AttributePath::new("type"),
-        );
-    }
-}
-
-/// The role's ID (`None` never happens: every stored state has one).
-fn role_id(state: &RoleState) -> Option<&str> {
-    state.id.as_ref_option().map(String::as_str)
-}
-
-fn no_id() -> Failure<RoleState> {
-    Failure::message("the ZenML role has no ID in the state", "")
-}
-
-/// ZenML never lets a built-in role be changed or deleted (`what`).
-fn refuse_built_in(what: &str, prior: &RoleState) -> Failure<RoleState> {
-    let mut diags = Diagnostics::default();
-    plan::system_managed(&mut diags, what, prior);
-    Failure::diagnostics(diags)
-}
 
 #[async_trait]
 impl ResourceType for RoleResource {
@@ -356,22 +298,6 @@ impl ResourceType for RoleResource {
     async fn import(&self, client: &ZenmlClient, key: &str) -> Result<(RoleState, ValueEmpty)> {
         Ok((import::import(client, key).await?, ValueEmpty::default()))
     }
-}
-
-/// The refresh of a pending role: the lookup of its create settles it.
-/// Found, it is recorded with its ID; missing, or someone else's role of
-/// that name, it leaves the state and the plan creates it again.
-async fn settle(client: &ZenmlClient, state: &RoleState) -> Result<Read<(RoleState, ValueEmpty)>> {
-    let Some(body) = create_body(state) else {
-        return Ok(Read::Gone);
-    };
-    let found = client
-        .find_created_role(&body)
-        .await
-        .map_err(Failure::vendor)?;
-    Ok(settled(RoleResource::WHAT, found, |role| {
-        (state_from(&role, Some(state)), ValueEmpty::default())
-    }))
 }
 
 #[cfg(test)]
