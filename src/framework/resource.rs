@@ -26,6 +26,7 @@ use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tf_provider::schema::Schema;
+use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::provider_data::VendorConfig;
@@ -153,5 +154,15 @@ pub trait ResourceType: Send + Sync + 'static {
         _warnings: &mut Warnings,
     ) -> Outcome<(Self::State, Self::Private), Self::State> {
         self.import(client, id).await
+    }
+}
+
+/// [`ResourceType::which`] for an object with an ID and a name: the ID, or
+/// the quoted name before there is one (an empty ID is a create that may
+/// have happened, still pending).
+pub fn id_or_name(id: &Value<String>, name: &Value<String>) -> String {
+    match id.as_ref_option().filter(|id| !id.is_empty()) {
+        Some(id) => id.clone(),
+        None => format!("{:?}", name.as_ref_option().map_or("", String::as_str)),
     }
 }

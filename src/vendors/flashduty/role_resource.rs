@@ -105,13 +105,7 @@ impl ResourceType for RoleResource {
     /// The role ID, or the quoted name before there is one (or while it
     /// is pending).
     fn which(state: &RoleState) -> String {
-        match state.id.as_ref_option().filter(|id| !id.is_empty()) {
-            Some(id) => id.clone(),
-            None => format!(
-                "{:?}",
-                state.role_name.as_ref_option().map_or("", String::as_str)
-            ),
-        }
+        crate::framework::resource::id_or_name(&state.id, &state.role_name)
     }
 
     async fn plan(

@@ -110,13 +110,7 @@ impl ResourceType for OnCallRoleResource {
 
     /// The role's UUID, or the quoted name before there is one.
     fn which(state: &OnCallRoleState) -> String {
-        match state.id.as_ref_option().filter(|id| !id.is_empty()) {
-            Some(id) => id.clone(),
-            None => format!(
-                "{:?}",
-                state.name.as_ref_option().map_or("", String::as_str)
-            ),
-        }
+        crate::framework::resource::id_or_name(&state.id, &state.name)
     }
 
     async fn plan(

@@ -131,11 +131,7 @@ impl ResourceType for RoleResource {
     /// The ID, or the name (quoted) before the role has one (or while it
     /// is pending).
     fn which(state: &RoleState) -> String {
-        match (&state.id, &state.name) {
-            (Value::Value(id), _) if !id.is_empty() => id.clone(),
-            (_, Value::Value(name)) => format!("{name:?}"),
-            _ => String::new(),
-        }
+        crate::framework::resource::id_or_name(&state.id, &state.name)
     }
 
     async fn plan(
