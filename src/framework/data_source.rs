@@ -107,3 +107,7 @@ impl<D: DataSourceType> DataSource for DataAdapter<D> {
             .await
     }
 }
+
+#[cfg(test)]
+#[path = "data_source_tests.rs"]
+mod tests;

@@ -12,6 +12,8 @@ pub mod plan;
 pub mod provider_data;
 pub mod resource;
 pub mod schema;
+#[cfg(test)]
+pub(crate) mod test_vendor;
 pub mod timeouts;
 pub mod validate;
 

@@ -5,15 +5,16 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{Block, Schema};
+use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics};
+use tf_provider::AttributePath;
 
-use crate::framework::provider_data::{ConfigError, ProviderData, Resolver, VendorConfig};
+use crate::framework::provider_data::ProviderData;
 use crate::framework::resource::{
     Adapter, Deleted, Failure, Outcome, Read, ResourceType, Warnings,
 };
-use crate::framework::schema::{block, schema, string};
+use crate::framework::schema::{schema, string};
+pub(super) use crate::framework::test_vendor::{errors, FakeBlock, FakeClient, FakeVendor};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(super) struct FakeState {
@@ -28,37 +29,6 @@ pub(super) fn state(id: &str) -> FakeState {
         id: Value::Value(id.into()),
         name: Value::Value("n".into()),
         timeouts: Default::default(),
-    }
-}
-
-/// A vendor whose block has one attribute, `key`.
-#[derive(Debug, Default)]
-pub(super) struct FakeVendor;
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(super) struct FakeBlock {
-    pub(super) key: Value<String>,
-}
-
-#[derive(Clone)]
-pub(super) struct FakeClient;
-
-impl VendorConfig for FakeVendor {
-    const VENDOR: &'static str = "Fake";
-    const BLOCK: &'static str = "fake";
-    type Block = FakeBlock;
-    type Client = FakeClient;
-
-    fn schema() -> Block {
-        block("fake", vec![("key", string().optional())], vec![])
-    }
-    fn validate(_: &mut Diagnostics, _: &FakeBlock, _: &dyn Fn(&'static str) -> AttributePath) {}
-    fn resolve(block: FakeBlock, r: &mut Resolver) -> Self {
-        r.string("key", block.key, None);
-        FakeVendor
-    }
-    fn client(&self, _user_agent: String) -> Result<FakeClient, ConfigError> {
-        Ok(FakeClient)
     }
 }
 
@@ -169,14 +139,4 @@ pub(super) fn adapter(key: Value<String>) -> Adapter<Fake> {
     let data = Arc::new(ProviderData::<FakeVendor>::default());
     data.configure(Value::Value(vec![FakeBlock { key }]), "test".into());
     Adapter::new(Fake::default(), data)
-}
-
-/// Summary and the detail's first line (tf-provider appends a backtrace
-/// when RUST_BACKTRACE is set).
-pub(super) fn errors(diags: &Diagnostics) -> Vec<String> {
-    diags
-        .errors
-        .iter()
-        .map(|d| format!("{}: {}", d.summary, d.detail.lines().next().unwrap_or("")))
-        .collect()
 }
