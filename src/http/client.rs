@@ -236,7 +236,7 @@ impl HttpClient {
             if inner.cancelled.load(Ordering::SeqCst)
                 || (inner.stop.is_stopped() && !request.idempotent)
             {
-                return Err(cancelled(&call));
+                return Err(cancelled(&call, false));
             }
             if deadline.expired() {
                 return Err(call.deadline_exceeded("waiting to send it", attempt - 1, last, false));
@@ -254,7 +254,7 @@ impl HttpClient {
                 tokio::select! {
                     result = sent => result,
                     _ = self.inner.stop.stopped_for(MAX_WAIT_WHEN_STOPPING) => {
-                        return Err(cancelled(&call));
+                        return Err(cancelled(&call, true));
                     }
                 }
             } else {
@@ -352,14 +352,14 @@ impl HttpClient {
         let mut stopping = stop.is_stopped();
         loop {
             if self.inner.cancelled.load(Ordering::SeqCst) || (stopping && !idempotent) {
-                return Err(cancelled(call));
+                return Err(cancelled(call, false));
             }
             if stopping {
                 at = at.min(Instant::now() + MAX_WAIT_WHEN_STOPPING);
             }
             tokio::select! {
                 _ = tokio::time::sleep_until(at) => return Ok(()),
-                _ = notified.as_mut() => return Err(cancelled(call)),
+                _ = notified.as_mut() => return Err(cancelled(call, false)),
                 _ = stop.stopped(), if !stopping => stopping = true,
             }
         }
@@ -381,9 +381,11 @@ impl fmt::Debug for HttpClient {
     }
 }
 
-fn cancelled(call: &Call<'_>) -> HttpError {
+/// `on_the_wire`: the attempt was sent and its answer is abandoned.
+fn cancelled(call: &Call<'_>, on_the_wire: bool) -> HttpError {
     HttpError::Cancelled {
         method: call.method.to_owned(),
         path: call.path.to_owned(),
+        on_the_wire,
     }
 }

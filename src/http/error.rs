@@ -91,16 +91,21 @@ pub enum HttpError {
 
     /// [`super::HttpClient::cancel`] was called while the request waited
     /// for a rate limit slot or a retry, or the provider is stopping and
-    /// the request is not idempotent ([`super::stop`]). The current attempt
-    /// was not sent.
+    /// the request is not idempotent ([`super::stop`]): the current attempt
+    /// was not sent. Or the provider is stopping while an idempotent
+    /// attempt was on the wire: it was sent, and its answer is not awaited.
     #[error(
-        "{method} {path}: not sent, because the provider is stopping (Terraform was interrupted)"
+        "{method} {path}: {}, because the provider is stopping (Terraform was interrupted)",
+        if *on_the_wire { "sent, but its answer was not awaited" } else { "not sent" }
     )]
     Cancelled {
         /// HTTP method.
         method: String,
         /// Scheme, host, port and URL path, without the query.
         path: String,
+        /// The attempt had been sent (an idempotent one, whose answer is
+        /// not waited for once the provider is stopping).
+        on_the_wire: bool,
     },
 }
 

@@ -79,6 +79,13 @@ async fn stopping_gives_up_waiting_for_a_stalled_read() {
     stop.stop();
     let err = sending.await.unwrap().unwrap_err();
     assert!(matches!(err, HttpError::Cancelled { .. }), "{err:?}");
+    // The read was sent: the message must not claim otherwise.
+    let text = err.to_string();
+    assert!(!text.contains("not sent"), "{text}");
+    assert!(
+        text.contains("sent, but its answer was not awaited"),
+        "{text}"
+    );
     assert!(
         start.elapsed() < Duration::from_secs(3),
         "{:?}",
