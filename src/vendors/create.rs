@@ -23,9 +23,10 @@ use std::time::{Duration, Instant};
 pub const CREATE_ATTEMPTS: u32 = 6;
 
 /// Waits between lookups whose own answer was unusable (each lookup has
-/// already been through the HTTP core's retries): seven lookups over about
-/// 30 s, so that a burst of faults on the listing does not turn an
-/// unconfirmed create into an orphan.
+/// already been through the HTTP core's retries): up to seven lookups, so
+/// that a burst of faults on the listing does not leave an unconfirmed
+/// create unsettled. All of it, the lookups' own retries included, ends
+/// within [`SETTLE_LIMIT`].
 pub const LOOKUP_BACKOFF: [Duration; 6] = [
     Duration::from_millis(500),
     Duration::from_secs(1),
@@ -41,6 +42,13 @@ pub const LOOKUP_BACKOFF: [Duration; 6] = [
 /// answer was lost may have made the object, and only the lookup can put it
 /// in state.
 pub const RECONCILE_GRACE: Duration = Duration::from_secs(45);
+
+/// The most time the lookups after one lost create may take, their own
+/// retries and waits included (and never past the operation's deadline).
+/// Past it the create ends unsettled: the object is kept in state, pending,
+/// and the next refresh looks it up again (see [`super::pending`]), so
+/// waiting longer buys little.
+pub const SETTLE_LIMIT: Duration = Duration::from_secs(45);
 
 /// A vendor error that can tell whether a write may have been applied.
 pub trait OutcomeUnknown: Display + Sized {
@@ -118,12 +126,13 @@ where
     L: FnMut(Instant) -> LFut,
     LFut: Future<Output = Result<Lookup<T>, E>>,
 {
-    reconcile_with(what, &LOOKUP_BACKOFF, create, lookup).await
+    reconcile_with(what, &LOOKUP_BACKOFF, SETTLE_LIMIT, create, lookup).await
 }
 
 async fn reconcile_with<T, E, C, CFut, L, LFut>(
     what: &str,
     backoff: &[Duration],
+    settle_limit: Duration,
     mut create: C,
     mut lookup: L,
 ) -> Result<T, E>
@@ -152,14 +161,30 @@ where
         }
         let mut waits = backoff.iter();
         let stop = crate::http::StopSignal::process();
+        // The lookups run under their own deadline: each request of theirs
+        // fails at it, retries and rate-limit waits included.
+        let limit = crate::http::Deadline::current()
+            .map_or(settle_limit, |d| d.remaining())
+            .min(settle_limit);
+        let settling = crate::http::Deadline::new(
+            "lookup after a lost create",
+            limit,
+            "The object is kept in state, pending; the next plan looks it up again.",
+        );
         let found = loop {
-            let lookup_err = match lookup(first_sent).await {
+            let lookup_err = match settling.clone().scope(lookup(first_sent)).await {
                 Ok(found) => break found,
                 Err(lookup_err) => lookup_err,
             };
             // Whatever ends the lookups, the create may have happened.
             let wait = match waits.next() {
-                Some(wait) if lookup_err.is_ambiguous() && !stop.is_stopped() => *wait,
+                Some(wait)
+                    if lookup_err.is_ambiguous()
+                        && !stop.is_stopped()
+                        && tokio::time::Instant::now() + *wait < settling.at() =>
+                {
+                    *wait
+                }
                 _ => return Err(E::unsettled(what, err, lookup_err)),
             };
             tracing::warn!(what, attempt, error = %lookup_err, ?wait,
@@ -232,6 +257,7 @@ mod tests {
         let result = futures::executor::block_on(reconcile_with(
             "role",
             &[Duration::ZERO; 3],
+            SETTLE_LIMIT,
             || {
                 sent.set(sent.get() + 1);
                 let next = creates.borrow_mut().next().unwrap_or(Err(Fake::Lost));
@@ -309,6 +335,7 @@ mod tests {
             .scope(reconcile_with(
                 "fake",
                 &[],
+                SETTLE_LIMIT,
                 || std::future::ready(creates.next().unwrap()),
                 |_| {
                     let live = !Deadline::current().unwrap().expired();
@@ -321,6 +348,30 @@ mod tests {
             ))
             .await;
         assert_eq!(result, Ok(7), "the lookup ran with time left");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn lookups_that_keep_failing_end_within_the_settle_limit() {
+        // Each lookup waits 20 s for an answer that never comes, cut short
+        // at its deadline as the HTTP core cuts a request.
+        let started = tokio::time::Instant::now();
+        let mut creates = vec![Err(Fake::Lost)].into_iter();
+        let result: Result<u32, Fake> = reconcile_with(
+            "fake",
+            &LOOKUP_BACKOFF,
+            Duration::from_secs(45),
+            || std::future::ready(creates.next().unwrap()),
+            |_| async {
+                let until = tokio::time::Instant::now() + Duration::from_secs(20);
+                let deadline = crate::http::Deadline::current().expect("lookups have a deadline");
+                tokio::time::sleep_until(until.min(deadline.at())).await;
+                Err::<Lookup<u32>, _>(Fake::Lost)
+            },
+        )
+        .await;
+        assert_eq!(result, Err(Fake::Unsettled(Box::new(Fake::Lost))));
+        let took = started.elapsed();
+        assert!(took <= Duration::from_secs(45), "{took:?}");
     }
 
     #[test]
