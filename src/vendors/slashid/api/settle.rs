@@ -7,7 +7,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::{Created, SlashidError};
-use crate::vendors::create::CREATE_ATTEMPTS;
+use crate::vendors::create::{CREATE_ATTEMPTS, LOOKUP_BACKOFF};
 
 /// How often a read right after a write is repeated while it answers 404:
 /// reads carry no consistency header and may be served by a region that has
@@ -21,27 +21,40 @@ const READ_BACK_FIRST_DELAY: Duration = Duration::from_millis(100);
 /// 408 "the request may still be handled"), and sending it again is safe
 /// because names are unique: a 409 on a later attempt means an earlier one
 /// landed, while a 409 on the first means the name was taken before (the
-/// caller reports it). At most [`CREATE_ATTEMPTS`] sends.
+/// caller reports it). At most [`CREATE_ATTEMPTS`] sends, after the waits
+/// of [`LOOKUP_BACKOFF`] (about 15 s in all, cut short when Terraform asks
+/// the provider to stop), so that a network blip of a second does not end
+/// the create unsettled.
 pub(super) async fn create_settled<C, CFut>(create: C) -> Result<Created, SlashidError>
 where
     C: Fn() -> CFut,
     CFut: Future<Output = Result<(), SlashidError>>,
 {
-    let mut attempt = 0;
+    let mut waits = LOOKUP_BACKOFF.iter();
+    let stop = crate::http::StopSignal::process();
+    let mut attempt = 1;
+    let mut outcome = create().await;
     loop {
-        attempt += 1;
-        match create().await {
+        let err = match outcome {
             Ok(()) => return Ok(Created::Done),
             Err(err) if err.is_conflict() && attempt == 1 => return Ok(Created::Conflict(err)),
             Err(err) if err.is_conflict() => {
                 tracing::info!(error = %err, attempt, "409 after a create with an unknown outcome: that one landed");
                 return Ok(Created::Done);
             }
-            Err(err) if err.is_ambiguous() && attempt < CREATE_ATTEMPTS => {
-                tracing::warn!(error = %err, attempt, "create outcome unknown; sending it again (a 409 will mean it landed)");
-            }
+            Err(err) if err.is_ambiguous() && attempt < CREATE_ATTEMPTS => err,
             Err(err) => return Err(err),
+        };
+        let wait = *waits.next().unwrap_or(&LOOKUP_BACKOFF[0]);
+        tracing::warn!(error = %err, attempt, ?wait, "create outcome unknown; sending it again (a 409 will mean it landed)");
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            // Stopping: the outcome stays unknown (the caller keeps the
+            // object, pending) rather than a send refused for the stop.
+            _ = stop.stopped() => return Err(err),
         }
+        attempt += 1;
+        outcome = create().await;
     }
 }
 
@@ -62,5 +75,51 @@ where
             }
             other => return other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::http::HttpError;
+    use crate::vendors::slashid::error::ApiError;
+
+    fn lost() -> SlashidError {
+        HttpError::Transport {
+            method: "POST".into(),
+            path: "https://api.slashid.com:443/rbac/roles".into(),
+            message: "connection reset".into(),
+            attempts: 1,
+            ambiguous: true,
+            timed_out: false,
+        }
+        .into()
+    }
+
+    fn conflict() -> SlashidError {
+        SlashidError::Api(Box::new(ApiError {
+            status: 409,
+            message: "exists".into(),
+            request_id: None,
+            method: "POST".into(),
+            path: "/rbac/roles".into(),
+        }))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unknown_outcome_is_sent_again_after_a_wait_and_a_409_settles_it() {
+        let answers = Mutex::new(vec![Err(conflict()), Err(lost()), Err(lost())]);
+        let started = tokio::time::Instant::now();
+        let created = create_settled(|| {
+            let next = answers.lock().unwrap().pop().unwrap();
+            async move { next }
+        })
+        .await;
+        assert!(matches!(created, Ok(Created::Done)), "{created:?}");
+        // Two waits (0.5 s, then 1 s): a blip of a second does not use up
+        // every send.
+        assert_eq!(started.elapsed(), LOOKUP_BACKOFF[0] + LOOKUP_BACKOFF[1]);
     }
 }
