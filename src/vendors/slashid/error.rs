@@ -24,14 +24,6 @@ pub enum SlashidError {
     /// The request could not be completed (connection, timeout, decoding).
     #[error(transparent)]
     Http(Box<HttpError>),
-    /// A create whose answer was lost and whose lookup kept failing: the
-    /// object may exist (see [`crate::vendors::create::unsettled_message`]).
-    #[error("{}", crate::vendors::create::unsettled_message(what, create, lookup))]
-    Unsettled {
-        what: String,
-        create: Box<SlashidError>,
-        lookup: Box<SlashidError>,
-    },
 }
 
 impl From<HttpError> for SlashidError {
@@ -58,7 +50,7 @@ impl SlashidError {
     pub fn status(&self) -> Option<u16> {
         match self {
             SlashidError::Api(e) => Some(e.status),
-            SlashidError::Http(_) | SlashidError::Unsettled { .. } => None,
+            SlashidError::Http(_) => None,
         }
     }
 
@@ -66,7 +58,7 @@ impl SlashidError {
     pub fn message(&self) -> Option<&str> {
         match self {
             SlashidError::Api(e) => Some(&e.message),
-            SlashidError::Http(_) | SlashidError::Unsettled { .. } => None,
+            SlashidError::Http(_) => None,
         }
     }
 
@@ -98,7 +90,6 @@ impl SlashidError {
         match self {
             SlashidError::Http(e) => e.is_ambiguous(),
             SlashidError::Api(e) => e.status == 408 || e.status >= 500,
-            SlashidError::Unsettled { .. } => false,
         }
     }
 
@@ -107,22 +98,7 @@ impl SlashidError {
         match self {
             SlashidError::Api(e) => e.request_id.as_deref(),
             SlashidError::Http(e) => e.request_id(),
-            SlashidError::Unsettled { lookup, .. } => lookup.request_id(),
         }
-    }
-}
-
-impl crate::vendors::create::OutcomeUnknown for SlashidError {
-    fn unsettled(what: &str, create: Self, lookup: Self) -> Self {
-        SlashidError::Unsettled {
-            what: what.to_string(),
-            create: Box::new(create),
-            lookup: Box::new(lookup),
-        }
-    }
-
-    fn is_ambiguous(&self) -> bool {
-        SlashidError::is_ambiguous(self)
     }
 }
 
