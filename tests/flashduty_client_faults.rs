@@ -151,10 +151,10 @@ async fn flashduty_client_paces_requests_below_the_rate_limit() {
         ..Default::default()
     })
     .await;
-    // Normal retries, so that a request delayed on a loaded machine (it
-    // then reaches the server's window later than the client counted it)
-    // is retried rather than failed; pacing must still keep 429s rare:
-    // unpaced, 32 concurrent callers would see about 70 of them.
+    // A request holds its place in the rate-limit windows until its answer
+    // is in, so the server never counts more than the limit in a window,
+    // however late a loaded machine sends or answers: not one 429.
+    // Unpaced, 32 concurrent callers would see about 70 of them.
     let client = client(&emu, retry_policy());
     let started = Instant::now();
     let results: Vec<_> = stream::iter(0..120)
@@ -170,7 +170,7 @@ async fn flashduty_client_paces_requests_below_the_rate_limit() {
     }
     let stats = emu.emulator().stats_snapshot();
     let throttled = stats.count("POST /flashduty/role/info", "429");
-    assert!(throttled <= 3, "{throttled} requests were throttled");
+    assert_eq!(throttled, 0, "{throttled} requests were throttled");
     assert_eq!(stats.count("POST /flashduty/role/info", "200"), 120);
     // 120 requests at 50/s need a little over two seconds, no more.
     let elapsed = started.elapsed();

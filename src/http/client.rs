@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 mod attempt;
+mod pacing;
 
 use super::deadline::{human, Deadline};
 use super::log::Call;
@@ -219,20 +220,10 @@ impl HttpClient {
         let mut last: Option<String> = None;
         loop {
             attempt += 1;
-            let slot = inner.limiter.as_ref().map(|limiter| limiter.reserve());
-            if let Some(at) = slot.map(|slot| slot.at) {
-                let wait = at.saturating_duration_since(Instant::now());
-                if at >= deadline.at() {
-                    // The slot stays taken: a lost slot costs others a little
-                    // pacing, never a 429.
-                    let doing = format!("waiting {} for the client-side rate limit", human(wait));
-                    return Err(call.deadline_exceeded(&doing, attempt - 1, last, false));
-                }
-                if !wait.is_zero() {
-                    call.rate_limited(wait);
-                }
-                self.sleep_until(at, request.idempotent, &call).await?;
-            }
+            let permit = match &inner.limiter {
+                Some(limiter) => Some(self.turn(limiter, &call, attempt, &last).await?),
+                None => None,
+            };
             if inner.cancelled.load(Ordering::SeqCst)
                 || (inner.stop.is_stopped() && !request.idempotent)
             {
@@ -242,9 +233,6 @@ impl HttpClient {
                 return Err(call.deadline_exceeded("waiting to send it", attempt - 1, last, false));
             }
             call.request_body(attempt, &body);
-            if let (Some(limiter), Some(slot)) = (&inner.limiter, slot) {
-                limiter.sent(slot);
-            }
             let start = Instant::now();
             let timeout = inner.config.timeout.min(deadline.remaining());
             let sent = self.attempt(&request, &url, &headers, &body, timeout);
@@ -260,6 +248,9 @@ impl HttpClient {
             } else {
                 sent.await
             };
+            // The answer (or failure) is in: the server has counted the
+            // request, if it ever will; its place frees a window from now.
+            drop(permit);
             let (outcome, retry_after, ended) = match result {
                 Ok((status, headers, body)) => {
                     let response = self.response(status, headers, body, &call);
