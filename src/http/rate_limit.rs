@@ -13,9 +13,9 @@
 //! so all the arrivals in one window held theirs at the same instant.
 //!
 //! Callers queue for their turn (first come, first served); only the
-//! caller at the head of the queue may take a place, and it learns when
-//! one frees: at a known time once the blocking requests are answered, or
-//! when an answer comes.
+//! caller at the head of the queue may take a place, and only it is woken
+//! (when it reaches the head, or when an answer comes): it then learns when
+//! a place frees, at a known time once the blocking requests are answered.
 //!
 //! One limiter is shared by every client of the process that talks to the
 //! same vendor account (see [`shared`]).
@@ -63,8 +63,6 @@ pub(crate) struct RateLimiter {
     /// `(limit, window)` pairs.
     windows: Vec<(usize, Duration)>,
     state: Mutex<State>,
-    /// Woken when a place may have freed or the queue moved.
-    changed: Notify,
 }
 
 #[derive(Debug, Default)]
@@ -72,8 +70,9 @@ struct State {
     /// Requests sent within the longest window: `None` until answered,
     /// then when the answer (or failure) came.
     holds: VecDeque<(u64, Option<Instant>)>,
-    /// Tickets waiting for a place, first come first served.
-    queue: VecDeque<u64>,
+    /// Tickets waiting for a place, first come first served, with what
+    /// wakes each one.
+    queue: VecDeque<(u64, Arc<Notify>)>,
     /// The next ticket's number.
     next: u64,
     /// No request before this time (set after a 429 with `Retry-After`).
@@ -85,6 +84,7 @@ struct State {
 pub(crate) struct Ticket {
     limiter: Arc<RateLimiter>,
     id: u64,
+    wake: Arc<Notify>,
     taken: bool,
 }
 
@@ -103,7 +103,7 @@ pub(crate) enum Wait {
     /// A place frees at this time, unless something changes first.
     Until(Instant),
     /// Other callers are ahead, or the requests holding the places are
-    /// not answered yet: wait for [`RateLimiter::changed`].
+    /// not answered yet: wait for [`Ticket::woken`].
     ForOthers,
 }
 
@@ -116,7 +116,6 @@ impl RateLimiter {
                 .map(|l| (l.limit.max(1) as usize, l.window))
                 .collect(),
             state: Mutex::new(State::default()),
-            changed: Notify::new(),
         }
     }
 
@@ -129,19 +128,14 @@ impl RateLimiter {
         let mut state = self.lock();
         let id = state.next;
         state.next += 1;
-        state.queue.push_back(id);
+        let wake = Arc::new(Notify::new());
+        state.queue.push_back((id, wake.clone()));
         Ticket {
             limiter: self.clone(),
             id,
+            wake,
             taken: false,
         }
-    }
-
-    /// A future woken when a place may have freed or the queue moved.
-    /// Create (and `enable`) it *before* [`Ticket::take`], so that no
-    /// change is missed between the two.
-    pub(crate) fn changed(&self) -> Notified<'_> {
-        self.changed.notified()
     }
 
     /// Hands out no place before `until`: the server said to back off.
@@ -201,7 +195,7 @@ impl Ticket {
         let limiter = &self.limiter;
         let now = Instant::now();
         let mut state = limiter.lock();
-        if state.queue.front() != Some(&self.id) {
+        if state.queue.front().map(|q| q.0) != Some(self.id) {
             return Err(Wait::ForOthers);
         }
         limiter.prune(&mut state, now);
@@ -217,15 +211,28 @@ impl Ticket {
         self.taken = true;
         enter(&self.limiter, self.limiter.lock(), self.id)
     }
+
+    /// Completes when this ticket reaches the head of the queue or, at the
+    /// head, when an answer comes; at once if that happened since the last
+    /// call (the wake-up is kept until then).
+    pub(crate) fn woken(&self) -> Notified<'_> {
+        self.wake.notified()
+    }
+}
+
+/// Wakes the ticket at the head of the queue, if any.
+fn wake_head(state: &State) {
+    if let Some((_, wake)) = state.queue.front() {
+        wake.notify_one();
+    }
 }
 
 /// Moves ticket `id` from the queue to the holds.
 fn enter(limiter: &Arc<RateLimiter>, mut state: MutexGuard<'_, State>, id: u64) -> Permit {
-    state.queue.retain(|&t| t != id);
+    state.queue.retain(|q| q.0 != id);
     state.holds.push_back((id, None));
-    drop(state);
     // The next caller is now at the head of the queue.
-    limiter.changed.notify_waiters();
+    wake_head(&state);
     Permit {
         limiter: limiter.clone(),
         id,
@@ -238,8 +245,9 @@ impl Drop for Ticket {
             return;
         }
         let id = self.id;
-        self.limiter.lock().queue.retain(|&t| t != id);
-        self.limiter.changed.notify_waiters();
+        let mut state = self.limiter.lock();
+        state.queue.retain(|q| q.0 != id);
+        wake_head(&state);
     }
 }
 
@@ -247,10 +255,12 @@ impl Drop for Permit {
     fn drop(&mut self) {
         let now = Instant::now();
         let id = self.id;
-        if let Some(hold) = self.limiter.lock().holds.iter_mut().find(|h| h.0 == id) {
+        let mut state = self.limiter.lock();
+        if let Some(hold) = state.holds.iter_mut().find(|h| h.0 == id) {
             hold.1 = Some(now);
         }
-        self.limiter.changed.notify_waiters();
+        // The head may have been waiting for this answer.
+        wake_head(&state);
     }
 }
 

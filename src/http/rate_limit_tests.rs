@@ -12,16 +12,13 @@ fn flashduty() -> Arc<RateLimiter> {
 async fn acquire(limiter: &Arc<RateLimiter>) -> Permit {
     let mut ticket = limiter.ticket();
     loop {
-        let changed = limiter.changed();
-        tokio::pin!(changed);
-        changed.as_mut().enable();
         match ticket.take() {
             Ok(permit) => return permit,
             Err(Wait::Until(at)) => tokio::select! {
                 _ = tokio::time::sleep_until(at) => {}
-                _ = changed => {}
+                _ = ticket.woken() => {}
             },
-            Err(Wait::ForOthers) => changed.await,
+            Err(Wait::ForOthers) => ticket.woken().await,
         }
     }
 }
@@ -174,4 +171,22 @@ fn registry_shares_per_vendor_and_account() {
         weak.upgrade().is_none(),
         "the registry holds no strong reference"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn only_the_head_of_the_queue_is_woken() {
+    use futures::FutureExt;
+    let limiter = Arc::new(RateLimiter::new(&[RateLimit::per_second(1)]));
+    let held = acquire(&limiter).await;
+    let mut head = limiter.ticket();
+    let behind = limiter.ticket();
+    assert_eq!(head.take().unwrap_err(), Wait::ForOthers);
+    // The answer wakes the head, which now knows when its place frees;
+    // the caller behind it sleeps on.
+    drop(held);
+    assert!(head.woken().now_or_never().is_some());
+    assert!(behind.woken().now_or_never().is_none());
+    tokio::time::advance(Duration::from_secs(1)).await;
+    drop(head.take().unwrap());
+    assert!(behind.woken().now_or_never().is_some());
 }

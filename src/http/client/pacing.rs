@@ -57,10 +57,6 @@ impl HttpClient {
                     return Ok(ticket.force());
                 }
             }
-            // Registered before looking, so that no change is missed.
-            let changed = limiter.changed();
-            tokio::pin!(changed);
-            changed.as_mut().enable();
             let until = match ticket.take() {
                 Ok(permit) => return Ok(permit),
                 Err(Wait::Until(at)) => {
@@ -85,7 +81,7 @@ impl HttpClient {
                         return Err(timed_out("waiting for the client-side rate limit"));
                     }
                 }
-                _ = changed => {}
+                _ = ticket.woken() => {}
                 _ = cancel.as_mut() => return Err(cancelled(call, false)),
                 _ = inner.stop.stopped(), if go_anyway_at.is_none() => {}
             }
