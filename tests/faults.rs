@@ -196,26 +196,26 @@ resource "rbac_slashid_role" "bulk" {{
 /// request and its ID, never a panic or a backtrace. (An HTML page comes
 /// with a 502, which is retried with backoff first: Rootly's 8 retries take
 /// about a minute.)
-#[test]
-fn malformed_answers_are_clear_diagnostics() {
-    // Per vendor: the configuration of one data source, and the part of
-    // the request path that the diagnostic must name.
-    let reads = [
+/// Per vendor: the provider block, the configuration of one data source,
+/// and the part of the request path that its diagnostic must name.
+fn reads() -> [(&'static str, String, &'static str); 4] {
+    [
         (
             "flashduty {}",
             r#"data "rbac_flashduty_role" "admin" {
   role_name = "Account Admin"
-}"#,
+}"#
+            .into(),
             "/flashduty/role/",
         ),
         (
             "rootly {}",
-            r#"data "rbac_rootly_on_call_roles" "all" {}"#,
+            r#"data "rbac_rootly_on_call_roles" "all" {}"#.into(),
             "/rootly/v1/on_call_roles",
         ),
         (
             "zenml {}",
-            &format!(
+            format!(
                 r#"data "rbac_zenml_roles" "all" {{
   organization_id = "{ZENML_ORG}"
 }}"#
@@ -225,10 +225,15 @@ fn malformed_answers_are_clear_diagnostics() {
         ),
         (
             "slashid {}",
-            r#"data "rbac_slashid_roles" "all" {}"#,
+            r#"data "rbac_slashid_roles" "all" {}"#.into(),
             "/slashid/rbac/roles",
         ),
-    ];
+    ]
+}
+
+#[test]
+fn malformed_answers_are_clear_diagnostics() {
+    let reads = reads();
     // Each read retries with backoff before it gives up: run them at once.
     let emulators: Vec<(&str, Emulator)> = ["html", "truncated", "empty", "types"]
         .into_iter()
@@ -257,6 +262,42 @@ fn malformed_answers_are_clear_diagnostics() {
                     }
                 });
             }
+        }
+    });
+}
+
+#[test]
+fn a_read_that_keeps_failing_says_how_often_it_was_tried() {
+    // Every request answers 503: each vendor's read is retried (3 to 8
+    // times, per vendor) and then fails with the vendor's answer, saying
+    // that it was not a one-off.
+    let emu = Emulator::start(&[
+        "--rate-limit",
+        "off",
+        "--fault-rate",
+        "1",
+        "--faults",
+        "503",
+    ]);
+    let reads = reads();
+    std::thread::scope(|scope| {
+        for (block, data, path) in &reads {
+            let emu = &emu;
+            scope.spawn(move || {
+                let ws = Workspace::new(emu);
+                ws.config(&format!("provider \"rbac\" {{\n  {block}\n}}\n\n{data}\n"));
+                let run = ws.run(&["plan", "-no-color"]);
+                assert_ne!(run.status, 0, "{path}: {}", run.all());
+                let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+                assert!(out.contains(path), "{out}");
+                assert!(out.contains("HTTP 503"), "{path}: {out}");
+                let attempts: u32 = out
+                    .split_once("after ")
+                    .and_then(|(_, rest)| rest.split_once(" attempts)"))
+                    .and_then(|(n, _)| n.parse().ok())
+                    .unwrap_or_else(|| panic!("{path}: no attempt count: {out}"));
+                assert!(attempts > 1, "{path}: {out}");
+            });
         }
     });
 }

@@ -253,7 +253,7 @@ impl HttpClient {
             drop(permit);
             let (outcome, retry_after, ended) = match result {
                 Ok((status, headers, body)) => {
-                    let response = self.response(status, headers, body, &call);
+                    let response = self.response(status, headers, body, &call, attempt);
                     call.response(attempt, start.elapsed(), &response);
                     let retry_after = self.server_waits(&response, &call);
                     let outcome = if response.is_success() && !request.is_readable(&response.body) {

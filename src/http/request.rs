@@ -208,6 +208,9 @@ pub struct Response {
     pub method: String,
     /// URL path of the request, redacted, without the query.
     pub path: String,
+    /// How many attempts the HTTP core made for this answer (1 when it
+    /// was not retried), for messages such as "after 4 attempts".
+    pub attempts: u32,
     pub(crate) redactor: Arc<Redactor>,
 }
 
@@ -229,6 +232,7 @@ impl Response {
             request_id: None,
             method: method.to_owned(),
             path: path.to_owned(),
+            attempts: 1,
             redactor: Arc::new(Redactor::without_secrets()),
         }
     }
@@ -263,6 +267,25 @@ impl Response {
         self.redactor.redact(text).into_owned()
     }
 
+    /// What a vendor error adds after its message: the vendor's request ID
+    /// and, when the answer came after retries, how many attempts were
+    /// made — e.g. ` (request ID r-9, after 4 attempts)`; empty when there
+    /// is neither.
+    pub fn answer_suffix(request_id: Option<&str>, attempts: u32) -> String {
+        let mut parts = Vec::new();
+        if let Some(id) = request_id {
+            parts.push(format!("request ID {id}"));
+        }
+        if attempts > 1 {
+            parts.push(format!("after {attempts} attempts"));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        }
+    }
+
     /// The start of the body as text, redacted, for error messages.
     pub fn body_excerpt(&self) -> String {
         self.redactor
@@ -294,6 +317,7 @@ mod tests {
             request_id: Some("rid-9".into()),
             method: "POST".into(),
             path: "/role/info".into(),
+            attempts: 1,
             redactor: Arc::new(Redactor::new(["SECRET123"], ["app_key"])),
         }
     }

@@ -113,6 +113,7 @@ impl HttpClient {
         headers: HeaderMap,
         body: Bytes,
         call: &Call<'_>,
+        attempts: u32,
     ) -> Response {
         let request_id = headers
             .get(self.inner.config.request_id_header)
@@ -125,6 +126,7 @@ impl HttpClient {
             request_id,
             method: call.method.to_owned(),
             path: call.path.to_owned(),
+            attempts,
             redactor: call.redactor.clone(),
         }
     }

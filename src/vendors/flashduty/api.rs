@@ -167,6 +167,7 @@ fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> 
             request_id,
             method: response.method.clone(),
             path: response.path.clone(),
+            attempts: response.attempts,
         }
         .into()),
         (None, Some(data)) if (200..300).contains(&response.status) => T::deserialize(data)
@@ -192,6 +193,7 @@ fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> 
             request_id,
             method: response.method.clone(),
             path: response.path.clone(),
+            attempts: response.attempts,
         }
         .into()),
     }

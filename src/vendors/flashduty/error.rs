@@ -1,12 +1,12 @@
 //! The one error type of the Flashduty client.
 
-use crate::http::HttpError;
+use crate::http::{HttpError, Response};
 
 /// Flashduty's error envelope, with the call it answered. The code is
 /// authoritative (vendors/flashduty.md "Error codes"); method and path are
 /// redacted (no query, so never the app_key).
 #[derive(Debug, thiserror::Error)]
-#[error("{method} {path}: Flashduty returned {code} (HTTP {status}): {message}{}", request_id_suffix(.request_id))]
+#[error("{method} {path}: Flashduty returned {code} (HTTP {status}): {message}{}", Response::answer_suffix(.request_id.as_deref(), *.attempts))]
 pub struct ApiError {
     pub status: u16,
     pub code: String,
@@ -14,6 +14,8 @@ pub struct ApiError {
     pub request_id: Option<String>,
     pub method: String,
     pub path: String,
+    /// Attempts the HTTP core made (retries of a 5xx or 429 included).
+    pub attempts: u32,
 }
 
 /// What went wrong talking to Flashduty.
@@ -44,13 +46,6 @@ impl From<HttpError> for FlashdutyError {
 impl From<ApiError> for FlashdutyError {
     fn from(err: ApiError) -> Self {
         FlashdutyError::Api(Box::new(err))
-    }
-}
-
-fn request_id_suffix(request_id: &Option<String>) -> String {
-    match request_id {
-        Some(id) => format!(" (request ID {id})"),
-        None => String::new(),
     }
 }
 

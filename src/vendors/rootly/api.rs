@@ -162,6 +162,7 @@ fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, RootlyError> {
         request_id: response.request_id.clone(),
         method: response.method.clone(),
         path: response.path.clone(),
+        attempts: response.attempts,
     }
     .into())
 }

@@ -1,6 +1,6 @@
 //! The one error type of the Rootly client.
 
-use crate::http::HttpError;
+use crate::http::{HttpError, Response};
 
 /// One entry of Rootly's JSON:API `errors` list.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -25,13 +25,15 @@ impl ErrorItem {
 /// A Rootly error answer (vendors/rootly.md "Errors"), with the call it
 /// answered. Method and path are redacted by the HTTP core.
 #[derive(Debug, thiserror::Error)]
-#[error("{method} {path}: Rootly returned HTTP {status}: {}{}", messages(.errors), request_id_suffix(.request_id))]
+#[error("{method} {path}: Rootly returned HTTP {status}: {}{}", messages(.errors), Response::answer_suffix(.request_id.as_deref(), *.attempts))]
 pub struct ApiError {
     pub status: u16,
     pub errors: Vec<ErrorItem>,
     pub request_id: Option<String>,
     pub method: String,
     pub path: String,
+    /// Attempts the HTTP core made (retries of a 5xx or 429 included).
+    pub attempts: u32,
 }
 
 /// What went wrong talking to Rootly.
@@ -74,13 +76,6 @@ fn messages(errors: &[ErrorItem]) -> String {
         .map(ErrorItem::message)
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-fn request_id_suffix(request_id: &Option<String>) -> String {
-    match request_id {
-        Some(id) => format!(" (request ID {id})"),
-        None => String::new(),
-    }
 }
 
 impl RootlyError {

@@ -336,6 +336,7 @@ fn check(response: &Response) -> Result<(), SlashidError> {
         request_id: response.request_id.clone(),
         method: response.method.clone(),
         path: response.path.clone(),
+        attempts: response.attempts,
     }
     .into())
 }

@@ -1,18 +1,20 @@
 //! The one error type of the SlashID client.
 
-use crate::http::HttpError;
+use crate::http::{HttpError, Response};
 
 /// SlashID's error envelope `{"errors": [{"httpcode", "message"}]}`, with
 /// the call it answered. There is no machine error code, so callers branch
 /// on the HTTP status (vendors/slashid.md, "Envelope").
 #[derive(Debug, thiserror::Error)]
-#[error("{method} {path}: SlashID returned HTTP {status}: {message}{}", request_id_suffix(.request_id))]
+#[error("{method} {path}: SlashID returned HTTP {status}: {message}{}", Response::answer_suffix(.request_id.as_deref(), *.attempts))]
 pub struct ApiError {
     pub status: u16,
     pub message: String,
     pub request_id: Option<String>,
     pub method: String,
     pub path: String,
+    /// Attempts the HTTP core made (retries of a 5xx or 429 included).
+    pub attempts: u32,
 }
 
 /// What went wrong talking to SlashID.
@@ -35,13 +37,6 @@ impl From<HttpError> for SlashidError {
 impl From<ApiError> for SlashidError {
     fn from(err: ApiError) -> Self {
         SlashidError::Api(Box::new(err))
-    }
-}
-
-fn request_id_suffix(request_id: &Option<String>) -> String {
-    match request_id {
-        Some(id) => format!(" (request ID {id})"),
-        None => String::new(),
     }
 }
 
@@ -115,6 +110,7 @@ mod tests {
                 request_id: Some("rid".into()),
                 method: "GET".into(),
                 path: "/rbac/roles/x".into(),
+                attempts: 1,
             })
         };
         assert!(e(404).is_not_found());

@@ -25,7 +25,7 @@ pub struct FieldError {
 #[error(
     "{method} {path}: ZenML Pro returned HTTP {status}: {}{}",
     self.describe(),
-    request_id.as_deref().map(|id| format!(" (request ID {id})")).unwrap_or_default()
+    Response::answer_suffix(request_id.as_deref(), *attempts)
 )]
 pub struct ApiError {
     pub status: u16,
@@ -37,6 +37,8 @@ pub struct ApiError {
     pub request_id: Option<String>,
     pub method: String,
     pub path: String,
+    /// Attempts the HTTP core made (retries of a 5xx or 429 included).
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -65,6 +67,7 @@ impl ApiError {
             request_id: response.request_id.clone(),
             method: response.method.clone(),
             path: response.path.clone(),
+            attempts: response.attempts,
         };
         let detail = serde_json::from_slice::<Value>(&response.body)
             .ok()

@@ -105,6 +105,7 @@ mod tests {
             request_id: None,
             method: "POST".into(),
             path: "/rbac/roles".into(),
+            attempts: 1,
         }))
     }
 
