@@ -312,3 +312,59 @@ fn retries_show_progress_at_info() {
         .unwrap_or_else(|| panic!("no INFO retry line: {}", run.stderr));
     assert!(retry.contains("[INFO]") && retry.contains(host), "{retry}");
 }
+
+/// `https://` to a server that speaks plain HTTP (here the emulator): the
+/// TLS handshake fails. The error says so, names the host and port, gives
+/// advice true for it (not "check that the server is up": it answered) and
+/// comes at once (a handshake that failed fails again).
+fn tls_failure_is_named_and_not_retried(vendor: Vendor) {
+    let emu = Emulator::start(&[]);
+    let port: u16 = emu.url.rsplit(':').next().unwrap().parse().unwrap();
+    let mut ws = workspace(&emu, &vendor, port, vendor.data_source, "");
+    ws.env(
+        vendor.base_url_env,
+        &format!("https://127.0.0.1:{port}{}", vendor.prefix),
+    );
+    let (run, out, elapsed) = timed(&ws, &["plan", "-no-color"]);
+    assert_ne!(run.status, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "TLS handshake with https://127.0.0.1:{port} failed"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("scheme") && out.contains("certificate"),
+        "{out}"
+    );
+    assert!(!out.contains("that the server is up"), "{out}");
+    assert!(
+        !out.contains("attempts"),
+        "a TLS failure is not retried: {out}"
+    );
+    assert!(
+        elapsed < Duration::from_secs(8),
+        "{}: {elapsed:?}",
+        vendor.block
+    );
+}
+
+#[test]
+fn flashduty_tls_failure_is_named_and_not_retried() {
+    tls_failure_is_named_and_not_retried(flashduty());
+}
+
+#[test]
+fn rootly_tls_failure_is_named_and_not_retried() {
+    tls_failure_is_named_and_not_retried(rootly());
+}
+
+#[test]
+fn slashid_tls_failure_is_named_and_not_retried() {
+    tls_failure_is_named_and_not_retried(slashid());
+}
+
+#[test]
+fn zenml_tls_failure_is_named_and_not_retried() {
+    tls_failure_is_named_and_not_retried(zenml());
+}

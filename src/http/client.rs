@@ -278,13 +278,14 @@ impl HttpClient {
                         };
                         return Err(call.deadline_exceeded(doing, attempt, last, sent));
                     }
-                    (
+                    let outcome = if prepare::is_tls_failure(&e) {
+                        Outcome::Tls
+                    } else {
                         Outcome::Transport {
                             connect: e.is_connect(),
-                        },
-                        None,
-                        Err(error),
-                    )
+                        }
+                    };
+                    (outcome, None, Err(error))
                 }
             };
             let Some(reason) = retry_reason(outcome, request.idempotent) else {

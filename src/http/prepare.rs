@@ -139,6 +139,28 @@ pub(crate) fn headers_and_body(
 
 /// An error and its causes, `a: b: c`, without repeats. The caller must
 /// have stripped the URL ([`reqwest::Error::without_url`]) and redacts.
+/// Whether `error` (or one of its causes) is a TLS failure: rustls refused
+/// the handshake (the server does not speak TLS, or its certificate is not
+/// trusted or not for this host). rustls' error travels inside `io::Error`s
+/// (nested: reqwest's connector wraps tokio-rustls' one), whose `source()`
+/// skips the wrapped error, so those layers are opened too.
+pub(crate) fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if e.is::<rustls::Error>() {
+            return true;
+        }
+        next = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    false
+}
+
 pub(crate) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(error);
@@ -229,5 +251,36 @@ mod tests {
         let bad = Request::get("/x").bearer("a\nb");
         let err = headers_and_body(&bad, None, &r, ("GET", "/x")).unwrap_err();
         assert!(!err.to_string().contains("a\nb"), "{err}");
+    }
+}
+#[cfg(test)]
+mod tls_tests {
+    use tokio::io::AsyncWriteExt;
+
+    async fn get(url: String) -> reqwest::Error {
+        reqwest::Client::new().get(url).send().await.unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn a_tls_failure_is_told_from_a_refused_connection() {
+        // A server that answers plain HTTP to anything, TLS hellos included.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let reply = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n";
+                let _ = socket.write_all(reply).await;
+            }
+        });
+        assert!(super::is_tls_failure(
+            &get(format!("https://127.0.0.1:{port}/")).await
+        ));
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let refused = get(format!("https://127.0.0.1:{closed}/")).await;
+        assert!(refused.is_connect() && !super::is_tls_failure(&refused));
     }
 }

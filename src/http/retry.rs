@@ -115,6 +115,9 @@ pub(crate) enum Outcome {
     /// A 2xx answer whose body the caller cannot decode
     /// ([`super::Request::readable`]).
     Unreadable,
+    /// The TLS handshake failed (plain HTTP on the port, an untrusted or
+    /// mismatched certificate): asking again would fail the same way.
+    Tls,
 }
 
 /// Why an attempt is retried, for the debug log.
@@ -128,6 +131,7 @@ pub(crate) fn retry_reason(outcome: Outcome, idempotent: bool) -> Option<&'stati
         Outcome::Transport { connect: false } => None,
         Outcome::Unreadable if idempotent => Some("unreadable answer"),
         Outcome::Unreadable => None,
+        Outcome::Tls => None,
     }
 }
 

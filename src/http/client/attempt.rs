@@ -11,7 +11,7 @@ use url::Url;
 
 use super::super::deadline::human;
 use super::super::log::Call;
-use super::super::prepare::{self, describe};
+use super::super::prepare::{self, describe, is_tls_failure};
 use super::super::retry::{parse_rate_limit_reset, parse_retry_after, rate_limit_exhausted};
 use super::super::{HttpError, Request, Response};
 use super::{HttpClient, Received};
@@ -49,7 +49,16 @@ impl HttpClient {
         call: &Call<'_>,
     ) -> HttpError {
         let timed_out = error.is_timeout();
-        let message = if error.is_connect() {
+        let message = if is_tls_failure(error) {
+            format!(
+                "TLS handshake with {} failed: {}; check that the base_url's scheme is \
+                 right for this port (https:// to a server that speaks plain HTTP fails \
+                 like this) and that the server's certificate is valid for this host and \
+                 trusted by this machine",
+                self.host_port(),
+                describe(error)
+            )
+        } else if error.is_connect() {
             format!(
                 "cannot connect to {}: {}; check the provider's base_url and that the server is up",
                 self.host_port(),
