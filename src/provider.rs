@@ -23,8 +23,7 @@ use crate::vendors::slashid::config::{SlashidBlock, SlashidSettings};
 use crate::vendors::zenml::config::{ZenmlBlock, ZenmlSettings};
 use crate::vendors::{flashduty, rootly, slashid, zenml};
 
-/// Name of the provider in resource types (`rbac_flashduty_role`).
-pub const PROVIDER_NAME: &str = "rbac";
+pub use crate::framework::PROVIDER_NAME;
 
 /// Configuration of the provider block: one optional block per vendor.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

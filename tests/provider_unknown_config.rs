@@ -162,3 +162,58 @@ fn rootly_unknown_provider_config_never_falls_back() {
 fn zenml_unknown_provider_config_never_falls_back() {
     unknown_config_never_falls_back(zenml(), slashid());
 }
+
+/// An `import` block for `vendor`'s resource while its block is unknown:
+/// the error names the resource type and the ID being imported (Terraform
+/// does not say which import failed), and no request leaves.
+fn import_under_unknown_config_names_what_is_imported(vendor: Vendor, known: Vendor, id: &str) {
+    let target = Emulator::start(&["--rate-limit", "off"]);
+    let decoy = Emulator::start(&["--rate-limit", "off"]);
+    let ws = Workspace::new(&decoy);
+    let address = vendor
+        .resource
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(".");
+    let body = format!(
+        "{}\n\nimport {{\n  to = {address}\n  id = \"{id}\"\n}}\n",
+        vendor.resource
+    );
+    ws.config(&config(&vendor, &target, &known, &body));
+    let run = ws.run(&["plan", "-no-color"]);
+    let text = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_ne!(run.status, 0, "{text}");
+    let type_name = address.split('.').next().unwrap();
+    assert!(
+        text.contains(&format!("Cannot import {type_name} \"{id}\"")),
+        "{text}"
+    );
+    assert!(text.contains("known only after apply"), "{text}");
+    assert_eq!(requests(&decoy, "/"), 0, "the decoy was called:\n{text}");
+}
+
+#[test]
+fn imports_under_unknown_provider_config_name_what_is_imported() {
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            import_under_unknown_config_names_what_is_imported(flashduty(), rootly(), "4242")
+        });
+        scope.spawn(|| {
+            import_under_unknown_config_names_what_is_imported(
+                slashid(),
+                flashduty(),
+                "acc.unknown.config",
+            )
+        });
+        scope.spawn(|| {
+            import_under_unknown_config_names_what_is_imported(rootly(), flashduty(), "role-1")
+        });
+        scope.spawn(|| {
+            let id = format!("{ZENML_ORG}/acc-unknown-config");
+            import_under_unknown_config_names_what_is_imported(zenml(), flashduty(), &id)
+        });
+    });
+}

@@ -18,6 +18,10 @@ pub mod timeouts;
 pub mod validate;
 
 pub use tf_provider::value::{Value, ValueNumber};
+
+/// Name of the provider in resource types (`rbac_flashduty_role`): what
+/// Terraform puts before each type's `TYPE_NAME`.
+pub const PROVIDER_NAME: &str = "rbac";
 pub use tf_provider::{AttributePath, Diagnostics};
 
 /// A Terraform set of numbers, as tf-provider decodes it (order is not

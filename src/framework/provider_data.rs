@@ -85,7 +85,13 @@ pub enum ConfigError {
 impl ConfigError {
     /// Adds this error to `diags`.
     pub fn report(&self, diags: &mut Diagnostics) {
-        diags.root_error("Provider configuration error", self.to_string());
+        self.report_as(diags, "Provider configuration error".into());
+    }
+
+    /// Adds this error to `diags` under `summary`, for operations whose
+    /// diagnostics Terraform does not attach to a resource address (import).
+    pub fn report_as(&self, diags: &mut Diagnostics, summary: String) {
+        diags.root_error(summary, self.to_string());
     }
 }
 

@@ -12,6 +12,7 @@ use super::{Deleted, Read, ResourceType};
 use crate::framework::failure::Warnings;
 use crate::framework::provider_data::ProviderData;
 use crate::framework::timeouts::{HasTimeouts, Op, DEFAULT_TIMEOUT};
+use crate::framework::PROVIDER_NAME;
 
 /// tf-provider's `Resource` for any [`ResourceType`], written once.
 pub struct Adapter<R: ResourceType> {
@@ -225,7 +226,18 @@ impl<R: ResourceType> Resource for Adapter<R> {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(R::State, R::Private)> {
-        let client = self.provider.client_or_report(diags)?;
+        // Terraform names neither the import block nor the address in an
+        // import's diagnostics, so this one says what was being imported.
+        let client = match self.provider.client() {
+            Ok(client) => client,
+            Err(e) => {
+                e.report_as(
+                    diags,
+                    format!("Cannot import {PROVIDER_NAME}_{} \"{id}\"", R::TYPE_NAME),
+                );
+                return None;
+            }
+        };
         let key = id.trim();
         let mut warnings = Warnings::default();
         // Import has no `timeouts` block (no configuration reaches it): it
