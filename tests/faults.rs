@@ -421,3 +421,48 @@ fn slashid_lost_create_then_failing_resends_leave_one_role() {
         },
     );
 }
+
+#[test]
+fn zenml_lost_create_of_a_nameless_role_adopts_the_new_one() {
+    // A role without a name cannot be looked up by it. An older nameless
+    // role with the same content (someone else's) exists; our create's
+    // answer is lost. The apply must record the role it made — not the
+    // older one, not a second one.
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let content = serde_json::json!({
+        "organization_id": ZENML_ORG,
+        "level": "workspace",
+        "description": "Nameless",
+        "system_managed": false,
+    });
+    let (status, theirs) = emu.zenml("POST", "/roles", Some(content));
+    assert_eq!(status, 200, "{theirs}");
+    emu.set_faults(serde_json::json!({"script": [
+        {"endpoint": "POST /zenml/roles", "kind": "lost"},
+    ]}));
+    let ws = Workspace::new(&emu);
+    ws.config(&format!(
+        "provider \"rbac\" {{\n  zenml {{}}\n}}\nresource \"rbac_zenml_role\" \"one\" {{\n  organization_id = \"{ZENML_ORG}\"\n  \
+         level = \"workspace\"\n  description = \"Nameless\"\n}}\n"
+    ));
+    let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
+    let nameless: Vec<String> = emu
+        .zenml_custom_roles()
+        .into_iter()
+        .filter(|r| r["name"].is_null() && r["description"] == "Nameless")
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        nameless.len(),
+        2,
+        "theirs and ours, no third: {nameless:?}\n{}",
+        run.all()
+    );
+    assert_eq!(run.status, 0, "{}", run.all());
+    let ours: Vec<String> = nameless
+        .into_iter()
+        .filter(|id| *id != theirs["id"])
+        .collect();
+    assert_eq!(ws.instance_ids("rbac_zenml_role"), ours);
+    ws.assert_no_changes();
+}

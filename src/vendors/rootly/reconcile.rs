@@ -10,14 +10,13 @@
 //! elapsed since the create was sent), so no clock skew between us and
 //! Rootly matters.
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::api::OnCallRole;
+pub use crate::vendors::claims::Claims;
 use crate::vendors::create::Lookup;
 
 /// Margin on the server-clock window: `Date` counts whole seconds, and the
@@ -27,28 +26,6 @@ const DATE_SLACK: Duration = Duration::from_secs(2);
 /// Margin when the listing has no `Date` header and our clock stands in for
 /// the server's: generous, for an unsynchronised clock.
 const SKEW_SLACK: Duration = Duration::from_secs(300);
-
-/// IDs of the roles this client created or adopted, so that two creates of
-/// the same name and content in one apply never adopt the same role.
-#[derive(Clone, Default)]
-pub struct Claims(Arc<Mutex<HashSet<String>>>);
-
-impl Claims {
-    /// Marks `id` as ours; false when it already was.
-    pub fn claim(&self, id: &str) -> bool {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.to_string())
-    }
-
-    fn is_claimed(&self, id: &str) -> bool {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(id)
-    }
-}
 
 /// The earliest server time at which a create first sent at `sent` can have
 /// been applied, given that the lookup was answered at `server_now` (its

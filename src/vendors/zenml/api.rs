@@ -18,6 +18,7 @@ use super::error::{ApiError, ZenmlError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, HttpError, Request, Response, RetryPolicy,
 };
+use crate::vendors::claims::Claims;
 use crate::vendors::create::{reconcile_create, Lookup};
 use crate::vendors::snapshot::ListSnapshot;
 
@@ -50,6 +51,9 @@ pub struct ZenmlClient {
     token: Arc<tokio::sync::Mutex<Option<CachedToken>>>,
     /// Per organization: role listings shared by concurrent reads (a refresh).
     snapshots: Arc<std::sync::Mutex<HashMap<String, ListSnapshot<String, Role>>>>,
+    /// Nameless roles this client created or adopted
+    /// ([`super::nameless`]).
+    pub(super) claims: Claims,
 }
 
 impl ZenmlClient {
@@ -67,6 +71,7 @@ impl ZenmlClient {
             api_key: Arc::new(config.api_key),
             token: Default::default(),
             snapshots: Default::default(),
+            claims: Claims::default(),
         })
     }
 
@@ -148,17 +153,33 @@ impl ZenmlClient {
     /// 5xx), the role is looked up by its name (unique per organization and
     /// level, ASSUMPTION as in the emulator) instead of being created twice:
     /// a custom role with exactly the requested content is adopted, another
-    /// one is not ours, and if there is none the create is sent again.
+    /// one is not ours, and if there is none the create is sent again. A
+    /// role without a name is told from its twins instead
+    /// ([`super::nameless`]: one more request, before the create).
     pub async fn create_role(&self, body: &RoleCreate) -> Result<Role, ZenmlError> {
-        reconcile_create(
-            body.name.as_deref().unwrap_or_default(),
+        let twins = match body.name {
+            None => Some(self.nameless_twins(body).await?),
+            Some(_) => None,
+        };
+        let role = reconcile_create(
+            body.name.as_deref().unwrap_or("(without a name)"),
             || async move {
                 self.invalidate();
                 self.call(Request::post_json("/roles", body)).await
             },
-            |_since| self.find_created_role(body),
+            |_since| async {
+                match &twins {
+                    Some(before) => self.find_new_twin(body, before).await,
+                    None => self.find_created_role(body).await,
+                }
+            },
         )
-        .await
+        .await?;
+        if twins.is_some() {
+            // So that another lost nameless create never takes it for its own.
+            self.claims.claim(&role.id.to_ascii_lowercase());
+        }
+        Ok(role)
     }
 
     /// Whether a create of `body` whose outcome is unknown made a role:
