@@ -4,19 +4,19 @@
 //! change ([`Failure::keep`]: Terraform then taints the object rather than
 //! forgetting it). [`Warnings`] carries an operation's warnings.
 
-use std::any::Any;
 use std::fmt::Display;
 
+use tf_provider::value::ValueEmpty;
 use tf_provider::{AttributePath, Diagnostics};
 
 /// Why an operation failed, and the state to record if the vendor already
-/// made a change.
-pub struct Failure<S> {
+/// made a change. `P` is the resource's private state (none by default).
+pub struct Failure<S, P = ValueEmpty> {
     kind: FailureKind,
     keep: Option<S>,
     /// The private state to record with `keep`, when it is not the one the
     /// operation started with (a read-back gave a new ETag, say).
-    keep_private: Option<Box<dyn Any + Send>>,
+    keep_private: Option<P>,
 }
 
 enum FailureKind {
@@ -33,7 +33,7 @@ enum FailureKind {
     Diagnostics(Diagnostics),
 }
 
-impl<S> Failure<S> {
+impl<S, P> Failure<S, P> {
     /// A vendor error; its Display carries code, message and request ID.
     pub fn vendor(err: impl Display) -> Self {
         Failure {
@@ -90,27 +90,22 @@ impl<S> Failure<S> {
         self
     }
 
-    /// [`Self::keep`], with the private state to record beside it (the
-    /// resource's `Private` type; another type is ignored).
-    pub fn keep_with<P: Send + 'static>(mut self, state: S, private: P) -> Self {
+    /// [`Self::keep`], with the private state to record beside it.
+    pub fn keep_with(mut self, state: S, private: P) -> Self {
         self.keep = Some(state);
-        self.keep_private = Some(Box::new(private));
+        self.keep_private = Some(private);
         self
     }
 
     /// Reports the failure; the kept state, if any, with the kept private
     /// state, or else `private`.
-    pub(crate) fn report_with<P: 'static>(
+    pub(crate) fn report_with(
         mut self,
         diags: &mut Diagnostics,
         doing: &str,
         private: P,
     ) -> Option<(S, P)> {
-        let kept = self
-            .keep_private
-            .take()
-            .and_then(|p| p.downcast::<P>().ok());
-        let private = kept.map_or(private, |p| *p);
+        let private = self.keep_private.take().unwrap_or(private);
         self.report(diags, doing).map(|state| (state, private))
     }
 
@@ -131,8 +126,8 @@ impl<S> Failure<S> {
     }
 }
 
-/// The result of an operation on a resource.
-pub type Outcome<T, S> = Result<T, Failure<S>>;
+/// The result of an operation on a resource with private state `P`.
+pub type Outcome<T, S, P = ValueEmpty> = Result<T, Failure<S, P>>;
 
 /// Warnings shown beside an operation's result, whatever its outcome (say,
 /// an import key that named another object than it reads as).

@@ -100,11 +100,11 @@ pub trait ResourceType: Send + Sync + 'static {
         client: Option<&<Self::Vendor as VendorConfig>::Client>,
         config: Self::State,
         prior: Option<&Self::State>,
-    ) -> Outcome<(Self::State, Vec<AttributePath>), Self::State>;
+    ) -> Outcome<(Self::State, Vec<AttributePath>), Self::State, Self::Private>;
 
     /// Plan-time check of a destroy (no vendor call): an error stops the
     /// plan, e.g. for an object the vendor never lets be deleted.
-    fn plan_destroy(_prior: &Self::State) -> Outcome<(), Self::State> {
+    fn plan_destroy(_prior: &Self::State) -> Outcome<(), Self::State, Self::Private> {
         Ok(())
     }
 
@@ -112,14 +112,14 @@ pub trait ResourceType: Send + Sync + 'static {
         &self,
         client: &<Self::Vendor as VendorConfig>::Client,
         planned: Self::State,
-    ) -> Outcome<(Self::State, Self::Private), Self::State>;
+    ) -> Outcome<(Self::State, Self::Private), Self::State, Self::Private>;
 
     async fn read(
         &self,
         client: &<Self::Vendor as VendorConfig>::Client,
         state: &Self::State,
         private: &Self::Private,
-    ) -> Outcome<Read<(Self::State, Self::Private)>, Self::State>;
+    ) -> Outcome<Read<(Self::State, Self::Private)>, Self::State, Self::Private>;
 
     async fn update(
         &self,
@@ -127,14 +127,14 @@ pub trait ResourceType: Send + Sync + 'static {
         prior: Self::State,
         planned: Self::State,
         private: &Self::Private,
-    ) -> Outcome<(Self::State, Self::Private), Self::State>;
+    ) -> Outcome<(Self::State, Self::Private), Self::State, Self::Private>;
 
     async fn delete(
         &self,
         client: &<Self::Vendor as VendorConfig>::Client,
         prior: &Self::State,
         private: &Self::Private,
-    ) -> Outcome<Deleted, Self::State>;
+    ) -> Outcome<Deleted, Self::State, Self::Private>;
 
     /// The state of the object `id` names; the error lists the accepted
     /// formats.
@@ -142,7 +142,7 @@ pub trait ResourceType: Send + Sync + 'static {
         &self,
         client: &<Self::Vendor as VendorConfig>::Client,
         id: &str,
-    ) -> Outcome<(Self::State, Self::Private), Self::State>;
+    ) -> Outcome<(Self::State, Self::Private), Self::State, Self::Private>;
 
     /// [`Self::import`] with warnings to show beside its result; the
     /// adapter calls this one. The default warns of nothing: override it
@@ -152,7 +152,7 @@ pub trait ResourceType: Send + Sync + 'static {
         client: &<Self::Vendor as VendorConfig>::Client,
         id: &str,
         _warnings: &mut Warnings,
-    ) -> Outcome<(Self::State, Self::Private), Self::State> {
+    ) -> Outcome<(Self::State, Self::Private), Self::State, Self::Private> {
         self.import(client, id).await
     }
 }

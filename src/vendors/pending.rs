@@ -75,7 +75,7 @@ pub async fn delete_target<'a, R: ResourceType>(
     prior: &'a R::State,
     private: &R::Private,
     pending: bool,
-) -> Outcome<Option<Cow<'a, R::State>>, R::State> {
+) -> Outcome<Option<Cow<'a, R::State>>, R::State, R::Private> {
     if !pending {
         return Ok(Some(Cow::Borrowed(prior)));
     }
@@ -104,7 +104,7 @@ pub fn settled<T, S>(what: &str, found: Lookup<T>, state: impl FnOnce(T) -> S) -
 
 /// The error of an update of a pending instance (untainted without a
 /// refresh): there is no ID to send it to until a refresh settles it.
-pub fn update_refused<S>(what: &str, which: &str) -> Failure<S> {
+pub fn update_refused<S, P>(what: &str, which: &str) -> Failure<S, P> {
     Failure::message(
         format!("{what} {which} has no ID yet"),
         format!(

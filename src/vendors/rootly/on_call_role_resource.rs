@@ -45,7 +45,7 @@ has_timeouts!(OnCallRoleState);
 /// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
 pub struct OnCallRoleResource;
 
-type Result<T> = Outcome<T, OnCallRoleState>;
+type Result<T> = Outcome<T, OnCallRoleState, Private>;
 
 const IMPORT_FORMATS: &str =
     "Import takes the role's UUID (terraform import rbac_rootly_on_call_role.x \
@@ -335,7 +335,7 @@ fn role_id(state: &OnCallRoleState) -> Option<String> {
         .cloned()
 }
 
-fn no_id() -> Failure<OnCallRoleState> {
+fn no_id() -> Failure<OnCallRoleState, Private> {
     Failure::message("the Rootly on-call role has no ID in state", "")
 }
 

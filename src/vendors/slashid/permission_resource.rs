@@ -17,7 +17,7 @@ use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 
-type Result<T> = Outcome<T, PermissionState>;
+type Result<T> = Outcome<T, PermissionState, Written>;
 type SlashidResult<T> = std::result::Result<T, SlashidError>;
 
 /// Terraform state of `rbac_slashid_permission`.

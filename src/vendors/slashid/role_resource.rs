@@ -23,7 +23,7 @@ use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::ValueStringSet;
 
-type Result<T> = Outcome<T, RoleState>;
+type Result<T> = Outcome<T, RoleState, Written>;
 type SlashidResult<T> = std::result::Result<T, SlashidError>;
 
 /// Terraform state of `rbac_slashid_role`.
@@ -279,7 +279,7 @@ fn import_full_name(client: &SlashidClient, id: &str) -> Option<String> {
     }
 }
 
-fn another_organization(client: &SlashidClient, id: &str) -> Failure<RoleState> {
+fn another_organization(client: &SlashidClient, id: &str) -> Failure<RoleState, Written> {
     let (org, short) = id.split_once('/').unwrap_or_default();
     Failure::message(
         format!("Cannot import SlashID role {id:?}: it belongs to another organization"),
@@ -350,7 +350,7 @@ fn wanted(planned: &RoleState) -> Option<(String, String, Vec<String>)> {
     Some((short, description, permissions))
 }
 
-fn unknown_permissions(doing: &str) -> Failure<RoleState> {
+fn unknown_permissions(doing: &str) -> Failure<RoleState, Written> {
     Failure::message(format!("permissions must be known to {doing} a role"), "")
 }
 

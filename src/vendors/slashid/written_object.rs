@@ -67,7 +67,7 @@ pub fn created<K: WrittenObject>(
     full: &str,
     short: &str,
     state: K::State,
-) -> Outcome<(K::State, Written), K::State> {
+) -> Outcome<(K::State, Written), K::State, Written> {
     match result {
         Ok(Created::Done) => {
             tracing::info!(name = %full, "created {}", K::WHAT);
@@ -110,7 +110,7 @@ pub async fn read<K: WrittenObject>(
     name: Option<&String>,
     state: &K::State,
     private: &Written,
-) -> Outcome<Read<(K::State, Written)>, K::State> {
+) -> Outcome<Read<(K::State, Written)>, K::State, Written> {
     let Some(name) = name else {
         return Ok(Read::Gone);
     };
@@ -141,7 +141,7 @@ pub async fn update<K, F, Fut>(
     sent: K::State,
     landed: impl Fn(&K::Object) -> bool + Send,
     prior: &K::State,
-) -> Outcome<(K::State, Written), K::State>
+) -> Outcome<(K::State, Written), K::State, Written>
 where
     K: WrittenObject,
     F: Fn() -> Fut + Send,
@@ -211,7 +211,7 @@ where
 /// A refused write: a 412 says the object changed outside Terraform; any
 /// other error is the vendor's, which the adapter reports with the
 /// operation and the name.
-pub fn write_error<K: WrittenObject>(name: &str, err: &SlashidError) -> Failure<K::State> {
+pub fn write_error<K: WrittenObject>(name: &str, err: &SlashidError) -> Failure<K::State, Written> {
     if err.is_precondition_failed() {
         Failure::message(
             format!("SlashID {} {name:?} changed outside Terraform", K::NOUN),
