@@ -466,3 +466,28 @@ fn zenml_lost_create_of_a_nameless_role_adopts_the_new_one() {
     assert_eq!(ws.instance_ids("rbac_zenml_role"), ours);
     ws.assert_no_changes();
 }
+
+#[test]
+fn a_spent_rate_limit_is_waited_out_not_failed() {
+    // Another process (a previous run, another alias) spent the account's
+    // budget: Flashduty answers 429 again and again, more often than the
+    // usual retries. A 429 is a refusal, safe to ask again: the read waits
+    // within its timeout instead of failing.
+    let emu = Emulator::start(&[
+        "--rate-limit",
+        "off",
+        "--fault-script",
+        "POST /flashduty/role/list=429:9",
+    ]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  flashduty {}\n}\n\ndata \"rbac_flashduty_role\" \"admin\" {\n  role_name = \"Admin\"\n}\n",
+    );
+    let run = ws.run(&["plan", "-no-color"]);
+    assert_eq!(run.status, 0, "{}", run.all());
+    let stats = emu.stats();
+    assert_eq!(
+        stats["endpoints"]["POST /flashduty/role/list"]["429"], 9,
+        "{stats}"
+    );
+}

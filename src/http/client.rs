@@ -293,7 +293,14 @@ impl HttpClient {
             };
             let connect = matches!(outcome, Outcome::Transport { connect: true });
             connect_failures += u32::from(connect);
-            let max_attempts = policy.max_attempts(attempt, connect, connect_failures);
+            let max_attempts = if matches!(outcome, Outcome::Status(429)) {
+                // A refusal, safe to ask again whatever the request: the
+                // budget may have been spent by another process (a previous
+                // run, another alias), so wait it out within the deadline.
+                u32::MAX
+            } else {
+                policy.max_attempts(attempt, connect, connect_failures)
+            };
             let delay = policy.delay(attempt, retry_after);
             let out_of_window = connect && started.elapsed() + delay >= policy.connect_retry_window;
             if attempt >= max_attempts || out_of_window {
@@ -308,9 +315,7 @@ impl HttpClient {
                 let doing = format!("{reason}: a retry in {} would pass it", human(delay));
                 return Err(call.deadline_exceeded(&doing, attempt, last, false));
             }
-            if let (Outcome::Status(429), Some(_), Some(limiter)) =
-                (outcome, retry_after, &inner.limiter)
-            {
+            if let (Outcome::Status(429), Some(limiter)) = (outcome, &inner.limiter) {
                 // Every request to this account waits, not just this one.
                 limiter.hold_until(Instant::now() + delay);
             }

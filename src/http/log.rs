@@ -103,7 +103,9 @@ impl Call<'_> {
     }
 
     /// INFO: a retry decision, before waiting for it: "retrying in 2s
-    /// (attempt 2 of 6)". `next` is the attempt about to be waited for.
+    /// (attempt 2 of 6)", or "(attempt 7, until the timeout)" when
+    /// `max_attempts` is `u32::MAX` (429s). `next` is the attempt about to
+    /// be waited for.
     pub(crate) fn retrying(
         &self,
         next: u32,
@@ -115,6 +117,11 @@ impl Call<'_> {
         let (vendor, method, url) = (self.vendor, self.method, self.path);
         let delay_ms = delay.as_millis() as u64;
         let wait = human(delay);
+        let of = if max_attempts == u32::MAX {
+            ", until the timeout".to_string()
+        } else {
+            format!(" of {max_attempts}")
+        };
         info!(
             vendor,
             method,
@@ -124,7 +131,7 @@ impl Call<'_> {
             reason,
             delay_ms,
             retry_after,
-            "{method} {url}: {reason}; retrying in {wait} (attempt {next} of {max_attempts})"
+            "{method} {url}: {reason}; retrying in {wait} (attempt {next}{of})"
         );
     }
 
