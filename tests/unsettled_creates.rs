@@ -225,3 +225,44 @@ fn rootly_pending_role_kept_with_refresh_only_and_untaint() {
     assert_eq!(ws.instance_ids(case.resource_type), landed);
     assert_eq!((case.objects)(&emu), landed, "the role was kept as it is");
 }
+
+#[test]
+fn a_create_past_its_timeout_is_not_sent_again() {
+    // Each create's answer comes after 8 s; the create's timeout is 5 s.
+    // The lookup after the lost answer finds no role, but the operation's
+    // time is up: the create is not sent again (it was sent six times,
+    // for 30 s, under a 5 s timeout), and state matches the emulator.
+    let emu = Emulator::start(&[
+        "--rate-limit",
+        "off",
+        "--fault-delay-ms",
+        "8000",
+        "--fault-script",
+        "POST /flashduty/role/upsert=delay:20",
+    ]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  flashduty {}\n}\n\nresource \"rbac_flashduty_role\" \"slow\" {\n  role_name = \"Slow Create\"\n  timeouts {\n    create = \"5s\"\n  }\n}\n",
+    );
+    let started = std::time::Instant::now();
+    let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
+    let elapsed = started.elapsed();
+    assert_ne!(run.status, 0, "{}", run.all());
+    let stats = emu.stats();
+    // Every upsert met the delay (the emulator's endpoint counts leave out
+    // answers nobody waited for): one create sent.
+    assert_eq!(
+        stats["faults_injected"]["delay"],
+        1,
+        "{stats}\n{}",
+        run.all()
+    );
+    assert!(
+        elapsed < std::time::Duration::from_secs(25),
+        "{elapsed:?}: {}",
+        run.all()
+    );
+    let in_emulator = emu.flashduty_role_named("Slow Create").is_some();
+    let in_state = !ws.instance_ids("rbac_flashduty_role").is_empty();
+    assert_eq!(in_emulator, in_state, "{}", run.all());
+}

@@ -144,6 +144,10 @@ where
     LFut: Future<Output = Result<Lookup<T>, E>>,
 {
     let first_sent = Instant::now();
+    // When the operation's own time is up: past it, a create found not to
+    // have happened is not sent again (the grace below is for settling
+    // what was sent, not for sending more).
+    let own_deadline = crate::http::Deadline::current().map(|d| d.at());
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -154,9 +158,9 @@ where
         };
         tracing::warn!(what, attempt, error = %err, "create outcome unknown; looking it up by name");
         // The object may exist: settling it must not be cut short by the
-        // operation's timeout, or it would be left out of state.
-        // It gets its operation's budget again, at most RECONCILE_GRACE.
-        if let Some(deadline) = crate::http::Deadline::current() {
+        // operation's timeout, or it would be left out of state. It gets
+        // its operation's budget again, at most RECONCILE_GRACE, once.
+        if let (Some(deadline), 1) = (crate::http::Deadline::current(), attempt) {
             deadline.extend(RECONCILE_GRACE.min(deadline.budget()));
         }
         let mut waits = backoff.iter();
@@ -201,7 +205,10 @@ where
                 tracing::info!(what, attempt, "the create had succeeded");
                 return Ok(created);
             }
-            Lookup::Missing if attempt < CREATE_ATTEMPTS => {
+            Lookup::Missing
+                if attempt < CREATE_ATTEMPTS
+                    && own_deadline.is_none_or(|at| tokio::time::Instant::now() < at) =>
+            {
                 tracing::debug!(what, attempt, "the create did not happen; sending it again");
             }
             Lookup::Missing | Lookup::NotOurs => return Err(err),
