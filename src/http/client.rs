@@ -313,7 +313,7 @@ impl HttpClient {
             });
             if Instant::now() + delay >= deadline.at() {
                 let doing = format!("{reason}: a retry in {} would pass it", human(delay));
-                return Err(call.deadline_exceeded(&doing, attempt, last, false));
+                return Err(call.deadline_foreseen(&doing, attempt, last));
             }
             if let (Outcome::Status(429), Some(limiter)) = (outcome, &inner.limiter) {
                 // Every request to this account waits, not just this one.

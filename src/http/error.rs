@@ -171,21 +171,31 @@ pub struct TimedOut {
     pub ambiguous: bool,
     /// How to allow more time.
     pub hint: String,
+    /// The deadline had not passed yet: a wait that would end past it (a
+    /// retry's backoff, the client-side rate limit) was refused at once.
+    pub foreseen: bool,
 }
 
 impl fmt::Display for TimedOut {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: the {} timed out after {} while {} ({} attempt{} sent)",
-            self.method,
-            self.path,
-            self.operation,
-            human(self.budget),
-            self.doing,
+        let (method, path, operation) = (&self.method, &self.path, &self.operation);
+        let (budget, doing) = (human(self.budget), &self.doing);
+        let sent = format!(
+            "{} attempt{} sent",
             self.attempts,
             if self.attempts == 1 { "" } else { "s" }
-        )?;
+        );
+        if self.foreseen {
+            write!(
+                f,
+                "{method} {path}: the {operation} would time out (its timeout is {budget}): {doing} ({sent})"
+            )?;
+        } else {
+            write!(
+                f,
+                "{method} {path}: the {operation} timed out after {budget} while {doing} ({sent})"
+            )?;
+        }
         if let Some(last) = &self.last {
             write!(f, "; last failure: {last}")?;
         }
@@ -229,6 +239,7 @@ mod tests {
             last: None,
             ambiguous: false,
             hint: "Raise it with `timeouts { read = \"20s\" }`.".into(),
+            foreseen: false,
         }));
         assert_eq!(
             e.to_string(),

@@ -143,6 +143,28 @@ impl Call<'_> {
         last: Option<String>,
         ambiguous: bool,
     ) -> HttpError {
+        self.timed_out(doing, attempts, last, ambiguous, false)
+    }
+
+    /// WARN: a wait would end past the operation's deadline (`doing` says
+    /// which), so the request gives up now; the error that says so.
+    pub(crate) fn deadline_foreseen(
+        &self,
+        doing: &str,
+        attempts: u32,
+        last: Option<String>,
+    ) -> HttpError {
+        self.timed_out(doing, attempts, last, false, true)
+    }
+
+    fn timed_out(
+        &self,
+        doing: &str,
+        attempts: u32,
+        last: Option<String>,
+        ambiguous: bool,
+        foreseen: bool,
+    ) -> HttpError {
         let error = HttpError::DeadlineExceeded(Box::new(TimedOut {
             method: self.method.to_owned(),
             path: self.path.to_owned(),
@@ -153,6 +175,7 @@ impl Call<'_> {
             last: last.map(|l| self.redactor.redact(&l).into_owned()),
             ambiguous: ambiguous && !self.idempotent,
             hint: self.deadline.hint().to_owned(),
+            foreseen,
         }));
         let (vendor, method, url) = (self.vendor, self.method, self.path);
         warn!(vendor, method, url, attempts, "{error}");

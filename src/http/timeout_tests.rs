@@ -121,7 +121,12 @@ async fn a_rate_limit_wait_past_the_deadline_fails_at_once() {
         .unwrap_err();
     assert!(start.elapsed() < Duration::from_secs(1));
     assert!(
-        err.to_string().contains("for the client-side rate limit"),
+        err.to_string()
+            .contains("would time out (its timeout is 5s)")
+            && err
+                .to_string()
+                .contains("the client-side rate limit lets it go only in")
+            && err.to_string().contains("needs a timeout above 1m"),
         "{err}"
     );
 }

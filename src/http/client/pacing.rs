@@ -62,9 +62,18 @@ impl HttpClient {
                 Err(Wait::Until(at)) => {
                     let wait = at.saturating_duration_since(Instant::now());
                     if at >= deadline.at() {
-                        let doing =
-                            format!("waiting {} for the client-side rate limit", human(wait));
-                        return Err(timed_out(&doing));
+                        // What the whole operation would take, for a
+                        // `timeouts` value that is enough.
+                        let needed =
+                            deadline.budget() + at.saturating_duration_since(deadline.at());
+                        let doing = format!(
+                            "the client-side rate limit lets it go only in {}, so the {} needs a \
+                             timeout above {}",
+                            human(wait),
+                            deadline.operation(),
+                            human(needed)
+                        );
+                        return Err(call.deadline_foreseen(&doing, attempt - 1, last.clone()));
                     }
                     if !announced {
                         call.rate_limited(wait);
