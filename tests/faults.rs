@@ -491,3 +491,21 @@ fn a_spent_rate_limit_is_waited_out_not_failed() {
         "{stats}"
     );
 }
+
+#[test]
+fn a_plan_at_high_parallelism_keeps_the_plugin_up() {
+    // 1000 roles planned 300 at a time: hundreds of concurrent gRPC calls,
+    // each a few small HTTP/2 DATA frames. With h2's default allowance for
+    // small frames the plugin's connection was closed (ENHANCE_YOUR_CALM,
+    // "too_many_data_frames") in most such plans: "Plugin did not respond".
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  flashduty {}\n}\n\nresource \"rbac_flashduty_role\" \"r\" {\n  count     = 1000\n  role_name = \"r-${count.index}\"\n}\n",
+    );
+    for _ in 0..3 {
+        let run = ws.run(&["plan", "-parallelism=300", "-no-color"]);
+        assert_eq!(run.status, 0, "{}", run.all());
+        assert!(run.all().contains("1000 to add"), "{}", run.all());
+    }
+}

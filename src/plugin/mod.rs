@@ -216,6 +216,16 @@ fn exit_when_terraform_is_gone() {
     });
 }
 
+/// HTTP/2 flow-control windows of both our connections (bytes). Large and
+/// fixed rather than adaptive: on loopback a window costs nothing, and h2
+/// sizes its allowance of small DATA frames (every gRPC message is one)
+/// from the connection window — half of it, counted at up to 256 bytes a
+/// frame. With the 64 KiB default, a few hundred concurrent calls
+/// (`-parallelism=300`) ran it out and h2 closed the connection
+/// ("too_many_data_frames", ENHANCE_YOUR_CALM): the plugin crashed.
+const CONNECTION_WINDOW: u32 = 64 << 20;
+const STREAM_WINDOW: u32 = 4 << 20;
+
 /// The one HTTP/2 connection to tf-provider's server, with `TCP_NODELAY` on
 /// both of its ends; then nobody else may connect to that server.
 async fn connect(
@@ -230,7 +240,8 @@ async fn connect(
     stream.set_nodelay(true)?;
     let local = stream.local_addr()?;
     let (send, conn) = hyper::client::conn::http2::Builder::new(TokioExecutor::new())
-        .adaptive_window(true)
+        .initial_stream_window_size(STREAM_WINDOW)
+        .initial_connection_window_size(CONNECTION_WINDOW)
         .handshake(TokioIo::new(stream))
         .await
         .context("HTTP/2 handshake with tf-provider's server")?;
@@ -290,7 +301,8 @@ where
 {
     let service = hyper::service::service_fn(move |request| proxy.clone().handle(request));
     hyper::server::conn::http2::Builder::new(TokioExecutor::new())
-        .adaptive_window(true)
+        .initial_stream_window_size(STREAM_WINDOW)
+        .initial_connection_window_size(CONNECTION_WINDOW)
         .serve_connection(TokioIo::new(io), service)
         .await
         .map_err(|e| anyhow!(e))
