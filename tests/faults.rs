@@ -509,3 +509,18 @@ fn a_plan_at_high_parallelism_keeps_the_plugin_up() {
         assert!(run.all().contains("1000 to add"), "{}", run.all());
     }
 }
+
+#[test]
+fn the_emulator_sends_a_large_answer_whole_before_closing() {
+    // A client that asks to close the connection after the answer (as
+    // curl and this harness do) gets all of a 150 KiB listing: the
+    // emulator resets connections only for an injected fault.
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    for i in 0..950 {
+        emu.flashduty(
+            "/role/upsert",
+            serde_json::json!({"role_name": format!("large-listing-{i}")}),
+        );
+    }
+    assert!(emu.flashduty_roles().len() >= 950);
+}

@@ -57,9 +57,20 @@ pub async fn serve_with_shutdown(
 
 async fn serve_connection(stream: TcpStream, router: Router) {
     let _ = stream.set_nodelay(true);
-    // A close with SO_LINGER 0 sends RST: the client cannot mistake a
-    // dropped connection for a complete (empty) response.
-    let _ = stream.set_zero_linger();
+    // A second handle on the socket, to make an injected fault's close a
+    // reset. Only then: SO_LINGER 0 on every connection also reset those
+    // the client asked to close, before a large answer had been sent.
+    let control = stream
+        .into_std()
+        .and_then(|s| Ok((s.try_clone()?, s)))
+        .and_then(|(control, s)| Ok((TcpStream::from_std(control)?, TcpStream::from_std(s)?)));
+    let (control, stream) = match control {
+        Ok(pair) => pair,
+        Err(e) => {
+            tracing::debug!(error = %e, "cannot serve the connection");
+            return;
+        }
+    };
     let killer = ConnectionKiller::default();
     let service = {
         let killer = killer.clone();
@@ -76,7 +87,12 @@ async fn serve_connection(stream: TcpStream, router: Router) {
         res = conn => if let Err(e) = res {
             tracing::debug!(error = %e, "connection ended with an error");
         },
-        () = killer.killed() => tracing::debug!("connection dropped by an injected fault"),
+        () = killer.killed() => {
+            // A close with SO_LINGER 0 sends RST: the client cannot mistake
+            // a dropped connection for a complete (empty) response.
+            let _ = control.set_zero_linger();
+            tracing::debug!("connection dropped by an injected fault");
+        }
     }
 }
 
