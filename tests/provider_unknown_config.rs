@@ -217,3 +217,40 @@ fn imports_under_unknown_provider_config_name_what_is_imported() {
         });
     });
 }
+
+#[test]
+fn fractional_numbers_in_the_provider_block_name_the_attribute() {
+    // `2.5` where a whole number is expected: a validation error naming
+    // the attribute, not tf-provider's "data did not match any variant".
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let ws = Workspace::new(&emu);
+    for (block, attribute) in [
+        (
+            "flashduty {\n    max_requests_per_second = 2.5\n  }",
+            "flashduty[0].max_requests_per_second",
+        ),
+        (
+            "flashduty {\n    max_requests_per_minute = 99.9\n  }",
+            "flashduty[0].max_requests_per_minute",
+        ),
+        (
+            "rootly {\n    max_requests_per_minute = 2.5\n  }",
+            "rootly[0].max_requests_per_minute",
+        ),
+    ] {
+        // A data source, so that Terraform configures the provider.
+        let data = if block.starts_with("flashduty") {
+            r#"data "rbac_flashduty_role" "a" { role_name = "Admin" }"#
+        } else {
+            r#"data "rbac_rootly_on_call_roles" "a" {}"#
+        };
+        ws.config(&format!("provider \"rbac\" {{\n  {block}\n}}\n\n{data}\n"));
+        let run = ws.run(&["plan", "-no-color"]);
+        let text = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_ne!(run.status, 0, "{text}");
+        assert!(
+            text.contains(attribute) && text.contains("must be a whole number"),
+            "{text}"
+        );
+    }
+}

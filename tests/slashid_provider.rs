@@ -33,6 +33,11 @@ fn slashid_provider_validation_names_attribute_and_limit() {
         ("    consistency_timeout = 121", "between 1 and 120"),
         ("    consistency_timeout = 0", "between 1 and 120"),
         ("    max_requests_per_second = -1", "between 0 and"),
+        (
+            "    max_requests_per_second = 2.5",
+            "must be a whole number",
+        ),
+        ("    consistency_timeout = 10.5", "must be a whole number"),
         (r#"    org_id = "a/b""#, "without `/`"),
         (r#"    base_url = "ftp://x""#, "https://"),
     ] {

@@ -26,6 +26,8 @@ use tf_provider::schema::Block;
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
+use super::number::Number;
+
 /// One vendor's provider block: its schema, plan-time checks, the settings
 /// it resolves to and the client those settings build. Implemented in each
 /// vendor's `config.rs`.
@@ -170,9 +172,10 @@ impl Resolver {
     }
 
     /// A number attribute (no environment fallback).
-    pub fn number(&mut self, attribute: &'static str, value: Value<i64>) -> Option<i64> {
+    pub fn number(&mut self, attribute: &'static str, value: Value<Number>) -> Option<i64> {
         match value {
-            Value::Value(n) => Some(n),
+            // Whole and within range: `validate` checked it.
+            Value::Value(n) => n.whole(),
             Value::Null => None,
             Value::Unknown => {
                 self.unknown.push((attribute, None));

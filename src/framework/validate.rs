@@ -4,7 +4,9 @@
 //! pass: they are checked again once known.
 
 use regex::Regex;
-use tf_provider::value::{Value, ValueNumber};
+use tf_provider::value::Value;
+
+use super::number::Number;
 use tf_provider::{AttributePath, Diagnostics};
 
 fn invalid(diags: &mut Diagnostics, path: &AttributePath, detail: String) {
@@ -144,17 +146,30 @@ pub fn string_set_one_of(
     }
 }
 
-/// `value` must be within `min..=max`.
+/// A whole-number setting of the provider block, decoded as any
+/// [`Number`] so that `2.5` gets an error naming the attribute
+/// ([`number_range`]) rather than tf-provider's decode failure.
+pub type WholeNumber = Value<Number>;
+
+/// `value` must be a whole number within `min..=max`.
 pub fn number_range(
     diags: &mut Diagnostics,
     path: AttributePath,
-    value: &ValueNumber,
+    value: &WholeNumber,
     min: i64,
     max: i64,
     vendor_rule: &str,
 ) {
     if let Value::Value(n) = value {
-        if *n < min || *n > max {
+        let Some(n) = n.whole() else {
+            invalid(
+                diags,
+                &path,
+                format!("{} must be a whole number; got {n}.", display_path(&path)),
+            );
+            return;
+        };
+        if n < min || n > max {
             invalid(
                 diags,
                 &path,

@@ -13,7 +13,7 @@ use crate::framework::provider_data::{
     base_url_or, validate_common, ConfigError, Resolver, VendorConfig,
 };
 use crate::framework::schema::{block, number, string};
-use crate::framework::validate::number_range;
+use crate::framework::validate::{number_range, WholeNumber};
 
 /// What Rootly's resources and data sources hold.
 pub type ProviderData = crate::framework::provider_data::ProviderData<RootlySettings>;
@@ -23,7 +23,7 @@ pub type ProviderData = crate::framework::provider_data::ProviderData<RootlySett
 pub struct RootlyBlock {
     pub api_token: Value<String>,
     pub base_url: Value<String>,
-    pub max_requests_per_minute: Value<i64>,
+    pub max_requests_per_minute: WholeNumber,
 }
 
 /// The block's values once configured, environment fallbacks applied.

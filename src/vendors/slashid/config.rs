@@ -13,7 +13,7 @@ use crate::framework::provider_data::{
     base_url_or, validate_common, ConfigError, Resolver, VendorConfig,
 };
 use crate::framework::schema::{block, number, string};
-use crate::framework::validate::{number_range, string_one_of};
+use crate::framework::validate::{number_range, string_one_of, WholeNumber};
 
 /// What SlashID's resources and data sources hold.
 pub type ProviderData = crate::framework::provider_data::ProviderData<SlashidSettings>;
@@ -25,8 +25,8 @@ pub struct SlashidBlock {
     pub api_key: Value<String>,
     pub base_url: Value<String>,
     pub consistency: Value<String>,
-    pub consistency_timeout: Value<i64>,
-    pub max_requests_per_second: Value<i64>,
+    pub consistency_timeout: WholeNumber,
+    pub max_requests_per_second: WholeNumber,
 }
 
 /// The block's values once configured, environment fallbacks applied.
