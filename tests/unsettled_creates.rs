@@ -249,13 +249,16 @@ fn a_create_past_its_timeout_is_not_sent_again() {
     let elapsed = started.elapsed();
     assert_ne!(run.status, 0, "{}", run.all());
     let stats = emu.stats();
-    // Every upsert met the delay (the emulator's endpoint counts leave out
-    // answers nobody waited for): one create sent.
+    // One create sent, whose answer nobody waited for.
     assert_eq!(
         stats["faults_injected"]["delay"],
         1,
         "{stats}\n{}",
         run.all()
+    );
+    assert_eq!(
+        stats["endpoints"]["POST /flashduty/role/upsert"]["abandoned"], 1,
+        "{stats}"
     );
     assert!(
         elapsed < std::time::Duration::from_secs(25),

@@ -91,6 +91,11 @@ pub(crate) async fn edge(State(emu): State<Emulator>, mut req: Request, next: Ne
     let started = Instant::now();
     // The query string stays out: Flashduty's key travels in it.
     let endpoint = format!("{} {}", req.method(), req.uri().path());
+    let mut unanswered = Unanswered {
+        emu: &emu,
+        endpoint: &endpoint,
+        answered: false,
+    };
     let (fault, settings) = emu.roll_fault(&endpoint);
     if settings.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
@@ -105,7 +110,10 @@ pub(crate) async fn edge(State(emu): State<Emulator>, mut req: Request, next: Ne
             | FaultKind::InternalError
             | FaultKind::ServiceUnavailable),
         ) => (vendor.fault_response)(kind, &rid),
-        Some(FaultKind::Reset) => return drop_connection(&emu, killer, &endpoint, "reset").await,
+        Some(FaultKind::Reset) => {
+            unanswered.answered = true;
+            return drop_connection(&emu, killer, &endpoint, "reset").await;
+        }
         Some(FaultKind::Delay) => {
             tokio::time::sleep(Duration::from_millis(settings.delay_ms)).await;
             next.run(req).await
@@ -113,6 +121,7 @@ pub(crate) async fn edge(State(emu): State<Emulator>, mut req: Request, next: Ne
         Some(FaultKind::Lost) => {
             let applied = next.run(req).await;
             tracing::debug!(%endpoint, status = %applied.status(), "lost fault: applied, dropping the response");
+            unanswered.answered = true;
             return drop_connection(&emu, killer, &endpoint, "lost").await;
         }
         Some(FaultKind::Html) => html_bad_gateway(),
@@ -130,10 +139,29 @@ pub(crate) async fn edge(State(emu): State<Emulator>, mut req: Request, next: Ne
         }
     }
     let status = response.status();
+    unanswered.answered = true;
     emu.stats().record(&endpoint, status.as_str());
     tracing::debug!(%endpoint, status = status.as_u16(), request_id = %rid, fault = ?fault,
         elapsed_ms = started.elapsed().as_millis() as u64, "request");
     response
+}
+
+/// Counts a request whose client went away before it was answered (the
+/// connection closed during a delay, say: the server drops the request's
+/// future), as `abandoned`, so that the stats hold every request that
+/// arrived.
+struct Unanswered<'a> {
+    emu: &'a Emulator,
+    endpoint: &'a str,
+    answered: bool,
+}
+
+impl Drop for Unanswered<'_> {
+    fn drop(&mut self) {
+        if !self.answered {
+            self.emu.stats().record(self.endpoint, "abandoned");
+        }
+    }
 }
 
 /// What a load balancer in front of the vendor answers when the backend is gone.
