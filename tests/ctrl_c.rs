@@ -178,7 +178,16 @@ fn apply_interrupted(
     ws: &Workspace,
     ready: impl Fn() -> bool,
 ) -> (std::process::ExitStatus, String, Duration) {
-    let mut cmd = ws.command(&["apply", "-auto-approve", "-no-color"]);
+    run_interrupted(ws, &["apply", "-auto-approve", "-no-color"], ready)
+}
+
+/// [`apply_interrupted`] for any terraform command.
+fn run_interrupted(
+    ws: &Workspace,
+    args: &[&str],
+    ready: impl Fn() -> bool,
+) -> (std::process::ExitStatus, String, Duration) {
+    let mut cmd = ws.command(args);
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
@@ -338,4 +347,35 @@ fn ctrl_c_mid_apply_keeps_state_and_resumes(bulk: Bulk) {
     assert_eq!(all_roles.len(), ROLES);
     assert_eq!(in_state(&ws, &bulk), all_roles);
     ws.assert_no_changes();
+}
+
+/// Ctrl-C during `terraform plan` while a read is refused with 429 again
+/// and again (the account's budget spent elsewhere): 429s are retried for
+/// a while, but not once Terraform stops the provider, so it exits at once.
+/// (`terraform apply` does not stop the provider while it plans: there the
+/// retries end after about 90 s.)
+#[test]
+fn ctrl_c_during_endless_429s_stops_at_once() {
+    let emu = Emulator::start(&[
+        "--rate-limit",
+        "off",
+        "--fault-script",
+        "POST /flashduty/role/list=429:100000",
+    ]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  flashduty {}\n}\n\ndata \"rbac_flashduty_role\" \"admin\" {\n  role_name = \"Admin\"\n}\n",
+    );
+    let throttled = || {
+        emu.stats()["endpoints"]["POST /flashduty/role/list"]["429"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 3
+    };
+    let (status, all, exited_after) = run_interrupted(&ws, &["plan", "-no-color"], throttled);
+    assert!(!status.success(), "{all}");
+    assert!(
+        exited_after < Duration::from_secs(10),
+        "{exited_after:?}: {all}"
+    );
 }

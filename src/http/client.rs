@@ -40,6 +40,11 @@ struct Inner {
     cancel: Notify,
 }
 
+/// How long 429s are retried without counting attempts, from the first
+/// one: a minute window spent by another process (Flashduty 1000/min,
+/// Rootly's per-minute limits) and then some.
+const RATE_LIMIT_PATIENCE: Duration = Duration::from_secs(90);
+
 /// How long establishing a connection may take (TCP and TLS).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -218,6 +223,7 @@ impl HttpClient {
         let started = Instant::now();
         let (mut attempt, mut connect_failures) = (0u32, 0u32);
         let mut last: Option<String> = None;
+        let mut first_429: Option<Instant> = None;
         loop {
             attempt += 1;
             let permit = match &inner.limiter {
@@ -293,17 +299,27 @@ impl HttpClient {
             };
             let connect = matches!(outcome, Outcome::Transport { connect: true });
             connect_failures += u32::from(connect);
-            let max_attempts = if matches!(outcome, Outcome::Status(429)) {
+            let delay = policy.delay(attempt, retry_after);
+            let throttled = matches!(outcome, Outcome::Status(429));
+            if throttled && first_429.is_none() {
+                first_429 = Some(Instant::now());
+            }
+            let max_attempts = if throttled
+                && first_429.is_some_and(|t| t.elapsed() + delay < RATE_LIMIT_PATIENCE)
+            {
                 // A refusal, safe to ask again whatever the request: the
                 // budget may have been spent by another process (a previous
-                // run, another alias), so wait it out within the deadline.
+                // run, another alias), so wait out a window or so. Not the
+                // whole timeout: `terraform apply` does not stop the
+                // provider on Ctrl-C while it plans, and would wait for it.
                 u32::MAX
             } else {
                 policy.max_attempts(attempt, connect, connect_failures)
             };
-            let delay = policy.delay(attempt, retry_after);
             let out_of_window = connect && started.elapsed() + delay >= policy.connect_retry_window;
-            if attempt >= max_attempts || out_of_window {
+            // Once the provider is stopping (Ctrl-C), no new attempt: a 429
+            // is retried without a count, and Terraform waits for us.
+            if attempt >= max_attempts || out_of_window || inner.stop.is_stopped() {
                 call.giving_up(attempt, reason);
                 return ended;
             }

@@ -103,7 +103,7 @@ impl Call<'_> {
     }
 
     /// INFO: a retry decision, before waiting for it: "retrying in 2s
-    /// (attempt 2 of 6)", or "(attempt 7, until the timeout)" when
+    /// (attempt 2 of 6)", or "(attempt 7, for a while)" when
     /// `max_attempts` is `u32::MAX` (429s). `next` is the attempt about to
     /// be waited for.
     pub(crate) fn retrying(
@@ -118,7 +118,7 @@ impl Call<'_> {
         let delay_ms = delay.as_millis() as u64;
         let wait = human(delay);
         let of = if max_attempts == u32::MAX {
-            ", until the timeout".to_string()
+            ", for a while".to_string()
         } else {
             format!(" of {max_attempts}")
         };
