@@ -159,22 +159,26 @@ impl HttpClient {
     ///
     /// Once the provider is stopping ([`super::stop`]), a non-idempotent
     /// request that has not been sent fails with [`HttpError::Cancelled`],
-    /// and the waits of idempotent ones are cut to
-    /// [`MAX_WAIT_WHEN_STOPPING`], as is the wait for the answer to an
-    /// idempotent attempt already sent. A non-idempotent attempt on the
-    /// wire always finishes.
+    /// the waits of idempotent ones are cut to [`MAX_WAIT_WHEN_STOPPING`],
+    /// as is the wait for the answer to an idempotent attempt already sent,
+    /// and no further attempt starts. A non-idempotent attempt on the wire
+    /// always finishes.
     ///
     /// Returns `Ok` for **any** HTTP response, error statuses included, so
     /// that the vendor client can decode the vendor's error envelope.
     ///
     /// Retries, with exponential backoff and full jitter or the server's
-    /// `Retry-After` (capped), up to `retry.max_retries` times:
-    /// * a 429, always: the server rejected the request;
+    /// `Retry-After` (capped):
+    /// * a 429, always, and without counting attempts for up to
+    ///   90 s (`RATE_LIMIT_PATIENCE`) from the first one (then up to
+    ///   `retry.max_retries` times): the server rejected the request, and
+    ///   another process may have spent the account's budget;
     /// * a connection that could not be established, always: nothing was
-    ///   sent;
+    ///   sent (a failed TLS handshake is not retried: it would fail again);
     /// * a 500, 502, 503 or 504, an error after sending (reset, timeout,
     ///   truncated body), or a 2xx answer the caller cannot decode
-    ///   ([`Request::readable`]), **only if the request is idempotent**.
+    ///   ([`Request::readable`]), **only if the request is idempotent**,
+    ///   up to `retry.max_retries` times.
     ///
     /// A non-idempotent request (a create) is never repeated when the
     /// server may have applied it: a 5xx comes back as `Ok(Response)` at
@@ -192,8 +196,8 @@ impl HttpClient {
     /// Everything, waits included, happens within the current operation's
     /// [`Deadline`] (or [`super::DEFAULT_OPERATION_TIMEOUT`] outside one):
     /// each attempt's timeout is cut to the time left, and a wait for a
-    /// rate-limit slot or a retry that would end past it fails at once with
-    /// [`HttpError::DeadlineExceeded`].
+    /// rate-limit place or a retry known to end past it fails at once with
+    /// [`HttpError::DeadlineExceeded`] ("would time out").
     pub async fn send(&self, request: Request) -> Result<Response, HttpError> {
         let inner = &*self.inner;
         let deadline = Deadline::current_or_default();
