@@ -22,12 +22,10 @@ impl ZenmlClient {
         &self,
         body: &RoleCreate,
     ) -> Result<HashSet<String>, ZenmlError> {
-        let roles = self
-            .list_roles(&body.organization_id, Some(&body.level), None)
-            .await?;
-        Ok(roles
+        Ok(self
+            .twins(body)
+            .await?
             .into_iter()
-            .filter(|r| is_twin(r, body))
             .map(|r| r.id.to_ascii_lowercase())
             .collect())
     }
@@ -39,16 +37,21 @@ impl ZenmlClient {
         body: &RoleCreate,
         before: &HashSet<String>,
     ) -> Result<Lookup<Role>, ZenmlError> {
-        let roles = self
-            .list_roles(&body.organization_id, Some(&body.level), None)
-            .await?;
-        for role in roles.into_iter().filter(|r| is_twin(r, body)) {
+        for role in self.twins(body).await? {
             let id = role.id.to_ascii_lowercase();
             if !before.contains(&id) && self.claims.claim(&id) {
                 return Ok(Lookup::Created(role));
             }
         }
         Ok(Lookup::Missing)
+    }
+
+    /// The twins of `body` as they are now (one listing).
+    async fn twins(&self, body: &RoleCreate) -> Result<Vec<Role>, ZenmlError> {
+        let roles = self
+            .list_roles(&body.organization_id, Some(&body.level), None)
+            .await?;
+        Ok(roles.into_iter().filter(|r| is_twin(r, body)).collect())
     }
 }
 
