@@ -24,9 +24,11 @@ use super::FaultKind;
 /// * `total`: every vendor request received, including faulted ones.
 /// * `endpoints`: keyed by `"METHOD /path"` (full path, vendor prefix included,
 ///   query string left out), then by outcome: the HTTP status code as a
-///   string, or `"reset"` / `"lost"` when the client got no response at all.
+///   string, `"reset"` / `"lost"` when the client got no response at all,
+///   or `"abandoned"` when the client went away before the answer.
 /// * `faults_injected`: injected faults by kind (`429`, `500`, `503`, `reset`,
-///   `lost`, `delay`). A `delay` request is also counted under its final status.
+///   `lost`, `delay`). A `delay` request is also counted under its final
+///   status, or as `abandoned` when its client gave up first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatsSnapshot {
     /// Every vendor request received.
