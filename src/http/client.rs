@@ -350,37 +350,6 @@ impl HttpClient {
                 .await?;
         }
     }
-
-    /// Sleeps until `at` before sending an attempt, unless the client is
-    /// cancelled first. When the provider is stopping, a request that is not
-    /// idempotent gives up instead, and an idempotent one waits at most
-    /// [`MAX_WAIT_WHEN_STOPPING`] from then.
-    async fn sleep_until(
-        &self,
-        at: Instant,
-        idempotent: bool,
-        call: &Call<'_>,
-    ) -> Result<(), HttpError> {
-        let notified = self.inner.cancel.notified();
-        tokio::pin!(notified);
-        notified.as_mut().enable();
-        let stop = &self.inner.stop;
-        let mut at = at;
-        let mut stopping = stop.is_stopped();
-        loop {
-            if self.inner.cancelled.load(Ordering::SeqCst) || (stopping && !idempotent) {
-                return Err(cancelled(call, false));
-            }
-            if stopping {
-                at = at.min(Instant::now() + MAX_WAIT_WHEN_STOPPING);
-            }
-            tokio::select! {
-                _ = tokio::time::sleep_until(at) => return Ok(()),
-                _ = notified.as_mut() => return Err(cancelled(call, false)),
-                _ = stop.stopped(), if !stopping => stopping = true,
-            }
-        }
-    }
 }
 
 impl fmt::Debug for HttpClient {

@@ -1,5 +1,5 @@
-//! Waiting for a place under the client-side rate limit
-//! ([`super::super::rate_limit`]) before an attempt is sent.
+//! Waiting before an attempt is sent: for a place under the client-side
+//! rate limit ([`super::super::rate_limit`]) and until a retry's time.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -93,6 +93,37 @@ impl HttpClient {
                 _ = ticket.woken() => {}
                 _ = cancel.as_mut() => return Err(cancelled(call, false)),
                 _ = inner.stop.stopped(), if go_anyway_at.is_none() => {}
+            }
+        }
+    }
+
+    /// Sleeps until `at` before sending an attempt, unless the client is
+    /// cancelled first. When the provider is stopping, a request that is not
+    /// idempotent gives up instead, and an idempotent one waits at most
+    /// [`MAX_WAIT_WHEN_STOPPING`] from then.
+    pub(super) async fn sleep_until(
+        &self,
+        at: Instant,
+        idempotent: bool,
+        call: &Call<'_>,
+    ) -> Result<(), HttpError> {
+        let notified = self.inner.cancel.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let stop = &self.inner.stop;
+        let mut at = at;
+        let mut stopping = stop.is_stopped();
+        loop {
+            if self.inner.cancelled.load(Ordering::SeqCst) || (stopping && !idempotent) {
+                return Err(cancelled(call, false));
+            }
+            if stopping {
+                at = at.min(Instant::now() + MAX_WAIT_WHEN_STOPPING);
+            }
+            tokio::select! {
+                _ = tokio::time::sleep_until(at) => return Ok(()),
+                _ = notified.as_mut() => return Err(cancelled(call, false)),
+                _ = stop.stopped(), if !stopping => stopping = true,
             }
         }
     }
