@@ -1,11 +1,9 @@
 //! Emulator options: the CLI flags of `rbac-emulator`, as a plain struct.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use super::faults::{check_fault_rate, FaultKind, ScriptedFault};
 
 /// The Flashduty `app_key` the emulator accepts unless told otherwise.
 pub const DEFAULT_FLASHDUTY_APP_KEY: &str = "emulator-flashduty-key";
@@ -73,7 +71,7 @@ pub struct EmulatorConfig {
     /// How long the `delay` fault stalls before handling the request.
     pub fault_delay_ms: u64,
     /// Faults given to the next requests of named endpoints, whatever the rate.
-    pub fault_script: Vec<super::faults::ScriptedFault>,
+    pub fault_script: Vec<ScriptedFault>,
     /// Seed of the fault RNG; `None` picks a random seed (see [`crate::emulator::Emulator::seed`]).
     pub seed: Option<u64>,
     /// Latency added to every vendor request.
@@ -155,112 +153,6 @@ pub fn check_loopback(addr: SocketAddr) -> anyhow::Result<()> {
     }
 }
 
-/// Checks that a fault rate is a probability.
-pub fn check_fault_rate(rate: f64) -> anyhow::Result<()> {
-    if (0.0..=1.0).contains(&rate) {
-        Ok(())
-    } else {
-        anyhow::bail!("fault rate {rate} is out of range: use a number from 0.0 to 1.0")
-    }
-}
-
-/// A fault the emulator can inject into a vendor request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum FaultKind {
-    /// HTTP 429 with `Retry-After: 1` and the vendor's rate-limit error; not applied.
-    #[serde(rename = "429")]
-    TooManyRequests,
-    /// HTTP 500 with the vendor's internal-error envelope; not applied.
-    #[serde(rename = "500")]
-    InternalError,
-    /// HTTP 503 with the vendor's service-unavailable envelope; not applied.
-    #[serde(rename = "503")]
-    ServiceUnavailable,
-    /// The connection is reset before the request is handled: no response, not applied.
-    #[serde(rename = "reset")]
-    Reset,
-    /// The request is applied, then the connection is dropped instead of responding.
-    #[serde(rename = "lost")]
-    Lost,
-    /// The request stalls for the fault delay, then is handled normally.
-    #[serde(rename = "delay")]
-    Delay,
-    /// The request is applied; the answer keeps its status and headers but
-    /// only the first half of its body (a connection cut mid-body).
-    #[serde(rename = "truncated")]
-    Truncated,
-    /// HTTP 502 with an HTML page, as a load balancer in front of the vendor
-    /// answers; not applied.
-    #[serde(rename = "html")]
-    Html,
-    /// The request is applied; the answer keeps its status but has an empty body.
-    #[serde(rename = "empty")]
-    Empty,
-    /// The request is applied; the answer is valid JSON of the same shape
-    /// whose every value has the wrong type (strings become numbers,
-    /// numbers and booleans strings), as an API that changed its contract.
-    #[serde(rename = "types")]
-    WrongTypes,
-}
-
-impl FaultKind {
-    /// Every fault kind, in the order of the CLI's default list.
-    pub const ALL: [FaultKind; 6] = [
-        FaultKind::TooManyRequests,
-        FaultKind::InternalError,
-        FaultKind::ServiceUnavailable,
-        FaultKind::Reset,
-        FaultKind::Lost,
-        FaultKind::Delay,
-    ];
-
-    /// Malformed answers, only injected when asked for by name.
-    pub const MALFORMED: [FaultKind; 4] = [
-        FaultKind::Truncated,
-        FaultKind::Html,
-        FaultKind::Empty,
-        FaultKind::WrongTypes,
-    ];
-
-    /// The accepted spellings, for help and error messages.
-    pub const NAMES: &'static str =
-        "429, 500, 503, reset, lost, delay, truncated, html, empty, types";
-
-    /// The wire/CLI name (`"429"`, `"reset"`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FaultKind::TooManyRequests => "429",
-            FaultKind::InternalError => "500",
-            FaultKind::ServiceUnavailable => "503",
-            FaultKind::Reset => "reset",
-            FaultKind::Lost => "lost",
-            FaultKind::Delay => "delay",
-            FaultKind::Truncated => "truncated",
-            FaultKind::Html => "html",
-            FaultKind::Empty => "empty",
-            FaultKind::WrongTypes => "types",
-        }
-    }
-}
-
-impl fmt::Display for FaultKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for FaultKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        FaultKind::ALL
-            .into_iter()
-            .chain(FaultKind::MALFORMED)
-            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("unknown fault `{s}`: use one of {}", FaultKind::NAMES))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,16 +174,5 @@ mod tests {
         let err = c.validate().unwrap_err().to_string();
         assert!(err.contains("loopback"), "{err}");
         assert!(check_loopback("[::1]:0".parse().unwrap()).is_ok());
-    }
-
-    #[test]
-    fn emulator_fault_kind_round_trips() {
-        for k in FaultKind::ALL.into_iter().chain(FaultKind::MALFORMED) {
-            assert_eq!(k.as_str().parse::<FaultKind>().unwrap(), k);
-            let json = serde_json::to_string(&k).unwrap();
-            assert_eq!(json, format!("\"{}\"", k.as_str()));
-        }
-        assert!("418".parse::<FaultKind>().is_err());
-        assert!(check_fault_rate(1.5).is_err());
     }
 }

@@ -1,11 +1,11 @@
 //! Fault injection settings and the seeded dice that decide each request's fate.
 
+use std::fmt;
+use std::str::FromStr;
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
-
-use super::config::check_fault_rate;
-use super::FaultKind;
 
 /// A fault given to the next `times` requests of one endpoint, whatever the
 /// rate: to test consecutive faults on one call (e.g. every lookup after a
@@ -177,6 +177,112 @@ impl FaultState {
     }
 }
 
+/// Checks that a fault rate is a probability.
+pub fn check_fault_rate(rate: f64) -> anyhow::Result<()> {
+    if (0.0..=1.0).contains(&rate) {
+        Ok(())
+    } else {
+        anyhow::bail!("fault rate {rate} is out of range: use a number from 0.0 to 1.0")
+    }
+}
+
+/// A fault the emulator can inject into a vendor request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum FaultKind {
+    /// HTTP 429 with `Retry-After: 1` and the vendor's rate-limit error; not applied.
+    #[serde(rename = "429")]
+    TooManyRequests,
+    /// HTTP 500 with the vendor's internal-error envelope; not applied.
+    #[serde(rename = "500")]
+    InternalError,
+    /// HTTP 503 with the vendor's service-unavailable envelope; not applied.
+    #[serde(rename = "503")]
+    ServiceUnavailable,
+    /// The connection is reset before the request is handled: no response, not applied.
+    #[serde(rename = "reset")]
+    Reset,
+    /// The request is applied, then the connection is dropped instead of responding.
+    #[serde(rename = "lost")]
+    Lost,
+    /// The request stalls for the fault delay, then is handled normally.
+    #[serde(rename = "delay")]
+    Delay,
+    /// The request is applied; the answer keeps its status and headers but
+    /// only the first half of its body (a connection cut mid-body).
+    #[serde(rename = "truncated")]
+    Truncated,
+    /// HTTP 502 with an HTML page, as a load balancer in front of the vendor
+    /// answers; not applied.
+    #[serde(rename = "html")]
+    Html,
+    /// The request is applied; the answer keeps its status but has an empty body.
+    #[serde(rename = "empty")]
+    Empty,
+    /// The request is applied; the answer is valid JSON of the same shape
+    /// whose every value has the wrong type (strings become numbers,
+    /// numbers and booleans strings), as an API that changed its contract.
+    #[serde(rename = "types")]
+    WrongTypes,
+}
+
+impl FaultKind {
+    /// Every fault kind, in the order of the CLI's default list.
+    pub const ALL: [FaultKind; 6] = [
+        FaultKind::TooManyRequests,
+        FaultKind::InternalError,
+        FaultKind::ServiceUnavailable,
+        FaultKind::Reset,
+        FaultKind::Lost,
+        FaultKind::Delay,
+    ];
+
+    /// Malformed answers, only injected when asked for by name.
+    pub const MALFORMED: [FaultKind; 4] = [
+        FaultKind::Truncated,
+        FaultKind::Html,
+        FaultKind::Empty,
+        FaultKind::WrongTypes,
+    ];
+
+    /// The accepted spellings, for help and error messages.
+    pub const NAMES: &'static str =
+        "429, 500, 503, reset, lost, delay, truncated, html, empty, types";
+
+    /// The wire/CLI name (`"429"`, `"reset"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::TooManyRequests => "429",
+            FaultKind::InternalError => "500",
+            FaultKind::ServiceUnavailable => "503",
+            FaultKind::Reset => "reset",
+            FaultKind::Lost => "lost",
+            FaultKind::Delay => "delay",
+            FaultKind::Truncated => "truncated",
+            FaultKind::Html => "html",
+            FaultKind::Empty => "empty",
+            FaultKind::WrongTypes => "types",
+        }
+    }
+}
+
+impl fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for FaultKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FaultKind::ALL
+            .into_iter()
+            .chain(FaultKind::MALFORMED)
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown fault `{s}`: use one of {}", FaultKind::NAMES))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,5 +362,16 @@ mod tests {
         .unwrap();
         assert_eq!(s.roll("GET /x"), Some(FaultKind::Delay));
         assert_eq!(s.settings.rate, 1.0);
+    }
+
+    #[test]
+    fn emulator_fault_kind_round_trips() {
+        for k in FaultKind::ALL.into_iter().chain(FaultKind::MALFORMED) {
+            assert_eq!(k.as_str().parse::<FaultKind>().unwrap(), k);
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+        }
+        assert!("418".parse::<FaultKind>().is_err());
+        assert!(check_fault_rate(1.5).is_err());
     }
 }

@@ -52,11 +52,11 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 
 pub use config::{
-    check_loopback, EmulatorConfig, FaultKind, DEFAULT_FLASHDUTY_APP_KEY, DEFAULT_ROOTLY_API_TOKEN,
+    check_loopback, EmulatorConfig, DEFAULT_FLASHDUTY_APP_KEY, DEFAULT_ROOTLY_API_TOKEN,
     DEFAULT_ROOTLY_RATE_LIMIT, DEFAULT_SLASHID_API_KEY, DEFAULT_SLASHID_ORG_ID,
 };
 pub use config::{DEFAULT_ZENML_API_KEY, DEFAULT_ZENML_TOKEN_TTL_SECS};
-pub use faults::{FaultSettings, FaultUpdate, ScriptedFault};
+pub use faults::{FaultKind, FaultSettings, FaultUpdate, ScriptedFault};
 pub use middleware::RequestId;
 pub use ratelimit::RateWindow;
 pub use server::{serve, serve_with_shutdown, start, RunningEmulator};

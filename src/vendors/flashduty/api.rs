@@ -6,7 +6,7 @@
 //!
 //! The client and the envelope are here; the role endpoints are in
 //! [`roles`], the permission catalogue in [`permissions`], members in
-//! [`super::members`].
+//! [`members`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,9 +20,11 @@ use crate::http::{
 };
 use crate::vendors::snapshot::ListSnapshot;
 
+mod members;
 mod permissions;
 mod roles;
 
+pub use members::{MemberItem, VIEWER_ROLE_ID};
 pub use permissions::PermissionItem;
 pub use roles::{RoleItem, RoleUpsertRequest};
 
@@ -95,7 +97,7 @@ pub struct FlashdutyClient {
     /// Terraform run): it is fixed per account (vendors/flashduty.md).
     catalogue: Arc<tokio::sync::OnceCell<Arc<Vec<PermissionItem>>>>,
     /// `/member/list` walks shared by concurrent reads of single members.
-    pub(super) members: ListSnapshot<u64, super::members::MemberItem>,
+    pub(super) members: ListSnapshot<u64, MemberItem>,
 }
 
 impl FlashdutyClient {

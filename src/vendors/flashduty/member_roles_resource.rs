@@ -15,8 +15,8 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::FlashdutyClient;
+use super::api::{MemberItem, VIEWER_ROLE_ID};
 use super::config::FlashdutySettings;
-use super::members::{MemberItem, VIEWER_ROLE_ID};
 use crate::framework::plan::{known_number_set, number_set, requires_replace};
 use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{number, schema, set_of, string};

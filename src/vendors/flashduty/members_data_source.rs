@@ -9,8 +9,8 @@ use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
 use super::api::FlashdutyClient;
+use super::api::MemberItem;
 use super::config::FlashdutySettings;
-use super::members::MemberItem;
 use crate::framework::data_source::DataSourceType;
 use crate::framework::plan::number_set;
 use crate::framework::resource::{Failure, Outcome};

@@ -5,7 +5,6 @@ pub mod api;
 pub mod config;
 pub mod error;
 pub mod member_roles_resource;
-pub mod members;
 pub mod members_data_source;
 pub mod permissions_data_source;
 pub mod role_data_source;

@@ -6,7 +6,7 @@
 //!
 //! The client and its error decoding are here; the role endpoints are in
 //! [`on_call_roles`], the paged listings in [`paging`], users in
-//! [`super::users`].
+//! [`users`].
 
 use std::time::Duration;
 
@@ -14,15 +14,18 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::error::{ApiError, ErrorItem, RootlyError};
-use super::reconcile::Claims;
 use crate::http::{Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy};
 use crate::vendors::snapshot::ListSnapshot;
 
 mod on_call_roles;
 mod paging;
+pub mod reconcile;
+mod users;
 
 pub use on_call_roles::{OnCallRole, RoleAttributes, PERMISSION_FAMILIES};
 pub use paging::ListFilters;
+use reconcile::Claims;
+pub use users::{RootlyUser, UserFilters};
 
 /// The production API base (paths start with `/v1`).
 pub const DEFAULT_BASE_URL: &str = "https://api.rootly.com";
@@ -117,7 +120,7 @@ impl RootlyClient {
         &self,
         request: Request,
     ) -> Result<T, RootlyError> {
-        super::users::refuse_user_delete(&request)?;
+        users::refuse_user_delete(&request)?;
         let request = request.header("Accept", MEDIA_TYPE).expect_json::<T>();
         let response = self.http.send(request).await?;
         decode(&response)

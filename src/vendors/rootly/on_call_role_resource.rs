@@ -22,7 +22,8 @@ use crate::framework::validate::string_set_one_of;
 use crate::vendors::pending::{
     delete_target, is_pending, pending_id, settled, update_refused, PendingCreate,
 };
-use crate::vendors::rootly::{reconcile, RootlyError};
+use crate::vendors::rootly::api::reconcile;
+use crate::vendors::rootly::RootlyError;
 
 /// Private state: when a create left pending was first sent (`None` for
 /// every role with an ID). Rootly's names are not unique, so the refresh

@@ -17,8 +17,8 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::RootlyClient;
+use super::api::RootlyUser;
 use super::config::RootlySettings;
-use super::users::RootlyUser;
 use crate::framework::plan::requires_replace;
 use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::framework::schema::{schema, string};

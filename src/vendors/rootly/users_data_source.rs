@@ -9,8 +9,8 @@ use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::RootlyClient;
+use super::api::{RootlyUser, UserFilters};
 use super::config::RootlySettings;
-use super::users::{RootlyUser, UserFilters};
 use crate::framework::data_source::DataSourceType;
 use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{list_of, object, schema, string};

@@ -8,10 +8,10 @@ use std::time::{Instant, SystemTime};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::reconcile;
 use super::{RootlyClient, MEDIA_TYPE};
 use crate::http::{encode_path_segment, Request};
 use crate::vendors::create::{reconcile_create, Lookup};
-use crate::vendors::rootly::reconcile;
 use crate::vendors::rootly::RootlyError;
 
 const CRUD: &[&str] = &["create", "read", "update", "delete"];

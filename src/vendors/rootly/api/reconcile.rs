@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::api::OnCallRole;
+use super::OnCallRole;
 pub use crate::vendors::claims::Claims;
 use crate::vendors::create::Lookup;
 

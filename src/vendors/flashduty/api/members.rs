@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::api::FlashdutyClient;
-use super::error::FlashdutyError;
+use super::FlashdutyClient;
+use crate::vendors::flashduty::FlashdutyError;
 
 /// Page size asked of `/member/list`: the spec's maximum `limit`.
 pub const MEMBER_PAGE_SIZE: u64 = 100;

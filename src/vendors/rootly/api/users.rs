@@ -9,9 +9,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::api::{page_request, RootlyClient, LIST_PAGE_SIZE, MEDIA_TYPE};
-use super::error::RootlyError;
+use super::{page_request, RootlyClient, LIST_PAGE_SIZE, MEDIA_TYPE};
 use crate::http::{encode_path_segment, HttpError, Request};
+use crate::vendors::rootly::RootlyError;
 use reqwest::Method;
 
 /// A user as the provider sees it.
