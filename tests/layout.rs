@@ -1,0 +1,209 @@
+//! The shape of the source tree (issue "One shape for every resource"):
+//! short modules, no import cycles, `provider.rs` only composing, and
+//! tf-provider's traits implemented once, by the framework's adapters.
+//! Reads `src/` as text; nothing is built or run.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+
+/// "About 400 lines": the most a source file may have.
+const MAX_LINES: usize = 410;
+
+/// A module path below `crate`, e.g. `["vendors", "flashduty", "api"]`.
+type Module = Vec<String>;
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Every `.rs` file under `src/`, by its module path.
+fn modules() -> BTreeMap<Module, String> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&src(), &mut files);
+    files
+        .into_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(src()).unwrap().with_extension("");
+            let mut module: Module = rel.iter().map(|s| s.to_string_lossy().into()).collect();
+            if matches!(
+                module.last().map(String::as_str),
+                Some("mod" | "lib" | "main")
+            ) {
+                module.pop();
+            }
+            (module, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect()
+}
+
+/// The code of a file without its comments and its `#[cfg(test)]` tail.
+fn code(text: &str) -> String {
+    let text = text.split("#[cfg(test)]").next().unwrap();
+    let comment = Regex::new(r"(?m)^\s*//.*$").unwrap();
+    comment.replace_all(text, "").into_owned()
+}
+
+/// The modules `module`'s code names through `crate::`, `super::` or
+/// `self::` paths, in `use` items (groups expanded) and inline.
+fn imports(module: &Module, text: &str, all: &BTreeMap<Module, String>) -> BTreeSet<Module> {
+    let resolve = |path: &[&str]| -> Option<Module> {
+        let (mut base, rest): (Module, &[&str]) = match path.first()? {
+            &"crate" => (vec![], &path[1..]),
+            &"self" => (module.clone(), &path[1..]),
+            &"super" => {
+                let ups = path.iter().take_while(|s| **s == "super").count();
+                let keep = module.len().checked_sub(ups)?;
+                (module[..keep].to_vec(), &path[ups..])
+            }
+            _ => return None,
+        };
+        let mut found = all.contains_key(&base).then(|| base.clone());
+        for segment in rest {
+            base.push(segment.to_string());
+            if all.contains_key(&base) {
+                found = Some(base.clone());
+            }
+        }
+        found
+    };
+    let mut out = BTreeSet::new();
+    let code = code(text);
+    let uses = Regex::new(r"(?s)\buse\s+((?:crate|super|self)::[^;]+);").unwrap();
+    for item in uses.captures_iter(&code) {
+        let flat: String = item[1].chars().filter(|c| !c.is_whitespace()).collect();
+        for path in expand(&flat) {
+            let path = path.split(" as ").next().unwrap().to_string();
+            let segments: Vec<&str> = path
+                .split("::")
+                .filter(|s| !s.is_empty() && *s != "*")
+                .collect();
+            out.extend(resolve(&segments));
+        }
+    }
+    let inline = Regex::new(r"\b(?:crate|super|self)(?:::\w+)+").unwrap();
+    for path in inline.find_iter(&code) {
+        let segments: Vec<&str> = path.as_str().split("::").collect();
+        out.extend(resolve(&segments));
+    }
+    out.remove(module);
+    out
+}
+
+/// `a::{b, c::{d, e}}` as `a::b`, `a::c::d`, `a::c::e`.
+fn expand(path: &str) -> Vec<String> {
+    let Some(open) = path.find("::{") else {
+        return vec![path.to_string()];
+    };
+    let (prefix, inner) = (&path[..open], &path[open + 3..path.len() - 1]);
+    let (mut parts, mut depth, mut part) = (Vec::new(), 0, String::new());
+    for c in inner.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut part));
+                continue;
+            }
+            _ => {}
+        }
+        part.push(c);
+    }
+    parts.push(part);
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .flat_map(|p| expand(&format!("{prefix}::{p}")))
+        .collect()
+}
+
+#[test]
+fn no_module_imports_another_that_imports_it_back() {
+    let all = modules();
+    let edges: BTreeMap<&Module, BTreeSet<Module>> = all
+        .iter()
+        .map(|(module, text)| (module, imports(module, text, &all)))
+        .collect();
+    let reaches = |from: &Module, to: &Module| {
+        let (mut seen, mut stack) = (BTreeSet::new(), vec![from.clone()]);
+        while let Some(next) = stack.pop() {
+            for dep in edges.get(&next).into_iter().flatten() {
+                if dep == to {
+                    return true;
+                }
+                if seen.insert(dep.clone()) {
+                    stack.push(dep.clone());
+                }
+            }
+        }
+        false
+    };
+    let mut cycles = BTreeSet::new();
+    for (module, deps) in &edges {
+        for dep in deps {
+            // A parent names its children (`mod x;`, re-exports) and a child
+            // uses its parent's items: that is nesting, not a cycle.
+            if dep.starts_with(module) || module.starts_with(dep) {
+                continue;
+            }
+            if reaches(dep, module) {
+                let (a, b) = (module.join("::"), dep.join("::"));
+                cycles.insert(if a < b { (a, b) } else { (b, a) });
+            }
+        }
+    }
+    assert!(cycles.is_empty(), "modules in an import cycle: {cycles:#?}");
+}
+
+#[test]
+fn every_source_file_is_short() {
+    let long: Vec<String> = modules()
+        .iter()
+        .map(|(module, text)| (module.join("::"), text.lines().count()))
+        .filter(|(_, lines)| *lines > MAX_LINES)
+        .map(|(module, lines)| format!("{module}: {lines} lines"))
+        .collect();
+    assert!(long.is_empty(), "over {MAX_LINES} lines: {long:#?}");
+}
+
+#[test]
+fn the_provider_only_composes() {
+    let provider = &modules()[&vec!["provider".to_string()]];
+    let lines = provider.lines().count();
+    assert!(lines < 250, "src/provider.rs has {lines} lines");
+}
+
+#[test]
+fn only_the_framework_adapters_implement_tf_providers_traits() {
+    let implementation =
+        Regex::new(r"\bimpl(?:<[^>]*>)?\s+(Resource|DataSource)\s+for\s+(\w+)").unwrap();
+    let found: Vec<String> = modules()
+        .iter()
+        .flat_map(|(module, text)| {
+            implementation
+                .captures_iter(&code(text))
+                .map(|c| format!("{}: {} for {}", module.join("::"), &c[1], &c[2]))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "framework::data_source: DataSource for DataAdapter",
+            "framework::resource::adapter: Resource for Adapter",
+        ],
+        "a resource or data source implements tf-provider's trait by hand instead of \
+         framework::resource::ResourceType / framework::data_source::DataSourceType"
+    );
+}
