@@ -59,10 +59,10 @@ fn code(text: &str) -> String {
 /// `self::` paths, in `use` items (groups expanded) and inline.
 fn imports(module: &Module, text: &str, all: &BTreeMap<Module, String>) -> BTreeSet<Module> {
     let resolve = |path: &[&str]| -> Option<Module> {
-        let (mut base, rest): (Module, &[&str]) = match path.first()? {
-            &"crate" => (vec![], &path[1..]),
-            &"self" => (module.clone(), &path[1..]),
-            &"super" => {
+        let (mut base, rest): (Module, &[&str]) = match *path.first()? {
+            "crate" => (vec![], &path[1..]),
+            "self" => (module.clone(), &path[1..]),
+            "super" => {
                 let ups = path.iter().take_while(|s| **s == "super").count();
                 let keep = module.len().checked_sub(ups)?;
                 (module[..keep].to_vec(), &path[ups..])
