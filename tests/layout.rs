@@ -207,3 +207,28 @@ fn only_the_framework_adapters_implement_tf_providers_traits() {
          framework::resource::ResourceType / framework::data_source::DataSourceType"
     );
 }
+
+/// Adding a resource is one file, plus its test, its docs example and a
+/// line in the provider's list: the first and last are the provider's
+/// list itself; this holds the rest to it.
+#[test]
+fn every_type_has_its_test_and_examples() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let provider = terraform_provider_rbac::provider::RbacProvider::default();
+    let mut missing = Vec::new();
+    let mut need = |path: String| {
+        if !repo.join(&path).is_file() {
+            missing.push(path);
+        }
+    };
+    for name in provider.resources().keys() {
+        need(format!("tests/{name}.rs"));
+        need(format!("examples/resources/rbac_{name}/resource.tf"));
+        need(format!("examples/resources/rbac_{name}/import.sh"));
+    }
+    for name in provider.data_sources().keys() {
+        need(format!("examples/data-sources/rbac_{name}/data-source.tf"));
+    }
+    missing.sort();
+    assert!(missing.is_empty(), "missing: {missing:#?}");
+}
