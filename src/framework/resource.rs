@@ -54,6 +54,21 @@ pub enum Deleted {
     AlreadyGone,
 }
 
+/// What [`ResourceType::plan`] returns for `R`: the planned state and the
+/// attributes whose change forces a replacement.
+pub type Planned<R> = Outcome<(State<R>, Vec<AttributePath>), State<R>, Private<R>>;
+/// What a create, update or import returns for `R`: the new state and
+/// private state.
+pub type NewState<R> = Outcome<(State<R>, Private<R>), State<R>, Private<R>>;
+/// What [`ResourceType::read`] returns for `R`.
+pub type Refreshed<R> = Outcome<Read<(State<R>, Private<R>)>, State<R>, Private<R>>;
+/// What [`ResourceType::delete`] returns for `R`.
+pub type Removed<R> = Outcome<Deleted, State<R>, Private<R>>;
+/// The client `R` calls.
+pub type ClientOf<R> = <<R as ResourceType>::Vendor as VendorConfig>::Client;
+type State<R> = <R as ResourceType>::State;
+type Private<R> = <R as ResourceType>::Private;
+
 /// One Terraform resource type, in its own terms. Private state (`Private`)
 /// is what Terraform stores beside the state for the provider alone (an
 /// ETag, say); `ValueEmpty` when there is none.
@@ -97,10 +112,10 @@ pub trait ResourceType: Send + Sync + 'static {
     /// call the vendor.
     async fn plan(
         &self,
-        client: Option<&<Self::Vendor as VendorConfig>::Client>,
+        client: Option<&ClientOf<Self>>,
         config: Self::State,
         prior: Option<&Self::State>,
-    ) -> Outcome<(Self::State, Vec<AttributePath>), Self::State, Self::Private>;
+    ) -> Planned<Self>;
 
     /// Plan-time check of a destroy (no vendor call): an error stops the
     /// plan, e.g. for an object the vendor never lets be deleted.
@@ -108,51 +123,43 @@ pub trait ResourceType: Send + Sync + 'static {
         Ok(())
     }
 
-    async fn create(
-        &self,
-        client: &<Self::Vendor as VendorConfig>::Client,
-        planned: Self::State,
-    ) -> Outcome<(Self::State, Self::Private), Self::State, Self::Private>;
+    async fn create(&self, client: &ClientOf<Self>, planned: Self::State) -> NewState<Self>;
 
     async fn read(
         &self,
-        client: &<Self::Vendor as VendorConfig>::Client,
+        client: &ClientOf<Self>,
         state: &Self::State,
         private: &Self::Private,
-    ) -> Outcome<Read<(Self::State, Self::Private)>, Self::State, Self::Private>;
+    ) -> Refreshed<Self>;
 
     async fn update(
         &self,
-        client: &<Self::Vendor as VendorConfig>::Client,
+        client: &ClientOf<Self>,
         prior: Self::State,
         planned: Self::State,
         private: &Self::Private,
-    ) -> Outcome<(Self::State, Self::Private), Self::State, Self::Private>;
+    ) -> NewState<Self>;
 
     async fn delete(
         &self,
-        client: &<Self::Vendor as VendorConfig>::Client,
+        client: &ClientOf<Self>,
         prior: &Self::State,
         private: &Self::Private,
-    ) -> Outcome<Deleted, Self::State, Self::Private>;
+    ) -> Removed<Self>;
 
     /// The state of the object `id` names; the error lists the accepted
     /// formats.
-    async fn import(
-        &self,
-        client: &<Self::Vendor as VendorConfig>::Client,
-        id: &str,
-    ) -> Outcome<(Self::State, Self::Private), Self::State, Self::Private>;
+    async fn import(&self, client: &ClientOf<Self>, id: &str) -> NewState<Self>;
 
     /// [`Self::import`] with warnings to show beside its result; the
     /// adapter calls this one. The default warns of nothing: override it
     /// (and have `import` call it) only for an import that can warn.
     async fn import_with_warnings(
         &self,
-        client: &<Self::Vendor as VendorConfig>::Client,
+        client: &ClientOf<Self>,
         id: &str,
         _warnings: &mut Warnings,
-    ) -> Outcome<(Self::State, Self::Private), Self::State, Self::Private> {
+    ) -> NewState<Self> {
         self.import(client, id).await
     }
 }

@@ -18,7 +18,9 @@ use super::api::FlashdutyClient;
 use super::api::{MemberItem, VIEWER_ROLE_ID};
 use super::config::FlashdutySettings;
 use crate::framework::plan::{known_number_set, number_set, requires_replace};
-use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::framework::resource::{
+    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
+};
 use crate::framework::schema::{number, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::ValueNumberSet;
@@ -97,7 +99,7 @@ impl ResourceType for MemberRolesResource {
         _client: Option<&FlashdutyClient>,
         config: MemberRolesState,
         prior: Option<&MemberRolesState>,
-    ) -> Result<(MemberRolesState, Vec<AttributePath>)> {
+    ) -> Planned<Self> {
         let replace = prior
             .map(|p| requires_replace(&[("member_id", p.member_id != config.member_id)]))
             .unwrap_or_default();
@@ -111,11 +113,7 @@ impl ResourceType for MemberRolesResource {
         Ok((planned, replace))
     }
 
-    async fn create(
-        &self,
-        client: &FlashdutyClient,
-        planned: MemberRolesState,
-    ) -> Result<(MemberRolesState, ValueEmpty)> {
+    async fn create(&self, client: &FlashdutyClient, planned: MemberRolesState) -> NewState<Self> {
         Ok((write(client, &planned).await?, ValueEmpty::default()))
     }
 
@@ -124,7 +122,7 @@ impl ResourceType for MemberRolesResource {
         client: &FlashdutyClient,
         state: &MemberRolesState,
         _private: &ValueEmpty,
-    ) -> Result<Read<(MemberRolesState, ValueEmpty)>> {
+    ) -> Refreshed<Self> {
         let Some(member_id) = state.member_id.as_ref_option() else {
             return Ok(Read::Gone);
         };
@@ -145,7 +143,7 @@ impl ResourceType for MemberRolesResource {
         _prior: MemberRolesState,
         planned: MemberRolesState,
         _private: &ValueEmpty,
-    ) -> Result<(MemberRolesState, ValueEmpty)> {
+    ) -> NewState<Self> {
         Ok((write(client, &planned).await?, ValueEmpty::default()))
     }
 
@@ -155,7 +153,7 @@ impl ResourceType for MemberRolesResource {
         _client: &FlashdutyClient,
         prior: &MemberRolesState,
         _private: &ValueEmpty,
-    ) -> Result<Deleted> {
+    ) -> Removed<Self> {
         tracing::info!(
             member_id = ?prior.member_id.as_ref_option(),
             "no longer managing the roles of this Flashduty member; they are left unchanged"
@@ -163,11 +161,7 @@ impl ResourceType for MemberRolesResource {
         Ok(Deleted::Done)
     }
 
-    async fn import(
-        &self,
-        client: &FlashdutyClient,
-        key: &str,
-    ) -> Result<(MemberRolesState, ValueEmpty)> {
+    async fn import(&self, client: &FlashdutyClient, key: &str) -> NewState<Self> {
         let found = if let Ok(member_id) = key.parse::<u64>() {
             client.read_member(member_id).await
         } else if key.contains('@') {

@@ -16,7 +16,9 @@ use tf_provider::{AttributePath, Diagnostics};
 use super::api::{FlashdutyClient, RoleItem, RoleUpsertRequest};
 use super::config::FlashdutySettings;
 use crate::framework::plan::{known_number_set, number_set};
-use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType, Warnings};
+use crate::framework::resource::{
+    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType, Warnings,
+};
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
@@ -113,16 +115,12 @@ impl ResourceType for RoleResource {
         client: Option<&FlashdutyClient>,
         config: RoleState,
         prior: Option<&RoleState>,
-    ) -> Result<(RoleState, Vec<AttributePath>)> {
+    ) -> Planned<Self> {
         plan::check_permissions(client, &config.permission_ids).await?;
         Ok((plan::planned(config, prior), vec![]))
     }
 
-    async fn create(
-        &self,
-        client: &FlashdutyClient,
-        planned: RoleState,
-    ) -> Result<(RoleState, ValueEmpty)> {
+    async fn create(&self, client: &FlashdutyClient, planned: RoleState) -> NewState<Self> {
         let Some(body) = upsert_body(&planned, None) else {
             return Err(Failure::message(
                 "role_name and permission_ids must be known to create a role",
@@ -151,7 +149,7 @@ impl ResourceType for RoleResource {
         client: &FlashdutyClient,
         state: &RoleState,
         _private: &ValueEmpty,
-    ) -> Result<Read<(RoleState, ValueEmpty)>> {
+    ) -> Refreshed<Self> {
         if is_pending(&state.id) {
             return settle(client, state).await;
         }
@@ -170,7 +168,7 @@ impl ResourceType for RoleResource {
         prior: RoleState,
         planned: RoleState,
         _private: &ValueEmpty,
-    ) -> Result<(RoleState, ValueEmpty)> {
+    ) -> NewState<Self> {
         if is_pending(&prior.id) {
             return Err(update_refused(Self::WHAT, &Self::which(&prior)));
         }
@@ -197,7 +195,7 @@ impl ResourceType for RoleResource {
         client: &FlashdutyClient,
         prior: &RoleState,
         private: &ValueEmpty,
-    ) -> Result<Deleted> {
+    ) -> Removed<Self> {
         let pending = is_pending(&prior.id);
         let Some(prior) = delete_target(self, client, prior, private, pending).await? else {
             return Ok(Deleted::AlreadyGone);
@@ -211,7 +209,7 @@ impl ResourceType for RoleResource {
         }
     }
 
-    async fn import(&self, client: &FlashdutyClient, key: &str) -> Result<(RoleState, ValueEmpty)> {
+    async fn import(&self, client: &FlashdutyClient, key: &str) -> NewState<Self> {
         self.import_with_warnings(client, key, &mut Warnings::default())
             .await
     }
@@ -223,7 +221,7 @@ impl ResourceType for RoleResource {
         client: &FlashdutyClient,
         key: &str,
         warnings: &mut Warnings,
-    ) -> Result<(RoleState, ValueEmpty)> {
+    ) -> NewState<Self> {
         let role = import::find(client, key, warnings).await?;
         Ok((state_from(&role), ValueEmpty::default()))
     }

@@ -15,7 +15,9 @@ use super::api::{ListFilters, OnCallRole, RoleAttributes, RootlyClient, PERMISSI
 use super::config::RootlySettings;
 use super::families::{family_description, with_permission_families};
 use crate::framework::plan::{known_string_set, string_set};
-use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::framework::resource::{
+    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
+};
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::string_set_one_of;
@@ -119,16 +121,12 @@ impl ResourceType for OnCallRoleResource {
         _client: Option<&RootlyClient>,
         config: OnCallRoleState,
         prior: Option<&OnCallRoleState>,
-    ) -> Result<(OnCallRoleState, Vec<AttributePath>)> {
+    ) -> Planned<Self> {
         Ok((plan::planned(&config, prior), vec![]))
     }
 
     /// One request: the answer holds the full role.
-    async fn create(
-        &self,
-        client: &RootlyClient,
-        planned: OnCallRoleState,
-    ) -> Result<(OnCallRoleState, Private)> {
+    async fn create(&self, client: &RootlyClient, planned: OnCallRoleState) -> NewState<Self> {
         let Some(attrs) = attributes(&planned) else {
             return Err(Failure::message(
                 "name and every permission set must be known to create a role",
@@ -160,7 +158,7 @@ impl ResourceType for OnCallRoleResource {
         client: &RootlyClient,
         state: &OnCallRoleState,
         private: &Private,
-    ) -> Result<Read<(OnCallRoleState, Private)>> {
+    ) -> Refreshed<Self> {
         if is_pending(&state.id) {
             return settle(client, state, private.as_ref()).await;
         }
@@ -177,7 +175,7 @@ impl ResourceType for OnCallRoleResource {
         prior: OnCallRoleState,
         planned: OnCallRoleState,
         _private: &Private,
-    ) -> Result<(OnCallRoleState, Private)> {
+    ) -> NewState<Self> {
         if is_pending(&prior.id) {
             return Err(update_refused(Self::WHAT, &Self::which(&prior)));
         }
@@ -200,7 +198,7 @@ impl ResourceType for OnCallRoleResource {
         client: &RootlyClient,
         prior: &OnCallRoleState,
         private: &Private,
-    ) -> Result<Deleted> {
+    ) -> Removed<Self> {
         let pending = is_pending(&prior.id);
         let Some(prior) = delete_target(self, client, prior, private, pending).await? else {
             return Ok(Deleted::AlreadyGone);
@@ -214,7 +212,7 @@ impl ResourceType for OnCallRoleResource {
         }
     }
 
-    async fn import(&self, client: &RootlyClient, key: &str) -> Result<(OnCallRoleState, Private)> {
+    async fn import(&self, client: &RootlyClient, key: &str) -> NewState<Self> {
         match find_role(client, key).await.map_err(Failure::vendor)? {
             // Built-in roles (`admin`, `user`, `observer`, `no_access`) cannot
             // be renamed or deleted (vendors/rootly.md, `system_role`): once

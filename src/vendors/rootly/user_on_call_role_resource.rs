@@ -20,7 +20,9 @@ use super::api::RootlyClient;
 use super::api::RootlyUser;
 use super::config::RootlySettings;
 use crate::framework::plan::requires_replace;
-use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::framework::resource::{
+    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
+};
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 
@@ -99,7 +101,7 @@ impl ResourceType for UserOnCallRoleResource {
         _client: Option<&RootlyClient>,
         config: UserOnCallRoleState,
         prior: Option<&UserOnCallRoleState>,
-    ) -> Result<(UserOnCallRoleState, Vec<AttributePath>)> {
+    ) -> Planned<Self> {
         let replace = prior
             .map(|p| requires_replace(&[("user_id", p.user_id != config.user_id)]))
             .unwrap_or_default();
@@ -113,11 +115,7 @@ impl ResourceType for UserOnCallRoleResource {
         Ok((planned, replace))
     }
 
-    async fn create(
-        &self,
-        client: &RootlyClient,
-        planned: UserOnCallRoleState,
-    ) -> Result<(UserOnCallRoleState, ValueEmpty)> {
+    async fn create(&self, client: &RootlyClient, planned: UserOnCallRoleState) -> NewState<Self> {
         Ok((write(client, &planned).await?, ValueEmpty::default()))
     }
 
@@ -126,7 +124,7 @@ impl ResourceType for UserOnCallRoleResource {
         client: &RootlyClient,
         state: &UserOnCallRoleState,
         _private: &ValueEmpty,
-    ) -> Result<Read<(UserOnCallRoleState, ValueEmpty)>> {
+    ) -> Refreshed<Self> {
         let Some(user_id) = state.user_id.as_ref_option() else {
             return Ok(Read::Gone);
         };
@@ -143,7 +141,7 @@ impl ResourceType for UserOnCallRoleResource {
         _prior: UserOnCallRoleState,
         planned: UserOnCallRoleState,
         _private: &ValueEmpty,
-    ) -> Result<(UserOnCallRoleState, ValueEmpty)> {
+    ) -> NewState<Self> {
         Ok((write(client, &planned).await?, ValueEmpty::default()))
     }
 
@@ -153,7 +151,7 @@ impl ResourceType for UserOnCallRoleResource {
         _client: &RootlyClient,
         prior: &UserOnCallRoleState,
         _private: &ValueEmpty,
-    ) -> Result<Deleted> {
+    ) -> Removed<Self> {
         tracing::info!(
             user_id = ?prior.user_id.as_ref_option(),
             "no longer managing this Rootly user's on-call role; it is left unchanged"
@@ -161,11 +159,7 @@ impl ResourceType for UserOnCallRoleResource {
         Ok(Deleted::Done)
     }
 
-    async fn import(
-        &self,
-        client: &RootlyClient,
-        key: &str,
-    ) -> Result<(UserOnCallRoleState, ValueEmpty)> {
+    async fn import(&self, client: &RootlyClient, key: &str) -> NewState<Self> {
         if key.is_empty() {
             return Err(Failure::message(
                 "Cannot import an empty Rootly user ID",

@@ -13,11 +13,10 @@ use super::written::Written;
 use super::written_object::{self, created, write_error, WrittenObject};
 use super::SlashidError;
 use crate::framework::plan::{default_if_null, requires_replace};
-use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::framework::resource::{Failure, NewState, Planned, Refreshed, Removed, ResourceType};
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 
-type Result<T> = Outcome<T, PermissionState, Written>;
 type SlashidResult<T> = std::result::Result<T, SlashidError>;
 
 /// Terraform state of `rbac_slashid_permission`.
@@ -82,7 +81,7 @@ impl ResourceType for PermissionResource {
         _client: Option<&SlashidClient>,
         config: PermissionState,
         prior: Option<&PermissionState>,
-    ) -> Result<(PermissionState, Vec<AttributePath>)> {
+    ) -> Planned<Self> {
         // SlashID cannot rename: a new name is a new permission.
         let replace = prior.map_or_else(Vec::new, |prior| {
             requires_replace(&[("name", prior.name != config.name)])
@@ -92,11 +91,7 @@ impl ResourceType for PermissionResource {
 
     /// One request; the state is the plan (SlashID's 204 carries nothing
     /// to read).
-    async fn create(
-        &self,
-        client: &SlashidClient,
-        planned: PermissionState,
-    ) -> Result<(PermissionState, Written)> {
+    async fn create(&self, client: &SlashidClient, planned: PermissionState) -> NewState<Self> {
         let name = planned.name.clone().unwrap_or_default();
         let description = planned.description.clone().unwrap_or_default();
         let body = PermissionCreate {
@@ -122,7 +117,7 @@ impl ResourceType for PermissionResource {
         client: &SlashidClient,
         state: &PermissionState,
         private: &Written,
-    ) -> Result<Read<(PermissionState, Written)>> {
+    ) -> Refreshed<Self> {
         written_object::read::<Self>(client, state.id.as_ref_option(), state, private).await
     }
 
@@ -132,7 +127,7 @@ impl ResourceType for PermissionResource {
         prior: PermissionState,
         planned: PermissionState,
         private: &Written,
-    ) -> Result<(PermissionState, Written)> {
+    ) -> NewState<Self> {
         let name = prior.id.clone().unwrap_or_default();
         let description = planned.description.clone().unwrap_or_default();
         let body = PermissionPatch {
@@ -160,7 +155,7 @@ impl ResourceType for PermissionResource {
         client: &SlashidClient,
         prior: &PermissionState,
         private: &Written,
-    ) -> Result<Deleted> {
+    ) -> Removed<Self> {
         let name = prior.id.clone().unwrap_or_default();
         let mut delay = IN_USE_FIRST_DELAY;
         let mut attempt = 1;
@@ -204,11 +199,7 @@ impl ResourceType for PermissionResource {
         ))
     }
 
-    async fn import(
-        &self,
-        client: &SlashidClient,
-        name: &str,
-    ) -> Result<(PermissionState, Written)> {
+    async fn import(&self, client: &SlashidClient, name: &str) -> NewState<Self> {
         match client.get_permission(name).await {
             Ok(p) => Ok((state_from(&p), Written::default())),
             Err(err) if err.is_not_found() => Err(Failure::message(

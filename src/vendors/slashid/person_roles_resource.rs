@@ -12,7 +12,9 @@ use super::api::SlashidClient;
 use super::config::SlashidSettings;
 use super::names::validate_role_name;
 use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
-use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::framework::resource::{
+    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
+};
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::ValueStringSet;
@@ -94,18 +96,14 @@ impl ResourceType for PersonRolesResource {
         _client: Option<&SlashidClient>,
         config: PersonRolesState,
         prior: Option<&PersonRolesState>,
-    ) -> Result<(PersonRolesState, Vec<AttributePath>)> {
+    ) -> Planned<Self> {
         let replace = prior.map_or_else(Vec::new, |prior| {
             requires_replace(&[("person_id", prior.person_id != config.person_id)])
         });
         Ok((plan(config), replace))
     }
 
-    async fn create(
-        &self,
-        client: &SlashidClient,
-        planned: PersonRolesState,
-    ) -> Result<(PersonRolesState, ValueEmpty)> {
+    async fn create(&self, client: &SlashidClient, planned: PersonRolesState) -> NewState<Self> {
         Ok((put(client, &planned).await?, ValueEmpty::default()))
     }
 
@@ -114,7 +112,7 @@ impl ResourceType for PersonRolesResource {
         client: &SlashidClient,
         state: &PersonRolesState,
         _private: &ValueEmpty,
-    ) -> Result<Read<(PersonRolesState, ValueEmpty)>> {
+    ) -> Refreshed<Self> {
         let Some(person_id) = state.person_id.as_ref_option() else {
             return Ok(Read::Gone);
         };
@@ -141,7 +139,7 @@ impl ResourceType for PersonRolesResource {
         _prior: PersonRolesState,
         planned: PersonRolesState,
         _private: &ValueEmpty,
-    ) -> Result<(PersonRolesState, ValueEmpty)> {
+    ) -> NewState<Self> {
         Ok((put(client, &planned).await?, ValueEmpty::default()))
     }
 
@@ -150,7 +148,7 @@ impl ResourceType for PersonRolesResource {
         client: &SlashidClient,
         prior: &PersonRolesState,
         _private: &ValueEmpty,
-    ) -> Result<Deleted> {
+    ) -> Removed<Self> {
         let person_id = prior.person_id.clone().unwrap_or_default();
         match client.set_person_roles(&person_id, &[]).await {
             Ok(()) => Ok(Deleted::Done),
@@ -163,11 +161,7 @@ impl ResourceType for PersonRolesResource {
     }
 
     /// The key is the person ID.
-    async fn import(
-        &self,
-        client: &SlashidClient,
-        person_id: &str,
-    ) -> Result<(PersonRolesState, ValueEmpty)> {
+    async fn import(&self, client: &SlashidClient, person_id: &str) -> NewState<Self> {
         match client.get_person_roles(person_id).await {
             Ok(roles) => Ok((state_from(client, person_id, &roles), ValueEmpty::default())),
             Err(err) => Err(Failure::message(

@@ -18,12 +18,11 @@ use super::written::Written;
 use super::written_object::{self, created, write_error, WrittenObject};
 use super::SlashidError;
 use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
-use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::framework::resource::{Failure, NewState, Planned, Refreshed, Removed, ResourceType};
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::ValueStringSet;
 
-type Result<T> = Outcome<T, RoleState, Written>;
 type SlashidResult<T> = std::result::Result<T, SlashidError>;
 
 /// Terraform state of `rbac_slashid_role`.
@@ -108,7 +107,7 @@ impl ResourceType for RoleResource {
         client: Option<&SlashidClient>,
         config: RoleState,
         prior: Option<&RoleState>,
-    ) -> Result<(RoleState, Vec<AttributePath>)> {
+    ) -> Planned<Self> {
         // SlashID cannot rename: a new name is a new role.
         let replace = prior.map_or_else(Vec::new, |prior| {
             requires_replace(&[("name", prior.name != config.name)])
@@ -116,11 +115,7 @@ impl ResourceType for RoleResource {
         Ok((plan(client, config, prior), replace))
     }
 
-    async fn create(
-        &self,
-        client: &SlashidClient,
-        planned: RoleState,
-    ) -> Result<(RoleState, Written)> {
+    async fn create(&self, client: &SlashidClient, planned: RoleState) -> NewState<Self> {
         let (short, description, permissions) =
             wanted(&planned).ok_or_else(|| unknown_permissions("create"))?;
         let full = client.full_role_name(&short);
@@ -150,7 +145,7 @@ impl ResourceType for RoleResource {
         client: &SlashidClient,
         state: &RoleState,
         private: &Written,
-    ) -> Result<Read<(RoleState, Written)>> {
+    ) -> Refreshed<Self> {
         written_object::read::<Self>(client, state.id.as_ref_option(), state, private).await
     }
 
@@ -160,7 +155,7 @@ impl ResourceType for RoleResource {
         prior: RoleState,
         planned: RoleState,
         private: &Written,
-    ) -> Result<(RoleState, Written)> {
+    ) -> NewState<Self> {
         let full = prior.id.clone().unwrap_or_default();
         let (_, description, permissions) =
             wanted(&planned).ok_or_else(|| unknown_permissions("update"))?;
@@ -193,14 +188,14 @@ impl ResourceType for RoleResource {
         client: &SlashidClient,
         prior: &RoleState,
         private: &Written,
-    ) -> Result<Deleted> {
+    ) -> Removed<Self> {
         let full = prior.id.clone().unwrap_or_default();
         written_object::delete::<Self, _, _>(client, &full, private, || client.delete_role(&full))
             .await
             .map_err(|err| write_error::<Self>(&full, &err))
     }
 
-    async fn import(&self, client: &SlashidClient, id: &str) -> Result<(RoleState, Written)> {
+    async fn import(&self, client: &SlashidClient, id: &str) -> NewState<Self> {
         let Some(full) = import_full_name(client, id) else {
             return Err(another_organization(client, id));
         };

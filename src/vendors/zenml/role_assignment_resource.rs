@@ -16,7 +16,9 @@ use tf_provider::{AttributePath, Diagnostics};
 use super::api::ZenmlClient;
 use super::config::ZenmlSettings;
 use super::ids::{failure, validate_uuid};
-use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::framework::resource::{
+    Deleted, Failure, NewState, Planned, Read, Refreshed, Removed, ResourceType,
+};
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::exactly_one_of;
@@ -62,8 +64,6 @@ impl AssignmentState {
 
 /// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
 pub struct RoleAssignmentResource;
-
-type Result<T> = Outcome<T, AssignmentState>;
 
 const IMPORT_FORMAT: &str = "The import ID is `<role_id>/<user|team|invitation>/<principal_id>`, \
      followed by `/<workspace_id>` for a workspace-scoped assignment and `/<workspace_id>/<project_id>` \
@@ -121,7 +121,7 @@ impl ResourceType for RoleAssignmentResource {
         _client: Option<&ZenmlClient>,
         config: AssignmentState,
         prior: Option<&AssignmentState>,
-    ) -> Result<(AssignmentState, Vec<AttributePath>)> {
+    ) -> Planned<Self> {
         let Some(prior) = prior else {
             let planned = AssignmentState {
                 id: Value::Unknown,
@@ -145,11 +145,7 @@ impl ResourceType for RoleAssignmentResource {
         Ok((AssignmentState { id, ..config }, replace))
     }
 
-    async fn create(
-        &self,
-        client: &ZenmlClient,
-        planned: AssignmentState,
-    ) -> Result<(AssignmentState, ValueEmpty)> {
+    async fn create(&self, client: &ZenmlClient, planned: AssignmentState) -> NewState<Self> {
         let Some(p) = params(&planned) else {
             return Err(Failure::message(
                 "every argument must be known to assign a ZenML role",
@@ -174,7 +170,7 @@ impl ResourceType for RoleAssignmentResource {
         client: &ZenmlClient,
         state: &AssignmentState,
         _private: &ValueEmpty,
-    ) -> Result<Read<(AssignmentState, ValueEmpty)>> {
+    ) -> Refreshed<Self> {
         let p = params(state).ok_or_else(incomplete)?;
         match client.list_assignments(&p.role_id).await {
             Ok(list) if list.iter().any(|a| a.matches(&p)) => {
@@ -199,7 +195,7 @@ impl ResourceType for RoleAssignmentResource {
         _prior: AssignmentState,
         planned: AssignmentState,
         _private: &ValueEmpty,
-    ) -> Result<(AssignmentState, ValueEmpty)> {
+    ) -> NewState<Self> {
         Ok((planned, ValueEmpty::default()))
     }
 
@@ -208,7 +204,7 @@ impl ResourceType for RoleAssignmentResource {
         client: &ZenmlClient,
         prior: &AssignmentState,
         _private: &ValueEmpty,
-    ) -> Result<Deleted> {
+    ) -> Removed<Self> {
         let p = params(prior).ok_or_else(incomplete)?;
         match client.revoke_role(&p).await {
             Ok(()) => Ok(Deleted::Done),
@@ -221,11 +217,7 @@ impl ResourceType for RoleAssignmentResource {
         }
     }
 
-    async fn import(
-        &self,
-        client: &ZenmlClient,
-        key: &str,
-    ) -> Result<(AssignmentState, ValueEmpty)> {
+    async fn import(&self, client: &ZenmlClient, key: &str) -> NewState<Self> {
         let Some(state) = parse_composite_id(key) else {
             return Err(Failure::message(
                 format!("Cannot import ZenML role assignment {key:?}: unrecognised ID"),

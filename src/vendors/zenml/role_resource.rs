@@ -20,7 +20,9 @@ use tf_provider::{AttributePath, Diagnostics};
 use super::api::ZenmlClient;
 use super::config::ZenmlSettings;
 use super::ids::failure;
-use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
+use crate::framework::resource::{
+    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
+};
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::vendors::pending::{delete_target, is_pending, pending_id, update_refused};
@@ -139,7 +141,7 @@ impl ResourceType for RoleResource {
         _client: Option<&ZenmlClient>,
         config: RoleState,
         prior: Option<&RoleState>,
-    ) -> Result<(RoleState, Vec<AttributePath>)> {
+    ) -> Planned<Self> {
         let (planned, replace) = plan::plan(config, prior);
         match prior {
             Some(prior)
@@ -159,11 +161,7 @@ impl ResourceType for RoleResource {
         }
     }
 
-    async fn create(
-        &self,
-        client: &ZenmlClient,
-        planned: RoleState,
-    ) -> Result<(RoleState, ValueEmpty)> {
+    async fn create(&self, client: &ZenmlClient, planned: RoleState) -> NewState<Self> {
         let Some(body) = create_body(&planned) else {
             return Err(Failure::message(
                 "every argument must be known to create a ZenML role",
@@ -201,7 +199,7 @@ impl ResourceType for RoleResource {
         client: &ZenmlClient,
         state: &RoleState,
         _private: &ValueEmpty,
-    ) -> Result<Read<(RoleState, ValueEmpty)>> {
+    ) -> Refreshed<Self> {
         if is_pending(&state.id) {
             return settle(client, state).await;
         }
@@ -227,7 +225,7 @@ impl ResourceType for RoleResource {
         prior: RoleState,
         planned: RoleState,
         _private: &ValueEmpty,
-    ) -> Result<(RoleState, ValueEmpty)> {
+    ) -> NewState<Self> {
         if is_pending(&prior.id) {
             return Err(update_refused(Self::WHAT, &Self::which(&prior)));
         }
@@ -271,7 +269,7 @@ impl ResourceType for RoleResource {
         client: &ZenmlClient,
         prior: &RoleState,
         private: &ValueEmpty,
-    ) -> Result<Deleted> {
+    ) -> Removed<Self> {
         let pending = is_pending(&prior.id);
         let Some(prior) = delete_target(self, client, prior, private, pending).await? else {
             return Ok(Deleted::AlreadyGone);
@@ -291,7 +289,7 @@ impl ResourceType for RoleResource {
         }
     }
 
-    async fn import(&self, client: &ZenmlClient, key: &str) -> Result<(RoleState, ValueEmpty)> {
+    async fn import(&self, client: &ZenmlClient, key: &str) -> NewState<Self> {
         Ok((import::import(client, key).await?, ValueEmpty::default()))
     }
 }
