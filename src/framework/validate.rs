@@ -7,6 +7,7 @@ use regex::Regex;
 use tf_provider::value::Value;
 
 use super::number::Number;
+use super::ValueNumberSet;
 use tf_provider::{AttributePath, Diagnostics};
 
 fn invalid(diags: &mut Diagnostics, path: &AttributePath, detail: String) {
@@ -146,10 +147,72 @@ pub fn string_set_one_of(
     }
 }
 
-/// A whole-number setting of the provider block, decoded as any
-/// [`Number`] so that `2.5` gets an error naming the attribute
-/// ([`number_range`]) rather than tf-provider's decode failure.
+/// A whole-number attribute (a setting of the provider block, an ID),
+/// decoded as any [`Number`] so that `2.5` gets an error naming the
+/// attribute ([`whole_number`], [`number_range`]) rather than tf-provider's
+/// decode failure. Serialized as `Value<i64>` was.
 pub type WholeNumber = Value<Number>;
+
+/// Why `n` is not a whole number an `i64` holds, to follow
+/// "`attribute` must be": `noun` ("a whole number"), the range for a huge
+/// one, and the value.
+fn not_whole(n: Number, noun: &str) -> Option<String> {
+    match n {
+        Number::Whole(_) => None,
+        Number::Fraction(_) => Some(format!("{noun}; got {n}.")),
+        Number::Huge(_) => Some(format!(
+            "{noun} from {} to {}; got {n}.",
+            i64::MIN,
+            i64::MAX
+        )),
+    }
+}
+
+/// `value` must be a whole number that an `i64` holds (the provider's
+/// integers; vendor IDs are 64-bit). The number, when it is one, for the
+/// caller's own range check.
+pub fn whole_number(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    value: &WholeNumber,
+) -> Option<i64> {
+    let Value::Value(n) = value else {
+        return None;
+    };
+    if let Some(problem) = not_whole(*n, "a whole number") {
+        invalid(
+            diags,
+            &path,
+            format!("{} must be {problem}", display_path(&path)),
+        );
+    }
+    n.whole()
+}
+
+/// Every known element of the set `value` must be a whole number that an
+/// `i64` holds; one error per other element. The whole elements, for the
+/// caller's own range check.
+pub fn whole_numbers(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    value: &ValueNumberSet,
+) -> Vec<i64> {
+    let Value::Value(items) = value else {
+        return Vec::new();
+    };
+    let mut whole = Vec::with_capacity(items.len());
+    for n in items.iter().filter_map(Value::as_ref_option) {
+        match not_whole(*n, "whole numbers") {
+            Some(problem) => invalid(
+                diags,
+                &path,
+                format!("{} elements must be {problem}", display_path(&path)),
+            ),
+            None => whole.extend(n.whole()),
+        }
+    }
+    whole
+}
 
 /// `value` must be a whole number within `min..=max`.
 pub fn number_range(
@@ -160,25 +223,20 @@ pub fn number_range(
     max: i64,
     vendor_rule: &str,
 ) {
-    if let Value::Value(n) = value {
-        let Some(n) = n.whole() else {
-            invalid(
-                diags,
-                &path,
-                format!("{} must be a whole number; got {n}.", display_path(&path)),
-            );
-            return;
-        };
-        if n < min || n > max {
-            invalid(
-                diags,
-                &path,
-                format!(
-                    "{} must be between {min} and {max} ({vendor_rule}); got {n}.",
-                    display_path(&path)
-                ),
-            );
-        }
+    let Value::Value(n) = value else {
+        return;
+    };
+    if let Number::Fraction(_) = n {
+        whole_number(diags, path, value);
+    } else if !n.whole().is_some_and(|n| (min..=max).contains(&n)) {
+        invalid(
+            diags,
+            &path,
+            format!(
+                "{} must be between {min} and {max} ({vendor_rule}); got {n}.",
+                display_path(&path)
+            ),
+        );
     }
 }
 
@@ -280,6 +338,74 @@ mod tests {
             &["enabled", "disabled"],
         );
         assert!(diags.errors[0].detail.contains("\"enabled\", \"disabled\""));
+    }
+
+    #[test]
+    fn numbers_must_be_whole_and_fit_an_i64() {
+        let mut diags = Diagnostics::default();
+        let path = AttributePath::new("member_id");
+        let n = |n| Value::Value(n);
+        assert_eq!(
+            whole_number(&mut diags, path.clone(), &n(Number::Whole(7))),
+            Some(7)
+        );
+        assert_eq!(
+            whole_number(&mut diags, path.clone(), &Value::Unknown),
+            None
+        );
+        assert!(diags.errors.is_empty());
+        whole_number(&mut diags, path.clone(), &n(Number::Fraction(1.5)));
+        whole_number(&mut diags, path, &n(Number::Huge(1e30)));
+        let set = Value::Value(vec![
+            n(Number::Whole(6)),
+            Value::Unknown,
+            n(Number::Fraction(2.5)),
+        ]);
+        assert_eq!(
+            whole_numbers(&mut diags, AttributePath::new("role_ids"), &set),
+            [6]
+        );
+        let details: Vec<String> = diags
+            .errors
+            .iter()
+            .map(|d| d.detail.lines().next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(
+            details,
+            [
+                "member_id must be a whole number; got 1.5.",
+                "member_id must be a whole number from -9223372036854775808 to \
+                 9223372036854775807; got 1000000000000000000000000000000.",
+                "role_ids elements must be whole numbers; got 2.5.",
+            ]
+        );
+        assert_eq!(diags.errors[2].summary, "Invalid value for role_ids");
+    }
+
+    #[test]
+    fn a_huge_setting_is_out_of_range_not_a_fraction() {
+        let mut diags = Diagnostics::default();
+        let path = AttributePath::new("max_requests_per_second");
+        number_range(
+            &mut diags,
+            path.clone(),
+            &Value::Value(Number::Huge(1e30)),
+            0,
+            50,
+            "x",
+        );
+        number_range(
+            &mut diags,
+            path,
+            &Value::Value(Number::Fraction(2.5)),
+            0,
+            50,
+            "x",
+        );
+        assert!(diags.errors[0].detail.contains("between 0 and 50 (x)"));
+        assert!(diags.errors[1]
+            .detail
+            .contains("must be a whole number; got 2.5"));
     }
 
     #[test]
