@@ -18,16 +18,18 @@ pub(crate) mod test_vendor;
 pub mod timeouts;
 pub mod validate;
 
-pub use tf_provider::value::{Value, ValueNumber};
+pub use tf_provider::value::Value;
 
 /// Name of the provider in resource types (`rbac_flashduty_role`): what
 /// Terraform puts before each type's `TYPE_NAME`.
 pub const PROVIDER_NAME: &str = "rbac";
 pub use tf_provider::{AttributePath, Diagnostics};
 
-/// A Terraform set of numbers, as tf-provider decodes it (order is not
-/// meaningful; elements may be unknown during plan).
-pub type ValueNumberSet = Value<Vec<ValueNumber>>;
+/// A Terraform set of numbers (order is not meaningful; elements may be
+/// unknown during plan). Elements are [`validate::WholeNumber`]s, so that
+/// a fraction gets an error naming the attribute
+/// ([`validate::whole_numbers`]); whole ones are serialized as ints.
+pub type ValueNumberSet = Value<Vec<validate::WholeNumber>>;
 
 /// A Terraform set of strings, as tf-provider decodes it.
 pub type ValueStringSet = Value<Vec<Value<String>>>;

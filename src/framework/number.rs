@@ -8,30 +8,93 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A number attribute: msgpack int or float, or a decimal string — cty
-/// sends a number that a float64 cannot hold exactly (`99.9`) as a string.
-/// Whether it is whole and in range is for validation to say.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Number(pub f64);
+/// sends a number that a float64 cannot hold exactly (`99.9`, `1e30`) as a
+/// string. Whether it is whole and in range is for validation to say
+/// ([`super::validate::whole_number`]).
+///
+/// A whole number is held exactly (member IDs exceed 2^53 in principle);
+/// it is serialized as a msgpack int, as `Value<i64>` was, so states
+/// written before stay valid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// A whole number that fits an `i64`, exactly.
+    Whole(i64),
+    /// A number with a fractional part (`2.5`), as near as an `f64` holds it.
+    Fraction(f64),
+    /// A whole number beyond an `i64` (`1e30`), approximately.
+    Huge(f64),
+}
 
 impl Number {
     /// The value as a whole number, when it is one that fits an `i64`.
     pub fn whole(self) -> Option<i64> {
-        let n = self.0;
-        (n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e18).then_some(n as i64)
+        match self {
+            Number::Whole(n) => Some(n),
+            Number::Fraction(_) | Number::Huge(_) => None,
+        }
+    }
+
+    /// A float's kind: whole floats within `i64` are exact integers.
+    fn from_f64(v: f64) -> Number {
+        // -2^63 and 2^63 are exact floats; every float in between that has
+        // no fractional part converts to i64 exactly.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        if !v.is_finite() {
+            Number::Huge(v)
+        } else if v.fract() != 0.0 {
+            Number::Fraction(v)
+        } else if (-LIMIT..LIMIT).contains(&v) {
+            Number::Whole(v as i64)
+        } else {
+            Number::Huge(v)
+        }
+    }
+
+    /// cty's decimal text (`big.Float.Text('f', -1)`): "99.9", or digits
+    /// beyond an i64. Classified from the text, not from its f64 rounding
+    /// (which would make `9007199254740993.5` whole).
+    fn from_decimal(text: &str) -> Option<Number> {
+        let text = text.trim();
+        let approx: f64 = text.parse().ok()?;
+        let (int_part, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let plain = |s: &str| {
+            let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !plain(int_part) || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+            // Exponent notation or the like: the float is all we have.
+            return Some(Number::from_f64(approx));
+        }
+        if fraction.bytes().any(|b| b != b'0') {
+            return Some(Number::Fraction(approx));
+        }
+        Some(match int_part.parse::<i64>() {
+            Ok(n) => Number::Whole(n),
+            Err(_) => Number::Huge(approx),
+        })
+    }
+}
+
+impl From<i64> for Number {
+    fn from(n: i64) -> Number {
+        Number::Whole(n)
     }
 }
 
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        match self {
+            Number::Whole(n) => write!(f, "{n}"),
+            Number::Fraction(v) | Number::Huge(v) => write!(f, "{v}"),
+        }
     }
 }
 
 impl Serialize for Number {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.whole() {
-            Some(n) => serializer.serialize_i64(n),
-            None => serializer.serialize_f64(self.0),
+        match *self {
+            Number::Whole(n) => serializer.serialize_i64(n),
+            Number::Fraction(v) | Number::Huge(v) => serializer.serialize_f64(v),
         }
     }
 }
@@ -48,22 +111,20 @@ impl<'de> Deserialize<'de> for Number {
             }
 
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number, E> {
-                Ok(Number(v as f64))
+                Ok(Number::Whole(v))
             }
 
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
-                Ok(Number(v as f64))
+                Ok(i64::try_from(v).map_or(Number::Huge(v as f64), Number::Whole))
             }
 
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
-                Ok(Number(v))
+                Ok(Number::from_f64(v))
             }
 
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Number, E> {
-                v.trim()
-                    .parse()
-                    .map(Number)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+                Number::from_decimal(v)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
             }
         }
 
@@ -75,15 +136,44 @@ impl<'de> Deserialize<'de> for Number {
 mod tests {
     use super::*;
 
+    fn decode(json: &str) -> Number {
+        serde_json::from_str(json).unwrap()
+    }
+
     #[test]
     fn decodes_what_terraform_sends_and_says_whether_it_is_whole() {
-        let n: Number = serde_json::from_str("20").unwrap();
-        assert_eq!(n.whole(), Some(20));
-        let n: Number = serde_json::from_str("2.5").unwrap();
-        assert_eq!(n.whole(), None);
-        let n: Number = serde_json::from_str("\"99.9\"").unwrap();
-        assert_eq!(n, Number(99.9));
+        assert_eq!(decode("20").whole(), Some(20));
+        assert_eq!(decode("2.5"), Number::Fraction(2.5));
+        assert_eq!(decode("\"99.9\""), Number::Fraction(99.9));
         assert!(serde_json::from_str::<Number>("\"many\"").is_err());
-        assert_eq!(serde_json::to_string(&Number(20.0)).unwrap(), "20");
+        assert_eq!(serde_json::to_string(&Number::Whole(20)).unwrap(), "20");
+    }
+
+    #[test]
+    fn whole_numbers_are_exact_and_huge_ones_are_not_whole() {
+        // 2^53 + 1: an f64 would round it.
+        assert_eq!(
+            decode("9007199254740993").whole(),
+            Some(9_007_199_254_740_993)
+        );
+        assert_eq!(decode("\"-9223372036854775808\"").whole(), Some(i64::MIN));
+        assert_eq!(
+            decode("\"1000000000000000000000000000000\""),
+            Number::Huge(1e30)
+        );
+        assert_eq!(decode("1e30"), Number::Huge(1e30));
+        assert_eq!(decode("18446744073709551615").whole(), None);
+        assert_eq!(decode("5.0"), Number::Whole(5));
+        assert_eq!(Number::from_f64(f64::INFINITY).whole(), None);
+        // cty's text of a fraction an f64 rounds to a whole number.
+        assert!(matches!(
+            decode("\"9007199254740993.5\""),
+            Number::Fraction(_)
+        ));
+        assert_eq!(decode("\"12.000\""), Number::Whole(12));
+        assert_eq!(
+            Number::Huge(1e30).to_string(),
+            "1000000000000000000000000000000"
+        );
     }
 }

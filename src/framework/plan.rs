@@ -1,8 +1,11 @@
 //! Plan helpers: defaults for optional+computed attributes, keeping prior
 //! computed values, and set normalisation so that order never causes a diff.
 
-use tf_provider::value::{Value, ValueNumber};
+use tf_provider::value::Value;
 use tf_provider::AttributePath;
+
+use super::number::Number;
+use super::ValueNumberSet;
 
 /// The planned value of an optional+computed attribute with a static default:
 /// the configured value, or `default` when the configuration leaves it null.
@@ -24,14 +27,15 @@ pub fn use_state_for_unknown<T>(planned: Value<T>, prior: Value<T>) -> Value<T> 
 }
 
 /// A set of numbers in canonical order (sorted, no duplicates). `None` when
-/// the set or any element is unknown.
-pub fn known_number_set(set: &Value<Vec<ValueNumber>>) -> Option<Vec<i64>> {
+/// the set or any element is unknown, or not a whole number (which
+/// validation refuses before any plan: see [`super::validate::whole_numbers`]).
+pub fn known_number_set(set: &ValueNumberSet) -> Option<Vec<i64>> {
     match set {
         Value::Value(items) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
                 match item {
-                    Value::Value(n) => out.push(*n),
+                    Value::Value(n) => out.push(n.whole()?),
                     Value::Null => {}
                     Value::Unknown => return None,
                 }
@@ -46,11 +50,16 @@ pub fn known_number_set(set: &Value<Vec<ValueNumber>>) -> Option<Vec<i64>> {
 }
 
 /// A Terraform set of numbers from a slice, in canonical order.
-pub fn number_set(items: &[i64]) -> Value<Vec<ValueNumber>> {
+pub fn number_set(items: &[i64]) -> ValueNumberSet {
     let mut items = items.to_vec();
     items.sort_unstable();
     items.dedup();
-    Value::Value(items.into_iter().map(Value::Value).collect())
+    Value::Value(
+        items
+            .into_iter()
+            .map(|n| Value::Value(Number::Whole(n)))
+            .collect(),
+    )
 }
 
 /// A set of strings in canonical order (sorted, no duplicates). `None`
@@ -100,8 +109,10 @@ mod tests {
     #[test]
     fn sets_ignore_order_and_duplicates() {
         let a = number_set(&[3, 1, 2, 3]);
-        let b = Value::Value(vec![Value::Value(2), Value::Value(3), Value::Value(1)]);
+        let b = Value::Value([2, 3, 1].map(|n| Value::Value(Number::Whole(n))).to_vec());
         assert_eq!(known_number_set(&a), known_number_set(&b));
+        let fraction = Value::Value(vec![Value::Value(Number::Fraction(2.5))]);
+        assert_eq!(known_number_set(&fraction), None);
         assert_eq!(known_number_set(&Value::Unknown), None);
         assert_eq!(known_number_set(&Value::Null), Some(vec![]));
     }

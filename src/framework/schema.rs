@@ -16,7 +16,9 @@ pub fn string() -> AttributeBuilder {
     AttributeBuilder::new(AttributeType::String)
 }
 
-/// Starts a number attribute (tf-provider numbers are i64).
+/// Starts a number attribute. Decode a user-set one as
+/// [`super::validate::WholeNumber`] (a set as [`super::ValueNumberSet`]):
+/// `Value<i64>` cannot decode `2.5`, and the error would name nothing.
 pub fn number() -> AttributeBuilder {
     AttributeBuilder::new(AttributeType::Number)
 }

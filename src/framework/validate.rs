@@ -7,6 +7,7 @@ use regex::Regex;
 use tf_provider::value::Value;
 
 use super::number::Number;
+use super::ValueNumberSet;
 use tf_provider::{AttributePath, Diagnostics};
 
 fn invalid(diags: &mut Diagnostics, path: &AttributePath, detail: String) {
@@ -146,10 +147,72 @@ pub fn string_set_one_of(
     }
 }
 
-/// A whole-number setting of the provider block, decoded as any
-/// [`Number`] so that `2.5` gets an error naming the attribute
-/// ([`number_range`]) rather than tf-provider's decode failure.
+/// A whole-number attribute (a setting of the provider block, an ID),
+/// decoded as any [`Number`] so that `2.5` gets an error naming the
+/// attribute ([`whole_number`], [`number_range`]) rather than tf-provider's
+/// decode failure. Serialized as `Value<i64>` was.
 pub type WholeNumber = Value<Number>;
+
+/// Why `n` is not a whole number an `i64` holds, to follow
+/// "`attribute` must be": `noun` ("a whole number"), the range for a huge
+/// one, and the value.
+fn not_whole(n: Number, noun: &str) -> Option<String> {
+    match n {
+        Number::Whole(_) => None,
+        Number::Fraction(_) => Some(format!("{noun}; got {n}.")),
+        Number::Huge(_) => Some(format!(
+            "{noun} from {} to {}; got {n}.",
+            i64::MIN,
+            i64::MAX
+        )),
+    }
+}
+
+/// `value` must be a whole number that an `i64` holds (the provider's
+/// integers; vendor IDs are 64-bit). The number, when it is one, for the
+/// caller's own range check.
+pub fn whole_number(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    value: &WholeNumber,
+) -> Option<i64> {
+    let Value::Value(n) = value else {
+        return None;
+    };
+    if let Some(problem) = not_whole(*n, "a whole number") {
+        invalid(
+            diags,
+            &path,
+            format!("{} must be {problem}", display_path(&path)),
+        );
+    }
+    n.whole()
+}
+
+/// Every known element of the set `value` must be a whole number that an
+/// `i64` holds; one error per other element. The whole elements, for the
+/// caller's own range check.
+pub fn whole_numbers(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    value: &ValueNumberSet,
+) -> Vec<i64> {
+    let Value::Value(items) = value else {
+        return Vec::new();
+    };
+    let mut whole = Vec::with_capacity(items.len());
+    for n in items.iter().filter_map(Value::as_ref_option) {
+        match not_whole(*n, "whole numbers") {
+            Some(problem) => invalid(
+                diags,
+                &path,
+                format!("{} elements must be {problem}", display_path(&path)),
+            ),
+            None => whole.extend(n.whole()),
+        }
+    }
+    whole
+}
 
 /// `value` must be a whole number within `min..=max`.
 pub fn number_range(
@@ -160,25 +223,20 @@ pub fn number_range(
     max: i64,
     vendor_rule: &str,
 ) {
-    if let Value::Value(n) = value {
-        let Some(n) = n.whole() else {
-            invalid(
-                diags,
-                &path,
-                format!("{} must be a whole number; got {n}.", display_path(&path)),
-            );
-            return;
-        };
-        if n < min || n > max {
-            invalid(
-                diags,
-                &path,
-                format!(
-                    "{} must be between {min} and {max} ({vendor_rule}); got {n}.",
-                    display_path(&path)
-                ),
-            );
-        }
+    let Value::Value(n) = value else {
+        return;
+    };
+    if let Number::Fraction(_) = n {
+        whole_number(diags, path, value);
+    } else if !n.whole().is_some_and(|n| (min..=max).contains(&n)) {
+        invalid(
+            diags,
+            &path,
+            format!(
+                "{} must be between {min} and {max} ({vendor_rule}); got {n}.",
+                display_path(&path)
+            ),
+        );
     }
 }
 
@@ -219,74 +277,5 @@ pub fn exactly_one_of(diags: &mut Diagnostics, names: &[&str], values: &[Presenc
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exactly_one_of_gives_unknown_values_the_benefit_of_the_doubt() {
-        use Presence::*;
-        for (values, ok) in [
-            (vec![Set, Null, Null], true),
-            (vec![Unknown, Unknown, Unknown], true),
-            (vec![Set, Unknown, Null], true),
-            (vec![Null, Null, Null], false),
-            (vec![Set, Set, Unknown], false),
-        ] {
-            let mut diags = Diagnostics::default();
-            exactly_one_of(&mut diags, &["a", "b", "c"], &values);
-            assert_eq!(diags.errors.is_empty(), ok, "{values:?}");
-        }
-    }
-    fn s(v: &str) -> Value<String> {
-        Value::Value(v.to_string())
-    }
-
-    #[test]
-    fn length_counts_characters_and_names_the_attribute() {
-        let mut diags = Diagnostics::default();
-        let path = AttributePath::new("role_name");
-        string_length(&mut diags, path.clone(), &s(&"é".repeat(39)), 1, 39, "x");
-        assert!(diags.errors.is_empty());
-        string_length(&mut diags, path.clone(), &s(&"a".repeat(40)), 1, 39, "x");
-        string_length(&mut diags, path, &s(""), 1, 39, "x");
-        assert_eq!(diags.errors.len(), 2);
-        assert!(diags.errors[0].summary.contains("role_name"));
-        assert!(diags.errors[0].detail.contains("between 1 and 39"));
-        assert!(diags.errors[0].detail.contains("got 40"));
-    }
-
-    #[test]
-    fn unknown_and_null_pass() {
-        let mut diags = Diagnostics::default();
-        string_length(
-            &mut diags,
-            AttributePath::new("a"),
-            &Value::Unknown,
-            1,
-            2,
-            "x",
-        );
-        string_one_of(&mut diags, AttributePath::new("a"), &Value::Null, &["x"]);
-        assert!(diags.errors.is_empty());
-    }
-
-    #[test]
-    fn one_of_lists_allowed_values() {
-        let mut diags = Diagnostics::default();
-        string_one_of(
-            &mut diags,
-            AttributePath::new("status"),
-            &s("on"),
-            &["enabled", "disabled"],
-        );
-        assert!(diags.errors[0].detail.contains("\"enabled\", \"disabled\""));
-    }
-
-    #[test]
-    fn paths_display_like_hcl() {
-        let path = AttributePath::new("flashduty")
-            .index(0)
-            .attribute("app_key");
-        assert_eq!(display_path(&path), "flashduty[0].app_key");
-    }
-}
+#[path = "validate_tests.rs"]
+mod tests;

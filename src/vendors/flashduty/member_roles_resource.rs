@@ -23,6 +23,7 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{number, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
+use crate::framework::validate::{whole_number, whole_numbers, WholeNumber};
 use crate::framework::ValueNumberSet;
 
 const IMPORT_FORMATS: &str = "Import takes the numeric member ID \
@@ -33,7 +34,7 @@ const IMPORT_FORMATS: &str = "Import takes the numeric member ID \
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MemberRolesState {
     pub id: Value<String>,
-    pub member_id: Value<i64>,
+    pub member_id: WholeNumber,
     pub role_ids: ValueNumberSet,
     pub timeouts: ResourceTimeouts,
 }
@@ -90,7 +91,7 @@ impl ResourceType for MemberRolesResource {
         state
             .member_id
             .as_ref_option()
-            .map(i64::to_string)
+            .map(ToString::to_string)
             .unwrap_or_default()
     }
 
@@ -123,10 +124,10 @@ impl ResourceType for MemberRolesResource {
         state: &MemberRolesState,
         _private: &ValueEmpty,
     ) -> Refreshed<Self> {
-        let Some(member_id) = state.member_id.as_ref_option() else {
+        let Some(member_id) = state.member_id.as_ref_option().and_then(|n| n.whole()) else {
             return Ok(Read::Gone);
         };
-        match client.read_member(*member_id as u64).await {
+        match client.read_member(member_id as u64).await {
             Ok(Some(member)) => {
                 let prior = known_number_set(&state.role_ids);
                 let found = state_from(&member, prior.as_deref());
@@ -182,26 +183,23 @@ impl ResourceType for MemberRolesResource {
     }
 }
 
-/// Plan-time checks: IDs are positive numbers.
+/// Plan-time checks: IDs are positive whole numbers.
 pub fn validate_member_roles(diags: &mut Diagnostics, config: &MemberRolesState) {
-    if matches!(config.member_id, Value::Value(n) if n <= 0) {
+    let member_id = whole_number(diags, AttributePath::new("member_id"), &config.member_id);
+    if member_id.is_some_and(|n| n <= 0) {
         diags.error(
             "Invalid value for member_id",
             "member_id must be a positive Flashduty member ID (see the `rbac_flashduty_members` data source).",
             AttributePath::new("member_id"),
         );
     }
-    if let Value::Value(ids) = &config.role_ids {
-        if ids
-            .iter()
-            .any(|id| matches!(id, Value::Value(n) if *n <= 0))
-        {
-            diags.error(
-                "Invalid value for role_ids",
-                "role_ids must hold positive Flashduty role IDs (built-ins: Admin 2, Responder 6, Viewer 8).",
-                AttributePath::new("role_ids"),
-            );
-        }
+    let role_ids = whole_numbers(diags, AttributePath::new("role_ids"), &config.role_ids);
+    if role_ids.iter().any(|n| *n <= 0) {
+        diags.error(
+            "Invalid value for role_ids",
+            "role_ids must hold positive Flashduty role IDs (built-ins: Admin 2, Responder 6, Viewer 8).",
+            AttributePath::new("role_ids"),
+        );
     }
 }
 
@@ -220,7 +218,7 @@ pub fn recorded_roles(member: &MemberItem, wanted: Option<&[i64]>) -> Vec<i64> {
 fn state_from(member: &MemberItem, wanted: Option<&[i64]>) -> MemberRolesState {
     MemberRolesState {
         id: Value::Value(member.member_id.to_string()),
-        member_id: Value::Value(member.member_id as i64),
+        member_id: Value::Value((member.member_id as i64).into()),
         role_ids: number_set(&recorded_roles(member, wanted)),
         timeouts: Default::default(),
     }
@@ -231,7 +229,7 @@ fn state_from(member: &MemberItem, wanted: Option<&[i64]>) -> MemberRolesState {
 /// list behind the read is coalesced across concurrent writes.
 async fn write(client: &FlashdutyClient, planned: &MemberRolesState) -> Result<MemberRolesState> {
     let (Some(member_id), Some(wanted)) = (
-        planned.member_id.as_option(),
+        planned.member_id.as_option().and_then(|n| n.whole()),
         known_number_set(&planned.role_ids),
     ) else {
         return Err(Failure::message(
@@ -288,6 +286,7 @@ async fn write(client: &FlashdutyClient, planned: &MemberRolesState) -> Result<M
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::number::Number;
 
     fn member(roles: &[u64]) -> MemberItem {
         MemberItem {
@@ -314,13 +313,38 @@ mod tests {
         validate_member_roles(
             &mut diags,
             &MemberRolesState {
-                member_id: Value::Value(0),
-                role_ids: Value::Value(vec![Value::Value(-1), Value::Unknown]),
+                member_id: Value::Value(0.into()),
+                role_ids: Value::Value(vec![Value::Value((-1).into()), Value::Unknown]),
                 ..Default::default()
             },
         );
         assert_eq!(diags.errors.len(), 2);
         assert!(diags.errors[0].summary.contains("member_id"));
         assert!(diags.errors[1].detail.contains("Viewer 8"));
+    }
+
+    #[test]
+    fn fractions_are_named_before_the_positive_check() {
+        let mut diags = Diagnostics::default();
+        validate_member_roles(
+            &mut diags,
+            &MemberRolesState {
+                member_id: Value::Value(Number::Fraction(1.5)),
+                role_ids: Value::Value(vec![Value::Value(Number::Fraction(-2.5))]),
+                ..Default::default()
+            },
+        );
+        let details: Vec<String> = diags
+            .errors
+            .iter()
+            .map(|d| d.detail.lines().next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(
+            details,
+            [
+                "member_id must be a whole number; got 1.5.",
+                "role_ids elements must be whole numbers; got -2.5."
+            ]
+        );
     }
 }

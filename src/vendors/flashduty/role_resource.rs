@@ -21,7 +21,7 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
-use crate::framework::validate::{string_length, string_one_of};
+use crate::framework::validate::{string_length, string_one_of, whole_numbers};
 use crate::framework::ValueNumberSet;
 use crate::vendors::flashduty::FlashdutyError;
 use crate::vendors::pending::{delete_target, is_pending, pending_id, settled, update_refused};
@@ -244,15 +244,14 @@ pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
         &config.status,
         &STATUSES,
     );
-    if let Value::Value(ids) = &config.permission_ids {
-        for id in ids {
-            if matches!(id, Value::Value(n) if *n <= 0) {
-                diags.error(
-                    "Invalid value for permission_ids",
-                    "permission_ids must hold positive permission IDs from the `rbac_flashduty_permissions` data source.",
-                    AttributePath::new("permission_ids"),
-                );
-            }
+    let path = AttributePath::new("permission_ids");
+    for id in whole_numbers(diags, path.clone(), &config.permission_ids) {
+        if id <= 0 {
+            diags.error(
+                "Invalid value for permission_ids",
+                "permission_ids must hold positive permission IDs from the `rbac_flashduty_permissions` data source.",
+                path.clone(),
+            );
         }
     }
 }

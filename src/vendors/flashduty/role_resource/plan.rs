@@ -43,7 +43,7 @@ pub(super) async fn check_permissions(
     };
     let wanted: Vec<i64> = items
         .iter()
-        .filter_map(|v| v.as_ref_option().copied())
+        .filter_map(|v| v.as_ref_option().and_then(|n| n.whole()))
         .collect();
     if wanted.is_empty() {
         return Ok(());
