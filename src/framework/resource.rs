@@ -123,6 +123,27 @@ pub trait ResourceType: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Whether `state` is a create whose outcome stayed unknown, kept in
+    /// state without an ID (see `crate::vendors::pending`). The adapter
+    /// refreshes such a state with [`Self::settle`] instead of
+    /// [`Self::read`], refuses to update it (there is no ID to send the
+    /// update to), and deletes what settling finds. Default: never.
+    fn pending(_state: &Self::State) -> bool {
+        false
+    }
+
+    /// The refresh of a [`Self::pending`] state: the object its create made
+    /// (looked up as the create looked it up), or gone when the create did
+    /// not happen. Called only for pending states.
+    async fn settle(
+        &self,
+        _client: &ClientOf<Self>,
+        _state: &Self::State,
+        _private: &Self::Private,
+    ) -> Refreshed<Self> {
+        Ok(Read::Gone)
+    }
+
     async fn create(&self, client: &ClientOf<Self>, planned: Self::State) -> NewState<Self>;
 
     async fn read(

@@ -10,15 +10,17 @@
 //! used: found, it is recorded with its real ID (and, being tainted,
 //! replaced unless the user untaints it); not found, it leaves the state and
 //! the plan creates it again. No request is ever sent with the empty ID.
+//! The framework's adapter does the rest for every resource that says its
+//! state is pending ([`crate::framework::resource::ResourceType::pending`]):
+//! it refreshes it with the resource's `settle`, refuses an update, and
+//! deletes what settling finds.
 
-use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::framework::provider_data::VendorConfig;
-use crate::framework::resource::{Failure, Outcome, Read, ResourceType};
+use crate::framework::resource::Read;
 use crate::vendors::create::Lookup;
 
 /// The ID of a pending instance: empty, since the vendor never said one.
@@ -63,28 +65,6 @@ impl PendingCreate {
     }
 }
 
-/// The object a delete of `prior` must delete: `prior` itself, or, for a
-/// pending one (`pending`), the object its settling finds with the
-/// resource's read (the lookup its create used), since a destroy with
-/// `-refresh=false` skips the refresh that would have settled it. `None`
-/// when a pending create did not happen: nothing to delete, and no request
-/// is sent with the empty ID.
-pub async fn delete_target<'a, R: ResourceType>(
-    resource: &R,
-    client: &<R::Vendor as VendorConfig>::Client,
-    prior: &'a R::State,
-    private: &R::Private,
-    pending: bool,
-) -> Outcome<Option<Cow<'a, R::State>>, R::State, R::Private> {
-    if !pending {
-        return Ok(Some(Cow::Borrowed(prior)));
-    }
-    Ok(match resource.read(client, prior, private).await? {
-        Read::Found((state, _)) => Some(Cow::Owned(state)),
-        Read::Gone => None,
-    })
-}
-
 /// What the refresh of a pending `what` read from its create's lookup:
 /// the object it made, as `state` makes it, or gone when the create did not
 /// happen or the name is someone else's (the plan then creates it again, and
@@ -100,19 +80,6 @@ pub fn settled<T, S>(what: &str, found: Lookup<T>, state: impl FnOnce(T) -> S) -
             Read::Gone
         }
     }
-}
-
-/// The error of an update of a pending instance (untainted without a
-/// refresh): there is no ID to send it to until a refresh settles it.
-pub fn update_refused<S, P>(what: &str, which: &str) -> Failure<S, P> {
-    Failure::message(
-        format!("{what} {which} has no ID yet"),
-        format!(
-            "Its create ended with an unknown outcome, and the {what} has not been looked up since. \
-             Refresh it first (terraform apply -refresh-only, or a plan without -refresh=false): the \
-             refresh records it with its ID, or removes it from state if it was not created."
-        ),
-    )
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::ValueEmpty;
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use super::{Deleted, Read, ResourceType};
+use super::{ClientOf, Deleted, Failure, Read, Removed, ResourceType};
 use crate::framework::failure::Warnings;
 use crate::framework::provider_data::ProviderData;
 use crate::framework::timeouts::{HasTimeouts, Op, DEFAULT_TIMEOUT};
@@ -24,6 +24,39 @@ impl<R: ResourceType> Adapter<R> {
     pub fn new(resource: R, provider: Arc<ProviderData<R::Vendor>>) -> Self {
         Adapter { resource, provider }
     }
+
+    /// Deletes `prior`, or, for a pending one, the object settling it
+    /// finds, since a destroy with `-refresh=false` skips the refresh that
+    /// would have settled it; a pending create that did not happen has
+    /// nothing to delete, and no request is sent without an ID.
+    async fn delete(
+        &self,
+        client: &ClientOf<R>,
+        prior: &R::State,
+        private: &R::Private,
+    ) -> Removed<R> {
+        if !R::pending(prior) {
+            return self.resource.delete(client, prior, private).await;
+        }
+        match self.resource.settle(client, prior, private).await? {
+            Read::Found((found, private)) => self.resource.delete(client, &found, &private).await,
+            Read::Gone => Ok(Deleted::AlreadyGone),
+        }
+    }
+}
+
+/// The error of an update of a pending instance (untainted without a
+/// refresh): there is no ID to send it to until a refresh settles it.
+fn no_id_yet<R: ResourceType>(which: &str) -> Failure<R::State, R::Private> {
+    let what = R::WHAT;
+    Failure::message(
+        format!("{what} {which} has no ID yet"),
+        format!(
+            "Its create ended with an unknown outcome, and the {what} has not been looked up since. \
+             Refresh it first (terraform apply -refresh-only, or a plan without -refresh=false): the \
+             refresh records it with its ID, or removes it from state if it was not created."
+        ),
+    )
 }
 
 #[async_trait]
@@ -56,7 +89,12 @@ impl<R: ResourceType> Resource for Adapter<R> {
                 let Some(client) = self.provider.client_or_report(diags) else {
                     return Some((state, private));
                 };
-                match self.resource.read(&client, &state, &private).await {
+                let refreshed = if R::pending(&state) {
+                    self.resource.settle(&client, &state, &private).await
+                } else {
+                    self.resource.read(&client, &state, &private).await
+                };
+                match refreshed {
                     Ok(Read::Found(found)) => Some(found),
                     Ok(Read::Gone) => {
                         tracing::warn!(what = R::WHAT, id = %which, "not found; removing it from state");
@@ -178,11 +216,14 @@ impl<R: ResourceType> Resource for Adapter<R> {
             .run_with_state(Op::Update, diags, async |diags| {
                 let client = self.provider.client_or_report(diags)?;
                 let which = R::which(&prior);
-                match self
-                    .resource
-                    .update(&client, prior, planned, &private)
-                    .await
-                {
+                let updated = if R::pending(&prior) {
+                    Err(no_id_yet::<R>(&which))
+                } else {
+                    self.resource
+                        .update(&client, prior, planned, &private)
+                        .await
+                };
+                match updated {
                     Ok(updated) => Some(updated),
                     Err(failure) => failure.report_with(
                         diags,
@@ -206,7 +247,7 @@ impl<R: ResourceType> Resource for Adapter<R> {
             .run(Op::Delete, diags, async |diags| {
                 let client = self.provider.client_or_report(diags)?;
                 let which = R::which(&prior);
-                match self.resource.delete(&client, &prior, &private).await {
+                match self.delete(&client, &prior, &private).await {
                     Ok(Deleted::Done) => Some(()),
                     Ok(Deleted::AlreadyGone) => {
                         tracing::info!(what = R::WHAT, id = %which, "already deleted");

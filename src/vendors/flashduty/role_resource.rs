@@ -24,7 +24,7 @@ use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of, whole_numbers};
 use crate::framework::ValueNumberSet;
 use crate::vendors::flashduty::FlashdutyError;
-use crate::vendors::pending::{delete_target, is_pending, pending_id, settled, update_refused};
+use crate::vendors::pending::{is_pending, pending_id, settled};
 
 /// Documented limits (vendors/flashduty.md "RoleUpsertRequest").
 pub const ROLE_NAME_MAX: usize = 39;
@@ -150,14 +150,24 @@ impl ResourceType for RoleResource {
         state: &RoleState,
         _private: &ValueEmpty,
     ) -> Refreshed<Self> {
-        if is_pending(&state.id) {
-            return settle(client, state).await;
-        }
         let role_id = numeric_id(state).ok_or_else(|| bad_id(state))?;
         match client.read_role(role_id).await.map_err(Failure::vendor)? {
             Some(role) => Ok(Read::Found((state_from(&role), ValueEmpty::default()))),
             None => Ok(Read::Gone),
         }
+    }
+
+    fn pending(state: &RoleState) -> bool {
+        is_pending(&state.id)
+    }
+
+    async fn settle(
+        &self,
+        client: &FlashdutyClient,
+        state: &RoleState,
+        _private: &ValueEmpty,
+    ) -> Refreshed<Self> {
+        settle(client, state).await
     }
 
     /// Upserts the content only when it changed, then the status (see
@@ -169,9 +179,6 @@ impl ResourceType for RoleResource {
         planned: RoleState,
         _private: &ValueEmpty,
     ) -> NewState<Self> {
-        if is_pending(&prior.id) {
-            return Err(update_refused(Self::WHAT, &Self::which(&prior)));
-        }
         let role_id = numeric_id(&prior).ok_or_else(|| bad_id(&prior))?;
         let Some(body) = upsert_body(&planned, Some(role_id)) else {
             return Err(Failure::message(
@@ -194,13 +201,8 @@ impl ResourceType for RoleResource {
         &self,
         client: &FlashdutyClient,
         prior: &RoleState,
-        private: &ValueEmpty,
+        _private: &ValueEmpty,
     ) -> Removed<Self> {
-        let pending = is_pending(&prior.id);
-        let Some(prior) = delete_target(self, client, prior, private, pending).await? else {
-            return Ok(Deleted::AlreadyGone);
-        };
-        let prior = prior.as_ref();
         let role_id = numeric_id(prior).ok_or_else(|| bad_id(prior))?;
         match client.delete_role(role_id).await {
             Ok(()) => Ok(Deleted::Done),

@@ -21,9 +21,7 @@ use crate::framework::resource::{
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::string_set_one_of;
-use crate::vendors::pending::{
-    delete_target, is_pending, pending_id, settled, update_refused, PendingCreate,
-};
+use crate::vendors::pending::{is_pending, pending_id, settled, PendingCreate};
 use crate::vendors::rootly::api::reconcile;
 use crate::vendors::rootly::RootlyError;
 
@@ -157,16 +155,26 @@ impl ResourceType for OnCallRoleResource {
         &self,
         client: &RootlyClient,
         state: &OnCallRoleState,
-        private: &Private,
+        _private: &Private,
     ) -> Refreshed<Self> {
-        if is_pending(&state.id) {
-            return settle(client, state, private.as_ref()).await;
-        }
         let id = role_id(state).ok_or_else(no_id)?;
         match client.read_role(&id).await.map_err(Failure::vendor)? {
             Some(role) => Ok(Read::Found((state_from(&role), None))),
             None => Ok(Read::Gone),
         }
+    }
+
+    fn pending(state: &OnCallRoleState) -> bool {
+        is_pending(&state.id)
+    }
+
+    async fn settle(
+        &self,
+        client: &RootlyClient,
+        state: &OnCallRoleState,
+        private: &Private,
+    ) -> Refreshed<Self> {
+        settle(client, state, private.as_ref()).await
     }
 
     async fn update(
@@ -176,9 +184,6 @@ impl ResourceType for OnCallRoleResource {
         planned: OnCallRoleState,
         _private: &Private,
     ) -> NewState<Self> {
-        if is_pending(&prior.id) {
-            return Err(update_refused(Self::WHAT, &Self::which(&prior)));
-        }
         let id = role_id(&prior).ok_or_else(no_id)?;
         let Some(attrs) = attributes(&planned) else {
             return Err(Failure::message(
@@ -197,13 +202,8 @@ impl ResourceType for OnCallRoleResource {
         &self,
         client: &RootlyClient,
         prior: &OnCallRoleState,
-        private: &Private,
+        _private: &Private,
     ) -> Removed<Self> {
-        let pending = is_pending(&prior.id);
-        let Some(prior) = delete_target(self, client, prior, private, pending).await? else {
-            return Ok(Deleted::AlreadyGone);
-        };
-        let prior = prior.as_ref();
         let id = role_id(prior).ok_or_else(no_id)?;
         match client.delete_role(&id).await {
             Ok(()) => Ok(Deleted::Done),

@@ -25,7 +25,7 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
-use crate::vendors::pending::{delete_target, is_pending, pending_id, update_refused};
+use crate::vendors::pending::{is_pending, pending_id};
 use crate::vendors::zenml::ZenmlError;
 use convert::state_from;
 use convert::{create_body, update_body};
@@ -200,9 +200,6 @@ impl ResourceType for RoleResource {
         state: &RoleState,
         _private: &ValueEmpty,
     ) -> Refreshed<Self> {
-        if is_pending(&state.id) {
-            return settle(client, state).await;
-        }
         let id = role_id(state).ok_or_else(no_id)?;
         let organization_id = state
             .organization_id
@@ -219,6 +216,19 @@ impl ResourceType for RoleResource {
         }
     }
 
+    fn pending(state: &RoleState) -> bool {
+        is_pending(&state.id)
+    }
+
+    async fn settle(
+        &self,
+        client: &ZenmlClient,
+        state: &RoleState,
+        _private: &ValueEmpty,
+    ) -> Refreshed<Self> {
+        settle(client, state).await
+    }
+
     async fn update(
         &self,
         client: &ZenmlClient,
@@ -226,9 +236,6 @@ impl ResourceType for RoleResource {
         planned: RoleState,
         _private: &ValueEmpty,
     ) -> NewState<Self> {
-        if is_pending(&prior.id) {
-            return Err(update_refused(Self::WHAT, &Self::which(&prior)));
-        }
         let id = role_id(&prior).ok_or_else(no_id)?;
         let body = update_body(&prior, &planned);
         let role = if body.is_empty() {
@@ -268,13 +275,8 @@ impl ResourceType for RoleResource {
         &self,
         client: &ZenmlClient,
         prior: &RoleState,
-        private: &ValueEmpty,
+        _private: &ValueEmpty,
     ) -> Removed<Self> {
-        let pending = is_pending(&prior.id);
-        let Some(prior) = delete_target(self, client, prior, private, pending).await? else {
-            return Ok(Deleted::AlreadyGone);
-        };
-        let prior = prior.as_ref();
         let id = role_id(prior).ok_or_else(no_id)?;
         match client.delete_role(id).await {
             Ok(()) => Ok(Deleted::Done),

@@ -297,3 +297,55 @@ async fn import_runs_under_the_default_timeout() {
     assert!(a.import(&mut diags, "deadline".into()).await.is_none());
     assert_eq!(errors(&diags), ["import deadline: 5m"]);
 }
+
+#[tokio::test]
+async fn a_pending_state_is_settled_not_read_updated_or_deleted_blindly() {
+    // The fake panics if asked to read, write or delete unscripted.
+    let a = adapter(Value::Value("k".into()));
+    let none = ValueEmpty::default;
+    let mut diags = Diagnostics::default();
+    *a.resource.settle.lock().unwrap() = Some(Ok(Read::Found((state("7"), none()))));
+    let got = a.read(&mut diags, state(""), none(), none()).await;
+    assert_eq!(
+        got.unwrap().0,
+        state("7"),
+        "the refresh records what settling found"
+    );
+
+    let got = a
+        .update(&mut diags, state(""), state(""), state(""), none(), none())
+        .await;
+    assert!(got.is_none(), "no update is sent without an ID");
+    assert_eq!(errors(&diags).len(), 1);
+    assert!(
+        errors(&diags)[0].contains("has no ID yet"),
+        "{:?}",
+        errors(&diags)
+    );
+
+    let mut diags = Diagnostics::default();
+    *a.resource.settle.lock().unwrap() = Some(Ok(Read::Found((state("8"), none()))));
+    *a.resource.delete.lock().unwrap() = Some(Ok(Deleted::Done));
+    assert!(a
+        .destroy(&mut diags, state(""), none(), none())
+        .await
+        .is_some());
+    assert_eq!(
+        *a.resource.deleted.lock().unwrap(),
+        Some(state("8")),
+        "a destroy without a refresh deletes what settling finds"
+    );
+
+    *a.resource.deleted.lock().unwrap() = None;
+    *a.resource.settle.lock().unwrap() = Some(Ok(Read::Gone));
+    assert!(a
+        .destroy(&mut diags, state(""), none(), none())
+        .await
+        .is_some());
+    assert_eq!(
+        *a.resource.deleted.lock().unwrap(),
+        None,
+        "nothing to delete"
+    );
+    assert!(diags.errors.is_empty(), "{:?}", errors(&diags));
+}

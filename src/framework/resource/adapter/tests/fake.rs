@@ -41,6 +41,10 @@ pub(super) struct Fake {
     pub(super) write: Mutex<Option<Outcome<(FakeState, ValueEmpty), FakeState>>>,
     pub(super) delete: Mutex<Option<Outcome<Deleted, FakeState>>>,
     pub(super) planned_without_client: Mutex<bool>,
+    /// What settling a pending state (empty ID) finds.
+    pub(super) settle: Mutex<Option<FakeRead>>,
+    /// The state the last delete was asked to delete.
+    pub(super) deleted: Mutex<Option<FakeState>>,
 }
 
 #[async_trait]
@@ -79,6 +83,13 @@ impl ResourceType for Fake {
         *self.planned_without_client.lock().unwrap() = client.is_none();
         Ok((config, vec![]))
     }
+    /// An empty ID: a create whose outcome stayed unknown.
+    fn pending(state: &FakeState) -> bool {
+        state.id == Value::Value(String::new())
+    }
+    async fn settle(&self, _: &FakeClient, _: &FakeState, _: &ValueEmpty) -> FakeRead {
+        self.settle.lock().unwrap().take().unwrap()
+    }
     async fn create(
         &self,
         _: &FakeClient,
@@ -101,9 +112,10 @@ impl ResourceType for Fake {
     async fn delete(
         &self,
         _: &FakeClient,
-        _: &FakeState,
+        prior: &FakeState,
         _: &ValueEmpty,
     ) -> Outcome<Deleted, FakeState> {
+        *self.deleted.lock().unwrap() = Some(prior.clone());
         self.delete.lock().unwrap().take().unwrap()
     }
     async fn import(
