@@ -4,6 +4,7 @@
 pub mod claims;
 pub mod conflict;
 pub mod create;
+pub mod error;
 pub mod flashduty;
 pub mod pending;
 pub mod rootly;

@@ -18,6 +18,7 @@ use super::error::{ApiError, FlashdutyError};
 use crate::http::{
     Auth, HttpClient, HttpConfig, HttpError, RateLimit, Request, Response, RetryPolicy,
 };
+use crate::vendors::error::Call;
 use crate::vendors::snapshot::ListSnapshot;
 
 mod members;
@@ -163,13 +164,12 @@ fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> 
     let request_id = envelope.request_id.or_else(|| response.request_id.clone());
     match (envelope.error, envelope.data) {
         (Some(error), _) => Err(ApiError {
-            status: response.status,
             code: error.code,
             message: error.message,
-            request_id,
-            method: response.method.clone(),
-            path: response.path.clone(),
-            attempts: response.attempts,
+            call: Call {
+                request_id,
+                ..Call::of(&response)
+            },
         }
         .into()),
         (None, Some(data)) if (200..300).contains(&response.status) => T::deserialize(data)
@@ -185,17 +185,16 @@ fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> 
                 .into()
             }),
         (None, _) => Err(ApiError {
-            status: response.status,
             code: if response.status >= 500 {
                 "InternalError".into()
             } else {
                 "UnexpectedResponse".into()
             },
             message: "the response has neither `data` nor `error`".into(),
-            request_id,
-            method: response.method.clone(),
-            path: response.path.clone(),
-            attempts: response.attempts,
+            call: Call {
+                request_id,
+                ..Call::of(&response)
+            },
         }
         .into()),
     }

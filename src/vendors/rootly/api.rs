@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::error::{ApiError, ErrorItem, RootlyError};
 use crate::http::{Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy};
+use crate::vendors::error::Call;
 use crate::vendors::snapshot::ListSnapshot;
 
 mod on_call_roles;
@@ -160,12 +161,8 @@ fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, RootlyError> {
         });
     }
     Err(ApiError {
-        status: response.status,
         errors,
-        request_id: response.request_id.clone(),
-        method: response.method.clone(),
-        path: response.path.clone(),
-        attempts: response.attempts,
+        call: Call::of(response),
     }
     .into())
 }

@@ -1,6 +1,6 @@
 //! The one error type of the Rootly client.
 
-use crate::http::{HttpError, Response};
+use crate::vendors::error::{Call, VendorAnswer, VendorError};
 
 /// One entry of Rootly's JSON:API `errors` list.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -25,46 +25,10 @@ impl ErrorItem {
 /// A Rootly error answer (vendors/rootly.md "Errors"), with the call it
 /// answered. Method and path are redacted by the HTTP core.
 #[derive(Debug, thiserror::Error)]
-#[error("{method} {path}: Rootly returned HTTP {status}: {}{}", messages(.errors), Response::answer_suffix(.request_id.as_deref(), *.attempts))]
+#[error("{} {}: Rootly returned HTTP {}: {}{}", call.method, call.path, call.status, messages(errors), call.suffix())]
 pub struct ApiError {
-    pub status: u16,
     pub errors: Vec<ErrorItem>,
-    pub request_id: Option<String>,
-    pub method: String,
-    pub path: String,
-    /// Attempts the HTTP core made (retries of a 5xx or 429 included).
-    pub attempts: u32,
-}
-
-/// What went wrong talking to Rootly.
-#[derive(Debug, thiserror::Error)]
-pub enum RootlyError {
-    /// Rootly answered with an error status.
-    #[error(transparent)]
-    Api(Box<ApiError>),
-    /// The request could not be completed (connection, timeout, decoding).
-    #[error(transparent)]
-    Http(Box<HttpError>),
-    /// A create whose answer was lost and whose lookup kept failing: the
-    /// object may exist (see [`crate::vendors::create::unsettled_message`]).
-    #[error("{}", crate::vendors::create::unsettled_message(what, create, lookup))]
-    Unsettled {
-        what: String,
-        create: Box<RootlyError>,
-        lookup: Box<RootlyError>,
-    },
-}
-
-impl From<HttpError> for RootlyError {
-    fn from(err: HttpError) -> Self {
-        RootlyError::Http(Box::new(err))
-    }
-}
-
-impl From<ApiError> for RootlyError {
-    fn from(err: ApiError) -> Self {
-        RootlyError::Api(Box::new(err))
-    }
+    pub call: Call,
 }
 
 fn messages(errors: &[ErrorItem]) -> String {
@@ -78,15 +42,18 @@ fn messages(errors: &[ErrorItem]) -> String {
         .join("; ")
 }
 
-impl RootlyError {
-    /// The HTTP status, when the server answered.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            RootlyError::Api(e) => Some(e.status),
-            RootlyError::Http(_) | RootlyError::Unsettled { .. } => None,
-        }
+/// Rootly's errors carry no code the classifiers could use: they branch on
+/// the status (vendors/rootly.md "Errors").
+impl VendorAnswer for ApiError {
+    fn call(&self) -> &Call {
+        &self.call
     }
+}
 
+/// What went wrong talking to Rootly (see [`VendorError`]).
+pub type RootlyError = VendorError<ApiError>;
+
+impl RootlyError {
     /// HTTP 404: the role does not exist (vendors/rootly.md "Errors").
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
@@ -100,28 +67,5 @@ impl RootlyError {
     /// HTTP 422: the server rejected the values sent.
     pub fn is_validation(&self) -> bool {
         self.status() == Some(422)
-    }
-
-    /// The server may or may not have applied the request.
-    pub fn is_ambiguous(&self) -> bool {
-        match self {
-            RootlyError::Http(e) => e.is_ambiguous(),
-            RootlyError::Api(e) => e.status >= 500,
-            RootlyError::Unsettled { .. } => false,
-        }
-    }
-}
-
-impl crate::vendors::create::OutcomeUnknown for RootlyError {
-    fn unsettled(what: &str, create: Self, lookup: Self) -> Self {
-        RootlyError::Unsettled {
-            what: what.to_string(),
-            create: Box::new(create),
-            lookup: Box::new(lookup),
-        }
-    }
-
-    fn is_ambiguous(&self) -> bool {
-        RootlyError::is_ambiguous(self)
     }
 }

@@ -13,6 +13,7 @@ use super::error::{ApiError, SlashidError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy,
 };
+use crate::vendors::error::Call;
 
 mod models;
 mod settle;
@@ -331,12 +332,8 @@ fn check(response: &Response) -> Result<(), SlashidError> {
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| response.body_excerpt());
     Err(ApiError {
-        status: response.status,
         message,
-        request_id: response.request_id.clone(),
-        method: response.method.clone(),
-        path: response.path.clone(),
-        attempts: response.attempts,
+        call: Call::of(response),
     }
     .into())
 }

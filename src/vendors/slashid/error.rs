@@ -1,60 +1,48 @@
 //! The one error type of the SlashID client.
 
-use crate::http::{HttpError, Response};
+use crate::vendors::error::{Call, VendorAnswer, VendorError};
 
 /// SlashID's error envelope `{"errors": [{"httpcode", "message"}]}`, with
 /// the call it answered. There is no machine error code, so callers branch
 /// on the HTTP status (vendors/slashid.md, "Envelope").
 #[derive(Debug, thiserror::Error)]
-#[error("{method} {path}: SlashID returned HTTP {status}: {message}{}", Response::answer_suffix(.request_id.as_deref(), *.attempts))]
+#[error("{} {}: SlashID returned HTTP {}: {message}{}", call.method, call.path, call.status, call.suffix())]
 pub struct ApiError {
-    pub status: u16,
     pub message: String,
-    pub request_id: Option<String>,
-    pub method: String,
-    pub path: String,
-    /// Attempts the HTTP core made (retries of a 5xx or 429 included).
-    pub attempts: u32,
+    pub call: Call,
 }
 
-/// What went wrong talking to SlashID.
-#[derive(Debug, thiserror::Error)]
-pub enum SlashidError {
-    /// SlashID answered with an error status.
-    #[error(transparent)]
-    Api(Box<ApiError>),
-    /// The request could not be completed (connection, timeout, decoding).
-    #[error(transparent)]
-    Http(Box<HttpError>),
-}
+/// SlashID has no machine error code: the classifiers branch on the status
+/// (vendors/slashid.md "Envelope").
+impl VendorAnswer for ApiError {
+    fn call(&self) -> &Call {
+        &self.call
+    }
 
-impl From<HttpError> for SlashidError {
-    fn from(err: HttpError) -> Self {
-        SlashidError::Http(Box::new(err))
+    /// A 408 too: consistency was not reached in time and "it may still be
+    /// handled" (vendors/slashid.md "Eventual consistency").
+    fn is_ambiguous(&self) -> bool {
+        self.call.status == 408 || self.call.status >= 500
     }
 }
 
-impl From<ApiError> for SlashidError {
-    fn from(err: ApiError) -> Self {
-        SlashidError::Api(Box::new(err))
-    }
-}
+/// What went wrong talking to SlashID (see [`VendorError`]).
+///
+/// SlashID never builds [`VendorError::Unsettled`]: a create whose outcome
+/// is unknown is sent again until SlashID confirms or refuses it, since
+/// role and permission names are unique and a 409 on a later send means an
+/// earlier one landed (`api/settle.rs`); when every send's outcome stays
+/// unknown, [`super::written_object::created`] keeps the object pending and
+/// says so with the last error. The variant
+/// comes with the shared type and no SlashID code matches on it; a SlashID
+/// error type of its own would repeat the rest of [`VendorError`] to leave
+/// out one variant.
+pub type SlashidError = VendorError<ApiError>;
 
 impl SlashidError {
-    /// The HTTP status, when SlashID answered.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            SlashidError::Api(e) => Some(e.status),
-            SlashidError::Http(_) => None,
-        }
-    }
-
     /// The vendor's message, when SlashID answered.
     pub fn message(&self) -> Option<&str> {
-        match self {
-            SlashidError::Api(e) => Some(&e.message),
-            SlashidError::Http(_) => None,
-        }
+        self.answer().map(|e| e.message.as_str())
     }
 
     /// A real HTTP 404: the role, permission or person does not exist.
@@ -77,24 +65,6 @@ impl SlashidError {
     pub fn is_unauthorized(&self) -> bool {
         matches!(self.status(), Some(401 | 403))
     }
-
-    /// The write may or may not have been applied: a 408 (consistency not
-    /// reached in time, "it may still be handled"), a 5xx, or a connection
-    /// lost after sending. Re-read before deciding.
-    pub fn is_ambiguous(&self) -> bool {
-        match self {
-            SlashidError::Http(e) => e.is_ambiguous(),
-            SlashidError::Api(e) => e.status == 408 || e.status >= 500,
-        }
-    }
-
-    /// The vendor's request ID, when the server answered.
-    pub fn request_id(&self) -> Option<&str> {
-        match self {
-            SlashidError::Api(e) => e.request_id.as_deref(),
-            SlashidError::Http(e) => e.request_id(),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -105,12 +75,14 @@ mod tests {
     fn slashid_error_classes_by_status() {
         let e = |status| {
             SlashidError::from(ApiError {
-                status,
                 message: "m".into(),
-                request_id: Some("rid".into()),
-                method: "GET".into(),
-                path: "/rbac/roles/x".into(),
-                attempts: 1,
+                call: Call {
+                    method: "GET".into(),
+                    path: "/rbac/roles/x".into(),
+                    status,
+                    request_id: Some("rid".into()),
+                    attempts: 1,
+                },
             })
         };
         assert!(e(404).is_not_found());

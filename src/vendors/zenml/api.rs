@@ -84,9 +84,11 @@ impl ZenmlClient {
             .expect_json::<TokenResponse>();
         let response = self.http.send(request).await?;
         if !response.is_success() {
-            return Err(ZenmlError::Login(Box::new(ApiError::from_response(
-                &response,
-            ))));
+            return Err(ApiError {
+                login: true,
+                ..ApiError::from_response(&response)
+            }
+            .into());
         }
         let token: TokenResponse = response.json()?;
         tracing::debug!(expires_in = ?token.expires_in, "obtained a ZenML Pro access token");

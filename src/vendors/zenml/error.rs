@@ -7,7 +7,8 @@
 
 use serde_json::Value;
 
-use crate::http::{HttpError, Response};
+use crate::http::Response;
+use crate::vendors::error::{Call, VendorAnswer, VendorError};
 
 /// One entry of a FastAPI 422 `detail` list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,23 +24,31 @@ pub struct FieldError {
 /// (method and path only: never a token).
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{method} {path}: ZenML Pro returned HTTP {status}: {}{}",
+    "{}{} {}: ZenML Pro returned HTTP {}: {}{}",
+    if *login { LOGIN_FAILED } else { "" },
+    call.method,
+    call.path,
+    call.status,
     self.describe(),
-    Response::answer_suffix(request_id.as_deref(), *attempts)
+    call.suffix()
 )]
 pub struct ApiError {
-    pub status: u16,
+    /// The answer to the token exchange (`POST /auth/login`), not to the
+    /// call: the API key is wrong, revoked or expired. It says nothing about
+    /// the object the call was about, so it is never classified (no status
+    /// to branch on: not "not found", not ambiguous).
+    pub login: bool,
     /// The ZenML exception class, e.g. `IllegalOperationError`.
     pub exception: Option<String>,
     pub message: String,
     /// FastAPI's validation errors (HTTP 422).
     pub fields: Vec<FieldError>,
-    pub request_id: Option<String>,
-    pub method: String,
-    pub path: String,
-    /// Attempts the HTTP core made (retries of a 5xx or 429 included).
-    pub attempts: u32,
+    pub call: Call,
 }
+
+/// What a failed token exchange adds before the login's answer.
+const LOGIN_FAILED: &str = "could not log in to ZenML Pro with the service-account API key (set \
+                            `api_key` in the provider's `zenml` block or ZENML_PRO_API_KEY): ";
 
 impl ApiError {
     fn describe(&self) -> String {
@@ -60,14 +69,11 @@ impl ApiError {
     /// Decodes a non-2xx response.
     pub fn from_response(response: &Response) -> ApiError {
         let mut err = ApiError {
-            status: response.status,
+            login: false,
             exception: None,
             message: String::new(),
             fields: Vec::new(),
-            request_id: response.request_id.clone(),
-            method: response.method.clone(),
-            path: response.path.clone(),
-            attempts: response.attempts,
+            call: Call::of(response),
         };
         let detail = serde_json::from_slice::<Value>(&response.body)
             .ok()
@@ -128,55 +134,25 @@ fn field_error(v: &Value) -> FieldError {
     }
 }
 
-/// What went wrong talking to ZenML Pro.
-#[derive(Debug, thiserror::Error)]
-pub enum ZenmlError {
-    /// ZenML answered with an error status.
-    #[error(transparent)]
-    Api(Box<ApiError>),
-    /// The token exchange failed: the API key is wrong, revoked or expired.
-    #[error(
-        "could not log in to ZenML Pro with the service-account API key (set `api_key` in the \
-         provider's `zenml` block or ZENML_PRO_API_KEY): {0}"
-    )]
-    Login(Box<ApiError>),
-    /// The request could not be completed (connection, timeout, decoding).
-    #[error(transparent)]
-    Http(Box<HttpError>),
-    /// A create whose answer was lost and whose lookup kept failing: the
-    /// object may exist (see [`crate::vendors::create::unsettled_message`]).
-    #[error("{}", crate::vendors::create::unsettled_message(what, create, lookup))]
-    Unsettled {
-        what: String,
-        create: Box<ZenmlError>,
-        lookup: Box<ZenmlError>,
-    },
-}
+impl VendorAnswer for ApiError {
+    fn call(&self) -> &Call {
+        &self.call
+    }
 
-impl From<HttpError> for ZenmlError {
-    fn from(err: HttpError) -> Self {
-        ZenmlError::Http(Box::new(err))
+    /// None for a failed login: it is not about the call's object.
+    fn status(&self) -> Option<u16> {
+        (!self.login).then_some(self.call.status)
     }
 }
 
-impl From<ApiError> for ZenmlError {
-    fn from(err: ApiError) -> Self {
-        ZenmlError::Api(Box::new(err))
-    }
-}
+/// What went wrong talking to ZenML Pro (see [`VendorError`]). A failed
+/// login is an [`ApiError`] with `login` set.
+pub type ZenmlError = VendorError<ApiError>;
 
 impl ZenmlError {
-    /// The API error, if ZenML answered (not for login failures).
+    /// The API error, if ZenML answered the call (not for login failures).
     pub fn api(&self) -> Option<&ApiError> {
-        match self {
-            ZenmlError::Api(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// HTTP status of the vendor's answer.
-    pub fn status(&self) -> Option<u16> {
-        self.api().map(|e| e.status)
+        self.answer().filter(|e| !e.login)
     }
 
     /// 404: the role (or assignment) does not exist
@@ -199,30 +175,6 @@ impl ZenmlError {
     /// FastAPI's validation errors, if any.
     pub fn field_errors(&self) -> &[FieldError] {
         self.api().map(|e| e.fields.as_slice()).unwrap_or_default()
-    }
-
-    /// The server may or may not have applied the request (connection lost
-    /// after sending, or a 5xx): a create must be reconciled, not repeated.
-    pub fn is_ambiguous(&self) -> bool {
-        match self {
-            ZenmlError::Http(e) => e.is_ambiguous(),
-            ZenmlError::Api(e) => e.status >= 500,
-            ZenmlError::Login(_) | ZenmlError::Unsettled { .. } => false,
-        }
-    }
-}
-
-impl crate::vendors::create::OutcomeUnknown for ZenmlError {
-    fn unsettled(what: &str, create: Self, lookup: Self) -> Self {
-        ZenmlError::Unsettled {
-            what: what.to_string(),
-            create: Box::new(create),
-            lookup: Box::new(lookup),
-        }
-    }
-
-    fn is_ambiguous(&self) -> bool {
-        ZenmlError::is_ambiguous(self)
     }
 }
 
@@ -263,6 +215,26 @@ mod tests {
             ),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_failed_login_says_so_and_is_never_classified() {
+        let login = ApiError {
+            login: true,
+            ..decode(404, r#"{"detail": "Not Found"}"#)
+        };
+        assert_eq!(
+            login.to_string(),
+            "could not log in to ZenML Pro with the service-account API key (set `api_key` in the \
+             provider's `zenml` block or ZENML_PRO_API_KEY): POST /roles: ZenML Pro returned HTTP \
+             404: Not Found"
+        );
+        let login = ZenmlError::from(ApiError {
+            login: true,
+            ..decode(503, "")
+        });
+        assert!(login.api().is_none() && login.status().is_none());
+        assert!(!login.is_not_found() && !login.is_ambiguous());
     }
 
     #[test]

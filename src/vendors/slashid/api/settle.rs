@@ -84,6 +84,7 @@ mod tests {
 
     use super::*;
     use crate::http::HttpError;
+    use crate::vendors::error::Call;
     use crate::vendors::slashid::error::ApiError;
 
     fn lost() -> SlashidError {
@@ -100,12 +101,14 @@ mod tests {
 
     fn conflict() -> SlashidError {
         SlashidError::Api(Box::new(ApiError {
-            status: 409,
             message: "exists".into(),
-            request_id: None,
-            method: "POST".into(),
-            path: "/rbac/roles".into(),
-            attempts: 1,
+            call: Call {
+                method: "POST".into(),
+                path: "/rbac/roles".into(),
+                status: 409,
+                request_id: None,
+                attempts: 1,
+            },
         }))
     }
 
