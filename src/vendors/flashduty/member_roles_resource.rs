@@ -97,7 +97,7 @@ impl ResourceType for MemberRolesResource {
 
     async fn plan(
         &self,
-        _client: Option<&FlashdutyClient>,
+        _: Option<&FlashdutyClient>,
         config: MemberRolesState,
         prior: Option<&MemberRolesState>,
     ) -> Planned<Self> {
@@ -122,7 +122,7 @@ impl ResourceType for MemberRolesResource {
         &self,
         client: &FlashdutyClient,
         state: &MemberRolesState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Refreshed<Self> {
         let Some(member_id) = state.member_id.as_ref_option().and_then(|n| n.whole()) else {
             return Ok(Read::Gone);
@@ -141,9 +141,9 @@ impl ResourceType for MemberRolesResource {
     async fn update(
         &self,
         client: &FlashdutyClient,
-        _prior: MemberRolesState,
+        _: MemberRolesState,
         planned: MemberRolesState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> NewState<Self> {
         Ok((write(client, &planned).await?, ValueEmpty::default()))
     }
@@ -151,9 +151,9 @@ impl ResourceType for MemberRolesResource {
     /// Stops managing: no request (see the module comment).
     async fn delete(
         &self,
-        _client: &FlashdutyClient,
+        _: &FlashdutyClient,
         prior: &MemberRolesState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Removed<Self> {
         tracing::info!(
             member_id = ?prior.member_id.as_ref_option(),

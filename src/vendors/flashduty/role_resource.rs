@@ -148,7 +148,7 @@ impl ResourceType for RoleResource {
         &self,
         client: &FlashdutyClient,
         state: &RoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Refreshed<Self> {
         let role_id = numeric_id(state).ok_or_else(|| bad_id(state))?;
         match client.read_role(role_id).await.map_err(Failure::vendor)? {
@@ -165,7 +165,7 @@ impl ResourceType for RoleResource {
         &self,
         client: &FlashdutyClient,
         state: &RoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Refreshed<Self> {
         settle(client, state).await
     }
@@ -177,7 +177,7 @@ impl ResourceType for RoleResource {
         client: &FlashdutyClient,
         prior: RoleState,
         planned: RoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> NewState<Self> {
         let role_id = numeric_id(&prior).ok_or_else(|| bad_id(&prior))?;
         let Some(body) = upsert_body(&planned, Some(role_id)) else {
@@ -201,7 +201,7 @@ impl ResourceType for RoleResource {
         &self,
         client: &FlashdutyClient,
         prior: &RoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Removed<Self> {
         let role_id = numeric_id(prior).ok_or_else(|| bad_id(prior))?;
         match client.delete_role(role_id).await {

@@ -116,7 +116,7 @@ impl ResourceType for OnCallRoleResource {
 
     async fn plan(
         &self,
-        _client: Option<&RootlyClient>,
+        _: Option<&RootlyClient>,
         config: OnCallRoleState,
         prior: Option<&OnCallRoleState>,
     ) -> Planned<Self> {
@@ -155,7 +155,7 @@ impl ResourceType for OnCallRoleResource {
         &self,
         client: &RootlyClient,
         state: &OnCallRoleState,
-        _private: &Private,
+        _: &Private,
     ) -> Refreshed<Self> {
         let id = role_id(state).ok_or_else(no_id)?;
         match client.read_role(&id).await.map_err(Failure::vendor)? {
@@ -182,7 +182,7 @@ impl ResourceType for OnCallRoleResource {
         client: &RootlyClient,
         prior: OnCallRoleState,
         planned: OnCallRoleState,
-        _private: &Private,
+        _: &Private,
     ) -> NewState<Self> {
         let id = role_id(&prior).ok_or_else(no_id)?;
         let Some(attrs) = attributes(&planned) else {
@@ -202,7 +202,7 @@ impl ResourceType for OnCallRoleResource {
         &self,
         client: &RootlyClient,
         prior: &OnCallRoleState,
-        _private: &Private,
+        _: &Private,
     ) -> Removed<Self> {
         let id = role_id(prior).ok_or_else(no_id)?;
         match client.delete_role(&id).await {

@@ -98,7 +98,7 @@ impl ResourceType for UserOnCallRoleResource {
 
     async fn plan(
         &self,
-        _client: Option<&RootlyClient>,
+        _: Option<&RootlyClient>,
         config: UserOnCallRoleState,
         prior: Option<&UserOnCallRoleState>,
     ) -> Planned<Self> {
@@ -123,7 +123,7 @@ impl ResourceType for UserOnCallRoleResource {
         &self,
         client: &RootlyClient,
         state: &UserOnCallRoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Refreshed<Self> {
         let Some(user_id) = state.user_id.as_ref_option() else {
             return Ok(Read::Gone);
@@ -138,9 +138,9 @@ impl ResourceType for UserOnCallRoleResource {
     async fn update(
         &self,
         client: &RootlyClient,
-        _prior: UserOnCallRoleState,
+        _: UserOnCallRoleState,
         planned: UserOnCallRoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> NewState<Self> {
         Ok((write(client, &planned).await?, ValueEmpty::default()))
     }
@@ -148,9 +148,9 @@ impl ResourceType for UserOnCallRoleResource {
     /// Stops managing: no request (see the module comment).
     async fn delete(
         &self,
-        _client: &RootlyClient,
+        _: &RootlyClient,
         prior: &UserOnCallRoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Removed<Self> {
         tracing::info!(
             user_id = ?prior.user_id.as_ref_option(),

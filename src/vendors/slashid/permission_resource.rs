@@ -78,7 +78,7 @@ impl ResourceType for PermissionResource {
 
     async fn plan(
         &self,
-        _client: Option<&SlashidClient>,
+        _: Option<&SlashidClient>,
         config: PermissionState,
         prior: Option<&PermissionState>,
     ) -> Planned<Self> {

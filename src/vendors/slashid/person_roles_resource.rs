@@ -93,7 +93,7 @@ impl ResourceType for PersonRolesResource {
 
     async fn plan(
         &self,
-        _client: Option<&SlashidClient>,
+        _: Option<&SlashidClient>,
         config: PersonRolesState,
         prior: Option<&PersonRolesState>,
     ) -> Planned<Self> {
@@ -111,7 +111,7 @@ impl ResourceType for PersonRolesResource {
         &self,
         client: &SlashidClient,
         state: &PersonRolesState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Refreshed<Self> {
         let Some(person_id) = state.person_id.as_ref_option() else {
             return Ok(Read::Gone);
@@ -136,9 +136,9 @@ impl ResourceType for PersonRolesResource {
     async fn update(
         &self,
         client: &SlashidClient,
-        _prior: PersonRolesState,
+        _: PersonRolesState,
         planned: PersonRolesState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> NewState<Self> {
         Ok((put(client, &planned).await?, ValueEmpty::default()))
     }
@@ -147,7 +147,7 @@ impl ResourceType for PersonRolesResource {
         &self,
         client: &SlashidClient,
         prior: &PersonRolesState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Removed<Self> {
         let person_id = prior.person_id.clone().unwrap_or_default();
         match client.set_person_roles(&person_id, &[]).await {

@@ -118,7 +118,7 @@ impl ResourceType for RoleAssignmentResource {
 
     async fn plan(
         &self,
-        _client: Option<&ZenmlClient>,
+        _: Option<&ZenmlClient>,
         config: AssignmentState,
         prior: Option<&AssignmentState>,
     ) -> Planned<Self> {
@@ -169,7 +169,7 @@ impl ResourceType for RoleAssignmentResource {
         &self,
         client: &ZenmlClient,
         state: &AssignmentState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Refreshed<Self> {
         let p = params(state).ok_or_else(incomplete)?;
         match client.list_assignments(&p.role_id).await {
@@ -191,10 +191,10 @@ impl ResourceType for RoleAssignmentResource {
     /// place), so there is nothing to send.
     async fn update(
         &self,
-        _client: &ZenmlClient,
-        _prior: AssignmentState,
+        _: &ZenmlClient,
+        _: AssignmentState,
         planned: AssignmentState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> NewState<Self> {
         Ok((planned, ValueEmpty::default()))
     }
@@ -203,7 +203,7 @@ impl ResourceType for RoleAssignmentResource {
         &self,
         client: &ZenmlClient,
         prior: &AssignmentState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Removed<Self> {
         let p = params(prior).ok_or_else(incomplete)?;
         match client.revoke_role(&p).await {

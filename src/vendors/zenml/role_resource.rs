@@ -138,7 +138,7 @@ impl ResourceType for RoleResource {
 
     async fn plan(
         &self,
-        _client: Option<&ZenmlClient>,
+        _: Option<&ZenmlClient>,
         config: RoleState,
         prior: Option<&RoleState>,
     ) -> Planned<Self> {
@@ -198,7 +198,7 @@ impl ResourceType for RoleResource {
         &self,
         client: &ZenmlClient,
         state: &RoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Refreshed<Self> {
         let id = role_id(state).ok_or_else(no_id)?;
         let organization_id = state
@@ -224,7 +224,7 @@ impl ResourceType for RoleResource {
         &self,
         client: &ZenmlClient,
         state: &RoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Refreshed<Self> {
         settle(client, state).await
     }
@@ -234,7 +234,7 @@ impl ResourceType for RoleResource {
         client: &ZenmlClient,
         prior: RoleState,
         planned: RoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> NewState<Self> {
         let id = role_id(&prior).ok_or_else(no_id)?;
         let body = update_body(&prior, &planned);
@@ -275,7 +275,7 @@ impl ResourceType for RoleResource {
         &self,
         client: &ZenmlClient,
         prior: &RoleState,
-        _private: &ValueEmpty,
+        _: &ValueEmpty,
     ) -> Removed<Self> {
         let id = role_id(prior).ok_or_else(no_id)?;
         match client.delete_role(id).await {
