@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use common::{Emulator, Workspace, ZENML_ORG};
 use proptest::strategy::{Just, Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
+use terraform_provider_rbac::framework::resource::ResourceType;
 use terraform_provider_rbac::vendors::{flashduty, rootly, slashid, zenml};
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
@@ -85,7 +86,7 @@ fn flashduty_role_valid_values_converge() {
     let mut runner = TestRunner::deterministic();
     let draws = draw(&mut runner, text(39), text(499), |n, d| {
         no_errors(|diags| {
-            flashduty::role_resource::validate_role(
+            flashduty::role_resource::RoleResource::validate(
                 diags,
                 &flashduty::role_resource::RoleState {
                     role_name: Value::Value(n.into()),
@@ -114,7 +115,7 @@ fn rootly_on_call_role_valid_values_converge() {
     let mut runner = TestRunner::deterministic();
     let draws = draw(&mut runner, text(255), Just(String::new()), |n, _| {
         no_errors(|diags| {
-            rootly::on_call_role_resource::validate_role(
+            rootly::on_call_role_resource::OnCallRoleResource::validate(
                 diags,
                 &rootly::on_call_role_resource::OnCallRoleState {
                     name: Value::Value(n.into()),
@@ -141,7 +142,7 @@ fn zenml_role_valid_values_converge() {
     let mut runner = TestRunner::deterministic();
     let draws = draw(&mut runner, text(255), text(255), |n, d| {
         no_errors(|diags| {
-            zenml::role_resource::validate_role(
+            zenml::role_resource::RoleResource::validate(
                 diags,
                 &zenml::role_resource::RoleState {
                     organization_id: Value::Value(ZENML_ORG.into()),
@@ -175,7 +176,7 @@ fn slashid_permission_and_role_valid_values_converge() {
         || proptest::string::string_regex("[A-Za-z0-9][A-Za-z0-9_.:-]{0,20}[A-Za-z0-9]").unwrap();
     let permissions = draw(&mut runner, name(), text(200), |n, d| {
         no_errors(|diags| {
-            slashid::permission_resource::validate_permission(
+            slashid::permission_resource::PermissionResource::validate(
                 diags,
                 &slashid::permission_resource::PermissionState {
                     name: Value::Value(n.into()),
@@ -187,7 +188,7 @@ fn slashid_permission_and_role_valid_values_converge() {
     });
     let roles = draw(&mut runner, name(), text(200), |n, d| {
         no_errors(|diags| {
-            slashid::role_resource::validate_role(
+            slashid::role_resource::RoleResource::validate(
                 diags,
                 &slashid::role_resource::RoleState {
                     name: Value::Value(n.into()),

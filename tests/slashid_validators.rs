@@ -9,11 +9,12 @@ use serde_json::json;
 use terraform_provider_rbac::emulator::{
     self, EmulatorConfig, RunningEmulator, DEFAULT_SLASHID_API_KEY, DEFAULT_SLASHID_ORG_ID,
 };
+use terraform_provider_rbac::framework::resource::ResourceType;
 use terraform_provider_rbac::http::encode_path_segment;
 use terraform_provider_rbac::vendors::slashid::permission_resource::{
-    validate_permission, PermissionState,
+    PermissionResource, PermissionState,
 };
-use terraform_provider_rbac::vendors::slashid::role_resource::{validate_role, RoleState};
+use terraform_provider_rbac::vendors::slashid::role_resource::{RoleResource, RoleState};
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
@@ -97,7 +98,7 @@ proptest! {
             ..Default::default()
         };
         let mut diags = Diagnostics::default();
-        validate_role(&mut diags, &state);
+        RoleResource::validate(&mut diags, &state);
         let full = format!("{DEFAULT_SLASHID_ORG_ID}/{short}");
         let vendor = ORACLE.with(|o| o.accepts("roles", &full, json!({"name": full})));
         prop_assert_eq!(diags.errors.is_empty(), vendor, "{:?}: {:?}", short, diags.errors);
@@ -113,7 +114,7 @@ proptest! {
             ..Default::default()
         };
         let mut diags = Diagnostics::default();
-        validate_permission(&mut diags, &state);
+        PermissionResource::validate(&mut diags, &state);
         let vendor = ORACLE.with(|o| o.accepts("permissions", &name, json!({"name": name})));
         prop_assert_eq!(diags.errors.is_empty(), vendor, "{:?}: {:?}", name, diags.errors);
     }

@@ -7,13 +7,14 @@
 use proptest::prelude::*;
 use serde_json::json;
 use terraform_provider_rbac::emulator::{self, EmulatorConfig, RunningEmulator};
-use terraform_provider_rbac::vendors::flashduty::role_resource::{validate_role, RoleState};
+use terraform_provider_rbac::framework::resource::ResourceType;
+use terraform_provider_rbac::vendors::flashduty::role_resource::{RoleResource, RoleState};
 use terraform_provider_rbac::vendors::rootly::api::PERMISSION_FAMILIES;
 use terraform_provider_rbac::vendors::rootly::on_call_role_resource::{
-    validate_role as validate_rootly_role, OnCallRoleState,
+    OnCallRoleResource, OnCallRoleState,
 };
 use terraform_provider_rbac::vendors::zenml::role_resource::{
-    validate_role as validate_zenml_role, RoleState as ZenmlRoleState,
+    RoleResource as ZenmlRoleResource, RoleState as ZenmlRoleState,
 };
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
@@ -174,7 +175,7 @@ proptest! {
             ..Default::default()
         };
         let mut diags = Diagnostics::default();
-        validate_role(&mut diags, &state);
+        RoleResource::validate(&mut diags, &state);
         let vendor = ORACLE.with(|o| o.flashduty_accepts(&name, &description));
         prop_assert_eq!(no_errors(&diags), vendor, "name {:?} description {:?}: {:?}", name, description, diags.errors);
     }
@@ -213,7 +214,7 @@ proptest! {
                 .push(json!(value));
         }
         let mut diags = Diagnostics::default();
-        validate_rootly_role(&mut diags, &state);
+        OnCallRoleResource::validate(&mut diags, &state);
         let vendor = ORACLE.with(|o| o.rootly_accepts(serde_json::Value::Object(attributes.clone())));
         prop_assert_eq!(no_errors(&diags), vendor, "{:?}: {:?}", attributes, diags.errors);
     }
@@ -234,7 +235,7 @@ proptest! {
             ..Default::default()
         };
         let mut diags = Diagnostics::default();
-        validate_zenml_role(&mut diags, &state);
+        ZenmlRoleResource::validate(&mut diags, &state);
         let vendor = ORACLE.with(|o| o.zenml_accepts(level, &name, &description));
         prop_assert_eq!(no_errors(&diags), vendor, "level {:?} name {:?} description {:?}: {:?}", level, name, description, diags.errors);
     }

@@ -83,8 +83,24 @@ impl ResourceType for MemberRolesResource {
         )
     }
 
+    /// Plan-time checks: IDs are positive whole numbers.
     fn validate(diags: &mut Diagnostics, config: &MemberRolesState) {
-        validate_member_roles(diags, config);
+        let member_id = whole_number(diags, AttributePath::new("member_id"), &config.member_id);
+        if member_id.is_some_and(|n| n <= 0) {
+            diags.error(
+                "Invalid value for member_id",
+                "member_id must be a positive Flashduty member ID (see the `rbac_flashduty_members` data source).",
+                AttributePath::new("member_id"),
+            );
+        }
+        let role_ids = whole_numbers(diags, AttributePath::new("role_ids"), &config.role_ids);
+        if role_ids.iter().any(|n| *n <= 0) {
+            diags.error(
+                "Invalid value for role_ids",
+                "role_ids must hold positive Flashduty role IDs (built-ins: Admin 2, Responder 6, Viewer 8).",
+                AttributePath::new("role_ids"),
+            );
+        }
     }
 
     fn which(state: &MemberRolesState) -> String {
@@ -180,26 +196,6 @@ impl ResourceType for MemberRolesResource {
                 format!("No member of the account has this ID or email. {IMPORT_FORMATS}"),
             )),
         }
-    }
-}
-
-/// Plan-time checks: IDs are positive whole numbers.
-pub fn validate_member_roles(diags: &mut Diagnostics, config: &MemberRolesState) {
-    let member_id = whole_number(diags, AttributePath::new("member_id"), &config.member_id);
-    if member_id.is_some_and(|n| n <= 0) {
-        diags.error(
-            "Invalid value for member_id",
-            "member_id must be a positive Flashduty member ID (see the `rbac_flashduty_members` data source).",
-            AttributePath::new("member_id"),
-        );
-    }
-    let role_ids = whole_numbers(diags, AttributePath::new("role_ids"), &config.role_ids);
-    if role_ids.iter().any(|n| *n <= 0) {
-        diags.error(
-            "Invalid value for role_ids",
-            "role_ids must hold positive Flashduty role IDs (built-ins: Admin 2, Responder 6, Viewer 8).",
-            AttributePath::new("role_ids"),
-        );
     }
 }
 
@@ -310,7 +306,7 @@ mod tests {
     #[test]
     fn validation_names_the_attribute() {
         let mut diags = Diagnostics::default();
-        validate_member_roles(
+        MemberRolesResource::validate(
             &mut diags,
             &MemberRolesState {
                 member_id: Value::Value(0.into()),
@@ -326,7 +322,7 @@ mod tests {
     #[test]
     fn fractions_are_named_before_the_positive_check() {
         let mut diags = Diagnostics::default();
-        validate_member_roles(
+        MemberRolesResource::validate(
             &mut diags,
             &MemberRolesState {
                 member_id: Value::Value(Number::Fraction(1.5)),

@@ -100,8 +100,33 @@ impl ResourceType for RoleResource {
         )
     }
 
+    /// Plan-time checks, mirroring the vendor's documented limits exactly.
     fn validate(diags: &mut Diagnostics, config: &RoleState) {
-        validate_role(diags, config);
+        validate_role_name(diags, &config.role_name);
+        string_length(
+            diags,
+            AttributePath::new("description"),
+            &config.description,
+            0,
+            DESCRIPTION_MAX,
+            "Flashduty's limit for role descriptions",
+        );
+        string_one_of(
+            diags,
+            AttributePath::new("status"),
+            &config.status,
+            &STATUSES,
+        );
+        let path = AttributePath::new("permission_ids");
+        for id in whole_numbers(diags, path.clone(), &config.permission_ids) {
+            if id <= 0 {
+                diags.error(
+                    "Invalid value for permission_ids",
+                    "permission_ids must hold positive permission IDs from the `rbac_flashduty_permissions` data source.",
+                    path.clone(),
+                );
+            }
+        }
     }
 
     /// The role ID, or the quoted name before there is one (or while it
@@ -229,35 +254,6 @@ impl ResourceType for RoleResource {
     }
 }
 
-/// Plan-time checks, mirroring the vendor's documented limits exactly.
-pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
-    validate_role_name(diags, &config.role_name);
-    string_length(
-        diags,
-        AttributePath::new("description"),
-        &config.description,
-        0,
-        DESCRIPTION_MAX,
-        "Flashduty's limit for role descriptions",
-    );
-    string_one_of(
-        diags,
-        AttributePath::new("status"),
-        &config.status,
-        &STATUSES,
-    );
-    let path = AttributePath::new("permission_ids");
-    for id in whole_numbers(diags, path.clone(), &config.permission_ids) {
-        if id <= 0 {
-            diags.error(
-                "Invalid value for permission_ids",
-                "permission_ids must hold positive permission IDs from the `rbac_flashduty_permissions` data source.",
-                path.clone(),
-            );
-        }
-    }
-}
-
 /// A `role_name` of 1 to [`ROLE_NAME_MAX`] characters (also checked by
 /// the data sources that look roles up by name).
 pub fn validate_role_name(diags: &mut Diagnostics, role_name: &Value<String>) {
@@ -339,7 +335,7 @@ mod tests {
     #[test]
     fn validation_names_attributes_and_limits() {
         let mut diags = Diagnostics::default();
-        validate_role(
+        RoleResource::validate(
             &mut diags,
             &RoleState {
                 role_name: Value::Value("x".repeat(40)),

@@ -105,8 +105,38 @@ impl ResourceType for OnCallRoleResource {
         )
     }
 
+    /// Plan-time checks: exactly the vendor's allowed values per family.
     fn validate(diags: &mut Diagnostics, config: &OnCallRoleState) {
-        validate_role(diags, config);
+        match &config.name {
+            Value::Value(n) if n.trim().is_empty() => diags.error(
+                "Invalid value for name",
+                "name must not be blank (Rootly requires a name).",
+                AttributePath::new("name"),
+            ),
+            // Rootly trims the name it stores, so "Primary " would apply as
+            // "Primary" and never converge: refuse it here instead.
+            Value::Value(n) if n.trim() != n => diags.error(
+                "Invalid value for name",
+                format!(
+                    "name must not start or end with whitespace: Rootly trims it, so {n:?} would be saved as {:?}. \
+                     Write {:?} (check interpolations such as \"${{var.suffix}}\" that may be empty).",
+                    n.trim(),
+                    n.trim()
+                ),
+                AttributePath::new("name"),
+            ),
+            _ => {}
+        }
+        let allowed: BTreeMap<&str, &[&str]> = PERMISSION_FAMILIES.into_iter().collect();
+        for (family, value) in config.families() {
+            string_set_one_of(
+                diags,
+                AttributePath::new(family),
+                value,
+                allowed[family],
+                "Rootly's allowed values for this permission",
+            );
+        }
     }
 
     /// The role's UUID, or the quoted name before there is one.
@@ -236,39 +266,6 @@ impl ResourceType for OnCallRoleResource {
     }
 }
 
-/// Plan-time checks: exactly the vendor's allowed values per family.
-pub fn validate_role(diags: &mut Diagnostics, config: &OnCallRoleState) {
-    match &config.name {
-        Value::Value(n) if n.trim().is_empty() => diags.error(
-            "Invalid value for name",
-            "name must not be blank (Rootly requires a name).",
-            AttributePath::new("name"),
-        ),
-        // Rootly trims the name it stores, so "Primary " would apply as
-        // "Primary" and never converge: refuse it here instead.
-        Value::Value(n) if n.trim() != n => diags.error(
-            "Invalid value for name",
-            format!(
-                "name must not start or end with whitespace: Rootly trims it, so {n:?} would be saved as {:?}. \
-                 Write {:?} (check interpolations such as \"${{var.suffix}}\" that may be empty).",
-                n.trim(),
-                n.trim()
-            ),
-            AttributePath::new("name"),
-        ),
-        _ => {}
-    }
-    let allowed: BTreeMap<&str, &[&str]> = PERMISSION_FAMILIES.into_iter().collect();
-    for (family, value) in config.families() {
-        string_set_one_of(
-            diags,
-            AttributePath::new(family),
-            value,
-            allowed[family],
-            "Rootly's allowed values for this permission",
-        );
-    }
-}
 /// The state Terraform records for a role read from Rootly. Families the
 /// provider does not know are ignored.
 pub fn state_from(role: &OnCallRole) -> OnCallRoleState {
@@ -368,7 +365,7 @@ mod tests {
     #[test]
     fn validation_names_attribute_and_allowed_values() {
         let mut diags = Diagnostics::default();
-        validate_role(
+        OnCallRoleResource::validate(
             &mut diags,
             &OnCallRoleState {
                 name: Value::Value("x".into()),

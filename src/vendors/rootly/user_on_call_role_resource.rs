@@ -81,8 +81,31 @@ impl ResourceType for UserOnCallRoleResource {
         )
     }
 
+    /// Plan-time checks: neither ID may be blank.
     fn validate(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
-        validate_user_on_call_role(diags, config);
+        for (name, value) in [
+            ("user_id", &config.user_id),
+            ("on_call_role_id", &config.on_call_role_id),
+        ] {
+            match value {
+                Value::Value(v) if v.trim().is_empty() => diags.error(
+                    format!("Invalid value for {name}"),
+                    format!("{name} must not be empty."),
+                    AttributePath::new(name),
+                ),
+                // Rootly IDs hold no whitespace; " 20002" would reach the API
+                // as another, unknown user.
+                Value::Value(v) if v.trim() != v => diags.error(
+                    format!("Invalid value for {name}"),
+                    format!(
+                        "{name} must not start or end with whitespace: write {:?}.",
+                        v.trim()
+                    ),
+                    AttributePath::new(name),
+                ),
+                _ => {}
+            }
+        }
     }
 
     fn which(state: &UserOnCallRoleState) -> String {
@@ -187,33 +210,6 @@ impl ResourceType for UserOnCallRoleResource {
     }
 }
 
-/// Plan-time checks: neither ID may be blank.
-pub fn validate_user_on_call_role(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
-    for (name, value) in [
-        ("user_id", &config.user_id),
-        ("on_call_role_id", &config.on_call_role_id),
-    ] {
-        match value {
-            Value::Value(v) if v.trim().is_empty() => diags.error(
-                format!("Invalid value for {name}"),
-                format!("{name} must not be empty."),
-                AttributePath::new(name),
-            ),
-            // Rootly IDs hold no whitespace; " 20002" would reach the API
-            // as another, unknown user.
-            Value::Value(v) if v.trim() != v => diags.error(
-                format!("Invalid value for {name}"),
-                format!(
-                    "{name} must not start or end with whitespace: write {:?}.",
-                    v.trim()
-                ),
-                AttributePath::new(name),
-            ),
-            _ => {}
-        }
-    }
-}
-
 fn state_from(user: &RootlyUser) -> UserOnCallRoleState {
     UserOnCallRoleState {
         id: Value::Value(user.id.clone()),
@@ -290,7 +286,7 @@ mod tests {
     #[test]
     fn blank_ids_are_refused_at_plan() {
         let mut diags = Diagnostics::default();
-        validate_user_on_call_role(
+        UserOnCallRoleResource::validate(
             &mut diags,
             &UserOnCallRoleState {
                 user_id: Value::Value(" ".into()),

@@ -68,8 +68,9 @@ impl ResourceType for PermissionResource {
         )
     }
 
+    /// Plan-time checks.
     fn validate(diags: &mut Diagnostics, config: &PermissionState) {
-        validate_permission(diags, config);
+        validate_permission_name(diags, AttributePath::new("name"), &config.name);
     }
 
     fn which(state: &PermissionState) -> String {
@@ -210,11 +211,6 @@ impl ResourceType for PermissionResource {
             Err(err) => Err(Failure::vendor(err)),
         }
     }
-}
-
-/// Plan-time checks.
-pub fn validate_permission(diags: &mut Diagnostics, config: &PermissionState) {
-    validate_permission_name(diags, AttributePath::new("name"), &config.name);
 }
 
 fn plan(config: PermissionState) -> PermissionState {

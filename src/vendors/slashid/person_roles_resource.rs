@@ -76,8 +76,20 @@ impl ResourceType for PersonRolesResource {
         )
     }
 
+    /// Plan-time checks.
     fn validate(diags: &mut Diagnostics, config: &PersonRolesState) {
-        validate_person_roles(diags, config);
+        if let Value::Value(items) = &config.roles {
+            for item in items {
+                validate_role_name(diags, AttributePath::new("roles"), item);
+            }
+        }
+        if matches!(&config.person_id, Value::Value(p) if p.trim().is_empty()) {
+            diags.error(
+                "Invalid value for person_id",
+                "person_id must not be empty.",
+                AttributePath::new("person_id"),
+            );
+        }
     }
 
     fn which(state: &PersonRolesState) -> String {
@@ -171,22 +183,6 @@ impl ResourceType for PersonRolesResource {
                 err.to_string(),
             )),
         }
-    }
-}
-
-/// Plan-time checks.
-pub fn validate_person_roles(diags: &mut Diagnostics, config: &PersonRolesState) {
-    if let Value::Value(items) = &config.roles {
-        for item in items {
-            validate_role_name(diags, AttributePath::new("roles"), item);
-        }
-    }
-    if matches!(&config.person_id, Value::Value(p) if p.trim().is_empty()) {
-        diags.error(
-            "Invalid value for person_id",
-            "person_id must not be empty.",
-            AttributePath::new("person_id"),
-        );
     }
 }
 

@@ -94,8 +94,14 @@ impl ResourceType for RoleResource {
         )
     }
 
+    /// Plan-time checks.
     fn validate(diags: &mut Diagnostics, config: &RoleState) {
-        validate_role(diags, config);
+        validate_role_name(diags, AttributePath::new("name"), &config.name);
+        if let Value::Value(items) = &config.permissions {
+            for item in items {
+                validate_permission_name(diags, AttributePath::new("permissions"), item);
+            }
+        }
     }
 
     fn which(state: &RoleState) -> String {
@@ -229,16 +235,6 @@ fn new_generation() -> Value<String> {
     Value::Value(format!("{:016x}", rand::random::<u64>()))
 }
 
-/// Plan-time checks.
-pub fn validate_role(diags: &mut Diagnostics, config: &RoleState) {
-    validate_role_name(diags, AttributePath::new("name"), &config.name);
-    if let Value::Value(items) = &config.permissions {
-        for item in items {
-            validate_permission_name(diags, AttributePath::new("permissions"), item);
-        }
-    }
-}
-
 /// `client` is `None` while the provider configuration (the organization)
 /// is unknown: the full name is then known only after apply.
 fn plan(client: Option<&SlashidClient>, config: RoleState, prior: Option<&RoleState>) -> RoleState {
@@ -364,7 +360,7 @@ mod tests {
     #[test]
     fn slashid_role_validation_names_attribute_and_limit() {
         let mut diags = Diagnostics::default();
-        validate_role(
+        RoleResource::validate(
             &mut diags,
             &RoleState {
                 name: Value::Value("org/x".into()),

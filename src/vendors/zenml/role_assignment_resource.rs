@@ -107,8 +107,27 @@ impl ResourceType for RoleAssignmentResource {
         )
     }
 
+    /// Plan-time checks.
     fn validate(diags: &mut Diagnostics, config: &AssignmentState) {
-        validate_assignment(diags, config);
+        for name in ARGUMENTS {
+            validate_uuid(diags, name, config.get(name));
+        }
+        exactly_one_of(
+            diags,
+            &["user_id", "team_id", "invitation_id"],
+            &[
+                (&config.user_id).into(),
+                (&config.team_id).into(),
+                (&config.invitation_id).into(),
+            ],
+        );
+        if !config.project_id.is_null() && config.workspace_id.is_null() {
+            diags.error(
+                "Missing workspace_id",
+                "project_id needs workspace_id too: ZenML scopes a project role assignment by workspace and project.",
+                AttributePath::new("workspace_id"),
+            );
+        }
     }
 
     /// The composite ID (empty before the assignment has one).
@@ -242,29 +261,6 @@ impl ResourceType for RoleAssignmentResource {
     }
 }
 
-/// Plan-time checks.
-pub fn validate_assignment(diags: &mut Diagnostics, config: &AssignmentState) {
-    for name in ARGUMENTS {
-        validate_uuid(diags, name, config.get(name));
-    }
-    exactly_one_of(
-        diags,
-        &["user_id", "team_id", "invitation_id"],
-        &[
-            (&config.user_id).into(),
-            (&config.team_id).into(),
-            (&config.invitation_id).into(),
-        ],
-    );
-    if !config.project_id.is_null() && config.workspace_id.is_null() {
-        diags.error(
-            "Missing workspace_id",
-            "project_id needs workspace_id too: ZenML scopes a project role assignment by workspace and project.",
-            AttributePath::new("workspace_id"),
-        );
-    }
-}
-
 /// A stored state always names a role and a principal.
 fn incomplete() -> Failure<AssignmentState> {
     Failure::message("the ZenML role assignment in the state is incomplete", "")
@@ -280,7 +276,7 @@ mod tests {
     #[test]
     fn validation_wants_one_principal_and_a_workspace_for_projects() {
         let mut diags = Diagnostics::default();
-        validate_assignment(
+        RoleAssignmentResource::validate(
             &mut diags,
             &AssignmentState {
                 role_id: Value::Value(R.into()),

@@ -19,17 +19,17 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::ZenmlClient;
 use super::config::ZenmlSettings;
-use super::ids::failure;
+use super::ids::{failure, validate_uuid};
 use crate::framework::resource::{
     Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
 };
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
+use crate::framework::validate::{string_length, string_one_of};
 use crate::vendors::pending::{is_pending, pending_id};
 use crate::vendors::zenml::ZenmlError;
 use convert::state_from;
 use convert::{create_body, update_body};
-pub use rules::validate_role;
 use rules::{no_id, refuse_built_in, role_id, settle};
 
 /// Limits from the seed's RoleCreate / RoleUpdate.
@@ -126,8 +126,49 @@ impl ResourceType for RoleResource {
         )
     }
 
+    /// Plan-time checks, mirroring the vendor's documented limits.
     fn validate(diags: &mut Diagnostics, config: &RoleState) {
-        validate_role(diags, config);
+        validate_uuid(diags, "organization_id", &config.organization_id);
+        if config.level.as_ref_option().map(String::as_str) == Some("organization") {
+            diags.error(
+                "Invalid value for level",
+                "level = \"organization\" is not possible for a custom role: ZenML Pro refuses to create \
+                 organization roles (IllegalOperationError: the role is an organization role). Use \
+                 \"workspace\" or \"project\"; to grant organization-wide access, assign a built-in \
+                 organization role (see the rbac_zenml_roles data source) with rbac_zenml_role_assignment.",
+                AttributePath::new("level"),
+            );
+        } else {
+            string_one_of(
+                diags,
+                AttributePath::new("level"),
+                &config.level,
+                &CUSTOM_LEVELS,
+            );
+        }
+        string_length(
+            diags,
+            AttributePath::new("name"),
+            &config.name,
+            1,
+            NAME_MAX,
+            "ZenML's limit for role names",
+        );
+        string_length(
+            diags,
+            AttributePath::new("description"),
+            &config.description,
+            1,
+            DESCRIPTION_MAX,
+            "ZenML's limit for role descriptions",
+        );
+        if matches!(&config.role_type, Value::Value(t) if t.is_empty()) {
+            diags.error(
+                "Invalid value for type",
+                "type must not be empty; leave it unset for \"normal\".",
+                AttributePath::new("type"),
+            );
+        }
     }
 
     /// The ID, or the name (quoted) before the role has one (or while it
@@ -318,7 +359,7 @@ mod tests {
     #[test]
     fn validation_names_attributes_and_limits() {
         let mut diags = Diagnostics::default();
-        validate_role(
+        RoleResource::validate(
             &mut diags,
             &RoleState {
                 organization_id: s("acme"),
