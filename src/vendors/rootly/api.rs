@@ -76,11 +76,14 @@ pub struct RootlyConfig {
     pub max_requests_per_minute: u32,
 }
 
-/// Retries: the official provider retries a 429 up to 8 times; the HTTP
-/// core waits for `Retry-After`, else `X-RateLimit-Reset`, else backs off.
+/// Retries: 5 after the first attempt (6 attempts), as for Flashduty, so
+/// that a Rootly that is down fails a plan in seconds, not minutes. A 429
+/// is waited out longer whatever this says (the HTTP core's 90 s of
+/// patience covers the official provider's 8 retries of a 429), after
+/// `Retry-After`, else `X-RateLimit-Reset`, else backoff.
 pub fn retry_policy() -> RetryPolicy {
     RetryPolicy {
-        max_retries: 8,
+        max_retries: 5,
         ..RetryPolicy::default()
     }
 }
