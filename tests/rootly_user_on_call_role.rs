@@ -146,6 +146,28 @@ fn rootly_user_on_call_role_gone_user_validation_and_unknown_role() {
         run.all()
     );
 
+    // Not a UUID (a slug, a typo), or one in upper case: refused at plan,
+    // naming the attribute; Rootly answers with lower-case UUIDs, so
+    // anything else would never match the state.
+    for bad in [
+        "not-a-uuid",
+        "responder",
+        "91B7D512-0000-4000-8000-000000000000",
+    ] {
+        ws.config(&format!(
+            "{base}resource \"rbac_rootly_user_on_call_role\" \"u\" {{\n  user_id         = \"20004\"\n  on_call_role_id = \"{bad}\"\n}}\n"
+        ));
+        let run = ws.run(&["validate", "-no-color"]);
+        assert_ne!(run.status, 0, "{bad}: {}", run.all());
+        let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            out.contains("Invalid value for on_call_role_id"),
+            "{bad}: {out}"
+        );
+        assert!(out.contains("on_call_role_id must be"), "{bad}: {out}");
+        assert!(out.contains("lower-case UUID"), "{bad}: {out}");
+    }
+
     // An on-call role that does not exist: Rootly's 404, explained.
     ws.config(&format!(
         "{base}resource \"rbac_rootly_user_on_call_role\" \"u\" {{\n  user_id         = \"20004\"\n  on_call_role_id = \"00000000-0000-4000-8000-000000000000\"\n}}\n"

@@ -16,6 +16,7 @@ pub mod schema;
 #[cfg(test)]
 pub(crate) mod test_vendor;
 pub mod timeouts;
+pub mod uuid;
 pub mod validate;
 
 pub use tf_provider::value::Value;

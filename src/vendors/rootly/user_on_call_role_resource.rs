@@ -25,6 +25,7 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
+use crate::framework::uuid::is_lower_uuid;
 
 const IMPORT_FORMATS: &str = "Import takes the user ID \
      (terraform import rbac_rootly_user_on_call_role.x 20001) or the user's email \
@@ -81,7 +82,9 @@ impl ResourceType for UserOnCallRoleResource {
         )
     }
 
-    /// Plan-time checks: neither ID may be blank.
+    /// Plan-time checks: neither ID may be blank, and the on-call role's is
+    /// a UUID as Rootly writes it (vendors/rootly.md "IDs"): a slug or an
+    /// upper-case spelling would never match what Rootly answers.
     fn validate(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
         for (name, value) in [
             ("user_id", &config.user_id),
@@ -104,6 +107,20 @@ impl ResourceType for UserOnCallRoleResource {
                     AttributePath::new(name),
                 ),
                 _ => {}
+            }
+        }
+        if let Value::Value(id) = &config.on_call_role_id {
+            if !id.trim().is_empty() && id.trim() == id && !is_lower_uuid(id) {
+                diags.error(
+                    "Invalid value for on_call_role_id",
+                    format!(
+                        "on_call_role_id must be an on-call role's lower-case UUID, as Rootly writes \
+                         it (e.g. 91b7d512-3c1e-4f0a-9b2d-6e8f7a5c4d3b); got {id:?}. A slug does not \
+                         work here: use rbac_rootly_on_call_role.<name>.id, or the id of a role from \
+                         the rbac_rootly_on_call_roles data source."
+                    ),
+                    AttributePath::new("on_call_role_id"),
+                );
             }
         }
     }

@@ -1,7 +1,5 @@
 //! UUIDs and error reporting shared by the ZenML resources and data source.
 
-use std::sync::OnceLock;
-
 use regex::Regex;
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
@@ -12,19 +10,13 @@ use crate::framework::validate::string_matches;
 
 /// A UUID as ZenML writes it, `8-4-4-4-12` hex digits. ZenML (pydantic)
 /// also accepts other spellings, but answers with this one: anything else in
-/// a configuration would never match the state.
-pub fn uuid_pattern() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-            .unwrap()
-    })
+/// a configuration would never match the state. (Letter case is kept: see
+/// [`keep_spelling`].)
+fn uuid_pattern() -> &'static Regex {
+    crate::framework::uuid::pattern()
 }
 
-/// Whether `s` is a UUID in the `8-4-4-4-12` form.
-pub fn is_uuid(s: &str) -> bool {
-    uuid_pattern().is_match(s)
-}
+pub use crate::framework::uuid::is_uuid;
 
 /// Plan-time check that an attribute holds a UUID.
 pub fn validate_uuid(diags: &mut Diagnostics, attribute: &str, value: &Value<String>) {
