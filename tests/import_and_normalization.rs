@@ -246,3 +246,51 @@ fn rootly_user_id_with_surrounding_whitespace_fails_at_validate() {
         run.all()
     );
 }
+
+/// An empty import ID names nothing: every resource type refuses it at
+/// once, saying so, before any request (it reached SlashID as
+/// `GET /persons//roles`, and other types answered "no such role").
+#[test]
+fn an_empty_import_id_is_refused_for_every_resource_type() {
+    let emu = Emulator::start(&[]);
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/resources");
+    let mut dirs: Vec<_> = std::fs::read_dir(&examples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), 9, "{dirs:?}");
+    for dir in dirs {
+        let import = std::fs::read_to_string(dir.join("import.sh")).unwrap();
+        let address = import
+            .split_whitespace()
+            .skip_while(|w| *w != "import")
+            .nth(1)
+            .expect("terraform import <address> in import.sh")
+            .to_string();
+        let ws = Workspace::new(&emu);
+        let example = std::fs::read_to_string(dir.join("resource.tf")).unwrap();
+        ws.config(&format!(
+            "provider \"rbac\" {{\n  flashduty {{}}\n  slashid {{}}\n  rootly {{}}\n  zenml {{}}\n}}\n\n{example}"
+        ));
+        for id in ["", "  "] {
+            let run = ws.run(&["import", "-no-color", &address, id]);
+            assert_ne!(run.status, 0, "{address} {id:?}: {}", run.all());
+            let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                out.contains("the import ID is empty"),
+                "{address} {id:?}: {out}"
+            );
+        }
+    }
+    // Data sources in the examples are read before each import; no
+    // request names an object by the empty ID.
+    let stats = emu.stats();
+    let endpoints = stats["endpoints"].as_object().unwrap();
+    for endpoint in endpoints.keys() {
+        assert!(
+            !endpoint.contains("//") && !endpoint.ends_with('/'),
+            "{endpoint}: {stats}"
+        );
+    }
+}

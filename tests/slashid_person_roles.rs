@@ -83,6 +83,20 @@ fn slashid_person_roles_lifecycle() {
     // Import by person ID: the same state.
     let created = ws.resource("rbac_slashid_person_roles.p").unwrap();
     ws.ok(&["state", "rm", "rbac_slashid_person_roles.p"]);
+    // A person ID that names nobody: "no such person", with what import takes.
+    let run = ws.run(&[
+        "import",
+        "-no-color",
+        "rbac_slashid_person_roles.p",
+        "pid:nobody",
+    ]);
+    assert_ne!(run.status, 0, "{}", run.all());
+    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        out.contains("Cannot import SlashID person roles \"pid:nobody\": no such person"),
+        "{out}"
+    );
+    assert!(out.contains("Import takes the person ID"), "{out}");
     ws.ok(&["import", "-no-color", "rbac_slashid_person_roles.p", PERSON]);
     assert_eq!(ws.resource("rbac_slashid_person_roles.p").unwrap(), created);
 

@@ -267,6 +267,19 @@ impl<R: ResourceType> Resource for Adapter<R> {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(R::State, R::Private)> {
+        let key = id.trim();
+        if key.is_empty() {
+            diags.root_error(
+                format!(
+                    "Cannot import {PROVIDER_NAME}_{}: the import ID is empty",
+                    R::TYPE_NAME
+                ),
+                "An empty ID names nothing. Give the ID (or the other key) that the resource's \
+                 documentation lists under Import, as in terraform import <address> <ID>, or in \
+                 an import block's id.",
+            );
+            return None;
+        }
         // Terraform names neither the import block nor the address in an
         // import's diagnostics, so this one says what was being imported.
         let client = match self.provider.client() {
@@ -279,7 +292,6 @@ impl<R: ResourceType> Resource for Adapter<R> {
                 return None;
             }
         };
-        let key = id.trim();
         let mut warnings = Warnings::default();
         // Import has no `timeouts` block (no configuration reaches it): it
         // is bounded by the default, like an operation without one.

@@ -200,12 +200,6 @@ impl ResourceType for UserOnCallRoleResource {
     }
 
     async fn import(&self, client: &RootlyClient, key: &str) -> NewState<Self> {
-        if key.is_empty() {
-            return Err(Failure::message(
-                "Cannot import an empty Rootly user ID",
-                IMPORT_FORMATS,
-            ));
-        }
         let found = if key.contains('@') {
             client.find_user_by_email(key).await
         } else {

@@ -176,6 +176,14 @@ impl ResourceType for PersonRolesResource {
     async fn import(&self, client: &SlashidClient, person_id: &str) -> NewState<Self> {
         match client.get_person_roles(person_id).await {
             Ok(roles) => Ok((state_from(client, person_id, &roles), ValueEmpty::default())),
+            Err(err) if err.is_not_found() => Err(Failure::message(
+                format!("Cannot import SlashID person roles {person_id:?}: no such person"),
+                format!(
+                    "Import takes the person ID, e.g. terraform import <address> \
+                     pid:01900000-0000-7000-8000-000000000001 (the rbac_slashid_persons data source \
+                     lists them). SlashID said: {err}"
+                ),
+            )),
             Err(err) => Err(Failure::message(
                 format!(
                     "Error importing the roles of SlashID person {person_id:?} (import takes the person ID)"
