@@ -186,13 +186,26 @@ impl ResourceType for RoleResource {
         is_pending(&state.id)
     }
 
+    /// The refresh of a pending role: the lookup of its create settles it.
+    /// Found, it is recorded with its ID; missing, or someone else's role of
+    /// that name, it leaves the state (the plan then creates it, and a name
+    /// taken by another role gets the "already exists" advice).
     async fn settle(
         &self,
         client: &FlashdutyClient,
         state: &RoleState,
         _: &ValueEmpty,
     ) -> Refreshed<Self> {
-        settle(client, state).await
+        let Some(body) = upsert_body(state, None) else {
+            return Ok(Read::Gone);
+        };
+        let found = client
+            .find_created_role(&body)
+            .await
+            .map_err(Failure::vendor)?;
+        Ok(settled(RoleResource::WHAT, found, |role| {
+            (state_from(&role), ValueEmpty::default())
+        }))
     }
 
     /// Upserts the content only when it changed, then the status (see
@@ -277,26 +290,6 @@ pub fn state_from(role: &RoleItem) -> RoleState {
         status: Value::Value(role.status.clone()),
         timeouts: Default::default(),
     }
-}
-
-/// The refresh of a pending role: the lookup of its create settles it.
-/// Found, it is recorded with its ID; missing, or someone else's role of
-/// that name, it leaves the state (the plan then creates it, and a name
-/// taken by another role gets the "already exists" advice).
-async fn settle(
-    client: &FlashdutyClient,
-    state: &RoleState,
-) -> Result<Read<(RoleState, ValueEmpty)>> {
-    let Some(body) = upsert_body(state, None) else {
-        return Ok(Read::Gone);
-    };
-    let found = client
-        .find_created_role(&body)
-        .await
-        .map_err(Failure::vendor)?;
-    Ok(settled(RoleResource::WHAT, found, |role| {
-        (state_from(&role), ValueEmpty::default())
-    }))
 }
 
 /// The upsert body for a fully known planned state.

@@ -16,7 +16,7 @@ use super::config::RootlySettings;
 use super::families::{family_description, with_permission_families};
 use crate::framework::plan::{known_string_set, string_set};
 use crate::framework::resource::{
-    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
+    Deleted, Failure, NewState, Planned, Read, Refreshed, Removed, ResourceType,
 };
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
@@ -45,8 +45,6 @@ has_timeouts!(OnCallRoleState);
 
 /// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
 pub struct OnCallRoleResource;
-
-type Result<T> = Outcome<T, OnCallRoleState, Private>;
 
 const IMPORT_FORMATS: &str =
     "Import takes the role's UUID (terraform import rbac_rootly_on_call_role.x \
@@ -198,13 +196,32 @@ impl ResourceType for OnCallRoleResource {
         is_pending(&state.id)
     }
 
+    /// The refresh of a pending role: the lookup of its create settles it,
+    /// among the roles of that name created since it was first sent. Found, it
+    /// is recorded with its ID; otherwise it leaves the state and the plan
+    /// creates it again.
     async fn settle(
         &self,
         client: &RootlyClient,
         state: &OnCallRoleState,
         private: &Private,
     ) -> Refreshed<Self> {
-        settle(client, state, private.as_ref()).await
+        let (Some(attrs), Some(pending)) = (attributes(state), private.as_ref()) else {
+            // Without the time it was sent, no role of that name can be told
+            // to be ours: adopting one could take someone else's.
+            tracing::warn!(
+                "a pending Rootly on-call role without its create time; removing it from state"
+            );
+            return Ok(Read::Gone);
+        };
+        let start = reconcile::window_start_since(pending.sent());
+        let found = client
+            .find_created_role(&attrs, |_| start)
+            .await
+            .map_err(Failure::vendor)?;
+        Ok(settled(OnCallRoleResource::WHAT, found, |role| {
+            (state_from(&role), None)
+        }))
     }
 
     async fn update(
@@ -280,33 +297,6 @@ pub fn state_from(role: &OnCallRole) -> OnCallRoleState {
         *value = string_set(role.family(family));
     }
     state
-}
-
-/// The refresh of a pending role: the lookup of its create settles it,
-/// among the roles of that name created since it was first sent. Found, it
-/// is recorded with its ID; otherwise it leaves the state and the plan
-/// creates it again.
-async fn settle(
-    client: &RootlyClient,
-    state: &OnCallRoleState,
-    pending: Option<&PendingCreate>,
-) -> Result<Read<(OnCallRoleState, Private)>> {
-    let (Some(attrs), Some(pending)) = (attributes(state), pending) else {
-        // Without the time it was sent, no role of that name can be told
-        // to be ours: adopting one could take someone else's.
-        tracing::warn!(
-            "a pending Rootly on-call role without its create time; removing it from state"
-        );
-        return Ok(Read::Gone);
-    };
-    let start = reconcile::window_start_since(pending.sent());
-    let found = client
-        .find_created_role(&attrs, |_| start)
-        .await
-        .map_err(Failure::vendor)?;
-    Ok(settled(OnCallRoleResource::WHAT, found, |role| {
-        (state_from(&role), None)
-    }))
 }
 
 /// Name and every family in full (an emptied family is sent as `[]`).

@@ -26,11 +26,11 @@ use crate::framework::resource::{
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
-use crate::vendors::pending::{is_pending, pending_id};
+use crate::vendors::pending::{is_pending, pending_id, settled};
 use crate::vendors::zenml::ZenmlError;
 use convert::state_from;
 use convert::{create_body, update_body};
-use rules::{no_id, refuse_built_in, role_id, settle};
+use rules::{no_id, refuse_built_in, role_id};
 
 /// Limits from the seed's RoleCreate / RoleUpdate.
 pub const NAME_MAX: usize = 50;
@@ -261,13 +261,25 @@ impl ResourceType for RoleResource {
         is_pending(&state.id)
     }
 
+    /// The refresh of a pending role: the lookup of its create settles it.
+    /// Found, it is recorded with its ID; missing, or someone else's role of
+    /// that name, it leaves the state and the plan creates it again.
     async fn settle(
         &self,
         client: &ZenmlClient,
         state: &RoleState,
         _: &ValueEmpty,
     ) -> Refreshed<Self> {
-        settle(client, state).await
+        let Some(body) = create_body(state) else {
+            return Ok(Read::Gone);
+        };
+        let found = client
+            .find_created_role(&body)
+            .await
+            .map_err(Failure::vendor)?;
+        Ok(settled(RoleResource::WHAT, found, |role| {
+            (state_from(&role, Some(state)), ValueEmpty::default())
+        }))
     }
 
     async fn update(
