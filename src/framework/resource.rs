@@ -185,6 +185,21 @@ pub trait ResourceType: Send + Sync + 'static {
     }
 }
 
+/// The object's ID in a stored state, for a call that names it; an error
+/// when there is none (never for a state Terraform stored after a create:
+/// a pending one, without an ID, is settled before any such call).
+pub fn state_id<R: ResourceType>(
+    id: &Value<String>,
+) -> std::result::Result<&str, Failure<R::State, R::Private>> {
+    match id.as_ref_option().filter(|id| !id.is_empty()) {
+        Some(id) => Ok(id),
+        None => Err(Failure::message(
+            format!("the {} has no ID in state", R::WHAT),
+            "",
+        )),
+    }
+}
+
 /// [`ResourceType::which`] for an object with an ID and a name: the ID, or
 /// the quoted name before there is one (an empty ID is a create that may
 /// have happened, still pending).

@@ -337,11 +337,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let text: Vec<String> = diags
-            .errors
-            .iter()
-            .map(|d| format!("{} {}", d.summary, d.detail))
-            .collect();
+        let text = crate::framework::test_vendor::errors(&diags);
         assert_eq!(text.len(), 3, "{text:?}");
         assert!(text[0].contains("role_name") && text[0].contains("39"));
         assert!(text[1].contains("description") && text[1].contains("499"));

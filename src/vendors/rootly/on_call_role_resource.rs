@@ -16,7 +16,7 @@ use super::config::RootlySettings;
 use super::families::{family_description, with_permission_families};
 use crate::framework::plan::{known_string_set, string_set};
 use crate::framework::resource::{
-    Deleted, Failure, NewState, Planned, Read, Refreshed, Removed, ResourceType,
+    state_id, Deleted, Failure, NewState, Planned, Read, Refreshed, Removed, ResourceType,
 };
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
@@ -185,7 +185,7 @@ impl ResourceType for OnCallRoleResource {
         state: &OnCallRoleState,
         _: &Private,
     ) -> Refreshed<Self> {
-        let id = role_id(state).ok_or_else(no_id)?;
+        let id = state_id::<Self>(&state.id)?.to_string();
         match client.read_role(&id).await.map_err(Failure::vendor)? {
             Some(role) => Ok(Read::Found((state_from(&role), None))),
             None => Ok(Read::Gone),
@@ -231,7 +231,7 @@ impl ResourceType for OnCallRoleResource {
         planned: OnCallRoleState,
         _: &Private,
     ) -> NewState<Self> {
-        let id = role_id(&prior).ok_or_else(no_id)?;
+        let id = state_id::<Self>(&prior.id)?.to_string();
         let Some(attrs) = attributes(&planned) else {
             return Err(Failure::message(
                 "name and every permission set must be known to update a role",
@@ -251,7 +251,7 @@ impl ResourceType for OnCallRoleResource {
         prior: &OnCallRoleState,
         _: &Private,
     ) -> Removed<Self> {
-        let id = role_id(prior).ok_or_else(no_id)?;
+        let id = state_id::<Self>(&prior.id)?.to_string();
         match client.delete_role(&id).await {
             Ok(()) => Ok(Deleted::Done),
             Err(err) if err.is_not_found() => Ok(Deleted::AlreadyGone),
@@ -312,19 +312,6 @@ fn attributes(planned: &OnCallRoleState) -> Option<RoleAttributes> {
     })
 }
 
-/// The role's UUID in `state`; see [`no_id`].
-fn role_id(state: &OnCallRoleState) -> Option<String> {
-    state
-        .id
-        .as_ref_option()
-        .filter(|id| !id.is_empty())
-        .cloned()
-}
-
-fn no_id() -> Failure<OnCallRoleState, Private> {
-    Failure::message("the Rootly on-call role has no ID in state", "")
-}
-
 /// By UUID or slug: the API's `{id}` takes both (partly verified), with
 /// `filter[slug]` as a fallback for a slug.
 async fn find_role(
@@ -366,11 +353,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let text: Vec<String> = diags
-            .errors
-            .iter()
-            .map(|d| format!("{} {}", d.summary, d.detail))
-            .collect();
+        let text = crate::framework::test_vendor::errors(&diags);
         assert_eq!(text.len(), 3, "{text:?}");
         assert!(text
             .iter()

@@ -21,7 +21,7 @@ use super::api::ZenmlClient;
 use super::config::ZenmlSettings;
 use super::ids::{failure, validate_uuid};
 use crate::framework::resource::{
-    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
+    state_id, Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
 };
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
@@ -30,7 +30,7 @@ use crate::vendors::pending::{is_pending, pending_id, settled};
 use crate::vendors::zenml::ZenmlError;
 use convert::state_from;
 use convert::{create_body, update_body};
-use rules::{no_id, refuse_built_in, role_id};
+use rules::refuse_built_in;
 
 /// Limits from the seed's RoleCreate / RoleUpdate.
 pub const NAME_MAX: usize = 50;
@@ -241,7 +241,7 @@ impl ResourceType for RoleResource {
         state: &RoleState,
         _: &ValueEmpty,
     ) -> Refreshed<Self> {
-        let id = role_id(state).ok_or_else(no_id)?;
+        let id = state_id::<Self>(&state.id)?;
         let organization_id = state
             .organization_id
             .as_ref_option()
@@ -289,7 +289,7 @@ impl ResourceType for RoleResource {
         planned: RoleState,
         _: &ValueEmpty,
     ) -> NewState<Self> {
-        let id = role_id(&prior).ok_or_else(no_id)?;
+        let id = state_id::<Self>(&prior.id)?;
         let body = update_body(&prior, &planned);
         let role = if body.is_empty() {
             client.get_role(id).await
@@ -330,7 +330,7 @@ impl ResourceType for RoleResource {
         prior: &RoleState,
         _: &ValueEmpty,
     ) -> Removed<Self> {
-        let id = role_id(prior).ok_or_else(no_id)?;
+        let id = state_id::<Self>(&prior.id)?;
         match client.delete_role(id).await {
             Ok(()) => Ok(Deleted::Done),
             Err(err) if err.is_not_found() => Ok(Deleted::AlreadyGone),
@@ -381,11 +381,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let text: Vec<String> = diags
-            .errors
-            .iter()
-            .map(|d| format!("{} {}", d.summary, d.detail))
-            .collect();
+        let text = crate::framework::test_vendor::errors(&diags);
         assert_eq!(text.len(), 4, "{text:?}");
         assert!(text[0].contains("organization_id") && text[0].contains("UUID"));
         assert!(
