@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, ZENML_ORG};
+use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
 use serde_json::{json, Value};
 
 /// One vendor's case: its configuration with a `{description}` hole, the
@@ -144,5 +144,142 @@ resource "rbac_zenml_role" "r" {{
                 .iter()
                 .any(|r| r["name"] == "garbled-zenml" && r["description"] == value)
         },
+    });
+}
+
+/// How many requests `endpoint` got, by status, from the emulator's stats.
+fn answered(emu: &Emulator, endpoint: &str, status: &str) -> u64 {
+    emu.stats()["endpoints"][endpoint][status]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+/// The reported path: a refresh and a `terraform destroy` of many SlashID
+/// permissions while two answers in a row to one permission's read are
+/// garbled. The read is asked a third time, and the destroy goes through.
+#[test]
+fn slashid_permission_refresh_and_destroy_ask_garbled_reads_again() {
+    const READ: &str = "GET /slashid/rbac/permissions/many.perm.2";
+    let mut config = String::from("provider \"rbac\" {\n  slashid {}\n}\n");
+    for i in 0..4 {
+        config.push_str(&format!(
+            "\nresource \"rbac_slashid_permission\" \"p{i}\" {{\n  \
+             name        = \"many.perm.{i}\"\n  description = \"permission {i}\"\n}}\n"
+        ));
+    }
+    for kind in KINDS {
+        let emu = Emulator::start(&["--rate-limit", "off"]);
+        let ws = Workspace::new(&emu);
+        ws.config(&config);
+        ws.apply();
+        emu.set_faults(script(&[READ, READ], kind));
+        ws.assert_no_changes();
+        assert_eq!(answered(&emu, READ, "200"), 3, "{kind}: {}", emu.stats());
+        emu.set_faults(script(&[READ, READ], kind));
+        let run = ws.run(&["destroy", "-auto-approve", "-no-color"]);
+        let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(run.status, 0, "{kind}: destroy failed: {out}");
+        assert_eq!(answered(&emu, READ, "200"), 6, "{kind}: {}", emu.stats());
+        assert_eq!(emu.slashid_permission("many.perm.2"), None, "{kind}");
+        assert!(ws.instance_ids("rbac_slashid_permission").is_empty());
+    }
+}
+
+/// Every data source of every vendor reads through garbled answers: each
+/// vendor's next three reads (whichever they are, the ZenML login too) are
+/// garbled, and the plan still succeeds, from the vendor's true answers.
+#[test]
+fn every_data_source_asks_garbled_reads_again() {
+    // The vendor, the requests its reads send, its data sources.
+    let cases: [(&str, &[&str], &str); 4] = [
+        (
+            "flashduty",
+            &["POST /flashduty/*"],
+            r#"data "rbac_flashduty_members" "all" {}
+data "rbac_flashduty_permissions" "p" {}
+data "rbac_flashduty_role" "viewer" {
+  role_name = "Viewer"
+}
+data "rbac_flashduty_roles" "all" {}"#,
+        ),
+        (
+            "rootly",
+            &["GET /rootly/*"],
+            r#"data "rbac_rootly_on_call_role" "admin" {
+  name = "Admin"
+}
+data "rbac_rootly_on_call_roles" "all" {}
+data "rbac_rootly_users" "all" {}"#,
+        ),
+        (
+            "slashid",
+            &["GET /slashid/*"],
+            r#"data "rbac_slashid_permission" "p" {
+  name = "garbled.read"
+}
+data "rbac_slashid_permissions" "all" {}
+data "rbac_slashid_role" "r" {
+  name = "garbled-reader"
+}
+data "rbac_slashid_roles" "all" {}
+data "rbac_slashid_persons" "p" {
+  person_ids = ["pid:01900000-0000-7000-8000-000000000001"]
+}"#,
+        ),
+        (
+            "zenml",
+            &["POST /zenml/*", "GET /zenml/*"],
+            r#"data "rbac_zenml_role_assignments" "all" {
+  organization_id = "{org}"
+}
+data "rbac_zenml_roles" "all" {
+  organization_id = "{org}"
+}"#,
+        ),
+    ];
+    let endpoints: Vec<&str> = cases.iter().flat_map(|c| c.1.iter().copied()).collect();
+    // Each read retries with backoff: run everything at once, one
+    // emulator per kind of garbling.
+    std::thread::scope(|scope| {
+        for kind in KINDS {
+            let emu = Emulator::start(&["--rate-limit", "off"]);
+            let permission = json!({"name": "garbled.read", "description": "d"});
+            assert_eq!(
+                emu.slashid("POST", "/rbac/permissions", Some(permission)).0,
+                204
+            );
+            let role = json!({
+                "name": format!("{SLASHID_ORG}/garbled-reader"),
+                "permissions": ["garbled.read"],
+            });
+            assert_eq!(emu.slashid("POST", "/rbac/roles", Some(role)).0, 204);
+            let endpoints = &endpoints;
+            let cases = &cases;
+            scope.spawn(move || {
+                let faults: Vec<Value> = endpoints
+                    .iter()
+                    .map(|e| json!({"endpoint": e, "kind": kind, "times": 3}))
+                    .collect();
+                emu.set_faults(json!({ "script": faults }));
+                std::thread::scope(|scope| {
+                    for (vendor, _, data) in cases {
+                        let emu = &emu;
+                        scope.spawn(move || {
+                            let ws = Workspace::new(emu);
+                            let data = data.replace("{org}", ZENML_ORG);
+                            ws.config(&format!(
+                                "provider \"rbac\" {{\n  {vendor} {{}}\n}}\n\n{data}\n"
+                            ));
+                            let run = ws.run(&["plan", "-no-color"]);
+                            let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+                            assert_eq!(run.status, 0, "{kind} {vendor}: {out}");
+                        });
+                    }
+                });
+                let injected = emu.stats()["faults_injected"][kind].as_u64();
+                let expected = 3 * endpoints.len() as u64;
+                assert_eq!(injected, Some(expected), "{kind}: {}", emu.stats());
+            });
+        }
     });
 }

@@ -65,7 +65,7 @@ fn fault(emu: &emulator::RunningEmulator, kind: FaultKind, endpoint: &str) {
         .update_faults(FaultUpdate {
             rate: Some(1.0),
             kinds: Some(vec![kind]),
-            endpoint: Some(endpoint.into()),
+            endpoint: Some(Some(endpoint.into())),
             ..Default::default()
         })
         .unwrap();

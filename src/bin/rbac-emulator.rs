@@ -27,6 +27,13 @@ use tokio::net::TcpListener;
 /// `<URL>/__emulator` (stats, faults, rate-limit, slashid, zenml,
 /// flashduty/members, rootly/users).
 ///
+/// `POST <URL>/__emulator/faults` changes the fault settings while it runs,
+/// e.g. `{"rate": 1, "kinds": ["types"], "endpoint": "GET
+/// /slashid/rbac/roles"}`: fields left out keep their value; `endpoint`
+/// limits random faults to one endpoint, and `"endpoint": null` (or `""`)
+/// lifts that limit; `"script": [{"endpoint", "kind", "times"}]` replaces
+/// the scripted faults (as --fault-script).
+///
 /// Seeded Flashduty members: Alice 2476444212131, Bob 5068740052131, Carol
 /// 5102993140131, Dave 5230118400131 (pending). Seeded Rootly users: 20001
 /// ada@example.com (on-call role Admin; the token's own user), 20002

@@ -99,13 +99,28 @@ pub struct FaultUpdate {
     /// Reseed the fault RNG, for a reproducible sequence from here on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
-    /// Limit faults to one endpoint (`"POST /rootly/v1/on_call_roles"`);
-    /// `""` lifts the limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<String>,
+    /// Limit faults to one endpoint (`"POST /rootly/v1/on_call_roles"`):
+    /// `Some(Some(e))`. `null` or `""` lifts the limit (`Some(None)`, or
+    /// `Some(Some(""))`); absent (`None`) keeps it.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub endpoint: Option<Option<String>>,
     /// Replaces the scripted faults still due (`[]` clears them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<Vec<ScriptedFault>>,
+}
+
+/// A field that is present, even as `null`: serde's `default` alone reads
+/// `null` like an absent field, which would leave no way to clear it.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// Settings plus the RNG; one per emulator, behind a mutex.
@@ -165,7 +180,7 @@ impl FaultState {
         s.delay_ms = u.delay_ms.unwrap_or(s.delay_ms);
         s.latency_ms = u.latency_ms.unwrap_or(s.latency_ms);
         if let Some(endpoint) = u.endpoint {
-            s.endpoint = Some(endpoint).filter(|e| !e.is_empty());
+            s.endpoint = endpoint.filter(|e| !e.is_empty());
         }
         if let Some(script) = u.script {
             s.script = script;

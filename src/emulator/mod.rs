@@ -15,7 +15,7 @@
 //! |---|---|---|
 //! | `GET /__emulator/stats` | | request counts, see [`StatsSnapshot`] |
 //! | `POST /__emulator/reset-stats` | | zero the counts |
-//! | `GET`/`POST /__emulator/faults` | [`FaultUpdate`], e.g. `{"rate": 0.1, "kinds": ["500"], "delay_ms": 2000, "latency_ms": 0}` | show/change fault settings; answers [`FaultSettings`] |
+//! | `GET`/`POST /__emulator/faults` | [`FaultUpdate`], e.g. `{"rate": 0.1, "kinds": ["500"], "delay_ms": 2000, "latency_ms": 0}` | show/change fault settings (absent fields are kept; `"endpoint": null` or `""` lifts an endpoint filter); answers [`FaultSettings`] |
 //! | `GET`/`POST /__emulator/rate-limit` | `{"enabled": false}` | show/toggle vendor rate limits |
 //! | `GET`/`POST /__emulator/slashid` | [`slashid::Consistency`], e.g. `{"write_timeouts": 1, "stale_read_ms": 500}` | show/set SlashID's simulated 408s and stale reads |
 //! | `POST /__emulator/zenml/revoke-tokens` | | invalidate every ZenML access token (their next use gets 401); answers `{"revoked": N}` |

@@ -308,3 +308,33 @@ async fn flashduty_faults_under_concurrency_never_hang() {
     let created = stats.count("POST /flashduty/role/upsert", "200") + stats.faults(FaultKind::Lost);
     assert_eq!(total, 3 + created);
 }
+
+#[tokio::test]
+async fn emulator_fault_endpoint_filter_is_cleared_by_null_or_empty() {
+    let fd = Fd::start().await;
+    for clear in [json!(null), json!("")] {
+        let set = fd
+            .control(
+                "/faults",
+                json!({"rate": 1.0, "kinds": ["500"], "endpoint": "POST /flashduty/role/info"}),
+            )
+            .await;
+        assert_eq!(set["endpoint"], "POST /flashduty/role/info");
+        // Other endpoints are spared while the filter holds.
+        assert_eq!(fd.post("/role/list", json!({})).await.status, 200);
+        let cleared = fd.control("/faults", json!({ "endpoint": clear })).await;
+        assert!(cleared.get("endpoint").is_none(), "{clear}: {cleared}");
+        // Every endpoint gets faults again.
+        assert_eq!(
+            fd.post("/role/list", json!({})).await.status,
+            500,
+            "{clear}"
+        );
+        fd.control("/faults", json!({"rate": 0.0})).await;
+    }
+    // An update without the field keeps the filter.
+    fd.control("/faults", json!({"endpoint": "POST /flashduty/role/info"}))
+        .await;
+    let kept = fd.control("/faults", json!({"rate": 1.0})).await;
+    assert_eq!(kept["endpoint"], "POST /flashduty/role/info");
+}
