@@ -149,37 +149,29 @@ pub fn string_set_one_of(
 
 /// A whole-number attribute (a setting of the provider block, an ID),
 /// decoded as any [`Number`] so that `2.5` gets an error naming the
-/// attribute ([`whole_number`], [`number_range`]) rather than tf-provider's
+/// attribute ([`whole_id`], [`number_range`]) rather than tf-provider's
 /// decode failure. Serialized as `Value<i64>` was.
 pub type WholeNumber = Value<Number>;
 
-/// Why `n` is not a whole number an `i64` holds, to follow
-/// "`attribute` must be": `noun` ("a whole number"), the range for a huge
-/// one, and the value.
-fn not_whole(n: Number, noun: &str) -> Option<String> {
+/// Why `n` is not an ID an `i64` holds, to follow "`attribute` must be":
+/// `one` ("a whole number") for a fraction, the real range of an ID
+/// (`i64` IDs are positive) for a huge one, and the value as written.
+fn not_whole_id(n: &Number, one: &str, range: &str) -> Option<String> {
     match n {
         Number::Whole(_) => None,
-        Number::Fraction(_) => Some(format!("{noun}; got {n}.")),
-        Number::Huge(_) => Some(format!(
-            "{noun} from {} to {}; got {n}.",
-            i64::MIN,
-            i64::MAX
-        )),
+        Number::Fraction(_) => Some(format!("{one}; got {n}.")),
+        Number::Huge(_) => Some(format!("{range} up to {}; got {n}.", i64::MAX)),
     }
 }
 
-/// `value` must be a whole number that an `i64` holds (the provider's
-/// integers; vendor IDs are 64-bit). The number, when it is one, for the
-/// caller's own range check.
-pub fn whole_number(
-    diags: &mut Diagnostics,
-    path: AttributePath,
-    value: &WholeNumber,
-) -> Option<i64> {
+/// `value` must be a whole number that an `i64` holds: a vendor ID (they
+/// are 64-bit). The number, when it is one, for the caller's own check
+/// that it is positive (whose message names the kind of ID).
+pub fn whole_id(diags: &mut Diagnostics, path: AttributePath, value: &WholeNumber) -> Option<i64> {
     let Value::Value(n) = value else {
         return None;
     };
-    if let Some(problem) = not_whole(*n, "a whole number") {
+    if let Some(problem) = not_whole_id(n, "a whole number", "a positive whole number") {
         invalid(
             diags,
             &path,
@@ -190,19 +182,15 @@ pub fn whole_number(
 }
 
 /// Every known element of the set `value` must be a whole number that an
-/// `i64` holds; one error per other element. The whole elements, for the
-/// caller's own range check.
-pub fn whole_numbers(
-    diags: &mut Diagnostics,
-    path: AttributePath,
-    value: &ValueNumberSet,
-) -> Vec<i64> {
+/// `i64` holds (vendor IDs); one error per other element. The whole
+/// elements, for the caller's own check that they are positive.
+pub fn whole_ids(diags: &mut Diagnostics, path: AttributePath, value: &ValueNumberSet) -> Vec<i64> {
     let Value::Value(items) = value else {
         return Vec::new();
     };
     let mut whole = Vec::with_capacity(items.len());
     for n in items.iter().filter_map(Value::as_ref_option) {
-        match not_whole(*n, "whole numbers") {
+        match not_whole_id(n, "whole numbers", "positive whole numbers") {
             Some(problem) => invalid(
                 diags,
                 &path,
@@ -227,7 +215,11 @@ pub fn number_range(
         return;
     };
     if let Number::Fraction(_) = n {
-        whole_number(diags, path, value);
+        invalid(
+            diags,
+            &path,
+            format!("{} must be a whole number; got {n}.", display_path(&path)),
+        );
     } else if !n.whole().is_some_and(|n| (min..=max).contains(&n)) {
         invalid(
             diags,

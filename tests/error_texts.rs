@@ -1,0 +1,48 @@
+//! Error texts a user reads, through the real terraform CLI against the
+//! emulator: ID ranges that are true and echo the value written, the
+//! vendor's name patterns as documented, correct plurals, a vendor's HTML
+//! error page as a short excerpt, "request ID" spelt alike everywhere, and
+//! a missing role's "did you mean" list kept short.
+
+mod common;
+
+use common::{Emulator, Workspace};
+
+/// Runs `terraform <command>`, which must fail; its output on one line
+/// (Terraform wraps long messages).
+fn refused(ws: &Workspace, command: &str) -> String {
+    let run = ws.run(&[command, "-no-color"]);
+    let text = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_ne!(run.status, 0, "terraform {command} succeeded: {text}");
+    text
+}
+
+#[test]
+fn huge_ids_state_the_positive_range_and_echo_the_value_written() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    let cases = [
+        (
+            // 2^64: a float64 holds it exactly, so cty sends a float.
+            "resource \"rbac_flashduty_member_roles\" \"x\" {\n  member_id = 5068740052131\n  role_ids  = [18446744073709551616]\n}\n",
+            "role_ids elements must be positive whole numbers up to 9223372036854775807; got 18446744073709551616.",
+        ),
+        (
+            // Not a float64: cty sends the decimal text.
+            "resource \"rbac_flashduty_member_roles\" \"x\" {\n  member_id = 12345678901234567890123\n  role_ids  = [6]\n}\n",
+            "member_id must be a positive whole number up to 9223372036854775807; got 12345678901234567890123.",
+        ),
+        (
+            "resource \"rbac_flashduty_role\" \"r\" {\n  role_name      = \"acc-huge\"\n  permission_ids = [1e30]\n}\n",
+            "permission_ids elements must be positive whole numbers up to 9223372036854775807; got 1000000000000000000000000000000.",
+        ),
+    ];
+    for (resource, message) in cases {
+        ws.config(&format!(
+            "provider \"rbac\" {{\n  flashduty {{}}\n}}\n\n{resource}"
+        ));
+        let text = refused(&ws, "validate");
+        assert!(text.contains(message), "{message}: {text}");
+        assert!(!text.contains("-9223372036854775808"), "{text}");
+    }
+}
