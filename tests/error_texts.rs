@@ -46,3 +46,27 @@ fn huge_ids_state_the_positive_range_and_echo_the_value_written() {
         assert!(!text.contains("-9223372036854775808"), "{text}");
     }
 }
+
+#[test]
+fn slashid_name_errors_show_the_documented_pattern_and_plurals() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  slashid {}\n}\n\n\
+         resource \"rbac_slashid_role\" \"bad\" {\n  name = \"-ops-\"\n}\n\n\
+         resource \"rbac_slashid_permission\" \"bad\" {\n  name = \"-p-\"\n}\n\n\
+         resource \"rbac_slashid_role\" \"short\" {\n  name = \"a\"\n}\n",
+    );
+    let text = refused(&ws, "validate");
+    assert!(!text.contains("(?-u)"), "{text}");
+    assert!(
+        text.contains(r"name must match ^[A-Za-z0-9]{1}[\w.\-:]*[A-Za-z0-9]$ (letters"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r"name must match ^[A-Za-z0-9]{1}[\w./\\\-:]*[A-Za-z0-9]$ (letters"),
+        "{text}"
+    );
+    assert!(text.contains("got 1 character."), "{text}");
+    assert!(!text.contains("1 characters"), "{text}");
+}

@@ -42,6 +42,15 @@ pub fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// `n` characters: "1 character", "0 characters", "39 characters".
+pub fn characters(n: usize) -> String {
+    if n == 1 {
+        "1 character".into()
+    } else {
+        format!("{n} characters")
+    }
+}
+
 /// `value` must be `min..=max` characters long.
 pub fn string_length(
     diags: &mut Diagnostics,
@@ -55,23 +64,26 @@ pub fn string_length(
         let len = char_len(s);
         if len < min || len > max {
             let limit = if min == 0 {
-                format!("at most {max} characters")
+                format!("at most {}", characters(max))
             } else {
-                format!("between {min} and {max} characters")
+                format!("between {min} and {}", characters(max))
             };
             invalid(
                 diags,
                 &path,
                 format!(
-                    "{} must be {limit} long ({vendor_rule}); got {len} characters.",
-                    display_path(&path)
+                    "{} must be {limit} long ({vendor_rule}); got {}.",
+                    display_path(&path),
+                    characters(len)
                 ),
             );
         }
     }
 }
 
-/// `value` must match `pattern` (anchored by the caller) as the vendor documents.
+/// `value` must match `pattern` (anchored by the caller) as the vendor
+/// documents. The error shows `pattern.as_str()`: build it without inline
+/// flags (`RegexBuilder`), so that it reads as the vendor's reference.
 pub fn string_matches(
     diags: &mut Diagnostics,
     path: AttributePath,

@@ -32,7 +32,18 @@ fn length_counts_characters_and_names_the_attribute() {
     assert_eq!(diags.errors.len(), 2);
     assert!(diags.errors[0].summary.contains("role_name"));
     assert!(diags.errors[0].detail.contains("between 1 and 39"));
-    assert!(diags.errors[0].detail.contains("got 40"));
+    assert!(diags.errors[0].detail.contains("got 40 characters."));
+    assert!(diags.errors[1].detail.contains("got 0 characters."));
+}
+
+#[test]
+fn lengths_are_pluralized() {
+    let mut diags = Diagnostics::default();
+    string_length(&mut diags, AttributePath::new("name"), &s("a"), 2, 100, "x");
+    let detail = &diags.errors[0].detail;
+    assert!(detail.contains("; got 1 character.") && !detail.contains("1 characters"));
+    assert_eq!(characters(1), "1 character");
+    assert_eq!(characters(2), "2 characters");
 }
 
 #[test]
