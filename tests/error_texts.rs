@@ -70,3 +70,62 @@ fn slashid_name_errors_show_the_documented_pattern_and_plurals() {
     assert!(text.contains("got 1 character."), "{text}");
     assert!(!text.contains("1 characters"), "{text}");
 }
+
+/// One read per vendor.
+fn reads() -> [(&'static str, String); 4] {
+    [
+        (
+            "flashduty {}",
+            "data \"rbac_flashduty_roles\" \"all\" {}".into(),
+        ),
+        (
+            "rootly {}",
+            "data \"rbac_rootly_on_call_roles\" \"all\" {}".into(),
+        ),
+        (
+            "zenml {}",
+            format!(
+                "data \"rbac_zenml_roles\" \"all\" {{\n  organization_id = \"{}\"\n}}",
+                common::ZENML_ORG
+            ),
+        ),
+        (
+            "slashid {}",
+            "data \"rbac_slashid_roles\" \"all\" {}".into(),
+        ),
+    ]
+}
+
+#[test]
+fn an_html_error_page_is_a_one_line_excerpt_with_the_request_id() {
+    let emu = Emulator::start(&[
+        "--rate-limit",
+        "off",
+        "--fault-rate",
+        "1",
+        "--faults",
+        "html",
+    ]);
+    let reads = reads();
+    std::thread::scope(|scope| {
+        for (block, data) in &reads {
+            let emu = &emu;
+            scope.spawn(move || {
+                let ws = Workspace::new(emu);
+                ws.config(&format!("provider \"rbac\" {{\n  {block}\n}}\n\n{data}\n"));
+                let run = ws.run(&["plan", "-no-color"]);
+                assert_ne!(run.status, 0, "{block}: {}", run.all());
+                let text = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+                // The page's text, once, with no markup and no line breaks.
+                assert!(text.contains("502 Bad Gateway"), "{block}: {text}");
+                assert!(text.contains("excerpt"), "{block}: {text}");
+                for markup in ["<html>", "<center>", "</h1>", "\\r\\n", "\\n"] {
+                    assert!(!text.contains(markup), "{block}: {markup}: {text}");
+                }
+                // Spelt as every other message spells it.
+                assert!(text.contains("request ID"), "{block}: {text}");
+                assert!(!text.contains("request id"), "{block}: {text}");
+            });
+        }
+    });
+}
