@@ -7,6 +7,7 @@
 mod common;
 
 use common::{Emulator, Workspace};
+use serde_json::json;
 
 /// Runs `terraform <command>`, which must fail; its output on one line
 /// (Terraform wraps long messages).
@@ -128,4 +129,35 @@ fn an_html_error_page_is_a_one_line_excerpt_with_the_request_id() {
             });
         }
     });
+}
+
+#[test]
+fn a_missing_flashduty_role_lists_a_few_names_not_the_whole_account() {
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    for i in 0..40 {
+        emu.flashduty(
+            "/role/upsert",
+            json!({"role_name": format!("team-{i:02}"), "description": "", "permission_ids": []}),
+        );
+    }
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  flashduty {}\n}\n\n\
+         data \"rbac_flashduty_role\" \"x\" {\n  role_name = \"team-7\"\n}\n",
+    );
+    let text = refused(&ws, "plan");
+    assert!(
+        text.contains("No Flashduty role with name \"team-7\""),
+        "{text}"
+    );
+    let shown = (0..40)
+        .filter(|i| text.contains(&format!("team-{i:02}")))
+        .count();
+    assert_eq!(shown, 10, "{text}");
+    // The closest names (one edit away), not the first ten listed.
+    for close in ["team-07", "team-17", "team-27", "team-37"] {
+        assert!(text.contains(&format!("{close:?}")), "{close}: {text}");
+    }
+    assert!(!text.contains("Admin"), "{text}");
+    assert!(text.contains("and 33 more"), "{text}");
 }
