@@ -55,12 +55,12 @@ fn flashduty_fractional_and_huge_numbers_name_the_attribute() {
         ),
         (
             member_roles("1e30", "[6]"),
-            vec!["member_id must be a whole number from -9223372036854775808 to 9223372036854775807"],
+            vec!["member_id must be a positive whole number up to 9223372036854775807; got 1000000000000000000000000000000."],
             "member_id = 1e30",
         ),
         (
             member_roles(&ALICE.to_string(), "[6, -1e30]"),
-            vec!["role_ids elements must be whole numbers from -9223372036854775808 to 9223372036854775807"],
+            vec!["role_ids elements must be positive whole numbers up to 9223372036854775807; got -1000000000000000000000000000000."],
             "role_ids = [6, -1e30]",
         ),
         (
@@ -78,7 +78,7 @@ fn flashduty_fractional_and_huge_numbers_name_the_attribute() {
         ),
         (
             role("[1e30]"),
-            vec!["permission_ids elements must be whole numbers from -9223372036854775808 to 9223372036854775807"],
+            vec!["permission_ids elements must be positive whole numbers up to 9223372036854775807; got 1000000000000000000000000000000."],
             "permission_ids = [1e30]",
         ),
         (

@@ -29,7 +29,7 @@ pub use tf_provider::{AttributePath, Diagnostics};
 /// A Terraform set of numbers (order is not meaningful; elements may be
 /// unknown during plan). Elements are [`validate::WholeNumber`]s, so that
 /// a fraction gets an error naming the attribute
-/// ([`validate::whole_numbers`]); whole ones are serialized as ints.
+/// ([`validate::whole_ids`]); whole ones are serialized as ints.
 pub type ValueNumberSet = Value<Vec<validate::WholeNumber>>;
 
 /// A Terraform set of strings, as tf-provider decodes it.

@@ -10,25 +10,28 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A number attribute: msgpack int or float, or a decimal string — cty
 /// sends a number that a float64 cannot hold exactly (`99.9`, `1e30`) as a
 /// string. Whether it is whole and in range is for validation to say
-/// ([`super::validate::whole_number`]).
+/// ([`super::validate::whole_id`]).
 ///
 /// A whole number is held exactly (member IDs exceed 2^53 in principle);
 /// it is serialized as a msgpack int, as `Value<i64>` was, so states
-/// written before stay valid.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// written before stay valid. A huge one keeps its digits, so that an
+/// error can echo the value as written.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Number {
     /// A whole number that fits an `i64`, exactly.
     Whole(i64),
     /// A number with a fractional part (`2.5`), as near as an `f64` holds it.
     Fraction(f64),
-    /// A whole number beyond an `i64` (`1e30`), approximately.
-    Huge(f64),
+    /// A whole number beyond an `i64`, as exact decimal digits: `1e30`
+    /// arrives as cty's text `1000000000000000000000000000000`, and 2^64
+    /// as a float that holds it exactly (`18446744073709551616`).
+    Huge(String),
 }
 
 impl Number {
     /// The value as a whole number, when it is one that fits an `i64`.
-    pub fn whole(self) -> Option<i64> {
-        match self {
+    pub fn whole(&self) -> Option<i64> {
+        match *self {
             Number::Whole(n) => Some(n),
             Number::Fraction(_) | Number::Huge(_) => None,
         }
@@ -40,13 +43,16 @@ impl Number {
         // no fractional part converts to i64 exactly.
         const LIMIT: f64 = 9_223_372_036_854_775_808.0;
         if !v.is_finite() {
-            Number::Huge(v)
+            Number::Huge(v.to_string())
         } else if v.fract() != 0.0 {
             Number::Fraction(v)
         } else if (-LIMIT..LIMIT).contains(&v) {
             Number::Whole(v as i64)
         } else {
-            Number::Huge(v)
+            // `{:.0}` prints a float's exact value, not its shortest
+            // round-trip form (2^64 is "18446744073709551616", not
+            // "18446744073709552000"); cty only sends floats it holds exactly.
+            Number::Huge(format!("{v:.0}"))
         }
     }
 
@@ -70,7 +76,7 @@ impl Number {
         }
         Some(match int_part.parse::<i64>() {
             Ok(n) => Number::Whole(n),
-            Err(_) => Number::Huge(approx),
+            Err(_) => Number::Huge(int_part.trim_start_matches('+').to_string()),
         })
     }
 }
@@ -85,16 +91,19 @@ impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Number::Whole(n) => write!(f, "{n}"),
-            Number::Fraction(v) | Number::Huge(v) => write!(f, "{v}"),
+            Number::Fraction(v) => write!(f, "{v}"),
+            Number::Huge(digits) => f.write_str(digits),
         }
     }
 }
 
 impl Serialize for Number {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match *self {
-            Number::Whole(n) => serializer.serialize_i64(n),
-            Number::Fraction(v) | Number::Huge(v) => serializer.serialize_f64(v),
+        match self {
+            Number::Whole(n) => serializer.serialize_i64(*n),
+            Number::Fraction(v) => serializer.serialize_f64(*v),
+            // Never in a state (validation refuses it); as near as a float holds it.
+            Number::Huge(digits) => serializer.serialize_f64(digits.parse().unwrap_or(f64::NAN)),
         }
     }
 }
@@ -115,7 +124,7 @@ impl<'de> Deserialize<'de> for Number {
             }
 
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
-                Ok(i64::try_from(v).map_or(Number::Huge(v as f64), Number::Whole))
+                Ok(i64::try_from(v).map_or_else(|_| Number::Huge(v.to_string()), Number::Whole))
             }
 
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
@@ -157,11 +166,23 @@ mod tests {
             Some(9_007_199_254_740_993)
         );
         assert_eq!(decode("\"-9223372036854775808\"").whole(), Some(i64::MIN));
+        let huge = |digits: &str| Number::Huge(digits.into());
         assert_eq!(
             decode("\"1000000000000000000000000000000\""),
-            Number::Huge(1e30)
+            huge("1000000000000000000000000000000")
         );
-        assert_eq!(decode("1e30"), Number::Huge(1e30));
+        // What the user wrote, not the float's shortest form
+        // (18446744073709552000) nor its exact value (1e30 is
+        // 1000000000000000019884624838656 as a float).
+        assert_eq!(
+            decode("18446744073709551616.0"),
+            huge("18446744073709551616")
+        );
+        assert_eq!(decode("18446744073709551616"), huge("18446744073709551616"));
+        assert_eq!(
+            decode("\"+12345678901234567890123\""),
+            huge("12345678901234567890123")
+        );
         assert_eq!(decode("18446744073709551615").whole(), None);
         assert_eq!(decode("5.0"), Number::Whole(5));
         assert_eq!(Number::from_f64(f64::INFINITY).whole(), None);
@@ -172,8 +193,8 @@ mod tests {
         ));
         assert_eq!(decode("\"12.000\""), Number::Whole(12));
         assert_eq!(
-            Number::Huge(1e30).to_string(),
-            "1000000000000000000000000000000"
+            huge("12345678901234567890123").to_string(),
+            "12345678901234567890123"
         );
     }
 }

@@ -28,7 +28,7 @@ pub fn use_state_for_unknown<T>(planned: Value<T>, prior: Value<T>) -> Value<T> 
 
 /// A set of numbers in canonical order (sorted, no duplicates). `None` when
 /// the set or any element is unknown, or not a whole number (which
-/// validation refuses before any plan: see [`super::validate::whole_numbers`]).
+/// validation refuses before any plan: see [`super::validate::whole_ids`]).
 pub fn known_number_set(set: &ValueNumberSet) -> Option<Vec<i64>> {
     match set {
         Value::Value(items) => {

@@ -42,6 +42,15 @@ pub fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// `n` characters: "1 character", "0 characters", "39 characters".
+pub fn characters(n: usize) -> String {
+    if n == 1 {
+        "1 character".into()
+    } else {
+        format!("{n} characters")
+    }
+}
+
 /// `value` must be `min..=max` characters long.
 pub fn string_length(
     diags: &mut Diagnostics,
@@ -55,23 +64,26 @@ pub fn string_length(
         let len = char_len(s);
         if len < min || len > max {
             let limit = if min == 0 {
-                format!("at most {max} characters")
+                format!("at most {}", characters(max))
             } else {
-                format!("between {min} and {max} characters")
+                format!("between {min} and {}", characters(max))
             };
             invalid(
                 diags,
                 &path,
                 format!(
-                    "{} must be {limit} long ({vendor_rule}); got {len} characters.",
-                    display_path(&path)
+                    "{} must be {limit} long ({vendor_rule}); got {}.",
+                    display_path(&path),
+                    characters(len)
                 ),
             );
         }
     }
 }
 
-/// `value` must match `pattern` (anchored by the caller) as the vendor documents.
+/// `value` must match `pattern` (anchored by the caller) as the vendor
+/// documents. The error shows `pattern.as_str()`: build it without inline
+/// flags (`RegexBuilder`), so that it reads as the vendor's reference.
 pub fn string_matches(
     diags: &mut Diagnostics,
     path: AttributePath,
@@ -149,37 +161,29 @@ pub fn string_set_one_of(
 
 /// A whole-number attribute (a setting of the provider block, an ID),
 /// decoded as any [`Number`] so that `2.5` gets an error naming the
-/// attribute ([`whole_number`], [`number_range`]) rather than tf-provider's
+/// attribute ([`whole_id`], [`number_range`]) rather than tf-provider's
 /// decode failure. Serialized as `Value<i64>` was.
 pub type WholeNumber = Value<Number>;
 
-/// Why `n` is not a whole number an `i64` holds, to follow
-/// "`attribute` must be": `noun` ("a whole number"), the range for a huge
-/// one, and the value.
-fn not_whole(n: Number, noun: &str) -> Option<String> {
+/// Why `n` is not an ID an `i64` holds, to follow "`attribute` must be":
+/// `one` ("a whole number") for a fraction, the real range of an ID
+/// (`i64` IDs are positive) for a huge one, and the value as written.
+fn not_whole_id(n: &Number, one: &str, range: &str) -> Option<String> {
     match n {
         Number::Whole(_) => None,
-        Number::Fraction(_) => Some(format!("{noun}; got {n}.")),
-        Number::Huge(_) => Some(format!(
-            "{noun} from {} to {}; got {n}.",
-            i64::MIN,
-            i64::MAX
-        )),
+        Number::Fraction(_) => Some(format!("{one}; got {n}.")),
+        Number::Huge(_) => Some(format!("{range} up to {}; got {n}.", i64::MAX)),
     }
 }
 
-/// `value` must be a whole number that an `i64` holds (the provider's
-/// integers; vendor IDs are 64-bit). The number, when it is one, for the
-/// caller's own range check.
-pub fn whole_number(
-    diags: &mut Diagnostics,
-    path: AttributePath,
-    value: &WholeNumber,
-) -> Option<i64> {
+/// `value` must be a whole number that an `i64` holds: a vendor ID (they
+/// are 64-bit). The number, when it is one, for the caller's own check
+/// that it is positive (whose message names the kind of ID).
+pub fn whole_id(diags: &mut Diagnostics, path: AttributePath, value: &WholeNumber) -> Option<i64> {
     let Value::Value(n) = value else {
         return None;
     };
-    if let Some(problem) = not_whole(*n, "a whole number") {
+    if let Some(problem) = not_whole_id(n, "a whole number", "a positive whole number") {
         invalid(
             diags,
             &path,
@@ -190,19 +194,15 @@ pub fn whole_number(
 }
 
 /// Every known element of the set `value` must be a whole number that an
-/// `i64` holds; one error per other element. The whole elements, for the
-/// caller's own range check.
-pub fn whole_numbers(
-    diags: &mut Diagnostics,
-    path: AttributePath,
-    value: &ValueNumberSet,
-) -> Vec<i64> {
+/// `i64` holds (vendor IDs); one error per other element. The whole
+/// elements, for the caller's own check that they are positive.
+pub fn whole_ids(diags: &mut Diagnostics, path: AttributePath, value: &ValueNumberSet) -> Vec<i64> {
     let Value::Value(items) = value else {
         return Vec::new();
     };
     let mut whole = Vec::with_capacity(items.len());
     for n in items.iter().filter_map(Value::as_ref_option) {
-        match not_whole(*n, "whole numbers") {
+        match not_whole_id(n, "whole numbers", "positive whole numbers") {
             Some(problem) => invalid(
                 diags,
                 &path,
@@ -227,7 +227,11 @@ pub fn number_range(
         return;
     };
     if let Number::Fraction(_) = n {
-        whole_number(diags, path, value);
+        invalid(
+            diags,
+            &path,
+            format!("{} must be a whole number; got {n}.", display_path(&path)),
+        );
     } else if !n.whole().is_some_and(|n| (min..=max).contains(&n)) {
         invalid(
             diags,

@@ -32,7 +32,18 @@ fn length_counts_characters_and_names_the_attribute() {
     assert_eq!(diags.errors.len(), 2);
     assert!(diags.errors[0].summary.contains("role_name"));
     assert!(diags.errors[0].detail.contains("between 1 and 39"));
-    assert!(diags.errors[0].detail.contains("got 40"));
+    assert!(diags.errors[0].detail.contains("got 40 characters."));
+    assert!(diags.errors[1].detail.contains("got 0 characters."));
+}
+
+#[test]
+fn lengths_are_pluralized() {
+    let mut diags = Diagnostics::default();
+    string_length(&mut diags, AttributePath::new("name"), &s("a"), 2, 100, "x");
+    let detail = &diags.errors[0].detail;
+    assert!(detail.contains("; got 1 character.") && !detail.contains("1 characters"));
+    assert_eq!(characters(1), "1 character");
+    assert_eq!(characters(2), "2 characters");
 }
 
 #[test]
@@ -63,28 +74,30 @@ fn one_of_lists_allowed_values() {
 }
 
 #[test]
-fn numbers_must_be_whole_and_fit_an_i64() {
+fn ids_must_be_whole_and_fit_an_i64() {
     let mut diags = Diagnostics::default();
     let path = AttributePath::new("member_id");
     let n = |n| Value::Value(n);
     assert_eq!(
-        whole_number(&mut diags, path.clone(), &n(Number::Whole(7))),
+        whole_id(&mut diags, path.clone(), &n(Number::Whole(7))),
         Some(7)
     );
-    assert_eq!(
-        whole_number(&mut diags, path.clone(), &Value::Unknown),
-        None
-    );
+    assert_eq!(whole_id(&mut diags, path.clone(), &Value::Unknown), None);
     assert!(diags.errors.is_empty());
-    whole_number(&mut diags, path.clone(), &n(Number::Fraction(1.5)));
-    whole_number(&mut diags, path, &n(Number::Huge(1e30)));
+    whole_id(&mut diags, path.clone(), &n(Number::Fraction(1.5)));
+    whole_id(
+        &mut diags,
+        path,
+        &n(Number::Huge("1000000000000000000000000000000".into())),
+    );
     let set = Value::Value(vec![
         n(Number::Whole(6)),
         Value::Unknown,
         n(Number::Fraction(2.5)),
+        n(Number::Huge("-18446744073709551616".into())),
     ]);
     assert_eq!(
-        whole_numbers(&mut diags, AttributePath::new("role_ids"), &set),
+        whole_ids(&mut diags, AttributePath::new("role_ids"), &set),
         [6]
     );
     let details: Vec<String> = diags
@@ -96,9 +109,11 @@ fn numbers_must_be_whole_and_fit_an_i64() {
         details,
         [
             "member_id must be a whole number; got 1.5.",
-            "member_id must be a whole number from -9223372036854775808 to \
-             9223372036854775807; got 1000000000000000000000000000000.",
+            "member_id must be a positive whole number up to 9223372036854775807; \
+             got 1000000000000000000000000000000.",
             "role_ids elements must be whole numbers; got 2.5.",
+            "role_ids elements must be positive whole numbers up to 9223372036854775807; \
+             got -18446744073709551616.",
         ]
     );
     assert_eq!(diags.errors[2].summary, "Invalid value for role_ids");
@@ -111,7 +126,7 @@ fn a_huge_setting_is_out_of_range_not_a_fraction() {
     number_range(
         &mut diags,
         path.clone(),
-        &Value::Value(Number::Huge(1e30)),
+        &Value::Value(Number::Huge("1000000000000000000000000000000".into())),
         0,
         50,
         "x",
@@ -124,7 +139,9 @@ fn a_huge_setting_is_out_of_range_not_a_fraction() {
         50,
         "x",
     );
-    assert!(diags.errors[0].detail.contains("between 0 and 50 (x)"));
+    assert!(diags.errors[0]
+        .detail
+        .contains("between 0 and 50 (x); got 1000000000000000000000000000000."));
     assert!(diags.errors[1]
         .detail
         .contains("must be a whole number; got 2.5"));

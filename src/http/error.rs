@@ -65,8 +65,8 @@ pub enum HttpError {
 
     /// A response body was not the JSON expected.
     #[error(
-        "{method} {path}: could not decode the HTTP {status} response{rid}: {message}; body: {excerpt:?}",
-        rid = request_id.as_deref().map(|id| format!(" (request id {id})")).unwrap_or_default()
+        "{method} {path}: could not decode the HTTP {status} response{rid}: {message}; {excerpt}",
+        rid = request_id.as_deref().map(|id| format!(" (request ID {id})")).unwrap_or_default()
     )]
     Decode {
         /// HTTP method.
@@ -79,7 +79,8 @@ pub enum HttpError {
         request_id: Option<String>,
         /// What serde said.
         message: String,
-        /// The start of the body, redacted.
+        /// The body, redacted, on one line and marked as such
+        /// ([`super::Response::body_excerpt`]): `body excerpt: "…"`.
         excerpt: String,
     },
 
@@ -257,12 +258,12 @@ mod tests {
             status: 502,
             request_id: Some("rid-1".into()),
             message: "expected value at line 1 column 1".into(),
-            excerpt: "<html>".into(),
+            excerpt: "body excerpt: \"502 Bad Gateway\"".into(),
         };
         assert_eq!(
             e.to_string(),
-            "POST /role/info: could not decode the HTTP 502 response (request id rid-1): \
-             expected value at line 1 column 1; body: \"<html>\""
+            "POST /role/info: could not decode the HTTP 502 response (request ID rid-1): \
+             expected value at line 1 column 1; body excerpt: \"502 Bad Gateway\""
         );
         assert_eq!(e.request_id(), Some("rid-1"));
     }

@@ -28,6 +28,7 @@
 mod client;
 mod deadline;
 mod error;
+mod excerpt;
 mod log;
 mod prepare;
 mod rate_limit;

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use super::{HttpError, Redactor};
 
-/// How many bytes of a body go into error messages.
-const EXCERPT_BYTES: usize = 300;
+/// How many characters of a body go into error messages.
+const EXCERPT_CHARS: usize = 200;
 
 /// One API call, relative to the client's base URL.
 ///
@@ -286,10 +286,19 @@ impl Response {
         }
     }
 
-    /// The start of the body as text, redacted, for error messages.
+    /// The body for an error message, redacted, marked as an excerpt and
+    /// on one line ([`super::excerpt::one_line`]): `body excerpt: "502 Bad
+    /// Gateway 502 Bad Gateway"`, or `empty body`.
     pub fn body_excerpt(&self) -> String {
-        self.redactor
-            .excerpt(&String::from_utf8_lossy(&self.body), EXCERPT_BYTES)
+        let body = String::from_utf8_lossy(&self.body);
+        let line = super::excerpt::one_line(&self.redactor.redact(&body), EXCERPT_CHARS);
+        // Again: removing markup may have joined the parts of a secret.
+        let line = self.redactor.redact(&line);
+        if line.is_empty() {
+            "empty body".into()
+        } else {
+            format!("body excerpt: {line:?}")
+        }
     }
 }
 

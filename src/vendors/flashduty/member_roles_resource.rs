@@ -23,7 +23,7 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{number, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
-use crate::framework::validate::{whole_number, whole_numbers, WholeNumber};
+use crate::framework::validate::{whole_id, whole_ids, WholeNumber};
 use crate::framework::ValueNumberSet;
 
 const IMPORT_FORMATS: &str = "Import takes the numeric member ID \
@@ -85,7 +85,7 @@ impl ResourceType for MemberRolesResource {
 
     /// Plan-time checks: IDs are positive whole numbers.
     fn validate(diags: &mut Diagnostics, config: &MemberRolesState) {
-        let member_id = whole_number(diags, AttributePath::new("member_id"), &config.member_id);
+        let member_id = whole_id(diags, AttributePath::new("member_id"), &config.member_id);
         if member_id.is_some_and(|n| n <= 0) {
             diags.error(
                 "Invalid value for member_id",
@@ -93,7 +93,7 @@ impl ResourceType for MemberRolesResource {
                 AttributePath::new("member_id"),
             );
         }
-        let role_ids = whole_numbers(diags, AttributePath::new("role_ids"), &config.role_ids);
+        let role_ids = whole_ids(diags, AttributePath::new("role_ids"), &config.role_ids);
         if role_ids.iter().any(|n| *n <= 0) {
             diags.error(
                 "Invalid value for role_ids",
@@ -121,7 +121,7 @@ impl ResourceType for MemberRolesResource {
             .map(|p| requires_replace(&[("member_id", p.member_id != config.member_id)]))
             .unwrap_or_default();
         let planned = MemberRolesState {
-            id: match config.member_id {
+            id: match &config.member_id {
                 Value::Value(n) => Value::Value(n.to_string()),
                 _ => Value::Unknown,
             },
@@ -225,7 +225,7 @@ fn state_from(member: &MemberItem, wanted: Option<&[i64]>) -> MemberRolesState {
 /// list behind the read is coalesced across concurrent writes.
 async fn write(client: &FlashdutyClient, planned: &MemberRolesState) -> Result<MemberRolesState> {
     let (Some(member_id), Some(wanted)) = (
-        planned.member_id.as_option().and_then(|n| n.whole()),
+        planned.member_id.as_ref_option().and_then(|n| n.whole()),
         known_number_set(&planned.role_ids),
     ) else {
         return Err(Failure::message(

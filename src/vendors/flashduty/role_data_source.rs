@@ -11,12 +11,16 @@ use super::api::{FlashdutyClient, RoleItem};
 use super::config::FlashdutySettings;
 use super::role_resource::validate_role_name;
 use crate::framework::data_source::DataSourceType;
+use crate::framework::diag::{closest_first, some_names};
 use crate::framework::plan::number_set;
 use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{bool, number, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::exactly_one_of;
 use crate::framework::ValueNumberSet;
+
+/// How many role names the error for a missing role lists.
+const NAMES_SHOWN: usize = 10;
 
 /// Terraform state of the `rbac_flashduty_role` data source.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -107,10 +111,19 @@ impl DataSourceType for RoleDataSource {
             }
         };
         let Some(role) = role else {
-            let names: Vec<&str> = roles.iter().map(|r| r.role_name.as_str()).collect();
+            let names = roles.iter().map(|r| r.role_name.as_str());
+            let (names, which) = match &config.role_name {
+                Value::Value(name) => (closest_first(name, names), "closest"),
+                _ => (names.collect(), "first"),
+            };
             return Err(Failure::message(
                 format!("No Flashduty role with {wanted}"),
-                format!("The account's roles are: {}.", names.join(", ")),
+                format!(
+                    "The account has {} roles; the {which}: {}. List them all with the \
+                     `rbac_flashduty_roles` data source.",
+                    roles.len(),
+                    some_names(&names, NAMES_SHOWN)
+                ),
             ));
         };
         Ok(RoleDataState::from_item(role))

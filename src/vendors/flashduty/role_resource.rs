@@ -21,7 +21,7 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
-use crate::framework::validate::{string_length, string_one_of, whole_numbers};
+use crate::framework::validate::{string_length, string_one_of, whole_ids};
 use crate::framework::ValueNumberSet;
 use crate::vendors::flashduty::FlashdutyError;
 use crate::vendors::pending::{is_pending, pending_id, settled};
@@ -118,7 +118,7 @@ impl ResourceType for RoleResource {
             &STATUSES,
         );
         let path = AttributePath::new("permission_ids");
-        for id in whole_numbers(diags, path.clone(), &config.permission_ids) {
+        for id in whole_ids(diags, path.clone(), &config.permission_ids) {
             if id <= 0 {
                 diags.error(
                     "Invalid value for permission_ids",

@@ -158,7 +158,7 @@ fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, RootlyError> {
     }
     if errors.is_empty() {
         errors.push(ErrorItem {
-            title: format!("unexpected answer: {}", response.body_excerpt()),
+            title: format!("unexpected answer, {}", response.body_excerpt()),
             detail: None,
             code: None,
         });

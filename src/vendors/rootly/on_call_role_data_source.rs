@@ -11,6 +11,7 @@ use super::api::{ListFilters, OnCallRole, RootlyClient, PERMISSION_FAMILIES};
 use super::config::RootlySettings;
 use super::families::{family_description, with_permission_families};
 use crate::framework::data_source::DataSourceType;
+use crate::framework::diag::some_names;
 use crate::framework::plan::string_set;
 use crate::framework::resource::{Failure, Outcome};
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
@@ -92,6 +93,9 @@ pub fn family_attributes() -> Vec<(&'static str, AttributeBuilder)> {
         })
         .collect()
 }
+
+/// How many slugs the error for a name shared by several roles lists.
+const SLUGS_SHOWN: usize = 10;
 
 /// The data source; [`crate::framework::data_source::DataAdapter`] serves it.
 pub struct OnCallRoleDataSource;
@@ -198,7 +202,10 @@ impl DataSourceType for OnCallRoleDataSource {
                 let slugs: Vec<&str> = several.iter().map(|r| r.slug.as_str()).collect();
                 Err(Failure::message(
                     format!("Several Rootly on-call roles have the {wanted}"),
-                    format!("Look one up by slug instead: {}.", slugs.join(", ")),
+                    format!(
+                        "Look one up by slug instead: {}.",
+                        some_names(&slugs, SLUGS_SHOWN)
+                    ),
                 ))
             }
         }

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
@@ -16,18 +16,28 @@ pub const ROLE_NAME_MAX: usize = 100;
 pub const PERMISSION_NAME_MIN: usize = 2;
 pub const PERMISSION_NAME_MAX: usize = 1024;
 
+/// The vendor's `pattern`, with `\w` ASCII (`[A-Za-z0-9_]`) as in the
+/// vendor's regex; Rust's `\w` is Unicode by default. Set on the builder
+/// rather than as a `(?-u)` prefix, so that `as_str()` (shown in errors) is
+/// the pattern exactly as the vendor documents it.
+fn vendor_regex(pattern: &str) -> Regex {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .expect("SlashID's documented pattern is valid")
+}
+
 /// The schema's role regex `^[A-Za-z0-9]{1}[\w.\-:]*[A-Za-z0-9]$`, on the
-/// part after the prefix. `(?-u)` makes `\w` ASCII (`[A-Za-z0-9_]`), as in
-/// the vendor's regex; Rust's `\w` is Unicode by default.
+/// part after the prefix.
 pub fn role_name_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?-u)^[A-Za-z0-9]{1}[\w.\-:]*[A-Za-z0-9]$").unwrap())
+    RE.get_or_init(|| vendor_regex(r"^[A-Za-z0-9]{1}[\w.\-:]*[A-Za-z0-9]$"))
 }
 
 /// The schema's permission regex `^[A-Za-z0-9]{1}[\w./\\\-:]*[A-Za-z0-9]$`.
 pub fn permission_name_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?-u)^[A-Za-z0-9]{1}[\w./\\\-:]*[A-Za-z0-9]$").unwrap())
+    RE.get_or_init(|| vendor_regex(r"^[A-Za-z0-9]{1}[\w./\\\-:]*[A-Za-z0-9]$"))
 }
 
 /// A role's short name (the user writes it without the prefix).

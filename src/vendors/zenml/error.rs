@@ -3,7 +3,7 @@
 //! ZenML's error bodies are **inferred** (vendors/zenml.md "Errors"): a ZenML
 //! exception `{"detail": ["<ExceptionClassName>", "<message>"]}` (or a plain
 //! string), or FastAPI's validation list `{"detail": [{"loc", "msg",
-//! "type"}]}`. Anything else is shown as a redacted excerpt.
+//! "type"}]}`. Anything else is shown as a redacted one-line excerpt.
 
 use serde_json::Value;
 
@@ -96,14 +96,7 @@ impl ApiError {
                 }
             }
             Some(other) if !other.is_null() => err.message = plain(&other),
-            _ => {
-                let excerpt = response.body_excerpt();
-                err.message = if excerpt.trim().is_empty() {
-                    "(empty body)".into()
-                } else {
-                    excerpt
-                };
-            }
+            _ => err.message = response.body_excerpt(),
         }
         // The body is vendor text: scrub it like everything else we print.
         err.message = response.redact(&err.message);
@@ -246,7 +239,7 @@ mod tests {
         assert!(decode(502, "<html>bad gateway</html>")
             .message
             .contains("bad gateway"));
-        assert_eq!(decode(500, "").message, "(empty body)");
+        assert_eq!(decode(500, "").message, "empty body");
         let e = decode(401, r#"{"detail": "bad token access_token=abc"}"#);
         assert!(!e.message.contains("abc"), "{}", e.message);
     }
