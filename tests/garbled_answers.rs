@@ -283,3 +283,31 @@ data "rbac_zenml_roles" "all" {
         }
     });
 }
+
+/// A read whose every answer is garbled fails, and says it was not a
+/// one-off: "after N attempts", as a 5xx that keeps coming does (a user
+/// saw only "could not decode" and thought nothing had been retried).
+#[test]
+fn a_read_garbled_every_time_says_how_often_it_was_tried() {
+    const READ: &str = "GET /slashid/rbac/permissions/many.perm.0";
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  slashid {}\n}\n\nresource \"rbac_slashid_permission\" \"p\" {\n  name = \"many.perm.0\"\n}\n",
+    );
+    ws.apply();
+    emu.set_faults(json!({"script": [{"endpoint": READ, "kind": "types", "times": 50}]}));
+    let run = ws.run(&["plan", "-no-color"]);
+    assert_ne!(run.status, 0, "{}", run.all());
+    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        out.contains("could not decode the HTTP 200 response"),
+        "{out}"
+    );
+    let tries = answered(&emu, READ, "200");
+    assert!(tries > 1, "{}", emu.stats());
+    assert!(
+        out.contains(&format!("after {tries} attempts)")),
+        "{tries} tries: {out}"
+    );
+}

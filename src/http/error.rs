@@ -66,7 +66,7 @@ pub enum HttpError {
     /// A response body was not the JSON expected.
     #[error(
         "{method} {path}: could not decode the HTTP {status} response{rid}: {message}; {excerpt}",
-        rid = request_id.as_deref().map(|id| format!(" (request ID {id})")).unwrap_or_default()
+        rid = super::Response::answer_suffix(request_id.as_deref(), *attempts)
     )]
     Decode {
         /// HTTP method.
@@ -82,6 +82,9 @@ pub enum HttpError {
         /// The body, redacted, on one line and marked as such
         /// ([`super::Response::body_excerpt`]): `body excerpt: "…"`.
         excerpt: String,
+        /// Attempts the HTTP core made: a garbled answer to an idempotent
+        /// request is asked again ([`super::Request::readable`]).
+        attempts: u32,
     },
 
     /// The operation's time budget ([`super::Deadline`]) ran out before
@@ -259,6 +262,7 @@ mod tests {
             request_id: Some("rid-1".into()),
             message: "expected value at line 1 column 1".into(),
             excerpt: "body excerpt: \"502 Bad Gateway\"".into(),
+            attempts: 1,
         };
         assert_eq!(
             e.to_string(),

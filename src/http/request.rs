@@ -258,6 +258,7 @@ impl Response {
             request_id: self.request_id.clone(),
             message: self.redactor.redact(&e.to_string()).into_owned(),
             excerpt: self.body_excerpt(),
+            attempts: self.attempts,
         })
     }
 

@@ -195,6 +195,7 @@ mod tests {
             request_id: Some(request_id.into()),
             message: "expected value".into(),
             excerpt: "<html>".into(),
+            attempts: 1,
         }
         .into()
     }

@@ -181,6 +181,7 @@ fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> 
                     request_id: request_id.clone(),
                     message: format!("unexpected `data`: {e}"),
                     excerpt: response.body_excerpt(),
+                    attempts: response.attempts,
                 }
                 .into()
             }),
