@@ -268,4 +268,15 @@ fn a_create_past_its_timeout_is_not_sent_again() {
     let in_emulator = emu.flashduty_role_named("Slow Create").is_some();
     let in_state = !ws.instance_ids("rbac_flashduty_role").is_empty();
     assert_eq!(in_emulator, in_state, "{}", run.all());
+    // The error says what the lookup found, not only the HTTP core's "may
+    // have applied".
+    let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        in_emulator
+            || out.contains(
+                "looked up after its answer was lost, \"Slow Create\" was not found, and the \
+                 create was not sent again"
+            ),
+        "{out}"
+    );
 }

@@ -59,6 +59,14 @@ pub trait OutcomeUnknown: Display + Sized {
     /// kept failing: it must say that the object may exist (see
     /// [`unsettled_message`]).
     fn unsettled(what: &str, create: Self, lookup: Self) -> Self;
+
+    /// The error when a create's answer was lost, looking the object up
+    /// found nothing, and the create was not sent again (its attempts or
+    /// its time were up): it must not stop at the HTTP core's "may have
+    /// applied", since the lookup says more. By default `create` itself.
+    fn not_resent(_what: &str, create: Self) -> Self {
+        create
+    }
 }
 
 /// What an unsettled create tells the user: the object may exist, and what
@@ -211,7 +219,8 @@ where
             {
                 tracing::debug!(what, attempt, "the create did not happen; sending it again");
             }
-            Lookup::Missing | Lookup::NotOurs => return Err(err),
+            Lookup::Missing => return Err(E::not_resent(what, err)),
+            Lookup::NotOurs => return Err(err),
         }
     }
 }

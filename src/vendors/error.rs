@@ -82,6 +82,11 @@ pub enum VendorError<A: VendorAnswer> {
         create: Box<Self>,
         lookup: Box<Self>,
     },
+    /// A create whose answer was lost (`create`), looked up afterwards and
+    /// not found, and not sent again: its attempts or its time were up.
+    /// Built only by [`crate::vendors::create::reconcile_create`].
+    #[error("looked up after its answer was lost, {what:?} was not found, and the create was not sent again: {create}")]
+    NotResent { what: String, create: Box<Self> },
 }
 
 impl<A: VendorAnswer> From<HttpError> for VendorError<A> {
@@ -101,7 +106,9 @@ impl<A: VendorAnswer> VendorError<A> {
     pub fn answer(&self) -> Option<&A> {
         match self {
             VendorError::Api(e) => Some(e),
-            VendorError::Http(_) | VendorError::Unsettled { .. } => None,
+            VendorError::Http(_)
+            | VendorError::Unsettled { .. }
+            | VendorError::NotResent { .. } => None,
         }
     }
 
@@ -118,7 +125,7 @@ impl<A: VendorAnswer> VendorError<A> {
         match self {
             VendorError::Http(e) => e.is_ambiguous(),
             VendorError::Api(e) => e.is_ambiguous(),
-            VendorError::Unsettled { .. } => false,
+            VendorError::Unsettled { .. } | VendorError::NotResent { .. } => false,
         }
     }
 
@@ -129,6 +136,7 @@ impl<A: VendorAnswer> VendorError<A> {
             VendorError::Api(e) => e.call().request_id.as_deref(),
             VendorError::Http(e) => e.request_id(),
             VendorError::Unsettled { lookup, .. } => lookup.request_id(),
+            VendorError::NotResent { create, .. } => create.request_id(),
         }
     }
 }
@@ -144,6 +152,13 @@ impl<A: VendorAnswer> OutcomeUnknown for VendorError<A> {
 
     fn is_ambiguous(&self) -> bool {
         VendorError::is_ambiguous(self)
+    }
+
+    fn not_resent(what: &str, create: Self) -> Self {
+        VendorError::NotResent {
+            what: what.to_string(),
+            create: Box::new(create),
+        }
     }
 }
 
@@ -244,5 +259,22 @@ mod tests {
             unsettled.to_string().contains("\"admins\" may exist"),
             "{unsettled}"
         );
+    }
+
+    #[test]
+    fn a_create_looked_up_and_not_resent_says_so_first() {
+        let not_resent = VendorError::not_resent("admins", api(503, Some("r-3")));
+        assert_eq!(
+            not_resent.to_string(),
+            "looked up after its answer was lost, \"admins\" was not found, and the create was \
+             not sent again: HTTP 503 (request ID r-3)"
+        );
+        assert_eq!(not_resent.request_id(), Some("r-3"));
+        assert_eq!(
+            not_resent.status(),
+            None,
+            "not the vendor's answer about the object"
+        );
+        assert!(!not_resent.is_ambiguous());
     }
 }
