@@ -280,3 +280,61 @@ fn a_create_past_its_timeout_is_not_sent_again() {
         "{out}"
     );
 }
+
+/// The pending instance replaced by `apply -refresh=false` (the destroy
+/// half of a tainted replace gets no private state from Terraform): never
+/// an orphan or a duplicate. Either the replace goes through, deleting the
+/// role the lost create made, or it stops, keeping it pending; the next
+/// apply then leaves exactly one role, in state.
+fn replaced_without_refresh(case: Case, faults: &[&str]) {
+    let (emu, ws) = apply_unsettled(&case, faults);
+    let run = ws.run(&["apply", "-refresh=false", "-auto-approve", "-no-color"]);
+    let objects = (case.objects)(&emu);
+    assert!(
+        objects.len() <= 1,
+        "a duplicate: {objects:?}\n{}",
+        run.all()
+    );
+    if run.status == 0 {
+        assert_eq!(
+            ws.instance_ids(case.resource_type),
+            objects,
+            "{}",
+            run.all()
+        );
+    } else {
+        assert_eq!(objects.len(), 1, "{}", run.all());
+        let kept = ws.instances(case.resource_type);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert_eq!(kept[0]["status"], "tainted", "{}", kept[0]);
+        assert_eq!(
+            kept[0]["attributes"]["id"],
+            case.pending_id.as_str(),
+            "still pending: {}",
+            run.all()
+        );
+        let out = flat(&run.all());
+        assert!(out.contains("terraform apply -refresh-only"), "{out}");
+    }
+    apply_settles(&case, &emu, &ws);
+}
+
+#[test]
+fn a_pending_role_replaced_without_refresh_is_never_orphaned() {
+    replaced_without_refresh(
+        flashduty(),
+        &[
+            "POST /flashduty/role/upsert=lost:1",
+            "POST /flashduty/role/list=503:200",
+        ],
+    );
+    replaced_without_refresh(
+        rootly(),
+        &[
+            "POST /rootly/v1/on_call_roles=lost:1",
+            "GET /rootly/v1/on_call_roles=503:200",
+        ],
+    );
+    let lookup = format!("GET /zenml/organizations/{ZENML_ORG}/roles=503:200");
+    replaced_without_refresh(zenml(), &["POST /zenml/roles=lost:1", &lookup]);
+}

@@ -199,20 +199,35 @@ impl ResourceType for OnCallRoleResource {
     /// The refresh of a pending role: the lookup of its create settles it,
     /// among the roles of that name created since it was first sent. Found, it
     /// is recorded with its ID; otherwise it leaves the state and the plan
-    /// creates it again.
+    /// creates it again. Without the create time (not given outside a
+    /// refresh) it refuses rather than guess.
     async fn settle(
         &self,
         client: &RootlyClient,
         state: &OnCallRoleState,
         private: &Private,
     ) -> Refreshed<Self> {
-        let (Some(attrs), Some(pending)) = (attributes(state), private.as_ref()) else {
-            // Without the time it was sent, no role of that name can be told
-            // to be ours: adopting one could take someone else's.
-            tracing::warn!(
-                "a pending Rootly on-call role without its create time; removing it from state"
-            );
+        let Some(attrs) = attributes(state) else {
             return Ok(Read::Gone);
+        };
+        let Some(pending) = private.as_ref() else {
+            // Without the time it was sent, no role of that name can be told
+            // to be ours: adopting one could take someone else's, and
+            // calling it gone would orphan the one the create made. The
+            // time is in the private state a refresh reads; the destroy half
+            // of a tainted replace planned with -refresh=false is not given
+            // it by Terraform.
+            return Err(Failure::message(
+                format!(
+                    "Cannot settle the pending Rootly on-call role {:?} without a refresh",
+                    attrs.name.as_deref().unwrap_or_default()
+                ),
+                "Its create ended with an unknown outcome. Rootly's role names are not unique, so \
+                 it can only be found by the time its create was sent, which Terraform passes to \
+                 a refresh but not to this step. Run terraform apply -refresh-only (or plan and \
+                 apply without -refresh=false): the refresh records the role with its ID, or \
+                 removes it from state if it was not created.",
+            ));
         };
         let start = reconcile::window_start_since(pending.sent());
         let found = client
