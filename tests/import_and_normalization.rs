@@ -294,3 +294,31 @@ fn an_empty_import_id_is_refused_for_every_resource_type() {
         );
     }
 }
+
+/// An ID of "." or ".." would be read as a step up the URL path and reach
+/// another endpoint (`GET /slashid/rbac/`, `PUT /rootly/v1/`): it is never
+/// sent, and the error says why.
+#[test]
+fn an_id_of_dots_never_reaches_another_endpoint() {
+    let emu = Emulator::start(&[]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  slashid {}\n  rootly {}\n}\n\n\
+         resource \"rbac_slashid_permission\" \"p\" {\n  name = \"p.x\"\n}\n\n\
+         resource \"rbac_rootly_user_on_call_role\" \"u\" {\n  user_id         = \"20001\"\n  \
+         on_call_role_id = \"91b7d512-7444-4978-8350-7492b18ec2ad\"\n}\n",
+    );
+    for (address, id) in [
+        ("rbac_slashid_permission.p", ".."),
+        ("rbac_rootly_user_on_call_role.u", "."),
+        ("rbac_rootly_user_on_call_role.u", ".."),
+    ] {
+        let run = ws.run(&["import", "-no-color", address, id]);
+        assert_ne!(run.status, 0, "{address} {id}: {}", run.all());
+        let out = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(out.contains("cannot be sent"), "{address} {id}: {out}");
+    }
+    let stats = emu.stats();
+    let endpoints = stats["endpoints"].as_object().unwrap();
+    assert!(endpoints.is_empty(), "{stats}");
+}

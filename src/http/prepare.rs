@@ -49,6 +49,22 @@ pub(crate) fn url(
             redactor.redact(&request.path)
         )));
     }
+    // A segment URLs read as a directory step (an ID of "." or "..",
+    // escaped or not) would send the request to another path: the
+    // collection, or another endpoint altogether.
+    if request.path.split('/').any(|segment| {
+        matches!(
+            segment.to_ascii_lowercase().as_str(),
+            "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
+        )
+    }) {
+        return Err(HttpError::Config(format!(
+            "{} {}: an ID of \".\" or \"..\" cannot be sent: a URL reads it as a step up the \
+             path, so the request would reach another endpoint; no object has such an ID",
+            request.method,
+            redactor.redact(&request.path)
+        )));
+    }
     let mut url = config.base_url.clone();
     let path = format!(
         "{}/{}",
@@ -180,6 +196,19 @@ mod tests {
 
     fn config(base: &str, auth: Auth) -> HttpConfig {
         HttpConfig::new("v", Url::parse(base).unwrap(), auth)
+    }
+
+    #[test]
+    fn an_id_of_a_dot_or_two_is_never_sent() {
+        let r = Redactor::without_secrets();
+        let c = config("https://api.example.com/v1", Auth::None);
+        for path in ["/users/.", "/rbac/roles/..", "/roles/%2E%2e", "/x/.%2E/y"] {
+            let err = url(&c, &r, &Request::get(path)).unwrap_err();
+            assert!(err.to_string().contains("cannot be sent"), "{path}: {err}");
+        }
+        for path in ["/users/a.b", "/roles/...", "/roles/.hidden"] {
+            assert!(url(&c, &r, &Request::get(path)).is_ok(), "{path}");
+        }
     }
 
     #[test]
