@@ -73,8 +73,9 @@ impl ResourceType for UserOnCallRoleResource {
                 (
                     "on_call_role_id",
                     string().required().description(
-                        "UUID of the on-call role the user holds: `rbac_rootly_on_call_role.x.id` or a \
-                         built-in role's ID from the `rbac_rootly_on_call_roles` data source.",
+                        "UUID of the on-call role the user holds, in lower case as Rootly writes it: \
+                         `rbac_rootly_on_call_role.x.id` or a built-in role's ID from the \
+                         `rbac_rootly_on_call_roles` data source (a slug does not work here).",
                     ),
                 ),
             ],
@@ -115,9 +116,9 @@ impl ResourceType for UserOnCallRoleResource {
                     "Invalid value for on_call_role_id",
                     format!(
                         "on_call_role_id must be an on-call role's lower-case UUID, as Rootly writes \
-                         it (e.g. 91b7d512-3c1e-4f0a-9b2d-6e8f7a5c4d3b); got {id:?}. A slug does not \
-                         work here: use rbac_rootly_on_call_role.<name>.id, or the id of a role from \
-                         the rbac_rootly_on_call_roles data source."
+                         it (e.g. 91b7d512-3c1e-4f0a-9b2d-6e8f7a5c4d3b); got {id:?}. Use \
+                         rbac_rootly_on_call_role.<name>.id, or the id of a role from the \
+                         rbac_rootly_on_call_roles data source (slugs do not work here)."
                     ),
                     AttributePath::new("on_call_role_id"),
                 );
