@@ -49,3 +49,12 @@ pub(crate) fn errors(diags: &Diagnostics) -> Vec<String> {
         .map(|d| format!("{}: {}", d.summary, d.detail.lines().next().unwrap_or("")))
         .collect()
 }
+
+/// Each error's detail, first line only (see [`errors`]).
+pub(crate) fn details(diags: &Diagnostics) -> Vec<String> {
+    diags
+        .errors
+        .iter()
+        .map(|d| d.detail.lines().next().unwrap_or_default().to_string())
+        .collect()
+}

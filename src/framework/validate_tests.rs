@@ -100,11 +100,7 @@ fn ids_must_be_whole_and_fit_an_i64() {
         whole_ids(&mut diags, AttributePath::new("role_ids"), &set),
         [6]
     );
-    let details: Vec<String> = diags
-        .errors
-        .iter()
-        .map(|d| d.detail.lines().next().unwrap_or_default().to_string())
-        .collect();
+    let details = crate::framework::test_vendor::details(&diags);
     assert_eq!(
         details,
         [

@@ -330,11 +330,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let details: Vec<String> = diags
-            .errors
-            .iter()
-            .map(|d| d.detail.lines().next().unwrap_or_default().to_string())
-            .collect();
+        let details = crate::framework::test_vendor::details(&diags);
         assert_eq!(
             details,
             [
