@@ -185,8 +185,8 @@ impl ResourceType for OnCallRoleResource {
         state: &OnCallRoleState,
         _: &Private,
     ) -> Refreshed<Self> {
-        let id = state_id::<Self>(&state.id)?.to_string();
-        match client.read_role(&id).await.map_err(Failure::vendor)? {
+        let id = state_id::<Self>(&state.id)?;
+        match client.read_role(id).await.map_err(Failure::vendor)? {
             Some(role) => Ok(Read::Found((state_from(&role), None))),
             None => Ok(Read::Gone),
         }
@@ -246,7 +246,7 @@ impl ResourceType for OnCallRoleResource {
         planned: OnCallRoleState,
         _: &Private,
     ) -> NewState<Self> {
-        let id = state_id::<Self>(&prior.id)?.to_string();
+        let id = state_id::<Self>(&prior.id)?;
         let Some(attrs) = attributes(&planned) else {
             return Err(Failure::message(
                 "name and every permission set must be known to update a role",
@@ -254,7 +254,7 @@ impl ResourceType for OnCallRoleResource {
             ));
         };
         let role = client
-            .update_role(&id, &attrs)
+            .update_role(id, &attrs)
             .await
             .map_err(Failure::vendor)?;
         Ok((state_from(&role), None))
@@ -266,8 +266,8 @@ impl ResourceType for OnCallRoleResource {
         prior: &OnCallRoleState,
         _: &Private,
     ) -> Removed<Self> {
-        let id = state_id::<Self>(&prior.id)?.to_string();
-        match client.delete_role(&id).await {
+        let id = state_id::<Self>(&prior.id)?;
+        match client.delete_role(id).await {
             Ok(()) => Ok(Deleted::Done),
             Err(err) if err.is_not_found() => Ok(Deleted::AlreadyGone),
             Err(err) => Err(Failure::vendor(err)),
