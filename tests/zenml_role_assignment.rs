@@ -178,3 +178,157 @@ resource "rbac_zenml_role_assignment" "bad" {{
     assert!(out.contains("ValueError"), "{out}");
     assert!(out.contains("workspace_id"), "{out}");
 }
+
+fn admins(role_id: &str, users: &[&str]) -> String {
+    let keys: Vec<String> = users.iter().map(|u| format!("{u:?}")).collect();
+    format!(
+        r#"
+provider "rbac" {{
+  zenml {{}}
+}}
+
+resource "rbac_zenml_role_assignment" "admin" {{
+  for_each = toset([{}])
+  role_id  = "{role_id}"
+  user_id  = each.key
+}}
+"#,
+        keys.join(", ")
+    )
+}
+
+/// A grant made by hand before the apply is never recorded as created by
+/// it: the plan fails naming the import command, nothing is sent, and a
+/// destroy can therefore never revoke it. Imported, it is managed as usual.
+#[test]
+fn an_assignment_granted_by_hand_is_not_taken_over() {
+    let emu = Emulator::start(&[]);
+    let admin = emu.zenml_built_in("organization", "Admin")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, body) = emu.zenml(
+        "POST",
+        &format!("/roles/{admin}/assignments?user_id={USER_A}"),
+        None,
+    );
+    assert!((200..300).contains(&status), "{status} {body}");
+    let ws = Workspace::new(&emu);
+    ws.config(&admins(&admin, &[USER_A]));
+    emu.reset_stats();
+    let plan = ws.run(&["plan", "-no-color"]);
+    assert_ne!(plan.status, 0, "{}", plan.all());
+    let text = plan.all();
+    assert!(
+        text.contains(&format!(
+            "ZenML role {admin} is already assigned to user {USER_A}"
+        )),
+        "{text}"
+    );
+    let id = format!("{admin}/user/{USER_A}");
+    assert!(
+        text.contains(&format!("terraform import <resource address> {id}")),
+        "{text}"
+    );
+    assert!(text.contains("moved block"), "{text}");
+    // The apply refuses the same way, and sends no grant.
+    let apply = ws.run(&["apply", "-auto-approve", "-no-color"]);
+    assert_ne!(apply.status, 0, "{}", apply.all());
+    let stats = emu.stats();
+    assert!(
+        stats["endpoints"][format!("POST /zenml/roles/{admin}/assignments")].is_null(),
+        "{stats}"
+    );
+    let listed = ws.run(&["state", "list"]);
+    assert!(
+        !listed.stdout.contains("rbac_zenml_role_assignment"),
+        "{}",
+        listed.stdout
+    );
+
+    // Imported by its documented ID, it is managed: no changes.
+    ws.ok(&[
+        "import",
+        "-no-color",
+        &format!("rbac_zenml_role_assignment.admin[\"{USER_A}\"]"),
+        &id,
+    ]);
+    ws.assert_no_changes();
+}
+
+/// Renaming `for_each` keys plans a create of an assignment that exists
+/// (the old key's): the plan fails and says to add a `moved` block, instead
+/// of revoking and granting the same pairs in parallel (which left users
+/// without the role). With the moved blocks, nothing changes at all.
+#[test]
+fn renamed_keys_need_moved_blocks_and_never_lose_the_role() {
+    let emu = Emulator::start(&[]);
+    let admin = emu.zenml_built_in("organization", "Admin")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ws = Workspace::new(&emu);
+    let named = |prefix: &str| {
+        format!(
+            r#"
+provider "rbac" {{
+  zenml {{}}
+}}
+
+resource "rbac_zenml_role_assignment" "admin" {{
+  for_each = {{ "{prefix}a" = "{USER_A}", "{prefix}b" = "{USER_B}" }}
+  role_id  = "{admin}"
+  user_id  = each.value
+}}
+"#
+        )
+    };
+    ws.config(&named("old-"));
+    ws.apply();
+    ws.config(&named("new-"));
+    let plan = ws.run(&["plan", "-no-color"]);
+    assert_ne!(plan.status, 0, "{}", plan.all());
+    assert!(plan.all().contains("moved block"), "{}", plan.all());
+    let apply = ws.run(&["apply", "-auto-approve", "-no-color"]);
+    assert_ne!(apply.status, 0, "{}", apply.all());
+    let held = |user: &str| {
+        emu.zenml_assignments(&admin)
+            .iter()
+            .any(|a| a["user_id"].as_str() == Some(user))
+    };
+    assert!(held(USER_A) && held(USER_B), "a user lost the role");
+
+    let moved = format!(
+        "{}\nmoved {{\n  from = rbac_zenml_role_assignment.admin[\"old-a\"]\n  to   = rbac_zenml_role_assignment.admin[\"new-a\"]\n}}\nmoved {{\n  from = rbac_zenml_role_assignment.admin[\"old-b\"]\n  to   = rbac_zenml_role_assignment.admin[\"new-b\"]\n}}\n",
+        named("new-")
+    );
+    ws.config(&moved);
+    ws.apply();
+    ws.assert_no_changes();
+    assert!(held(USER_A) && held(USER_B));
+}
+
+/// Two resources of one configuration for the same assignment: the second
+/// plan is refused (destroying either would revoke the role from both).
+#[test]
+fn two_resources_for_one_assignment_are_refused() {
+    let emu = Emulator::start(&[]);
+    let admin = emu.zenml_built_in("organization", "Admin")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ws = Workspace::new(&emu);
+    ws.config(&format!(
+        "{}\nresource \"rbac_zenml_role_assignment\" \"twin\" {{\n  role_id = \"{admin}\"\n  user_id = \"{USER_A}\"\n}}\n",
+        admins(&admin, &[USER_A])
+    ));
+    let apply = ws.run(&["apply", "-auto-approve", "-no-color"]);
+    assert_ne!(apply.status, 0, "{}", apply.all());
+    assert!(
+        apply
+            .all()
+            .contains("by another resource of this configuration"),
+        "{}",
+        apply.all()
+    );
+}

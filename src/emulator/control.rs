@@ -22,6 +22,7 @@ pub(crate) fn router() -> Router<Emulator> {
         .route("/faults", get(faults).post(set_faults))
         .route("/rate-limit", get(rate_limit).post(set_rate_limit))
         .route("/slashid", get(slashid).post(set_slashid))
+        .route("/slashid/persons", post(slashid_persons))
         .route("/zenml/revoke-tokens", post(zenml_revoke_tokens))
         .route("/flashduty/members", post(flashduty_members))
         .route("/rootly/users", post(rootly_users))
@@ -106,6 +107,51 @@ async fn set_slashid(
         }
         Err(e) => bad_request(e.body_text()),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewSlashidPersons {
+    add: Vec<NewSlashidPerson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewSlashidPerson {
+    person_id: String,
+}
+
+/// `{"add": [{"person_id": "pid:…"}]}`: persons who signed up outside the
+/// RBAC API (the emulator has no person API), with no roles. Answers
+/// `{"added": N}` (persons already there are left as they are).
+async fn slashid_persons(
+    State(emu): State<Emulator>,
+    body: Result<Json<NewSlashidPersons>, JsonRejection>,
+) -> Response {
+    let Json(persons) = match body {
+        Ok(b) => b,
+        Err(e) => return bad_request(e.body_text()),
+    };
+    if let Some(bad) = persons
+        .add
+        .iter()
+        .find(|p| p.person_id.trim().is_empty() || p.person_id.contains('/'))
+    {
+        return bad_request(format!(
+            "person_id {:?} must be non-empty and hold no `/`",
+            bad.person_id
+        ));
+    }
+    let added = {
+        let mut store = emu.slashid();
+        persons
+            .add
+            .iter()
+            .filter(|p| store.add_person(&p.person_id))
+            .count()
+    };
+    emu.persist();
+    Json(json!({"added": added})).into_response()
 }
 
 /// `{"add": [{"member_name", "email", "role_ids"}], "remove": [member_id]}`:

@@ -117,6 +117,23 @@ pub trait ResourceType: Send + Sync + 'static {
         prior: Option<&Self::State>,
     ) -> Planned<Self>;
 
+    /// Plan-time checks against the vendor, after [`Self::plan`] and only
+    /// when the provider configuration is known: an error stops the plan
+    /// (an assignment that exists already and would be taken over), and
+    /// warnings are shown beside it (the roles an authoritative set will
+    /// revoke). `prior` is `None` for a create; `replace` is what
+    /// [`Self::plan`] said forces a replacement. Default: no check.
+    async fn check_plan(
+        &self,
+        _client: &ClientOf<Self>,
+        _planned: &Self::State,
+        _prior: Option<&Self::State>,
+        _replace: &[AttributePath],
+        _warnings: &mut Warnings,
+    ) -> Outcome<(), Self::State, Self::Private> {
+        Ok(())
+    }
+
     /// Plan-time check of a destroy (no vendor call): an error stops the
     /// plan, e.g. for an object the vendor never lets be deleted.
     fn plan_destroy(_prior: &Self::State) -> Outcome<(), Self::State, Self::Private> {

@@ -7,6 +7,12 @@
 //! reads. A listing serves reads for a short time only, and any write through
 //! the same client makes the next read list again, so a resource never reads
 //! back a stale copy of its own change.
+//!
+//! A write forgets the listing twice: before it is sent and once it has been
+//! answered ([`ListSnapshot::write`]). Forgetting only before would let a
+//! read that runs while the write is in flight (another resource's refresh
+//! or read-back) take a listing from before the write landed and keep it as
+//! fresh; the write's own read-back would then see the old value.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -15,9 +21,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How long one listing may answer reads. Reads issued together (one
-/// refresh) share it; a later plan lists again.
-pub const REUSE: Duration = Duration::from_secs(2);
+/// How long one listing may answer reads. Terraform starts a provider
+/// process per command and walk, and a refresh issues its reads over the
+/// whole walk (`-parallelism` at a time): a refresh of a few hundred objects
+/// takes longer than a few seconds under rate limits, and a shorter window
+/// would list again and again. Writes forget the listing anyway.
+pub const REUSE: Duration = Duration::from_secs(60);
 
 /// A shared, briefly reused listing keyed by `K`. Cheap to clone.
 pub struct ListSnapshot<K, V> {
@@ -58,9 +67,21 @@ impl<K, V> ListSnapshot<K, V> {
         }
     }
 
-    /// Forgets the current listing: call before every write.
+    /// Forgets the current listing. Writes go through [`Self::write`],
+    /// which calls this before and after.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Runs `write`, forgetting the listing before it is sent and again
+    /// once it is answered (whatever the answer): a listing taken while the
+    /// write was in flight may or may not show it, so no read after the
+    /// write may use it.
+    pub async fn write<T>(&self, write: impl Future<Output = T>) -> T {
+        self.invalidate();
+        let answer = write.await;
+        self.invalidate();
+        answer
     }
 }
 
@@ -135,6 +156,55 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(60)).await;
         read(&snapshot, 1, &calls).await;
         assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_listing_taken_during_a_write_is_not_kept_for_the_reads_after_it() {
+        let snapshot: ListSnapshot<u32, u32> = ListSnapshot::default();
+        let value = Arc::new(AtomicU64::new(1));
+        let (landed, land) = tokio::sync::oneshot::channel::<()>();
+        let (listed, list_done) = tokio::sync::oneshot::channel::<()>();
+        let writer = {
+            let (snapshot, value) = (snapshot.clone(), value.clone());
+            async move {
+                snapshot
+                    .write(async {
+                        // The write lands only after another read listed.
+                        list_done.await.unwrap();
+                        value.store(2, Ordering::SeqCst);
+                        landed.send(()).unwrap();
+                    })
+                    .await;
+                let v = value.clone();
+                snapshot
+                    .get(&1, || async move {
+                        Ok::<_, ()>(vec![(1, v.load(Ordering::SeqCst) as u32)])
+                    })
+                    .await
+            }
+        };
+        let reader = {
+            let (snapshot, value) = (snapshot.clone(), value.clone());
+            async move {
+                tokio::task::yield_now().await;
+                let v = value.clone();
+                let got = snapshot
+                    .get(&1, || async move {
+                        Ok::<_, ()>(vec![(1, v.load(Ordering::SeqCst) as u32)])
+                    })
+                    .await;
+                listed.send(()).unwrap();
+                land.await.unwrap();
+                got
+            }
+        };
+        let (after_write, during) = tokio::join!(writer, reader);
+        assert_eq!(during, Ok(Some(1)));
+        assert_eq!(
+            after_write,
+            Ok(Some(2)),
+            "the read after the write saw the listing from before it landed"
+        );
     }
 
     #[tokio::test]

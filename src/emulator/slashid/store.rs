@@ -111,6 +111,16 @@ impl Store {
         }
     }
 
+    /// Adds a person without roles; false when `person_id` exists.
+    pub fn add_person(&mut self, person_id: &str) -> bool {
+        if self.persons.contains_key(person_id) {
+            return false;
+        }
+        self.persons
+            .insert(person_id.to_string(), Person::default());
+        true
+    }
+
     /// The next revision, for an object version or a list ETag.
     pub(super) fn bump(&mut self) -> u64 {
         self.revision += 1;

@@ -8,7 +8,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::ValueEmpty;
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use super::{ClientOf, Deleted, Failure, Read, Removed, ResourceType};
+use super::{ClientOf, Deleted, Failure, Outcome, Read, Removed, ResourceType};
 use crate::framework::failure::Warnings;
 use crate::framework::provider_data::ProviderData;
 use crate::framework::timeouts::{HasTimeouts, Op, DEFAULT_TIMEOUT};
@@ -42,6 +42,30 @@ impl<R: ResourceType> Adapter<R> {
             Read::Found((found, private)) => self.resource.delete(client, &found, &private).await,
             Read::Gone => Ok(Deleted::AlreadyGone),
         }
+    }
+}
+
+impl<R: ResourceType> Adapter<R> {
+    /// [`ResourceType::check_plan`] when the client is known; its warnings
+    /// go to `diags` whatever its outcome.
+    async fn check_plan(
+        &self,
+        diags: &mut Diagnostics,
+        client: Option<&ClientOf<R>>,
+        planned: &R::State,
+        prior: Option<&R::State>,
+        replace: &[AttributePath],
+    ) -> Outcome<(), R::State, R::Private> {
+        let Some(client) = client else {
+            return Ok(());
+        };
+        let mut warnings = Warnings::default();
+        let checked = self
+            .resource
+            .check_plan(client, planned, prior, replace, &mut warnings)
+            .await;
+        warnings.report(diags);
+        checked
     }
 }
 
@@ -122,7 +146,12 @@ impl<R: ResourceType> Resource for Adapter<R> {
         let which = R::which(&config);
         let timeouts = config.timeouts().clone();
         // Plan-time vendor calls are reads: bounded by timeouts.read.
-        let plan = self.resource.plan(client.as_ref(), config, None);
+        let plan = async {
+            let (planned, replace) = self.resource.plan(client.as_ref(), config, None).await?;
+            self.check_plan(diags, client.as_ref(), &planned, None, &replace)
+                .await?;
+            Ok::<_, Failure<R::State, R::Private>>((planned, replace))
+        };
         match timeouts.deadline(Op::Read).scope(plan).await {
             Ok((mut planned, _)) => {
                 *planned.timeouts_mut() = timeouts;
@@ -147,7 +176,15 @@ impl<R: ResourceType> Resource for Adapter<R> {
         let client = self.provider.client_at_plan(diags)?;
         let which = R::which(&prior);
         let timeouts = config.timeouts().clone();
-        let plan = self.resource.plan(client.as_ref(), config, Some(&prior));
+        let plan = async {
+            let (planned, replace) = self
+                .resource
+                .plan(client.as_ref(), config, Some(&prior))
+                .await?;
+            self.check_plan(diags, client.as_ref(), &planned, Some(&prior), &replace)
+                .await?;
+            Ok::<_, Failure<R::State, R::Private>>((planned, replace))
+        };
         match timeouts.deadline(Op::Read).scope(plan).await {
             Ok((mut planned, replace)) => {
                 *planned.timeouts_mut() = timeouts;

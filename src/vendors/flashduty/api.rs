@@ -93,7 +93,7 @@ struct EnvelopeError {
 pub struct FlashdutyClient {
     http: HttpClient,
     /// `/role/list` answers shared by concurrent reads of single roles.
-    snapshot: ListSnapshot<u64, RoleItem>,
+    pub(super) snapshot: ListSnapshot<u64, RoleItem>,
     /// The permission catalogue, fetched once per provider process (one
     /// Terraform run): it is fixed per account (vendors/flashduty.md).
     catalogue: Arc<tokio::sync::OnceCell<Arc<Vec<PermissionItem>>>>,
@@ -137,10 +137,6 @@ impl FlashdutyClient {
             .readable(readable::<T>);
         let response = self.http.send(request).await?;
         decode(response)
-    }
-
-    fn invalidate(&self) {
-        self.snapshot.invalidate();
     }
 }
 

@@ -220,9 +220,11 @@ fn state_from(member: &MemberItem, wanted: Option<&[i64]>) -> MemberRolesState {
     }
 }
 
-/// Writes the set, then reads it back: the read decides when the write's
-/// outcome is unknown, and catches a set Flashduty did not apply. The member
-/// list behind the read is coalesced across concurrent writes.
+/// Writes the set: one request. A confirmed write is the state; there is no
+/// read-back, since `/member/role/update` replaces the whole set and has no
+/// single-member read, and a read-back costs a walk of every member page
+/// per write. Only a write whose outcome stayed unknown (answer lost,
+/// retries spent) is read back, from a listing taken after it ended.
 async fn write(client: &FlashdutyClient, planned: &MemberRolesState) -> Result<MemberRolesState> {
     let (Some(member_id), Some(wanted)) = (
         planned.member_id.as_ref_option().and_then(|n| n.whole()),
@@ -234,11 +236,17 @@ async fn write(client: &FlashdutyClient, planned: &MemberRolesState) -> Result<M
         ));
     };
     let role_ids: Vec<u64> = wanted.iter().map(|id| *id as u64).collect();
-    if let Err(err) = client
+    match client
         .update_member_roles(member_id as u64, &role_ids)
         .await
     {
-        if !err.is_ambiguous() {
+        Ok(()) => {
+            return Ok(MemberRolesState {
+                id: Value::Value(member_id.to_string()),
+                ..planned.clone()
+            })
+        }
+        Err(err) if !err.is_ambiguous() => {
             let hint = if err.is_not_found() {
                 " (the member does not exist, or one of the roles does not)"
             } else {
@@ -249,7 +257,9 @@ async fn write(client: &FlashdutyClient, planned: &MemberRolesState) -> Result<M
                 err.to_string(),
             ));
         }
-        tracing::warn!(member_id, error = %err, "outcome unknown; reading the member back");
+        Err(err) => {
+            tracing::warn!(member_id, error = %err, "outcome unknown; reading the member back")
+        }
     }
     match client.read_member(member_id as u64).await {
         Ok(Some(member)) => {

@@ -94,6 +94,8 @@ pub struct RootlyClient {
     http: HttpClient,
     /// Listings shared by concurrent reads of single roles (a refresh).
     snapshot: ListSnapshot<String, OnCallRole>,
+    /// Listings of users shared by concurrent refreshes of assignments.
+    users: ListSnapshot<String, RootlyUser>,
     /// Roles created or adopted through this client (see [`super::reconcile`]).
     claims: Claims,
 }
@@ -116,6 +118,7 @@ impl RootlyClient {
         Ok(Self {
             http,
             snapshot: ListSnapshot::default(),
+            users: ListSnapshot::default(),
             claims: Claims::default(),
         })
     }

@@ -169,9 +169,9 @@ impl ResourceType for UserOnCallRoleResource {
         let Some(user_id) = state.user_id.as_ref_option() else {
             return Ok(Read::Gone);
         };
-        match client.get_user(user_id).await {
-            Ok(user) => Ok(Read::Found((state_from(&user), ValueEmpty::default()))),
-            Err(err) if err.is_not_found() => Ok(Read::Gone),
+        match client.read_user(user_id).await {
+            Ok(Some(user)) => Ok(Read::Found((state_from(&user), ValueEmpty::default()))),
+            Ok(None) => Ok(Read::Gone),
             Err(err) => Err(Failure::vendor(err)),
         }
     }

@@ -97,6 +97,7 @@ impl DataSourceType for UsersDataSource {
         let filters = UserFilters {
             email: config.email.as_ref_option().cloned(),
             search: config.search.as_ref_option().cloned(),
+            include: None,
         };
         let users = client.list_users(&filters).await.map_err(Failure::vendor)?;
         Ok(UsersState {

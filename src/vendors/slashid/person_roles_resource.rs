@@ -203,23 +203,33 @@ fn plan(config: PersonRolesState) -> PersonRolesState {
         timeouts: config.timeouts,
     }
 }
-/// Writes the set, then reads it back (a 408 or lost response may still
-/// have applied it: the read decides). A read-back that differs is an
-/// error, and its state is recorded.
+/// Writes the set: one request. `PUT /persons/{id}/roles` replaces the
+/// whole set, so a confirmed write (204) is the state. Only a write whose
+/// outcome stayed unknown (a 408 or lost response may still have applied
+/// it) is read back: the read decides, and a read-back that differs is an
+/// error whose state is recorded.
 async fn put(client: &SlashidClient, planned: &PersonRolesState) -> Result<PersonRolesState> {
     let person_id = planned.person_id.clone().unwrap_or_default();
     let Some(short) = known_string_set(&planned.roles) else {
         return Err(Failure::message("roles must be known to assign them", ""));
     };
     let full: Vec<String> = short.iter().map(|s| client.full_role_name(s)).collect();
-    if let Err(err) = client.set_person_roles(&person_id, &full).await {
-        if !err.is_ambiguous() {
+    match client.set_person_roles(&person_id, &full).await {
+        Ok(()) => {
+            return Ok(PersonRolesState {
+                id: Value::Value(person_id.clone()),
+                ..planned.clone()
+            })
+        }
+        Err(err) if !err.is_ambiguous() => {
             return Err(Failure::message(
                 format!("Error setting the roles of SlashID person {person_id:?}"),
                 err.to_string(),
             ));
         }
-        tracing::warn!(%person_id, error = %err, "outcome unknown; reading the roles back");
+        Err(err) => {
+            tracing::warn!(%person_id, error = %err, "outcome unknown; reading the roles back")
+        }
     }
     match client.get_person_roles(&person_id).await {
         Ok(roles) => {

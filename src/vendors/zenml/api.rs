@@ -22,7 +22,11 @@ use crate::vendors::claims::Claims;
 use crate::vendors::create::{reconcile_create, Lookup};
 use crate::vendors::snapshot::ListSnapshot;
 
+mod assignments;
+
 pub use super::schemas::{Assignment, AssignmentParams, Principal, Role, RoleCreate, RoleUpdate};
+use assignments::AssignmentBook;
+pub use assignments::Holding;
 
 /// Settings for [`ZenmlClient::new`].
 #[derive(Clone)]
@@ -54,6 +58,8 @@ pub struct ZenmlClient {
     /// Nameless roles this client created or adopted
     /// ([`super::nameless`]).
     pub(super) claims: Claims,
+    /// Assignment listings and what this process granted and revoked.
+    assignments: AssignmentBook,
 }
 
 impl ZenmlClient {
@@ -72,6 +78,7 @@ impl ZenmlClient {
             token: Default::default(),
             snapshots: Default::default(),
             claims: Claims::default(),
+            assignments: AssignmentBook::default(),
         })
     }
 
@@ -144,10 +151,19 @@ impl ZenmlClient {
             .clone()
     }
 
-    /// Forgets every listing: called before each write.
+    /// Forgets every listing.
     fn invalidate(&self) {
         let map = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
         map.values().for_each(ListSnapshot::invalidate);
+    }
+
+    /// Runs a role write, forgetting every listing before it is sent and
+    /// again once it is answered ([`ListSnapshot::write`] says why).
+    async fn write<T>(&self, write: impl std::future::Future<Output = T>) -> T {
+        self.invalidate();
+        let answer = write.await;
+        self.invalidate();
+        answer
     }
 
     /// `POST /roles`: creates a custom role. It answers 200 with the role
@@ -166,8 +182,8 @@ impl ZenmlClient {
         let role = reconcile_create(
             body.name.as_deref().unwrap_or("(without a name)"),
             || async move {
-                self.invalidate();
-                self.call(Request::post_json("/roles", body)).await
+                self.write(self.call(Request::post_json("/roles", body)))
+                    .await
             },
             |_since| async {
                 match &twins {
@@ -264,19 +280,17 @@ impl ZenmlClient {
 
     /// `PATCH /roles/{role_id}`: only `name` and `description` can change.
     pub async fn update_role(&self, role_id: &str, body: &RoleUpdate) -> Result<Role, ZenmlError> {
-        self.invalidate();
         let path = format!("/roles/{}", encode_path_segment(role_id));
         // Sending the same merge twice gives the same role: safe to retry.
-        self.call(Request::patch(path).json(body).idempotent(true))
+        self.write(self.call(Request::patch(path).json(body).idempotent(true)))
             .await
     }
 
     /// `DELETE /roles/{role_id}`. ZenML answers 200 with a body of any shape
     /// (the seed), which is ignored.
     pub async fn delete_role(&self, role_id: &str) -> Result<(), ZenmlError> {
-        self.invalidate();
         let path = format!("/roles/{}", encode_path_segment(role_id));
-        let response = self.send(Request::delete(path)).await?;
+        let response = self.write(self.send(Request::delete(path))).await?;
         check(&response)
     }
 
@@ -301,43 +315,11 @@ impl ZenmlClient {
         }
         self.call(request).await
     }
-
-    /// `POST /roles/{role_id}/assignments?user_id=…&workspace_id=…`.
-    /// Assigning is idempotent (the same grant twice is one grant), so it is
-    /// retried like a read.
-    pub async fn assign_role(&self, params: &AssignmentParams) -> Result<(), ZenmlError> {
-        let path = format!(
-            "/roles/{}/assignments",
-            encode_path_segment(&params.role_id)
-        );
-        let response = self
-            .send(with_params(params, Request::post(path)).idempotent(true))
-            .await?;
-        check(&response)
-    }
-
-    /// `DELETE /roles/{role_id}/assignments?…`: revokes the role.
-    pub async fn revoke_role(&self, params: &AssignmentParams) -> Result<(), ZenmlError> {
-        let path = format!(
-            "/roles/{}/assignments",
-            encode_path_segment(&params.role_id)
-        );
-        let response = self
-            .send(with_params(params, Request::delete(path)))
-            .await?;
-        check(&response)
-    }
-
-    /// `GET /roles/{role_id}/assignments` (see [`Assignment`]).
-    pub async fn list_assignments(&self, role_id: &str) -> Result<Vec<Assignment>, ZenmlError> {
-        let path = format!("/roles/{}/assignments", encode_path_segment(role_id));
-        self.call(Request::get(path)).await
-    }
 }
 
 /// `request` with the assignment's query parameters: the principal, then
 /// the scope.
-fn with_params(params: &AssignmentParams, request: Request) -> Request {
+pub(super) fn with_params(params: &AssignmentParams, request: Request) -> Request {
     let (name, value) = params.principal.param();
     let mut request = request.query(name, value);
     if let Some(ws) = &params.workspace_id {
@@ -350,7 +332,7 @@ fn with_params(params: &AssignmentParams, request: Request) -> Request {
 }
 
 /// `Ok` for a 2xx, else the decoded error.
-fn check(response: &Response) -> Result<(), ZenmlError> {
+pub(super) fn check(response: &Response) -> Result<(), ZenmlError> {
     if response.is_success() {
         Ok(())
     } else {

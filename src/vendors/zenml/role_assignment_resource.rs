@@ -13,11 +13,11 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics};
 
-use super::api::ZenmlClient;
+use super::api::{AssignmentParams, Holding, ZenmlClient};
 use super::config::ZenmlSettings;
 use super::ids::{failure, validate_uuid};
 use crate::framework::resource::{
-    Deleted, Failure, NewState, Planned, Read, Refreshed, Removed, ResourceType,
+    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType, Warnings,
 };
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
@@ -164,6 +164,31 @@ impl ResourceType for RoleAssignmentResource {
         Ok((AssignmentState { id, ..config }, replace))
     }
 
+    /// A new assignment must not exist yet: see [`not_taken_over`]. An
+    /// unknown argument is checked at apply instead. Only plans without a
+    /// prior state are checked: Terraform plans a replacement's new half
+    /// again with none, so each new assignment is checked once.
+    async fn check_plan(
+        &self,
+        client: &ZenmlClient,
+        planned: &AssignmentState,
+        prior: Option<&AssignmentState>,
+        _: &[AttributePath],
+        _: &mut Warnings,
+    ) -> Outcome<(), AssignmentState> {
+        if prior.is_some() {
+            return Ok(());
+        }
+        let Some(p) = params(planned) else {
+            return Ok(());
+        };
+        not_taken_over(client, &p).await?;
+        if !client.plan_to_create(&p) {
+            return Err(twice(&p));
+        }
+        Ok(())
+    }
+
     async fn create(&self, client: &ZenmlClient, planned: AssignmentState) -> NewState<Self> {
         let Some(p) = params(&planned) else {
             return Err(Failure::message(
@@ -171,6 +196,7 @@ impl ResourceType for RoleAssignmentResource {
                 "",
             ));
         };
+        not_taken_over(client, &p).await?;
         if let Err(err) = client.assign_role(&p).await {
             let doing = format!("assigning ZenML role {}", p.role_id);
             return Err(failure(doing, &err, &ARGUMENTS));
@@ -191,7 +217,7 @@ impl ResourceType for RoleAssignmentResource {
         _: &ValueEmpty,
     ) -> Refreshed<Self> {
         let p = params(state).ok_or_else(incomplete)?;
-        match client.list_assignments(&p.role_id).await {
+        match client.read_assignments(&p.role_id).await {
             Ok(list) if list.iter().any(|a| a.matches(&p)) => {
                 Ok(Read::Found((state.clone(), ValueEmpty::default())))
             }
@@ -245,7 +271,7 @@ impl ResourceType for RoleAssignmentResource {
         };
         let p = params(&state).ok_or_else(incomplete)?;
         let list = client
-            .list_assignments(&p.role_id)
+            .read_assignments(&p.role_id)
             .await
             .map_err(Failure::vendor)?;
         if !list.iter().any(|a| a.matches(&p)) {
@@ -259,6 +285,66 @@ impl ResourceType for RoleAssignmentResource {
         }
         Ok((state, ValueEmpty::default()))
     }
+}
+
+/// Refuses to record as created an assignment this run did not make: one
+/// held before it (granted by hand, by another workspace, or by another
+/// resource, whose destroy would then revoke access this one never
+/// granted), or one another resource of this run granted.
+async fn not_taken_over(
+    client: &ZenmlClient,
+    p: &AssignmentParams,
+) -> Outcome<(), AssignmentState> {
+    let holding = client.holding(p).await.map_err(|err| {
+        failure(
+            format!("reading the assignments of ZenML role {}", p.role_id),
+            &err,
+            &[],
+        )
+    })?;
+    let (kind, id) = p.principal.param();
+    let kind = kind.trim_end_matches("_id");
+    let id_text = composite_id(p);
+    let scope = match (&p.workspace_id, &p.project_id) {
+        (Some(ws), Some(project)) => format!(" in workspace {ws}, project {project}"),
+        (Some(ws), None) => format!(" in workspace {ws}"),
+        _ => String::new(),
+    };
+    match holding {
+        Holding::Absent => Ok(()),
+        Holding::Before => Err(Failure::message(
+            format!("ZenML role {} is already assigned to {kind} {id}{scope}", p.role_id),
+            format!(
+                "The assignment existed before this run: it was granted by hand, by another workspace, or \
+                 by another resource. Creating it here would take it over, and destroying this resource \
+                 would then revoke access that Terraform never granted.\n\n\
+                 - To manage the existing assignment with this resource, import it:\n  \
+                 terraform import <resource address> {id_text}\n  \
+                 (or an import block with that id).\n\
+                 - If you renamed this resource (a new for_each key or resource name), add a moved block \
+                 from the old address to the new one instead; Terraform then keeps the assignment and \
+                 revokes nothing."
+            ),
+        )),
+        Holding::GrantedHere => Err(twice(p)),
+    }
+}
+
+/// The error for a second resource of this run naming the same assignment.
+fn twice(p: &AssignmentParams) -> Failure<AssignmentState> {
+    let (kind, id) = p.principal.param();
+    Failure::message(
+        format!(
+            "ZenML role {} is assigned to {} {id} by another resource of this configuration",
+            p.role_id,
+            kind.trim_end_matches("_id")
+        ),
+        format!(
+            "Two rbac_zenml_role_assignment resources name the same assignment ({}). Keep one: \
+             destroying either would revoke the role from both.",
+            composite_id(p)
+        ),
+    )
 }
 
 /// A stored state always names a role and a principal.

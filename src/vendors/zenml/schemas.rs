@@ -90,6 +90,22 @@ pub struct AssignmentParams {
     pub project_id: Option<String>,
 }
 
+impl AssignmentParams {
+    /// The assignment's identity: role, principal and scope, in lower case
+    /// (ZenML's UUIDs in any letter case name the same object).
+    pub fn key(&self) -> String {
+        let (param, id) = self.principal.param();
+        format!(
+            "{}/{param}={}/{}/{}",
+            self.role_id,
+            id,
+            self.workspace_id.as_deref().unwrap_or_default(),
+            self.project_id.as_deref().unwrap_or_default()
+        )
+        .to_ascii_lowercase()
+    }
+}
+
 /// An entry of `GET /roles/{role_id}/assignments`. ASSUMPTION
 /// (vendors/zenml.md "Related endpoints": this listing is named only by a
 /// third party): a bare array of objects with these optional fields.

@@ -154,20 +154,19 @@ impl FlashdutyClient {
 
     /// `POST /member/role/update`: replaces the member's whole role set.
     /// Idempotent (the same body gives the same set), so it is retried. An
-    /// unknown member or role is `ResourceNotFound`.
+    /// unknown member or role is `ResourceNotFound`. Reads of members after
+    /// it answers list again ([`crate::vendors::snapshot::ListSnapshot::write`]).
     pub async fn update_member_roles(
         &self,
         member_id: u64,
         role_ids: &[u64],
     ) -> Result<(), FlashdutyError> {
-        self.members.invalidate();
         let body = MemberRoleUpdateRequest {
             member_id,
             role_ids: role_ids.to_vec(),
         };
-        self.call::<_, serde_json::Value>("/member/role/update", &body, true)
-            .await
-            .map(|_| ())
+        let update = self.call::<_, serde_json::Value>("/member/role/update", &body, true);
+        self.members.write(update).await.map(|_| ())
     }
 }
 

@@ -67,8 +67,8 @@ impl FlashdutyClient {
         reconcile_create(
             &body.role_name,
             || async move {
-                self.invalidate();
-                self.call::<_, RoleUpsertResponse>("/role/upsert", body, false)
+                self.snapshot
+                    .write(self.call::<_, RoleUpsertResponse>("/role/upsert", body, false))
                     .await
                     .map(|created| created.role_id)
             },
@@ -101,8 +101,8 @@ impl FlashdutyClient {
     /// `POST /role/upsert` with `role_id`: replaces the role's name,
     /// description and permission set (idempotent, so it is retried).
     pub async fn update_role(&self, body: &RoleUpsertRequest) -> Result<(), FlashdutyError> {
-        self.invalidate();
-        self.call::<_, serde_json::Value>("/role/upsert", body, true)
+        self.snapshot
+            .write(self.call::<_, serde_json::Value>("/role/upsert", body, true))
             .await
             .map(|_| ())
     }
@@ -148,24 +148,22 @@ impl FlashdutyClient {
     /// `POST /role/delete`. Deleting is permanent and revokes the role from
     /// every member.
     pub async fn delete_role(&self, role_id: u64) -> Result<(), FlashdutyError> {
-        self.invalidate();
-        self.call::<_, serde_json::Value>("/role/delete", &RoleIdRequest { role_id }, true)
-            .await
-            .map(|_| ())
+        let body = RoleIdRequest { role_id };
+        let delete = self.call::<_, serde_json::Value>("/role/delete", &body, true);
+        self.snapshot.write(delete).await.map(|_| ())
     }
 
     /// `POST /role/enable` or `/role/disable`: the status changes only
     /// through these calls, never through upsert.
     pub async fn set_role_status(&self, role_id: u64, enabled: bool) -> Result<(), FlashdutyError> {
-        self.invalidate();
         let path = if enabled {
             "/role/enable"
         } else {
             "/role/disable"
         };
-        self.call::<_, serde_json::Value>(path, &RoleIdRequest { role_id }, true)
-            .await
-            .map(|_| ())
+        let body = RoleIdRequest { role_id };
+        let request = self.call::<_, serde_json::Value>(path, &body, true);
+        self.snapshot.write(request).await.map(|_| ())
     }
 }
 

@@ -177,9 +177,9 @@ impl RootlyClient {
         reconcile_create(
             name,
             || async move {
-                self.snapshot.invalidate();
                 let request = Self::with_body(Request::post("/v1/on_call_roles"), attributes);
-                let role: OnCallRole = self.call::<Single>(request).await?.data.into();
+                let created = self.snapshot.write(self.call::<Single>(request)).await;
+                let role: OnCallRole = created?.data.into();
                 self.claims.claim(&role.id);
                 Ok(role)
             },
@@ -222,10 +222,9 @@ impl RootlyClient {
         id: &str,
         attributes: &RoleAttributes,
     ) -> Result<OnCallRole, RootlyError> {
-        self.snapshot.invalidate();
         let path = format!("/v1/on_call_roles/{}", encode_path_segment(id));
         let request = Self::with_body(Request::put(path), attributes);
-        let single: Single = self.call(request).await?;
+        let single: Single = self.snapshot.write(self.call(request)).await?;
         Ok(single.data.into())
     }
 
@@ -239,9 +238,9 @@ impl RootlyClient {
     /// `DELETE /v1/on_call_roles/{id}`: answers 200 with the deleted role
     /// (not 204), which is ignored.
     pub async fn delete_role(&self, id: &str) -> Result<(), RootlyError> {
-        self.snapshot.invalidate();
         let path = format!("/v1/on_call_roles/{}", encode_path_segment(id));
-        self.call::<Value>(Request::delete(path)).await.map(|_| ())
+        let delete = self.call::<Value>(Request::delete(path));
+        self.snapshot.write(delete).await.map(|_| ())
     }
 }
 

@@ -32,6 +32,10 @@ pub struct UserFilters {
     pub email: Option<String>,
     /// `filter[search]`.
     pub search: Option<String>,
+    /// `include`: `on_call_role` makes the relationship's linkage certain
+    /// in every user object (JSON:API "full linkage" of a compound document),
+    /// which a refresh from the listing relies on.
+    pub include: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -156,9 +160,27 @@ impl RootlyClient {
         Ok(single.data.into())
     }
 
+    /// The user `id` for a refresh, `None` when there is no such user.
+    /// Reads of many users at once share one walk of `GET /v1/users`
+    /// (`include=on_call_role`): a refresh costs the listing's pages, not a
+    /// `GET /v1/users/{id}` per assignment.
+    pub async fn read_user(&self, id: &str) -> Result<Option<RootlyUser>, RootlyError> {
+        self.users
+            .get(&id.to_string(), || async {
+                let filters = UserFilters {
+                    include: Some("on_call_role".into()),
+                    ..UserFilters::default()
+                };
+                let all = self.list_users(&filters).await?;
+                Ok::<_, RootlyError>(all.into_iter().map(|u| (u.id.clone(), u)).collect())
+            })
+            .await
+    }
+
     /// `PUT /v1/users/{id}` with only `on_call_role_id` in the body. The
     /// spec answers 404 both for an unknown user and for an on-call role
-    /// of another team (or none at all).
+    /// of another team (or none at all). Reads of users after it answers
+    /// list again ([`crate::vendors::snapshot::ListSnapshot::write`]).
     pub async fn set_user_on_call_role(
         &self,
         id: &str,
@@ -167,7 +189,7 @@ impl RootlyClient {
         let request = Request::put(user_path(id))
             .json(&UpdateUserOnCallRole::new(on_call_role_id))
             .header("Content-Type", MEDIA_TYPE);
-        let single: SingleUser = self.call(request).await?;
+        let single: SingleUser = self.users.write(self.call(request)).await?;
         Ok(single.data.into())
     }
 
@@ -185,6 +207,7 @@ impl RootlyClient {
             &[
                 ("filter[email]", &filters.email),
                 ("filter[search]", &filters.search),
+                ("include", &filters.include),
             ],
         );
         let body: UserPage = self.call(request).await?;
@@ -215,7 +238,7 @@ impl RootlyClient {
     pub async fn find_user_by_email(&self, email: &str) -> Result<Option<RootlyUser>, RootlyError> {
         let filters = UserFilters {
             email: Some(email.to_string()),
-            search: None,
+            ..UserFilters::default()
         };
         Ok(self
             .list_users(&filters)
