@@ -197,6 +197,9 @@ enum Configured<V> {
 pub struct ProviderData<V: VendorConfig> {
     configured: OnceLock<Configured<V>>,
     client: OnceLock<V::Client>,
+    /// Holders an authoritative resource of this process has planned (see
+    /// [`Self::plan_holder`]).
+    planned_holders: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl<V: VendorConfig> Default for ProviderData<V> {
@@ -204,11 +207,24 @@ impl<V: VendorConfig> Default for ProviderData<V> {
         Self {
             configured: OnceLock::new(),
             client: OnceLock::new(),
+            planned_holders: Default::default(),
         }
     }
 }
 
 impl<V: VendorConfig> ProviderData<V> {
+    /// Notes that a resource instance of this run manages `holder`'s whole
+    /// set (`holder` names the resource type too); false when another
+    /// instance already does. Terraform starts a provider process per walk
+    /// and plans each instance once in it (a replacement's new half once
+    /// more, without a prior state, which the caller leaves out).
+    pub fn plan_holder(&self, holder: &str) -> bool {
+        self.planned_holders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(holder.to_string())
+    }
+
     /// Records the vendor's block (the first one; the schema allows one) as
     /// `ConfigureProvider` sent it. `user_agent` is the provider's
     /// `User-Agent` for this Terraform run.

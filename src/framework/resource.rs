@@ -117,6 +117,15 @@ pub trait ResourceType: Send + Sync + 'static {
         prior: Option<&Self::State>,
     ) -> Planned<Self>;
 
+    /// For an authoritative resource (one instance owns a holder's whole
+    /// set of roles), the holder `state` names, when known (a member ID).
+    /// The adapter refuses a second instance for the same holder in one
+    /// plan: two authoritative sets for one holder undo each other at every
+    /// apply. Default: `None` (not authoritative).
+    fn holder(_state: &Self::State) -> Option<String> {
+        None
+    }
+
     /// Plan-time checks against the vendor, after [`Self::plan`] and only
     /// when the provider configuration is known: an error stops the plan
     /// (an assignment that exists already and would be taken over), and

@@ -56,6 +56,28 @@ impl<R: ResourceType> Adapter<R> {
         prior: Option<&R::State>,
         replace: &[AttributePath],
     ) -> Outcome<(), R::State, R::Private> {
+        // A replacement is planned again without a prior state: its new
+        // half is counted then, once.
+        let counted = prior.is_none() || replace.is_empty();
+        if let Some(holder) = R::holder(planned).filter(|_| counted) {
+            if !self
+                .provider
+                .plan_holder(&format!("{}/{holder}", R::TYPE_NAME))
+            {
+                return Err(Failure::message(
+                    format!(
+                        "Another {PROVIDER_NAME}_{} in this configuration manages {holder}",
+                        R::TYPE_NAME
+                    ),
+                    format!(
+                        "{PROVIDER_NAME}_{} is authoritative: each instance sets the holder's whole set, so two \
+                         of them for one holder undo each other at every apply. Keep one, and merge the roles \
+                         of both into it.",
+                        R::TYPE_NAME
+                    ),
+                ));
+            }
+        }
         let Some(client) = client else {
             return Ok(());
         };

@@ -19,12 +19,13 @@ use super::api::{MemberItem, VIEWER_ROLE_ID};
 use super::config::FlashdutySettings;
 use crate::framework::plan::{known_number_set, number_set, requires_replace};
 use crate::framework::resource::{
-    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
+    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType, Warnings,
 };
 use crate::framework::schema::{number, schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{whole_id, whole_ids, WholeNumber};
 use crate::framework::ValueNumberSet;
+use crate::vendors::authoritative::warn_revocations;
 
 const IMPORT_FORMATS: &str = "Import takes the numeric member ID \
      (terraform import rbac_flashduty_member_roles.x 5068740052131) or the member's email \
@@ -130,6 +131,52 @@ impl ResourceType for MemberRolesResource {
         Ok((planned, replace))
     }
 
+    fn holder(state: &MemberRolesState) -> Option<String> {
+        let id = state.member_id.as_ref_option()?.whole()?;
+        Some(format!("Flashduty member {id}"))
+    }
+
+    /// A create warns of the roles the member holds today that `role_ids`
+    /// leaves out: the apply revokes them.
+    async fn check_plan(
+        &self,
+        client: &FlashdutyClient,
+        planned: &MemberRolesState,
+        prior: Option<&MemberRolesState>,
+        _: &[AttributePath],
+        warnings: &mut Warnings,
+    ) -> Result<()> {
+        let (None, Some(member_id), Some(wanted)) = (
+            prior,
+            planned.member_id.as_ref_option().and_then(|n| n.whole()),
+            known_number_set(&planned.role_ids),
+        ) else {
+            return Ok(());
+        };
+        let Some(member) = client
+            .read_member(member_id as u64)
+            .await
+            .map_err(Failure::vendor)?
+        else {
+            return Ok(());
+        };
+        let mut revoked = Vec::new();
+        for id in recorded_roles(&member, Some(&wanted)) {
+            if !wanted.contains(&id) {
+                revoked.push(role_label(client, id as u64).await);
+            }
+        }
+        let holder = format!("Flashduty member {member_id} ({})", member.email);
+        warn_revocations(
+            warnings,
+            "rbac_flashduty_member_roles",
+            &holder,
+            "role_ids",
+            &revoked,
+        );
+        Ok(())
+    }
+
     async fn create(&self, client: &FlashdutyClient, planned: MemberRolesState) -> NewState<Self> {
         Ok((write(client, &planned).await?, ValueEmpty::default()))
     }
@@ -208,6 +255,14 @@ pub fn recorded_roles(member: &MemberItem, wanted: Option<&[i64]>) -> Vec<i64> {
     match wanted {
         Some([]) if actual == [VIEWER_ROLE_ID as i64] => Vec::new(),
         _ => actual,
+    }
+}
+
+/// `Name (id)` from the coalesced role listing, or the ID alone.
+async fn role_label(client: &FlashdutyClient, id: u64) -> String {
+    match client.read_role(id).await {
+        Ok(Some(role)) => format!("{} ({id})", role.role_name),
+        _ => id.to_string(),
     }
 }
 

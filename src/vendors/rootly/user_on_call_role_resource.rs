@@ -21,11 +21,12 @@ use super::api::RootlyUser;
 use super::config::RootlySettings;
 use crate::framework::plan::requires_replace;
 use crate::framework::resource::{
-    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
+    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType, Warnings,
 };
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::uuid::is_lower_uuid;
+use crate::vendors::authoritative::warn_revocations;
 
 const IMPORT_FORMATS: &str = "Import takes the user ID \
      (terraform import rbac_rootly_user_on_call_role.x 20001) or the user's email \
@@ -154,6 +155,49 @@ impl ResourceType for UserOnCallRoleResource {
             ..config
         };
         Ok((planned, replace))
+    }
+
+    fn holder(state: &UserOnCallRoleState) -> Option<String> {
+        let id = state.user_id.as_ref_option()?;
+        Some(format!("Rootly user {id:?}"))
+    }
+
+    /// A create warns when the user holds another on-call role today: a
+    /// user holds one, so the apply replaces it.
+    async fn check_plan(
+        &self,
+        client: &RootlyClient,
+        planned: &UserOnCallRoleState,
+        prior: Option<&UserOnCallRoleState>,
+        _: &[AttributePath],
+        warnings: &mut Warnings,
+    ) -> Outcome<(), UserOnCallRoleState> {
+        let (None, Some(user_id), Some(wanted)) = (
+            prior,
+            planned.user_id.as_ref_option(),
+            planned.on_call_role_id.as_ref_option(),
+        ) else {
+            return Ok(());
+        };
+        let Some(user) = client.read_user(user_id).await.map_err(Failure::vendor)? else {
+            return Ok(());
+        };
+        let Some(held) = user.on_call_role_id.filter(|held| held != wanted) else {
+            return Ok(());
+        };
+        let label = match client.get_role(&held).await {
+            Ok(role) => format!("{} ({held})", role.name),
+            Err(_) => held,
+        };
+        let holder = format!("Rootly user {user_id:?} ({})", user.email);
+        warn_revocations(
+            warnings,
+            "rbac_rootly_user_on_call_role",
+            &holder,
+            "on_call_role_id",
+            &[label],
+        );
+        Ok(())
     }
 
     async fn create(&self, client: &RootlyClient, planned: UserOnCallRoleState) -> NewState<Self> {

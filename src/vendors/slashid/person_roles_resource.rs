@@ -13,11 +13,12 @@ use super::config::SlashidSettings;
 use super::names::validate_role_name;
 use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
 use crate::framework::resource::{
-    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
+    Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType, Warnings,
 };
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::ValueStringSet;
+use crate::vendors::authoritative::warn_revocations;
 
 type Result<T> = Outcome<T, PersonRolesState>;
 
@@ -113,6 +114,50 @@ impl ResourceType for PersonRolesResource {
             requires_replace(&[("person_id", prior.person_id != config.person_id)])
         });
         Ok((plan(config), replace))
+    }
+
+    fn holder(state: &PersonRolesState) -> Option<String> {
+        let id = state.person_id.as_ref_option()?;
+        Some(format!("SlashID person {id}"))
+    }
+
+    /// A create warns of the roles the person holds today that `roles`
+    /// leaves out: the apply revokes them.
+    async fn check_plan(
+        &self,
+        client: &SlashidClient,
+        planned: &PersonRolesState,
+        prior: Option<&PersonRolesState>,
+        _: &[AttributePath],
+        warnings: &mut Warnings,
+    ) -> Outcome<(), PersonRolesState> {
+        let (None, Some(person_id), Some(wanted)) = (
+            prior,
+            planned.person_id.as_ref_option(),
+            known_string_set(&planned.roles),
+        ) else {
+            return Ok(());
+        };
+        let held = match client.get_person_roles(person_id).await {
+            Ok(held) => held,
+            // The create says so, with what to do.
+            Err(err) if err.is_not_found() => return Ok(()),
+            Err(err) => return Err(Failure::vendor(err)),
+        };
+        let revoked: Vec<String> = client
+            .shown_role_names(&held)
+            .into_iter()
+            .filter(|r| !wanted.contains(r))
+            .collect();
+        let holder = format!("SlashID person {person_id}");
+        warn_revocations(
+            warnings,
+            "rbac_slashid_person_roles",
+            &holder,
+            "roles",
+            &revoked,
+        );
+        Ok(())
     }
 
     async fn create(&self, client: &SlashidClient, planned: PersonRolesState) -> NewState<Self> {
