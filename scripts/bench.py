@@ -11,6 +11,8 @@ Each row is measured side by side with its baseline:
   3. requests per create / update / delete / refresh of BENCH_REFRESH_N roles
      per vendor (emulator counts, logins left out)
   4. start-up (`terraform providers schema -json`), peak RSS, binary size
+  5. requests per create / update / delete / refresh of BENCH_HOLDERS_N
+     holders (default 500) per assignment resource
 Also: the CPU of a no-op plan split between terraform and the provider, and
 the before/after of our plugin front (src/plugin) against tf-provider's own
 server (RBAC_BENCH_BARE_TF_PROVIDER, a switch for this comparison only).
@@ -34,7 +36,8 @@ SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000").split(",")]
 RATE_NS = [int(n) for n in os.environ.get("BENCH_RATE_N", "950,1000").split(",")]
 # Which parts to run (a reduced run, e.g. BENCH_SECTIONS=writes,rate):
 # overhead (plan/apply vs terraform_data, CPU, RSS), front, writes, rate, schema.
-SECTIONS = set(os.environ.get("BENCH_SECTIONS", "overhead,front,writes,rate,schema").split(","))
+SECTIONS = set(os.environ.get("BENCH_SECTIONS", "overhead,front,writes,rate,schema,assignments").split(","))
+HOLDERS_N = int(os.environ.get("BENCH_HOLDERS_N", "500"))
 
 
 class Emulator:
@@ -66,6 +69,15 @@ class Emulator:
     def stop(self):
         self.proc.kill()
         self.proc.wait()
+
+    def call(self, method, path, body=None, headers=None):
+        """A vendor or control call, as another API client would make it."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers=dict({"Content-Type": "application/json"}, **(headers or {})))
+        with urllib.request.urlopen(req) as r:
+            text = r.read()
+        return json.loads(text) if text else None
 
 
 def cli_config(plugin_dir):
@@ -311,6 +323,8 @@ def main():
         rate_rows(rows)
     if "schema" in SECTIONS:
         schema_rows(rows)
+    if "assignments" in SECTIONS:
+        assignment_rows(rows)
     report(rows)
 
 
@@ -378,6 +392,87 @@ def schema_rows(rows):
     rows.append(("terraform providers schema -json", "%.3f s (best of 5)" % min(times), "", "well under 1 s"))
     size = os.path.getsize(os.path.join(BIN, "terraform-provider-rbac"))
     rows.append(("release binary size", "%.1f MiB" % (size / 1048576), "", ""))
+
+
+def assignment_setup(emu, vendor, n):
+    """Seeds `n` holders of `vendor` in the emulator; returns (the
+    configuration of one assignment per holder given a value, the two
+    values: created with, updated to)."""
+    rootly = {"Authorization": "Bearer " + ROOTLY_TOKEN}
+    if vendor == "flashduty":
+        add = [{"member_name": "Bench %d" % i, "email": "bench%d@example.com" % i, "role_ids": [8]} for i in range(n)]
+        ids = [m["member_id"] for m in emu.call("POST", "/__emulator/flashduty/members", {"add": add})["added"]]
+        keys = ", ".join('"%d"' % i for i in ids)
+        return (lambda v: 'provider "rbac" {\n  flashduty {\n    max_requests_per_second = 0\n'
+                '    max_requests_per_minute = 0\n  }\n}\nresource "rbac_flashduty_member_roles" "m" {\n'
+                '  for_each = toset([%s])\n  member_id = tonumber(each.key)\n  role_ids = %s\n}\n' % (keys, v)), ("[6]", "[2, 6]")
+    if vendor == "rootly":
+        ids = [emu.call("POST", "/__emulator/rootly/users", {"email": "bench%d@example.com" % i})["id"] for i in range(n)]
+        roles = emu.call("GET", "/rootly/v1/on_call_roles?page[size]=100", headers=rootly)["data"]
+        role = {r["attributes"]["name"]: r["id"] for r in roles}
+        keys = ", ".join('"%s"' % i for i in ids)
+        return (lambda v: 'provider "rbac" {\n  rootly {\n    max_requests_per_minute = 0\n  }\n}\n'
+                'resource "rbac_rootly_user_on_call_role" "u" {\n  for_each = toset([%s])\n  user_id = each.key\n'
+                '  on_call_role_id = "%s"\n}\n' % (keys, v)), (role["User"], role["Observer"])
+    if vendor == "slashid":
+        ids = ["pid:01900000-0000-7000-8000-2%011d" % i for i in range(n)]
+        emu.call("POST", "/__emulator/slashid/persons", {"add": [{"person_id": i} for i in ids]})
+        sid = {"SlashID-OrgID": SLASHID_ORG, "SlashID-API-Key": SLASHID_KEY}
+        for role in ("reader", "writer"):
+            emu.call("POST", "/slashid/rbac/roles", {"name": "%s/%s" % (SLASHID_ORG, role), "description": "",
+                                                      "permissions": []}, headers=sid)
+        keys = ", ".join('"%s"' % i for i in ids)
+        return (lambda v: 'provider "rbac" {\n  slashid {}\n}\nresource "rbac_slashid_person_roles" "p" {\n'
+                '  for_each = toset([%s])\n  person_id = each.key\n  roles = %s\n}\n' % (keys, v)), \
+            ('["reader"]', '["reader", "writer"]')
+    ids = ["0000beef-0000-4000-8000-%012x" % i for i in range(n)]
+    login = urllib.request.Request(emu.url + "/zenml/auth/login", data=("password=" + ZENML_KEY).encode(),
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(login) as r:
+        zen = {"Authorization": "Bearer " + json.load(r)["access_token"]}
+    roles = emu.call("GET", "/zenml/organizations/%s/roles?level=organization" % ZENML_ORG, headers=zen)
+    role = {r["name"]: r["id"] for r in roles}
+    keys = ", ".join('"%s"' % i for i in ids)
+    return (lambda v: 'provider "rbac" {\n  zenml {}\n}\nresource "rbac_zenml_role_assignment" "a" {\n'
+            '  for_each = toset([%s])\n  role_id = "%s"\n  user_id = each.key\n}\n' % (keys, v)), \
+        (role["Viewer"], role["Editor"])
+
+
+def assignment_rows(rows):
+    """Requests per holder of each assignment resource: create, update
+    (-refresh=false, so only the writes count), delete, and a no-op plan's
+    refresh. A write is one request; a refresh walks the vendor's listing
+    once (SlashID has no listing of persons' roles: one GET per person)."""
+    targets = {"flashduty": "1 / 1 / 0 / O(pages): ~0.01",
+               "rootly": "1 / 1 / 0 / O(pages): ~0.01",
+               "slashid": "1 / 1 / 1 / 1 GET per person",
+               "zenml": "1 / 2 (replace) / 1 / O(roles): ~0"}
+    types = {"flashduty": "rbac_flashduty_member_roles", "rootly": "rbac_rootly_user_on_call_role",
+             "slashid": "rbac_slashid_person_roles", "zenml": "rbac_zenml_role_assignment"}
+    for vendor in ("flashduty", "rootly", "slashid", "zenml"):
+        print("bench: %s assignments of %d holders" % (vendor, HOLDERS_N), file=sys.stderr)
+        emu = Emulator("--rate-limit", "off")
+        config, (one, two) = assignment_setup(emu, vendor, HOLDERS_N)
+        d, env = workspace(emu, config(one))
+        per = {}
+        emu.reset_stats()
+        tf(d, env, "apply", "-auto-approve")
+        per["create"] = vendor_requests(emu.stats()) / HOLDERS_N
+        emu.reset_stats()
+        tf(d, env, "plan", "-detailed-exitcode")
+        per["refresh"] = vendor_requests(emu.stats()) / HOLDERS_N
+        with open(os.path.join(d, "main.tf"), "w") as f:
+            f.write(REQUIRED + config(two))
+        emu.reset_stats()
+        tf(d, env, "apply", "-auto-approve", "-refresh=false")
+        per["update"] = vendor_requests(emu.stats()) / HOLDERS_N
+        emu.reset_stats()
+        tf(d, env, "destroy", "-auto-approve", "-refresh=false")
+        per["delete"] = vendor_requests(emu.stats()) / HOLDERS_N
+        emu.stop()
+        rows.append(("%s: requests per create / update / delete / refresh (%d holders)" % (types[vendor], HOLDERS_N),
+                     " / ".join("%.3f" % per[op] for op in ("create", "update", "delete", "refresh")),
+                     "", targets[vendor]))
 
 
 def report(rows):

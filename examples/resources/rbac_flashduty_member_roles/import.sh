@@ -1,5 +1,5 @@
 # By member ID
-terraform import rbac_flashduty_member_roles.bob 5068740052131
+terraform import 'rbac_flashduty_member_roles.team["bob@example.com"]' 5068740052131
 
 # By email
-terraform import rbac_flashduty_member_roles.bob bob@example.com
+terraform import 'rbac_flashduty_member_roles.team["bob@example.com"]' bob@example.com
