@@ -294,6 +294,53 @@ fn ctrl_c_cuts_short_the_lookups_of_a_lost_create() {
     assert_eq!(kept[0]["attributes"]["id"], "", "{}", kept[0]);
 }
 
+/// Ctrl-C while SlashID settles a lost create against a stalled server.
+/// SlashID's create is sent again to learn its outcome (names are unique: a
+/// 409 means the first landed), and once the provider stops, that send is
+/// not waited for (it took 27 s: the stalled send ran to its 30 s attempt
+/// timeout). Terraform exits as quickly as for the other vendors, and the
+/// role is kept in state, pending.
+#[test]
+fn slashid_ctrl_c_cuts_short_the_resend_of_a_lost_create() {
+    let emu = Emulator::start(&[
+        "--rate-limit",
+        "off",
+        "--fault-delay-ms",
+        "120000",
+        "--fault-script",
+        "POST /slashid/rbac/roles=lost:1",
+        "--fault-script",
+        "POST /slashid/rbac/roles=delay:50",
+    ]);
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  slashid {}\n}\n\nresource \"rbac_slashid_role\" \"r\" {\n  name = \"ctrlc-lost\"\n}\n",
+    );
+    // The send again follows the lost one after half a second; the emulator
+    // counts it only when it answers, so give it a few seconds.
+    let lost_at = std::cell::Cell::new(None::<Instant>);
+    let (status, all, exited_after) = apply_interrupted(&ws, || {
+        if lost_at.get().is_none()
+            && emu.stats()["endpoints"]["POST /slashid/rbac/roles"]["lost"] == 1
+        {
+            lost_at.set(Some(Instant::now()));
+        }
+        lost_at
+            .get()
+            .is_some_and(|at| at.elapsed() > Duration::from_secs(3))
+    });
+    assert_ne!(status.code(), Some(0), "{all}");
+    assert!(
+        exited_after < Duration::from_secs(3),
+        "terraform took {exited_after:?} to stop:\n{all}"
+    );
+    let flat = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("stayed unknown"), "{all}");
+    let kept = ws.instances("rbac_slashid_role");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0]["status"], "tainted", "{}", kept[0]);
+}
+
 fn ctrl_c_mid_apply_keeps_state_and_resumes(bulk: Bulk) {
     // Every request takes 200 ms, so 100 roles take many seconds at
     // Terraform's default parallelism of 10: SIGINT lands mid-apply.

@@ -1,5 +1,6 @@
-# create_before_destroy: a renamed permission is created and granted before
-# the old one is deleted (SlashID refuses to delete a permission a role holds).
+# create_before_destroy, from the start: a renamed or removed permission is
+# taken out of the roles before it is deleted (SlashID refuses to delete a
+# permission a role holds).
 resource "rbac_slashid_permission" "invoices_list" {
   name = "billing.invoices.list"
 

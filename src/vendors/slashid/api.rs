@@ -15,9 +15,11 @@ use crate::http::{
 };
 use crate::vendors::error::Call;
 
+mod in_use;
 mod models;
 mod settle;
 
+pub use in_use::InUse;
 pub use models::{
     Consistency, Created, Permission, PermissionCreate, PermissionPatch, Role, RoleCreate,
     RolePatch,
@@ -82,6 +84,7 @@ pub struct SlashidClient {
     org_id: String,
     consistency: Option<Consistency>,
     consistency_timeout: Option<u32>,
+    in_use: std::sync::Arc<InUse>,
 }
 
 impl SlashidClient {
@@ -113,7 +116,13 @@ impl SlashidClient {
             org_id: config.org_id,
             consistency: config.consistency,
             consistency_timeout: config.consistency_timeout,
+            in_use: Default::default(),
         })
+    }
+
+    /// Which roles hold a permission, and this process's role writes.
+    pub fn in_use(&self) -> &InUse {
+        &self.in_use
     }
 
     /// The organization ID.

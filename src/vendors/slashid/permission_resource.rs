@@ -45,10 +45,12 @@ impl ResourceType for PermissionResource {
     fn schema() -> Schema {
         schema(
             "A SlashID RBAC permission, such as `billing.invoices.list`. Roles (`rbac_slashid_role`) grant \
-             permissions; a permission cannot be deleted while a role still includes it, so reference \
-             permissions from roles (Terraform then deletes the roles first), and give permissions that roles \
-             grant `lifecycle { create_before_destroy = true }` so that a rename creates the new permission and \
-             updates the roles before it deletes the old one.",
+             permissions, and SlashID refuses to delete a permission while a role still includes it. Reference \
+             permissions from roles, and give every permission that roles grant \
+             `lifecycle { create_before_destroy = true }` from the start: Terraform then updates the roles before \
+             it deletes a renamed or removed permission (otherwise it deletes the permission first, and SlashID \
+             refuses). Terraform records the setting only when it applies the permission with it, so adding it in \
+             the same apply that removes the permission changes nothing; the error then says what to do.",
             vec![
                 ("id", string().computed().description("The permission name (SlashID identifies permissions by name).")),
                 (
@@ -158,40 +160,36 @@ impl ResourceType for PermissionResource {
         private: &Written,
     ) -> Removed<Self> {
         let name = prior.id.clone().unwrap_or_default();
-        let mut delay = IN_USE_FIRST_DELAY;
-        let mut attempt = 1;
-        let (err, holders) = loop {
-            let deleted = written_object::delete::<Self, _, _>(client, &name, private, || {
+        let delete = || {
+            written_object::delete::<Self, _, _>(client, &name, private, || {
                 client.delete_permission(&name)
-            });
-            let err = match deleted.await {
-                Ok(deleted) => return Ok(deleted),
-                Err(err) => err,
-            };
-            if !matches!(err.status(), Some(400 | 409)) {
-                break (err, Vec::new());
-            }
-            // Deleting a permission that a role includes is refused (status
-            // **unverified**: 400 is declared, a 409 would fit too). The
-            // role may be being deleted in this same apply (when the
-            // configuration names the permission literally, Terraform does
-            // not order the two): wait for it a little, then say which roles
-            // still hold the permission.
-            let holders = roles_holding(client, &name).await;
-            if attempt >= IN_USE_ATTEMPTS {
-                break (err, holders);
-            }
-            if !holders.is_empty() {
-                tracing::debug!(%name, ?holders, ?delay, "permission still held; retrying the delete");
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-            } else if attempt > 1 {
-                // Refused, yet no role holds it: not an in-use refusal.
-                break (err, holders);
-            }
-            attempt += 1;
+            })
         };
-        if holders.is_empty() {
+        let err = match delete().await {
+            Ok(deleted) => return Ok(deleted),
+            Err(err) => err,
+        };
+        // Deleting a permission that a role includes is refused (status
+        // **unverified**: 400 is declared, a 409 would fit too). That is not
+        // transient: it is sent again only when the roles holding it are
+        // gone, or were written by this process meanwhile (see
+        // `SlashidClient::in_use`); one request, never a polling loop.
+        if !matches!(err.status(), Some(400 | 409)) {
+            return Err(write_error::<Self>(&name, &err));
+        }
+        let in_use = client.in_use();
+        let holders = in_use.roles_holding(client, &name).await;
+        let err = if holders.is_empty() || in_use.written_here(&holders).await {
+            // No role holds it any more, or one that did was written
+            // meanwhile: the answer may differ now.
+            match delete().await {
+                Ok(deleted) => return Ok(deleted),
+                Err(again) => again,
+            }
+        } else {
+            err
+        };
+        if holders.is_empty() || !matches!(err.status(), Some(400 | 409)) {
             return Err(write_error::<Self>(&name, &err));
         }
         Err(Failure::message(
@@ -222,50 +220,35 @@ fn plan(config: PermissionState) -> PermissionState {
     }
 }
 
-/// A delete refused because a role holds the permission is tried this many
-/// times in all, waiting 250 ms, 0.5 s, 1 s, 2 s between (the holding role may
-/// be being deleted by the same apply).
-const IN_USE_ATTEMPTS: u32 = 5;
-const IN_USE_FIRST_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// Finds the roles that hold `permission`, to explain a refused delete.
-/// Lists return names only, so the roles are read concurrently.
-pub async fn roles_holding(client: &SlashidClient, permission: &str) -> Vec<String> {
-    let Ok(names) = client.list_roles().await else {
-        return vec![];
-    };
-    use futures::stream::{self, StreamExt};
-    let roles: Vec<_> = stream::iter(names.into_iter().map(|n| {
-        let client = client.clone();
-        async move { client.get_role(&n).await }
-    }))
-    .buffered(super::listing::CONCURRENCY)
-    .collect()
-    .await;
-    roles
-        .into_iter()
-        .filter_map(std::result::Result::ok)
-        .filter(|(role, _)| role.permissions.iter().any(|p| p == permission))
-        .map(|(role, _)| role.name)
-        .collect()
-}
 /// Why a delete refused because roles hold the permission cannot succeed,
 /// and the fix for each situation that leads here. Terraform deletes a
-/// replaced permission *before* it updates the roles that reference it
-/// (destroy-then-create), and a provider cannot change that order; only
-/// `create_before_destroy` on the permission does (issue 14).
+/// permission *before* it updates the roles that reference it, unless
+/// `create_before_destroy` is recorded in the permission's state, and it
+/// records that only when it applies the permission with the setting in its
+/// configuration: a provider cannot change that order.
 fn in_use_advice(name: &str, holders: &[String], err: &SlashidError) -> String {
+    const LIFECYCLE: &str = "  lifecycle {\n    create_before_destroy = true\n  }\n";
     format!(
         "SlashID refuses to delete a permission that a role includes, and role(s) {} still include \
-         {name:?}.\n\n\
-         - If Terraform is replacing this permission (a new name, or -replace) and those roles reference it: \
-         Terraform deletes the old permission before it updates the roles. Add\n  lifecycle {{\n    \
-         create_before_destroy = true\n  }}\nto this rbac_slashid_permission resource and apply again: the new \
-         permission is created, the roles are updated, and {name:?} is deleted last, so nobody loses access. \
-         (A -replace that keeps the name cannot work that way, since SlashID permission names are unique: \
-         give it a new name, or take it out of the roles first.)\n\
-         - Otherwise (the permission is being removed): take it out of those roles' `permissions` (or remove \
-         those roles), then apply again.\n\nSlashID said: {err}",
+         {name:?}; it is refused the same way until they no longer do.\n\n\
+         - If Terraform is replacing this permission (a new name, or -replace) and those roles reference \
+         it: Terraform deletes the old permission before it updates the roles. Add\n{LIFECYCLE}to this \
+         rbac_slashid_permission resource and apply again: the new permission is created, the roles are \
+         updated, and {name:?} is deleted last, so nobody loses access. (A -replace that keeps the name \
+         cannot work that way, since SlashID permission names are unique: give it a new name, or take it \
+         out of the roles first.)\n\
+         - If it was removed from the configuration (a smaller for_each or count, a deleted block) and \
+         those roles reference it: Terraform deletes it before it updates the roles unless \
+         create_before_destroy is recorded in its state, and Terraform records that only when it applies \
+         the permission with the setting in its configuration, so adding the setting now changes nothing \
+         for a permission already removed. Either put the permission back in the configuration, add the \
+         lifecycle block above to its rbac_slashid_permission resource, run terraform apply (it changes \
+         nothing and records the setting), then remove the permission and apply again; or take it out of \
+         those roles' `permissions` first, keeping the permission, apply, then remove the permission and \
+         apply again.\n\
+         - Otherwise (roles outside this configuration, or that name the permission as a literal string): \
+         take it out of those roles' `permissions` (or delete those roles), then apply again.\n\n\
+         SlashID said: {err}",
         holders.join(", ")
     )
 }

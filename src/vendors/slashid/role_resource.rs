@@ -177,6 +177,9 @@ impl ResourceType for RoleResource {
             ..planned
         };
         let etag = private.etag.as_deref();
+        // A permission delete refused meanwhile waits for this write to end
+        // (see `SlashidClient::in_use`).
+        let _writing = client.in_use().role_write(&full);
         written_object::update::<Self, _, _>(
             client,
             &full,
@@ -196,6 +199,7 @@ impl ResourceType for RoleResource {
         private: &Written,
     ) -> Removed<Self> {
         let full = prior.id.clone().unwrap_or_default();
+        let _writing = client.in_use().role_write(&full);
         written_object::delete::<Self, _, _>(client, &full, private, || client.delete_role(&full))
             .await
             .map_err(|err| write_error::<Self>(&full, &err))

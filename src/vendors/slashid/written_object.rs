@@ -90,8 +90,8 @@ pub fn created<K: WrittenObject>(
         Err(err) if err.is_ambiguous() => Err(Failure::message(
             format!("Error creating {} {full:?}", K::WHAT),
             format!(
-                "the outcome of the create of {full:?} stayed unknown after {CREATE_ATTEMPTS} sends \
-                 (the last: {err}). {}",
+                "the outcome of the create of {full:?} stayed unknown after every send (at most \
+                 {CREATE_ATTEMPTS}, fewer once Terraform is interrupted; the last: {err}). {}",
                 pending_advice(full, "and the next plan reads it by name")
             ),
         )

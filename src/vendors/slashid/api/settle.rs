@@ -7,6 +7,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::{Created, SlashidError};
+use crate::http::stop::MAX_WAIT_WHEN_STOPPING;
 use crate::vendors::create::{CREATE_ATTEMPTS, LOOKUP_BACKOFF};
 
 /// How often a read right after a write is repeated while it answers 404:
@@ -23,8 +24,8 @@ const READ_BACK_FIRST_DELAY: Duration = Duration::from_millis(100);
 /// landed, while a 409 on the first means the name was taken before (the
 /// caller reports it). At most [`CREATE_ATTEMPTS`] sends, after the waits
 /// of [`LOOKUP_BACKOFF`] (about 15 s in all, cut short when Terraform asks
-/// the provider to stop), so that a network blip of a second does not end
-/// the create unsettled.
+/// the provider to stop, as is a send again in flight then), so that a
+/// network blip of a second does not end the create unsettled.
 pub(super) async fn create_settled<C, CFut>(create: C) -> Result<Created, SlashidError>
 where
     C: Fn() -> CFut,
@@ -54,7 +55,21 @@ where
             _ = stop.stopped() => return Err(err),
         }
         attempt += 1;
-        outcome = create().await;
+        // A send again only settles an outcome that is unknown already, so
+        // once the provider is stopping it is treated like a read (see
+        // `crate::http::stop`): its answer is awaited at most
+        // `MAX_WAIT_WHEN_STOPPING` (a stalled server would hold it for the
+        // whole attempt timeout), and a send refused for the stop leaves the
+        // outcome as unknown as before; the caller keeps the object pending.
+        outcome = tokio::select! {
+            outcome = create() => outcome,
+            _ = stop.stopped_for(MAX_WAIT_WHEN_STOPPING) => return Err(err),
+        };
+        if stop.is_stopped()
+            && matches!(&outcome, Err(e) if e.answer().is_none() && !e.is_ambiguous())
+        {
+            return Err(err);
+        }
     }
 }
 
