@@ -113,6 +113,49 @@ impl<K: Eq + Hash, V: Clone> ListSnapshot<K, V> {
     }
 }
 
+/// The first listing this process took, kept for the whole run and never
+/// forgotten: what held what *before* this run's writes. Plan-time checks
+/// use it (the roles a first apply revokes, an assignment that existed
+/// before), since Terraform plans every resource again in the apply walk,
+/// interleaved with writes, and a fresh listing for each would cost one
+/// walk of the vendor's pages per write. Cheap to clone.
+pub struct FirstListing<K, V> {
+    taken: Arc<tokio::sync::OnceCell<Arc<HashMap<K, V>>>>,
+}
+
+impl<K, V> Clone for FirstListing<K, V> {
+    fn clone(&self) -> Self {
+        FirstListing {
+            taken: self.taken.clone(),
+        }
+    }
+}
+
+impl<K, V> Default for FirstListing<K, V> {
+    fn default() -> Self {
+        FirstListing {
+            taken: Default::default(),
+        }
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> FirstListing<K, V> {
+    /// The item under `key` in the first listing, taking it with `list`
+    /// when there is none yet (concurrent callers share one; a failed
+    /// listing is not kept).
+    pub async fn get<E, F, Fut>(&self, key: &K, list: F) -> Result<Option<V>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<(K, V)>, E>>,
+    {
+        let items = self
+            .taken
+            .get_or_try_init(|| async { Ok(Arc::new(list().await?.into_iter().collect())) })
+            .await?;
+        Ok(items.get(key).cloned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +248,24 @@ mod tests {
             Ok(Some(2)),
             "the read after the write saw the listing from before it landed"
         );
+    }
+
+    #[tokio::test]
+    async fn the_first_listing_is_kept_for_the_run() {
+        let first: FirstListing<u32, u32> = FirstListing::default();
+        let calls = AtomicUsize::new(0);
+        for expected in [Err("down"), Ok(Some(7)), Ok(Some(7))] {
+            let got = first
+                .get(&1, || async {
+                    match calls.fetch_add(1, Ordering::SeqCst) {
+                        0 => Err("down"),
+                        n => Ok(vec![(1, 7 + n as u32 - 1)]),
+                    }
+                })
+                .await;
+            assert_eq!(got, expected);
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]

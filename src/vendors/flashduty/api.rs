@@ -19,7 +19,7 @@ use crate::http::{
     Auth, HttpClient, HttpConfig, HttpError, RateLimit, Request, Response, RetryPolicy,
 };
 use crate::vendors::error::Call;
-use crate::vendors::snapshot::ListSnapshot;
+use crate::vendors::snapshot::{FirstListing, ListSnapshot};
 
 mod members;
 mod permissions;
@@ -99,6 +99,8 @@ pub struct FlashdutyClient {
     catalogue: Arc<tokio::sync::OnceCell<Arc<Vec<PermissionItem>>>>,
     /// `/member/list` walks shared by concurrent reads of single members.
     pub(super) members: ListSnapshot<u64, MemberItem>,
+    /// The members as this process first listed them (plan-time checks).
+    pub(super) members_before: FirstListing<u64, MemberItem>,
 }
 
 impl FlashdutyClient {
@@ -123,6 +125,7 @@ impl FlashdutyClient {
             snapshot: ListSnapshot::default(),
             catalogue: Default::default(),
             members: ListSnapshot::default(),
+            members_before: FirstListing::default(),
         })
     }
 

@@ -154,7 +154,7 @@ impl ResourceType for MemberRolesResource {
             return Ok(());
         };
         let Some(member) = client
-            .read_member(member_id as u64)
+            .member_before_run(member_id as u64)
             .await
             .map_err(Failure::vendor)?
         else {

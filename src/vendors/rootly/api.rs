@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::error::{ApiError, ErrorItem, RootlyError};
 use crate::http::{Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy};
 use crate::vendors::error::Call;
-use crate::vendors::snapshot::ListSnapshot;
+use crate::vendors::snapshot::{FirstListing, ListSnapshot};
 
 mod on_call_roles;
 mod paging;
@@ -96,6 +96,8 @@ pub struct RootlyClient {
     snapshot: ListSnapshot<String, OnCallRole>,
     /// Listings of users shared by concurrent refreshes of assignments.
     users: ListSnapshot<String, RootlyUser>,
+    /// The users as this process first listed them (plan-time checks).
+    users_before: FirstListing<String, RootlyUser>,
     /// Roles created or adopted through this client (see [`super::reconcile`]).
     claims: Claims,
 }
@@ -119,6 +121,7 @@ impl RootlyClient {
             http,
             snapshot: ListSnapshot::default(),
             users: ListSnapshot::default(),
+            users_before: FirstListing::default(),
             claims: Claims::default(),
         })
     }

@@ -179,15 +179,16 @@ impl ResourceType for UserOnCallRoleResource {
         ) else {
             return Ok(());
         };
-        let Some(user) = client.read_user(user_id).await.map_err(Failure::vendor)? else {
+        let before = client.user_before_run(user_id).await;
+        let Some(user) = before.map_err(Failure::vendor)? else {
             return Ok(());
         };
         let Some(held) = user.on_call_role_id.filter(|held| held != wanted) else {
             return Ok(());
         };
-        let label = match client.get_role(&held).await {
-            Ok(role) => format!("{} ({held})", role.name),
-            Err(_) => held,
+        let label = match client.read_role(&held).await {
+            Ok(Some(role)) => format!("{} ({held})", role.name),
+            _ => held,
         };
         let holder = format!("Rootly user {user_id:?} ({})", user.email);
         warn_revocations(

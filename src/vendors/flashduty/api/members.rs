@@ -139,6 +139,23 @@ impl FlashdutyClient {
         Ok(member.filter(|m| !m.is_deleted()))
     }
 
+    /// One member as it was when this process first listed the members
+    /// (before this run's writes), `None` when absent or removed. One walk
+    /// of `/member/list` per run, whatever the number of calls.
+    pub async fn member_before_run(
+        &self,
+        member_id: u64,
+    ) -> Result<Option<MemberItem>, FlashdutyError> {
+        let member = self
+            .members_before
+            .get(&member_id, || async {
+                let all = self.list_members(None).await?;
+                Ok::<_, FlashdutyError>(all.into_iter().map(|m| (m.member_id, m)).collect())
+            })
+            .await?;
+        Ok(member.filter(|m| !m.is_deleted()))
+    }
+
     /// The member whose email is `email` (compared case-insensitively),
     /// if any and not removed.
     pub async fn find_member_by_email(

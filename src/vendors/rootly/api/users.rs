@@ -166,15 +166,27 @@ impl RootlyClient {
     /// `GET /v1/users/{id}` per assignment.
     pub async fn read_user(&self, id: &str) -> Result<Option<RootlyUser>, RootlyError> {
         self.users
-            .get(&id.to_string(), || async {
-                let filters = UserFilters {
-                    include: Some("on_call_role".into()),
-                    ..UserFilters::default()
-                };
-                let all = self.list_users(&filters).await?;
-                Ok::<_, RootlyError>(all.into_iter().map(|u| (u.id.clone(), u)).collect())
-            })
+            .get(&id.to_string(), || self.list_users_with_roles())
             .await
+    }
+
+    /// The user `id` as it was when this process first listed the users
+    /// (before this run's writes), `None` when there is none. One walk of
+    /// `GET /v1/users` per run, whatever the number of calls.
+    pub async fn user_before_run(&self, id: &str) -> Result<Option<RootlyUser>, RootlyError> {
+        self.users_before
+            .get(&id.to_string(), || self.list_users_with_roles())
+            .await
+    }
+
+    /// Every user with the on-call role each holds, keyed by ID.
+    async fn list_users_with_roles(&self) -> Result<Vec<(String, RootlyUser)>, RootlyError> {
+        let filters = UserFilters {
+            include: Some("on_call_role".into()),
+            ..UserFilters::default()
+        };
+        let all = self.list_users(&filters).await?;
+        Ok(all.into_iter().map(|u| (u.id.clone(), u)).collect())
     }
 
     /// `PUT /v1/users/{id}` with only `on_call_role_id` in the body. The

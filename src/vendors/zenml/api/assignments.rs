@@ -16,11 +16,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::OnceCell;
-
 use super::{check, with_params, ZenmlClient, ZenmlError};
 use crate::http::{encode_path_segment, Request};
-use crate::vendors::snapshot::ListSnapshot;
+use crate::vendors::snapshot::{FirstListing, ListSnapshot};
 use crate::vendors::zenml::schemas::{Assignment, AssignmentParams};
 
 /// Whether an assignment is held, as a create must know it.
@@ -51,7 +49,7 @@ pub(in crate::vendors::zenml) struct AssignmentBook {
     /// Per role (lower-case ID): listings shared by concurrent reads.
     listings: PerRole<ListSnapshot<String, Vec<Assignment>>>,
     /// Per role: the first listing this process took.
-    first_seen: PerRole<Arc<OnceCell<Vec<Assignment>>>>,
+    first_seen: PerRole<FirstListing<String, Vec<Assignment>>>,
     /// Per assignment ([`AssignmentParams::key`]): the last change made here.
     changed: Arc<Mutex<HashMap<String, Change>>>,
     /// Assignments a plan of this process has planned to create.
@@ -64,7 +62,7 @@ impl AssignmentBook {
         map.entry(role_id.to_ascii_lowercase()).or_default().clone()
     }
 
-    fn first_seen(&self, role_id: &str) -> Arc<OnceCell<Vec<Assignment>>> {
+    fn first_seen(&self, role_id: &str) -> FirstListing<String, Vec<Assignment>> {
         let mut map = self.first_seen.lock().unwrap_or_else(|e| e.into_inner());
         map.entry(role_id.to_ascii_lowercase()).or_default().clone()
     }
@@ -158,8 +156,12 @@ impl ZenmlClient {
         }
         let first = self.assignments.first_seen(&params.role_id);
         let seen = first
-            .get_or_try_init(|| self.list_assignments(&params.role_id))
-            .await?;
+            .get(&String::new(), || async {
+                let all = self.list_assignments(&params.role_id).await?;
+                Ok::<_, ZenmlError>(vec![(String::new(), all)])
+            })
+            .await?
+            .unwrap_or_default();
         Ok(if seen.iter().any(|a| a.matches(params)) {
             Holding::Before
         } else {
