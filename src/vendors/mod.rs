@@ -8,6 +8,7 @@ pub mod error;
 pub mod flashduty;
 pub mod pending;
 pub mod rootly;
+pub mod settle;
 pub mod slashid;
 pub mod snapshot;
 pub mod zenml;

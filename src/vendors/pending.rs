@@ -22,6 +22,7 @@ use tf_provider::value::Value;
 
 use crate::framework::resource::Read;
 use crate::vendors::create::Lookup;
+use crate::vendors::settle::Before;
 
 /// The ID of a pending instance: empty, since the vendor never said one.
 pub const PENDING_ID: &str = "";
@@ -37,26 +38,36 @@ pub fn pending_id() -> Value<String> {
     Value::Value(PENDING_ID.to_string())
 }
 
-/// Private state of a pending instance, for a vendor whose lookup must
-/// know when the create was sent (Rootly: its names are not unique, so only
-/// roles created since then can be ours). `Option<PendingCreate>` reads the
-/// empty private state of older versions as `None`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Private state of a pending instance: what was there before its create
+/// (see [`crate::vendors::settle`]), so that settling it never adopts an
+/// object that was, and when the create was sent. `Option<PendingCreate>`
+/// reads the empty private state of older versions as `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingCreate {
     /// When the create was first sent: Unix milliseconds, on this
     /// machine's clock.
     #[serde(default)]
     pub sent_ms: u64,
+    /// What was there before the create; `None` in the private state of
+    /// older versions (then no object found is taken for this create's).
+    #[serde(default)]
+    pub before: Option<Before>,
 }
 
 impl PendingCreate {
-    /// A create about to be sent now.
-    pub fn now() -> Self {
+    /// A create about to be sent now, after `before` was seen.
+    pub fn now(before: Before) -> Self {
         PendingCreate {
             sent_ms: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as u64),
+            before: Some(before),
         }
+    }
+
+    /// What was there before the create, if known.
+    pub fn before(private: &Option<PendingCreate>) -> Option<&Before> {
+        private.as_ref().and_then(|p| p.before.as_ref())
     }
 
     /// When the create was first sent.
@@ -67,16 +78,25 @@ impl PendingCreate {
 
 /// What the refresh of a pending `what` read from its create's lookup:
 /// the object it made, as `state` makes it, or gone when the create did not
-/// happen or the name is someone else's (the plan then creates it again, and
-/// a name taken by another object gets the "already exists" advice).
+/// happen, the name is held by what was there before, or the object found
+/// cannot be told from someone else's: nothing is recorded (the plan then
+/// creates it again, and a name taken by another object gets the "already
+/// exists" advice with its import command).
 pub fn settled<T, S>(what: &str, found: Lookup<T>, state: impl FnOnce(T) -> S) -> Read<S> {
     match found {
         Lookup::Created(object) => {
             tracing::info!(what, "the pending create had happened; recording it");
             Read::Found(state(object))
         }
-        Lookup::Missing | Lookup::NotOurs => {
+        Lookup::Missing => {
             tracing::info!(what, "the pending create had not happened");
+            Read::Gone
+        }
+        Lookup::NotOurs | Lookup::Before(_) => {
+            tracing::warn!(
+                what,
+                "the object of that name is not told to be this create's; not recording it"
+            );
             Read::Gone
         }
     }
@@ -93,10 +113,11 @@ mod tests {
         assert_eq!(none, None);
         let p = PendingCreate {
             sent_ms: 1_700_000_000_123,
+            before: Some(Before(vec!["7".into()])),
         };
         let back: Option<PendingCreate> =
-            rmp_serde::from_slice(&rmp_serde::to_vec_named(&Some(p)).unwrap()).unwrap();
-        assert_eq!(back, Some(p));
+            rmp_serde::from_slice(&rmp_serde::to_vec_named(&Some(p.clone())).unwrap()).unwrap();
+        assert_eq!(back, Some(p.clone()));
         assert_eq!(
             p.sent(),
             UNIX_EPOCH + Duration::from_millis(1_700_000_000_123)

@@ -19,6 +19,7 @@ use crate::http::{
     Auth, HttpClient, HttpConfig, HttpError, RateLimit, Request, Response, RetryPolicy,
 };
 use crate::vendors::error::Call;
+use crate::vendors::settle::BeforeCreates;
 use crate::vendors::snapshot::ListSnapshot;
 
 mod members;
@@ -99,6 +100,9 @@ pub struct FlashdutyClient {
     catalogue: Arc<tokio::sync::OnceCell<Arc<Vec<PermissionItem>>>>,
     /// `/member/list` walks shared by concurrent reads of single members.
     pub(super) members: ListSnapshot<u64, MemberItem>,
+    /// What was there before this run's creates (see
+    /// [`crate::vendors::settle`]).
+    before: BeforeCreates,
 }
 
 impl FlashdutyClient {
@@ -123,6 +127,7 @@ impl FlashdutyClient {
             snapshot: ListSnapshot::default(),
             catalogue: Default::default(),
             members: ListSnapshot::default(),
+            before: BeforeCreates::default(),
         })
     }
 

@@ -20,12 +20,12 @@ use crate::vendors::snapshot::ListSnapshot;
 
 mod on_call_roles;
 mod paging;
-pub mod reconcile;
 mod users;
 
+use crate::vendors::claims::Claims;
+use crate::vendors::settle::BeforeCreates;
 pub use on_call_roles::{OnCallRole, RoleAttributes, PERMISSION_FAMILIES};
 pub use paging::ListFilters;
-use reconcile::Claims;
 pub use users::{RootlyUser, UserFilters};
 
 /// The production API base (paths start with `/v1`).
@@ -94,8 +94,11 @@ pub struct RootlyClient {
     http: HttpClient,
     /// Listings shared by concurrent reads of single roles (a refresh).
     snapshot: ListSnapshot<String, OnCallRole>,
-    /// Roles created or adopted through this client (see [`super::reconcile`]).
+    /// Roles created or adopted through this client (see
+    /// [`crate::vendors::settle`]).
     claims: Claims,
+    /// What was there before this run's creates.
+    before: BeforeCreates,
 }
 
 impl RootlyClient {
@@ -117,6 +120,7 @@ impl RootlyClient {
             http,
             snapshot: ListSnapshot::default(),
             claims: Claims::default(),
+            before: BeforeCreates::default(),
         })
     }
 

@@ -105,8 +105,12 @@ impl ResourceType for PermissionResource {
             description: Value::Value(description),
             ..planned
         };
+        let before = client
+            .before_permission(&name)
+            .await
+            .map_err(|err| write_error::<Self>(&name, &err))?;
         created::<Self>(
-            client.create_permission_settled(&body).await,
+            client.create_permission_settled(&body, &before).await,
             &name,
             &name,
             state,

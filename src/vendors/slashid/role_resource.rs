@@ -138,8 +138,12 @@ impl ResourceType for RoleResource {
             generation: new_generation(),
             ..planned
         };
+        let before = client
+            .before_role(&full)
+            .await
+            .map_err(|err| write_error::<Self>(&full, &err))?;
         created::<Self>(
-            client.create_role_settled(&body).await,
+            client.create_role_settled(&body, &before).await,
             &full,
             &short,
             state,
