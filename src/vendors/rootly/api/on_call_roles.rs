@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::paging::ListFilters;
 use super::{RootlyClient, MEDIA_TYPE};
 use crate::http::{encode_path_segment, Request};
 use crate::vendors::create::{reconcile_create, Lookup};
@@ -155,18 +154,6 @@ impl RootlyClient {
             },
         };
         request.json(&doc).header("Content-Type", MEDIA_TYPE)
-    }
-
-    /// What was there before a create of a role named `name` (see
-    /// [`crate::vendors::settle`]): one walk of the role pages per run,
-    /// before the first create.
-    pub async fn before_create(&self, name: &str) -> Result<Before, RootlyError> {
-        self.before
-            .before("", name, || async {
-                let roles = self.list_roles(&ListFilters::default()).await?;
-                Ok(roles.into_iter().map(|r| (r.name, r.id)).collect())
-            })
-            .await
     }
 
     /// `POST /v1/on_call_roles` (201, with the full role: nothing is read
