@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::framework::resource::Read;
+use crate::framework::resource::{Failure, Read};
 use crate::vendors::create::Lookup;
 use crate::vendors::settle::Before;
 
@@ -74,6 +74,28 @@ impl PendingCreate {
     pub fn sent(&self) -> SystemTime {
         UNIX_EPOCH + Duration::from_millis(self.sent_ms)
     }
+}
+
+/// The error of settling a pending `what` named `name` without what was
+/// there before its create (see [`crate::vendors::settle`]): no object of
+/// that name can be told to be its own then. Adopting one could take
+/// someone else's, and calling it gone would orphan the one the create
+/// made. It is in the private state a refresh reads; the destroy half of a
+/// tainted replace planned with -refresh=false is not given it by
+/// Terraform, nor is it in the state of older versions.
+pub fn cannot_settle<S, P>(what: &str, name: &str) -> Failure<S, P> {
+    Failure::message(
+        format!("Cannot settle the pending {what} {name:?} without a refresh"),
+        format!(
+            "Its create ended with an unknown outcome. It can only be told from the {what}s of \
+             that name that were there before its create, which Terraform passes to a refresh \
+             but not to this step (nor did versions before this one record them). Run terraform \
+             apply -refresh-only (or plan and apply without -refresh=false): the refresh records \
+             the {what} with its ID, or removes it from state if it was not created. If this \
+             message repeats, check the {what}s of that name, then terraform state rm <address> \
+             and import the one this configuration made, if any."
+        ),
+    )
 }
 
 /// What the refresh of a pending `what` read from its create's lookup:

@@ -24,7 +24,7 @@ use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of, whole_ids};
 use crate::framework::ValueNumberSet;
 use crate::vendors::flashduty::FlashdutyError;
-use crate::vendors::pending::{is_pending, pending_id, settled, PendingCreate};
+use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, PendingCreate};
 
 /// Private state: for a create left pending, what was there before it
 /// (see [`crate::vendors::settle`]); `None` otherwise.
@@ -208,8 +208,11 @@ impl ResourceType for RoleResource {
         let Some(body) = upsert_body(state, None) else {
             return Ok(Read::Gone);
         };
+        let Some(before) = PendingCreate::before(private) else {
+            return Err(cannot_settle(Self::WHAT, &body.role_name));
+        };
         let found = client
-            .find_created_role(&body, PendingCreate::before(private))
+            .find_created_role(&body, Some(before))
             .await
             .map_err(Failure::vendor)?;
         Ok(settled(RoleResource::WHAT, found, |role| {

@@ -21,7 +21,7 @@ use crate::framework::resource::{
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::string_set_one_of;
-use crate::vendors::pending::{is_pending, pending_id, settled, PendingCreate};
+use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, PendingCreate};
 use crate::vendors::rootly::RootlyError;
 
 /// Private state: when a create left pending was first sent (`None` for
@@ -212,26 +212,9 @@ impl ResourceType for OnCallRoleResource {
             return Ok(Read::Gone);
         };
         let Some(before) = PendingCreate::before(private) else {
-            // Without what was there before the create, no role of that
-            // name can be told to be ours: adopting one could take someone
-            // else's, and calling it gone would orphan the one the create
-            // made. It is in the private state a refresh reads; the destroy
-            // half of a tainted replace planned with -refresh=false is not
-            // given it by Terraform, nor is it in the state of older
-            // versions.
-            return Err(Failure::message(
-                format!(
-                    "Cannot settle the pending Rootly on-call role {:?} without a refresh",
-                    attrs.name.as_deref().unwrap_or_default()
-                ),
-                "Its create ended with an unknown outcome. Rootly's role names are not unique, so \
-                 it can only be told from the roles of that name that were there before its \
-                 create, which Terraform passes to a refresh but not to this step (nor did \
-                 versions before this one record them). Run terraform apply -refresh-only (or \
-                 plan and apply without -refresh=false): the refresh records the role with its \
-                 ID, or removes it from state if it was not created. If this message repeats, \
-                 check the roles of that name in Rootly, then terraform state rm <address> and \
-                 import the one this configuration made, if any.",
+            return Err(cannot_settle(
+                Self::WHAT,
+                attrs.name.as_deref().unwrap_or_default(),
             ));
         };
         let found = client

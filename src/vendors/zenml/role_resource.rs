@@ -26,7 +26,7 @@ use crate::framework::resource::{
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
-use crate::vendors::pending::{is_pending, pending_id, settled, PendingCreate};
+use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, PendingCreate};
 
 /// Private state: for a create left pending, what was there before it
 /// (see [`crate::vendors::settle`]); `None` otherwise.
@@ -278,8 +278,12 @@ impl ResourceType for RoleResource {
         let Some(body) = create_body(state) else {
             return Ok(Read::Gone);
         };
+        let Some(before) = PendingCreate::before(private) else {
+            let name = body.name.as_deref().unwrap_or("(without a name)");
+            return Err(cannot_settle(Self::WHAT, name));
+        };
         let found = client
-            .find_created_role(&body, PendingCreate::before(private))
+            .find_created_role(&body, Some(before))
             .await
             .map_err(Failure::vendor)?;
         Ok(settled(RoleResource::WHAT, found, |role| {

@@ -80,7 +80,8 @@ impl SlashidClient {
             Sent::Conflict(err) => return Ok(Created::Conflict(err)),
             Sent::Taken(err) => err,
         };
-        let found = match read_back(|| self.get_role(&body.name)).await {
+        let found = match read_visible(self.visibility_window(), || self.get_role(&body.name)).await
+        {
             Ok((role, _)) => vec![Found {
                 id: identity(role.created.as_deref()),
                 created: None,
@@ -109,7 +110,9 @@ impl SlashidClient {
             Sent::Conflict(err) => return Ok(Created::Conflict(err)),
             Sent::Taken(err) => err,
         };
-        let found = match read_back(|| self.get_permission(&body.name)).await {
+        let found = match read_visible(self.visibility_window(), || self.get_permission(&body.name))
+            .await
+        {
             Ok(permission) => vec![Found {
                 id: identity(permission.created.as_deref()),
                 created: None,
@@ -206,6 +209,32 @@ where
         }
         attempt += 1;
         outcome = create().await;
+    }
+}
+
+/// A read of an object SlashID's write path says exists (a 409), repeated
+/// while it answers 404 for up to `window` (the time SlashID allows a write
+/// to replicate, vendors/slashid.md "Eventual consistency"): the region that
+/// answers may not have it yet.
+async fn read_visible<T, F, Fut>(window: Duration, read: F) -> Result<T, SlashidError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, SlashidError>>,
+{
+    let started = tokio::time::Instant::now();
+    let mut delay = READ_BACK_FIRST_DELAY;
+    loop {
+        match read().await {
+            Err(err) if err.is_not_found() && started.elapsed() + delay < window => {
+                tracing::debug!(
+                    ?delay,
+                    "404 for a name SlashID says is taken; reading again"
+                );
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(4));
+            }
+            other => return other,
+        }
     }
 }
 
