@@ -181,3 +181,35 @@ fn rootly_on_call_role_lost_create_records_the_new_role_not_the_older_one() {
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);
     assert!(emu.rootly_role(&theirs).is_some());
 }
+
+#[test]
+fn slashid_role_create_unknown_every_time_is_not_settled_onto_the_older_role() {
+    // The first send is refused (the name is taken) and its answer lost;
+    // every later send gets a 503, so no 409 tells anything: the role is
+    // kept pending. Its refresh must not record the role that was there.
+    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let full = format!("{SLASHID_ORG}/pre-sid-pending");
+    let theirs = json!({"name": full, "description": "theirs", "permissions": []});
+    assert_eq!(emu.slashid("POST", "/rbac/roles", Some(theirs)).0, 204);
+    emu.set_faults(json!({"script": [
+        {"endpoint": "POST /slashid/rbac/roles", "kind": "lost"},
+        {"endpoint": "POST /slashid/rbac/roles", "kind": "503", "times": 10},
+    ]}));
+    let ws = Workspace::new(&emu);
+    ws.config(
+        "provider \"rbac\" {\n  slashid {}\n}\n\nresource \"rbac_slashid_role\" \"r\" {\n  name        = \"pre-sid-pending\"\n  description = \"ours\"\n}\n",
+    );
+    let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
+    assert_ne!(run.status, 0, "{}", run.all());
+    assert!(flat(&run.all()).contains("may exist"), "{}", run.all());
+    emu.set_faults(json!({"script": []}));
+    // The next apply's refresh settles it: not ours, so nothing recorded,
+    // and the create is refused naming the import command.
+    apply_refused(
+        &ws,
+        "rbac_slashid_role",
+        "terraform import <resource address> pre-sid-pending",
+    );
+    let role = emu.slashid_role("pre-sid-pending").expect("still there");
+    assert_eq!(role["description"], "theirs", "{role}");
+}

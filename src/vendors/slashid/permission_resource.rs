@@ -111,8 +111,8 @@ impl ResourceType for PermissionResource {
             .map_err(|err| write_error::<Self>(&name, &err))?;
         created::<Self>(
             client.create_permission_settled(&body, &before).await,
-            &name,
-            &name,
+            (&name, &name),
+            before,
             state,
         )
     }
@@ -299,6 +299,10 @@ impl WrittenObject for PermissionResource {
         name: &str,
     ) -> SlashidResult<(Permission, Option<String>)> {
         Ok((client.read_back_permission(name).await?, None))
+    }
+
+    fn created(p: &Permission) -> Option<&str> {
+        p.created.as_deref()
     }
 
     fn state(_client: &SlashidClient, p: &Permission, _known: &PermissionState) -> PermissionState {

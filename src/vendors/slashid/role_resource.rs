@@ -144,8 +144,8 @@ impl ResourceType for RoleResource {
             .map_err(|err| write_error::<Self>(&full, &err))?;
         created::<Self>(
             client.create_role_settled(&body, &before).await,
-            &full,
-            &short,
+            (&full, &short),
+            before,
             state,
         )
     }
@@ -313,6 +313,10 @@ impl WrittenObject for RoleResource {
     }
 
     /// A role read again is the same role: its generation is kept.
+    fn created(role: &Role) -> Option<&str> {
+        role.created.as_deref()
+    }
+
     fn state(client: &SlashidClient, role: &Role, known: &RoleState) -> RoleState {
         let mut state = state_from(client, role);
         if let Value::Value(g) = &known.generation {
