@@ -6,7 +6,8 @@
 //! [`crate::http::HttpError::is_ambiguous`]), the object is looked up by
 //! what identifies it (its unique name) before anything is sent again, so
 //! that a create the server applied is adopted and recorded in state rather
-//! than duplicated or orphaned.
+//! than duplicated or orphaned. Which object found is the create's, and
+//! never one that was there before it, is decided in [`super::settle`].
 //!
 //! The lookup can fail too, for the same reasons (a proxy's error page, a
 //! garbled listing): a failed lookup is repeated with backoff rather than

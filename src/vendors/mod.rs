@@ -1,7 +1,6 @@
 //! One module per vendor: a typed API client (`api.rs`, no Terraform types)
 //! and the resources and data sources built on it.
 
-pub mod claims;
 pub mod conflict;
 pub mod create;
 pub mod error;

@@ -28,14 +28,13 @@
 //! on its clock precisely enough (Rootly), [`window_start`] excludes those
 //! made before the create was sent.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::vendors::claims::Claims;
 use crate::vendors::create::Lookup;
 
 /// The IDs of the objects that bore a create's key before it was sent.
@@ -82,6 +81,33 @@ impl BeforeCreates {
                 .map(|(_, id)| id.clone())
                 .collect(),
         ))
+    }
+}
+
+/// Which objects this process created or adopted, where a key may match
+/// several objects (Rootly's names are not unique; a ZenML role may have no
+/// name): two creates of the same content in one apply must never adopt
+/// the same object.
+/// IDs of the objects this client created or adopted. Cheap to clone;
+/// clones share the set.
+#[derive(Clone, Default)]
+pub struct Claims(Arc<Mutex<HashSet<String>>>);
+
+impl Claims {
+    /// Marks `id` as ours; false when it already was.
+    pub fn claim(&self, id: &str) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.to_string())
+    }
+
+    /// Whether `id` was claimed.
+    pub fn is_claimed(&self, id: &str) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(id)
     }
 }
 

@@ -22,8 +22,7 @@ mod on_call_roles;
 mod paging;
 mod users;
 
-use crate::vendors::claims::Claims;
-use crate::vendors::settle::BeforeCreates;
+use crate::vendors::settle::{BeforeCreates, Claims};
 pub use on_call_roles::{OnCallRole, RoleAttributes, PERMISSION_FAMILIES};
 pub use paging::ListFilters;
 pub use users::{RootlyUser, UserFilters};

@@ -18,9 +18,8 @@ use super::error::{ApiError, ZenmlError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, HttpError, Request, Response, RetryPolicy,
 };
-use crate::vendors::claims::Claims;
 use crate::vendors::create::reconcile_create;
-use crate::vendors::settle::{Before, BeforeCreates};
+use crate::vendors::settle::{Before, BeforeCreates, Claims};
 use crate::vendors::snapshot::ListSnapshot;
 
 pub use super::schemas::{Assignment, AssignmentParams, Principal, Role, RoleCreate, RoleUpdate};
