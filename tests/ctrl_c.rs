@@ -257,6 +257,10 @@ fn ctrl_c_cuts_short_the_lookups_of_a_lost_create() {
         "120000",
         "--fault-script",
         "POST /flashduty/role/upsert=lost:1",
+        // The listing of what was there before the create passes; the
+        // lookups after the lost create stall.
+        "--fault-script",
+        "POST /flashduty/role/list=pass",
         "--fault-script",
         "POST /flashduty/role/list=delay:50",
     ]);

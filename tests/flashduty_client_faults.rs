@@ -83,7 +83,11 @@ async fn flashduty_client_converges_under_faults_without_duplicates() {
     let results: Vec<_> = stream::iter(names.clone())
         .map(|name| {
             let client = client.clone();
-            async move { client.create_role(&role(name)).await }
+            async move {
+                // As the resource does: what was there first, then the create.
+                let before = client.before_create(&name).await?;
+                client.create_role(&role(name), &before).await
+            }
         })
         .buffer_unordered(8)
         .collect()
@@ -119,8 +123,13 @@ async fn flashduty_lost_create_is_reconciled_not_duplicated() {
     .await;
     let client = client(&emu, fast_retries());
     for i in 0..20 {
+        let name = format!("lost-{i}");
+        let before = client
+            .before_create(&name)
+            .await
+            .expect("listing converges");
         let id = client
-            .create_role(&role(format!("lost-{i}")))
+            .create_role(&role(name), &before)
             .await
             .expect("create converges");
         assert!(id > 0);

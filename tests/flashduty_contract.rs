@@ -75,7 +75,8 @@ async fn flashduty_client_requests_conform_to_the_openapi_document() {
         description: "d".into(),
         permission_ids: vec![501, 502],
     };
-    let id = client.create_role(&body).await.unwrap();
+    let before = client.before_create(&body.role_name).await.unwrap();
+    let id = client.create_role(&body, &before).await.unwrap();
     body.role_id = Some(id);
     body.permission_ids = vec![];
     client.update_role(&body).await.unwrap();

@@ -123,13 +123,17 @@ async fn flashduty_create_with_unreadable_answer_is_reconciled() {
         let name = format!("Malformed {i}");
         // Only the create's answer is broken: the lookup that follows reads fine.
         fault(&emu, kind, "POST /flashduty/role/upsert");
+        let before = client.before_create(&name).await.unwrap();
         let id = client
-            .create_role(&RoleUpsertRequest {
-                role_id: None,
-                role_name: name.clone(),
-                description: "d".into(),
-                permission_ids: vec![501],
-            })
+            .create_role(
+                &RoleUpsertRequest {
+                    role_id: None,
+                    role_name: name.clone(),
+                    description: "d".into(),
+                    permission_ids: vec![501],
+                },
+                &before,
+            )
             .await;
         let named: Vec<_> = client
             .list_roles()
@@ -167,7 +171,8 @@ async fn rootly_create_with_unreadable_answer_is_reconciled() {
             .insert("alerts_permissions".into(), vec!["read".into()]);
         // Only the create's answer is broken: the lookups read fine.
         fault(&emu, kind, "POST /rootly/v1/on_call_roles");
-        let role = client.create_role(&attributes).await;
+        let before = client.before_create(&name).await.unwrap();
+        let role = client.create_role(&attributes, &before).await;
         let named = client
             .list_roles(&ListFilters {
                 name: Some(name.clone()),

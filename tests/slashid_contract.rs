@@ -250,7 +250,11 @@ async fn slashid_client_requests_conform_to_the_openapi_document() {
             name: name.into(),
             description: description.map(str::to_string),
         };
-        let created = client.create_permission_settled(&body).await.unwrap();
+        let before = client.before_permission(name).await.unwrap();
+        let created = client
+            .create_permission_settled(&body, &before)
+            .await
+            .unwrap();
         assert!(matches!(created, Created::Done), "{created:?}");
         assert_eq!(client.get_permission(name).await.unwrap().name, name);
     }
@@ -284,7 +288,8 @@ async fn slashid_client_requests_conform_to_the_openapi_document() {
         description: Some("Billing".into()),
         permissions: vec!["billing.read".into(), odd.into()],
     };
-    let created = client.create_role_settled(&create).await.unwrap();
+    let before = client.before_role(&full).await.unwrap();
+    let created = client.create_role_settled(&create, &before).await.unwrap();
     assert!(matches!(created, Created::Done), "{created:?}");
     let (role, etag) = client.get_role(&full).await.unwrap();
     assert_eq!(role.name, full);

@@ -238,6 +238,12 @@ pub enum FaultKind {
     /// numbers and booleans strings), as an API that changed its contract.
     #[serde(rename = "types")]
     WrongTypes,
+    /// No fault: the request is handled normally. Only for scripts, to let
+    /// an endpoint's first requests through before its fault (the listing
+    /// a provider takes before its first create, say, before the lookups
+    /// that follow a lost create); not counted as a fault.
+    #[serde(rename = "pass")]
+    Pass,
 }
 
 impl FaultKind {
@@ -261,7 +267,7 @@ impl FaultKind {
 
     /// The accepted spellings, for help and error messages.
     pub const NAMES: &'static str =
-        "429, 500, 503, reset, lost, delay, truncated, html, empty, types";
+        "429, 500, 503, reset, lost, delay, truncated, html, empty, types, pass";
 
     /// The wire/CLI name (`"429"`, `"reset"`, ...).
     pub fn as_str(self) -> &'static str {
@@ -276,6 +282,7 @@ impl FaultKind {
             FaultKind::Html => "html",
             FaultKind::Empty => "empty",
             FaultKind::WrongTypes => "types",
+            FaultKind::Pass => "pass",
         }
     }
 }
@@ -293,6 +300,7 @@ impl FromStr for FaultKind {
         FaultKind::ALL
             .into_iter()
             .chain(FaultKind::MALFORMED)
+            .chain([FaultKind::Pass])
             .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| format!("unknown fault `{s}`: use one of {}", FaultKind::NAMES))
     }

@@ -100,7 +100,7 @@ pub(crate) async fn edge(State(emu): State<Emulator>, mut req: Request, next: Ne
     if settings.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(settings.latency_ms)).await;
     }
-    if let Some(kind) = fault {
+    if let Some(kind) = fault.filter(|k| *k != FaultKind::Pass) {
         emu.stats().fault(kind);
     }
     let killer = req.extensions().get::<ConnectionKiller>().cloned();
@@ -128,7 +128,7 @@ pub(crate) async fn edge(State(emu): State<Emulator>, mut req: Request, next: Ne
         Some(FaultKind::Truncated) => cut_body(next.run(req).await, |len| len / 2).await,
         Some(FaultKind::Empty) => cut_body(next.run(req).await, |_| 0).await,
         Some(FaultKind::WrongTypes) => retype_body(next.run(req).await).await,
-        None => next.run(req).await,
+        Some(FaultKind::Pass) | None => next.run(req).await,
     };
     let mut response = response;
     if !response.headers().contains_key(vendor.request_id_header) {

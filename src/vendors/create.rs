@@ -6,7 +6,8 @@
 //! [`crate::http::HttpError::is_ambiguous`]), the object is looked up by
 //! what identifies it (its unique name) before anything is sent again, so
 //! that a create the server applied is adopted and recorded in state rather
-//! than duplicated or orphaned.
+//! than duplicated or orphaned. Which object found is the create's, and
+//! never one that was there before it, is decided in [`super::settle`].
 //!
 //! The lookup can fail too, for the same reasons (a proxy's error page, a
 //! garbled listing): a failed lookup is repeated with backoff rather than
@@ -67,6 +68,20 @@ pub trait OutcomeUnknown: Display + Sized {
     fn not_resent(_what: &str, create: Self) -> Self {
         create
     }
+
+    /// The error when a create's answer was lost and the lookup found the
+    /// object of that (unique) name, `id`, there before the create: the
+    /// vendor refused it (see [`super::settle`]). By default `create`.
+    fn taken_before(_what: &str, create: Self, _id: String) -> Self {
+        create
+    }
+
+    /// The error when a create's answer was lost and the lookup found an
+    /// object it cannot tell from someone else's (see [`super::settle`]):
+    /// nothing is recorded. By default `create`.
+    fn cannot_tell(_what: &str, create: Self) -> Self {
+        create
+    }
 }
 
 /// What an unsettled create tells the user: the object may exist, and what
@@ -97,9 +112,13 @@ pub enum Lookup<T> {
     Created(T),
     /// Nothing: the create did not happen and may be sent again.
     Missing,
-    /// An object with that name but not what was asked for (someone
-    /// else's): not ours to adopt, so the create's error stands.
+    /// An object with that name that may be someone else's (not what was
+    /// asked for, or nothing says it was not there before): not adopted,
+    /// and the error says it cannot be told.
     NotOurs,
+    /// The object of that unique name, with this ID, was there before the
+    /// create: the vendor refused the create (see [`super::settle`]).
+    Before(String),
 }
 
 impl<T> Lookup<T> {
@@ -109,6 +128,7 @@ impl<T> Lookup<T> {
             Lookup::Created(found) => Lookup::Created(f(found)),
             Lookup::Missing => Lookup::Missing,
             Lookup::NotOurs => Lookup::NotOurs,
+            Lookup::Before(id) => Lookup::Before(id),
         }
     }
 }
@@ -220,7 +240,8 @@ where
                 tracing::debug!(what, attempt, "the create did not happen; sending it again");
             }
             Lookup::Missing => return Err(E::not_resent(what, err)),
-            Lookup::NotOurs => return Err(err),
+            Lookup::NotOurs => return Err(E::cannot_tell(what, err)),
+            Lookup::Before(id) => return Err(E::taken_before(what, err, id)),
         }
     }
 }

@@ -87,6 +87,20 @@ pub enum VendorError<A: VendorAnswer> {
     /// Built only by [`crate::vendors::create::reconcile_create`].
     #[error("looked up after its answer was lost, {what:?} was not found, and the create was not sent again: {create}")]
     NotResent { what: String, create: Box<Self> },
+    /// A create whose answer was lost (`create`), whose lookup found the
+    /// object of that name, `id`, there before it: the vendor refused the
+    /// create. Built only by [`crate::vendors::create::reconcile_create`].
+    #[error("the answer to the create of {what:?} was lost, and the object of that name ({id}) was there before the create, so the vendor refused it: {create}")]
+    TakenBefore {
+        what: String,
+        id: String,
+        create: Box<Self>,
+    },
+    /// A create whose answer was lost (`create`), whose lookup found an
+    /// object of that name that it cannot tell from someone else's.
+    /// Built only by [`crate::vendors::create::reconcile_create`].
+    #[error("the answer to the create of {what:?} was lost, and the object of that name found afterwards cannot be told from someone else's (other content, or made by another client moments before), so it is not recorded. Check it in the vendor's console: if it is this configuration's, import it (terraform import <resource address> <ID>); if not, choose another name. ({create})")]
+    CannotTell { what: String, create: Box<Self> },
 }
 
 impl<A: VendorAnswer> From<HttpError> for VendorError<A> {
@@ -108,7 +122,9 @@ impl<A: VendorAnswer> VendorError<A> {
             VendorError::Api(e) => Some(e),
             VendorError::Http(_)
             | VendorError::Unsettled { .. }
-            | VendorError::NotResent { .. } => None,
+            | VendorError::NotResent { .. }
+            | VendorError::TakenBefore { .. }
+            | VendorError::CannotTell { .. } => None,
         }
     }
 
@@ -125,7 +141,19 @@ impl<A: VendorAnswer> VendorError<A> {
         match self {
             VendorError::Http(e) => e.is_ambiguous(),
             VendorError::Api(e) => e.is_ambiguous(),
-            VendorError::Unsettled { .. } | VendorError::NotResent { .. } => false,
+            VendorError::Unsettled { .. }
+            | VendorError::NotResent { .. }
+            | VendorError::TakenBefore { .. }
+            | VendorError::CannotTell { .. } => false,
+        }
+    }
+
+    /// The ID of the object that held the name before a lost create (see
+    /// [`VendorError::TakenBefore`]).
+    pub fn taken_before(&self) -> Option<&str> {
+        match self {
+            VendorError::TakenBefore { id, .. } => Some(id),
+            _ => None,
         }
     }
 
@@ -136,7 +164,9 @@ impl<A: VendorAnswer> VendorError<A> {
             VendorError::Api(e) => e.call().request_id.as_deref(),
             VendorError::Http(e) => e.request_id(),
             VendorError::Unsettled { lookup, .. } => lookup.request_id(),
-            VendorError::NotResent { create, .. } => create.request_id(),
+            VendorError::NotResent { create, .. }
+            | VendorError::TakenBefore { create, .. }
+            | VendorError::CannotTell { create, .. } => create.request_id(),
         }
     }
 }
@@ -156,6 +186,21 @@ impl<A: VendorAnswer> OutcomeUnknown for VendorError<A> {
 
     fn not_resent(what: &str, create: Self) -> Self {
         VendorError::NotResent {
+            what: what.to_string(),
+            create: Box::new(create),
+        }
+    }
+
+    fn taken_before(what: &str, create: Self, id: String) -> Self {
+        VendorError::TakenBefore {
+            what: what.to_string(),
+            id,
+            create: Box::new(create),
+        }
+    }
+
+    fn cannot_tell(what: &str, create: Self) -> Self {
+        VendorError::CannotTell {
             what: what.to_string(),
             create: Box::new(create),
         }

@@ -2,13 +2,13 @@
 //! and the resources and data sources built on it.
 
 pub mod authoritative;
-pub mod claims;
 pub mod conflict;
 pub mod create;
 pub mod error;
 pub mod flashduty;
 pub mod pending;
 pub mod rootly;
+pub mod settle;
 pub mod slashid;
 pub mod snapshot;
 pub mod zenml;

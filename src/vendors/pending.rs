@@ -20,8 +20,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-use crate::framework::resource::Read;
+use crate::framework::resource::{Failure, Read};
 use crate::vendors::create::Lookup;
+use crate::vendors::settle::Before;
 
 /// The ID of a pending instance: empty, since the vendor never said one.
 pub const PENDING_ID: &str = "";
@@ -37,26 +38,36 @@ pub fn pending_id() -> Value<String> {
     Value::Value(PENDING_ID.to_string())
 }
 
-/// Private state of a pending instance, for a vendor whose lookup must
-/// know when the create was sent (Rootly: its names are not unique, so only
-/// roles created since then can be ours). `Option<PendingCreate>` reads the
-/// empty private state of older versions as `None`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Private state of a pending instance: what was there before its create
+/// (see [`crate::vendors::settle`]), so that settling it never adopts an
+/// object that was, and when the create was sent. `Option<PendingCreate>`
+/// reads the empty private state of older versions as `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingCreate {
     /// When the create was first sent: Unix milliseconds, on this
     /// machine's clock.
     #[serde(default)]
     pub sent_ms: u64,
+    /// What was there before the create; `None` in the private state of
+    /// older versions (then no object found is taken for this create's).
+    #[serde(default)]
+    pub before: Option<Before>,
 }
 
 impl PendingCreate {
-    /// A create about to be sent now.
-    pub fn now() -> Self {
+    /// A create about to be sent now, after `before` was seen.
+    pub fn now(before: Before) -> Self {
         PendingCreate {
             sent_ms: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as u64),
+            before: Some(before),
         }
+    }
+
+    /// What was there before the create, if known.
+    pub fn before(private: &Option<PendingCreate>) -> Option<&Before> {
+        private.as_ref().and_then(|p| p.before.as_ref())
     }
 
     /// When the create was first sent.
@@ -65,18 +76,49 @@ impl PendingCreate {
     }
 }
 
+/// The error of settling a pending `what` named `name` without what was
+/// there before its create (see [`crate::vendors::settle`]): no object of
+/// that name can be told to be its own then. Adopting one could take
+/// someone else's, and calling it gone would orphan the one the create
+/// made. It is in the private state a refresh reads; the destroy half of a
+/// tainted replace planned with -refresh=false is not given it by
+/// Terraform, nor is it in the state of older versions.
+pub fn cannot_settle<S, P>(what: &str, name: &str) -> Failure<S, P> {
+    Failure::message(
+        format!("Cannot settle the pending {what} {name:?} without a refresh"),
+        format!(
+            "Its create ended with an unknown outcome. It can only be told from the {what}s of \
+             that name that were there before its create, which Terraform passes to a refresh \
+             but not to this step (nor did versions before this one record them). Run terraform \
+             apply -refresh-only (or plan and apply without -refresh=false): the refresh records \
+             the {what} with its ID, or removes it from state if it was not created. If this \
+             message repeats, check the {what}s of that name, then terraform state rm <address> \
+             and import the one this configuration made, if any."
+        ),
+    )
+}
+
 /// What the refresh of a pending `what` read from its create's lookup:
 /// the object it made, as `state` makes it, or gone when the create did not
-/// happen or the name is someone else's (the plan then creates it again, and
-/// a name taken by another object gets the "already exists" advice).
+/// happen, the name is held by what was there before, or the object found
+/// cannot be told from someone else's: nothing is recorded (the plan then
+/// creates it again, and a name taken by another object gets the "already
+/// exists" advice with its import command).
 pub fn settled<T, S>(what: &str, found: Lookup<T>, state: impl FnOnce(T) -> S) -> Read<S> {
     match found {
         Lookup::Created(object) => {
             tracing::info!(what, "the pending create had happened; recording it");
             Read::Found(state(object))
         }
-        Lookup::Missing | Lookup::NotOurs => {
+        Lookup::Missing => {
             tracing::info!(what, "the pending create had not happened");
+            Read::Gone
+        }
+        Lookup::NotOurs | Lookup::Before(_) => {
+            tracing::warn!(
+                what,
+                "the object of that name is not told to be this create's; not recording it"
+            );
             Read::Gone
         }
     }
@@ -93,10 +135,11 @@ mod tests {
         assert_eq!(none, None);
         let p = PendingCreate {
             sent_ms: 1_700_000_000_123,
+            before: Some(Before(vec!["7".into()])),
         };
         let back: Option<PendingCreate> =
-            rmp_serde::from_slice(&rmp_serde::to_vec_named(&Some(p)).unwrap()).unwrap();
-        assert_eq!(back, Some(p));
+            rmp_serde::from_slice(&rmp_serde::to_vec_named(&Some(p.clone())).unwrap()).unwrap();
+        assert_eq!(back, Some(p.clone()));
         assert_eq!(
             p.sent(),
             UNIX_EPOCH + Duration::from_millis(1_700_000_000_123)

@@ -19,6 +19,7 @@ use crate::http::{
     Auth, HttpClient, HttpConfig, HttpError, RateLimit, Request, Response, RetryPolicy,
 };
 use crate::vendors::error::Call;
+use crate::vendors::settle::BeforeCreates;
 use crate::vendors::snapshot::{FirstListing, ListSnapshot};
 
 mod members;
@@ -101,6 +102,9 @@ pub struct FlashdutyClient {
     pub(super) members: ListSnapshot<u64, MemberItem>,
     /// The members as this process first listed them (plan-time checks).
     pub(super) members_before: FirstListing<u64, MemberItem>,
+    /// What was there before this run's creates (see
+    /// [`crate::vendors::settle`]).
+    before: BeforeCreates,
 }
 
 impl FlashdutyClient {
@@ -126,6 +130,7 @@ impl FlashdutyClient {
             catalogue: Default::default(),
             members: ListSnapshot::default(),
             members_before: FirstListing::default(),
+            before: BeforeCreates::default(),
         })
     }
 

@@ -10,7 +10,7 @@ mod write;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{FlashdutyClient, RoleItem, RoleUpsertRequest};
@@ -24,7 +24,11 @@ use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of, whole_ids};
 use crate::framework::ValueNumberSet;
 use crate::vendors::flashduty::FlashdutyError;
-use crate::vendors::pending::{is_pending, pending_id, settled};
+use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, PendingCreate};
+
+/// Private state: for a create left pending, what was there before it
+/// (see [`crate::vendors::settle`]); `None` otherwise.
+type Private = Option<PendingCreate>;
 
 /// Documented limits (vendors/flashduty.md "RoleUpsertRequest").
 pub const ROLE_NAME_MAX: usize = 39;
@@ -46,13 +50,13 @@ has_timeouts!(RoleState);
 /// The resource; [`crate::framework::resource::Adapter`] serves it to Terraform.
 pub struct RoleResource;
 
-type Result<T> = Outcome<T, RoleState>;
+type Result<T> = Outcome<T, RoleState, Private>;
 
 #[async_trait]
 impl ResourceType for RoleResource {
     type Vendor = FlashdutySettings;
     type State = RoleState;
-    type Private = ValueEmpty;
+    type Private = Private;
     const TYPE_NAME: &'static str = "flashduty_role";
     const WHAT: &'static str = "Flashduty role";
 
@@ -152,7 +156,12 @@ impl ResourceType for RoleResource {
                 "",
             ));
         };
-        let role_id = match client.create_role(&body).await {
+        let before = client
+            .before_create(&body.role_name)
+            .await
+            .map_err(Failure::vendor)?;
+        let sent = PendingCreate::now(before.clone());
+        let role_id = match client.create_role(&body, &before).await {
             Ok(id) => id,
             // The role may exist: kept pending, settled by the next refresh.
             Err(err @ FlashdutyError::Unsettled { .. }) => {
@@ -160,24 +169,24 @@ impl ResourceType for RoleResource {
                     id: pending_id(),
                     ..planned
                 };
-                return Err(Failure::vendor(err).keep(pending));
+                return Err(Failure::vendor(err).keep_with(pending, Some(sent)));
             }
             Err(err) => return Err(write::create_failure(client, &body.role_name, err).await),
         };
         tracing::info!(role_id, role_name = %body.role_name, "created Flashduty role");
         let state = write::finish_write(client, role_id, &planned, Some("enabled")).await?;
-        Ok((state, ValueEmpty::default()))
+        Ok((state, None))
     }
 
     async fn read(
         &self,
         client: &FlashdutyClient,
         state: &RoleState,
-        _: &ValueEmpty,
+        _: &Private,
     ) -> Refreshed<Self> {
         let role_id = numeric_id(state).ok_or_else(|| bad_id(state))?;
         match client.read_role(role_id).await.map_err(Failure::vendor)? {
-            Some(role) => Ok(Read::Found((state_from(&role), ValueEmpty::default()))),
+            Some(role) => Ok(Read::Found((state_from(&role), None))),
             None => Ok(Read::Gone),
         }
     }
@@ -194,17 +203,20 @@ impl ResourceType for RoleResource {
         &self,
         client: &FlashdutyClient,
         state: &RoleState,
-        _: &ValueEmpty,
+        private: &Private,
     ) -> Refreshed<Self> {
         let Some(body) = upsert_body(state, None) else {
             return Ok(Read::Gone);
         };
+        let Some(before) = PendingCreate::before(private) else {
+            return Err(cannot_settle(Self::WHAT, &body.role_name));
+        };
         let found = client
-            .find_created_role(&body)
+            .find_created_role(&body, Some(before))
             .await
             .map_err(Failure::vendor)?;
         Ok(settled(RoleResource::WHAT, found, |role| {
-            (state_from(&role), ValueEmpty::default())
+            (state_from(&role), None)
         }))
     }
 
@@ -215,7 +227,7 @@ impl ResourceType for RoleResource {
         client: &FlashdutyClient,
         prior: RoleState,
         planned: RoleState,
-        _: &ValueEmpty,
+        _: &Private,
     ) -> NewState<Self> {
         let role_id = numeric_id(&prior).ok_or_else(|| bad_id(&prior))?;
         let Some(body) = upsert_body(&planned, Some(role_id)) else {
@@ -232,14 +244,14 @@ impl ResourceType for RoleResource {
         }
         let current = prior.status.as_ref_option().map(String::as_str);
         let state = write::finish_write(client, role_id, &planned, current).await?;
-        Ok((state, ValueEmpty::default()))
+        Ok((state, None))
     }
 
     async fn delete(
         &self,
         client: &FlashdutyClient,
         prior: &RoleState,
-        _: &ValueEmpty,
+        _: &Private,
     ) -> Removed<Self> {
         let role_id = numeric_id(prior).ok_or_else(|| bad_id(prior))?;
         match client.delete_role(role_id).await {
@@ -263,7 +275,7 @@ impl ResourceType for RoleResource {
         warnings: &mut Warnings,
     ) -> NewState<Self> {
         let role = import::find(client, key, warnings).await?;
-        Ok((state_from(&role), ValueEmpty::default()))
+        Ok((state_from(&role), None))
     }
 }
 
@@ -314,7 +326,7 @@ fn numeric_id(state: &RoleState) -> Option<u64> {
     state.id.as_ref_option().and_then(|s| s.parse::<u64>().ok())
 }
 
-fn bad_id(state: &RoleState) -> Failure<RoleState> {
+fn bad_id(state: &RoleState) -> Failure<RoleState, Private> {
     Failure::message(
         "Invalid Flashduty role ID in state",
         format!("expected a numeric role ID, found {:?}", state.id),

@@ -20,12 +20,11 @@ use crate::vendors::snapshot::{FirstListing, ListSnapshot};
 
 mod on_call_roles;
 mod paging;
-pub mod reconcile;
 mod users;
 
+use crate::vendors::settle::{BeforeCreates, Claims};
 pub use on_call_roles::{OnCallRole, RoleAttributes, PERMISSION_FAMILIES};
 pub use paging::ListFilters;
-use reconcile::Claims;
 pub use users::{RootlyUser, UserFilters};
 
 /// The production API base (paths start with `/v1`).
@@ -98,8 +97,11 @@ pub struct RootlyClient {
     users: ListSnapshot<String, RootlyUser>,
     /// The users as this process first listed them (plan-time checks).
     users_before: FirstListing<String, RootlyUser>,
-    /// Roles created or adopted through this client (see [`super::reconcile`]).
+    /// Roles created or adopted through this client (see
+    /// [`crate::vendors::settle`]).
     claims: Claims,
+    /// What was there before this run's creates.
+    before: BeforeCreates,
 }
 
 impl RootlyClient {
@@ -123,6 +125,7 @@ impl RootlyClient {
             users: ListSnapshot::default(),
             users_before: FirstListing::default(),
             claims: Claims::default(),
+            before: BeforeCreates::default(),
         })
     }
 

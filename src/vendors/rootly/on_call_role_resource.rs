@@ -21,8 +21,7 @@ use crate::framework::resource::{
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::string_set_one_of;
-use crate::vendors::pending::{is_pending, pending_id, settled, PendingCreate};
-use crate::vendors::rootly::api::reconcile;
+use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, PendingCreate};
 use crate::vendors::rootly::RootlyError;
 
 /// Private state: when a create left pending was first sent (`None` for
@@ -159,11 +158,13 @@ impl ResourceType for OnCallRoleResource {
                 "",
             ));
         };
-        let sent = PendingCreate::now();
-        let role = match client.create_role(&attrs).await {
+        let name = attrs.name.as_deref().unwrap_or_default();
+        let before = client.before_create(name).await.map_err(Failure::vendor)?;
+        let sent = PendingCreate::now(before.clone());
+        let role = match client.create_role(&attrs, &before).await {
             Ok(role) => role,
             // The role may exist: kept pending, settled by the next refresh,
-            // which looks only at roles created since `sent`.
+            // which looks only at roles that were not there before it.
             Err(err @ RootlyError::Unsettled { .. }) => {
                 let pending = OnCallRoleState {
                     id: pending_id(),
@@ -210,28 +211,14 @@ impl ResourceType for OnCallRoleResource {
         let Some(attrs) = attributes(state) else {
             return Ok(Read::Gone);
         };
-        let Some(pending) = private.as_ref() else {
-            // Without the time it was sent, no role of that name can be told
-            // to be ours: adopting one could take someone else's, and
-            // calling it gone would orphan the one the create made. The
-            // time is in the private state a refresh reads; the destroy half
-            // of a tainted replace planned with -refresh=false is not given
-            // it by Terraform.
-            return Err(Failure::message(
-                format!(
-                    "Cannot settle the pending Rootly on-call role {:?} without a refresh",
-                    attrs.name.as_deref().unwrap_or_default()
-                ),
-                "Its create ended with an unknown outcome. Rootly's role names are not unique, so \
-                 it can only be found by the time its create was sent, which Terraform passes to \
-                 a refresh but not to this step. Run terraform apply -refresh-only (or plan and \
-                 apply without -refresh=false): the refresh records the role with its ID, or \
-                 removes it from state if it was not created.",
+        let Some(before) = PendingCreate::before(private) else {
+            return Err(cannot_settle(
+                Self::WHAT,
+                attrs.name.as_deref().unwrap_or_default(),
             ));
         };
-        let start = reconcile::window_start_since(pending.sent());
         let found = client
-            .find_created_role(&attrs, |_| start)
+            .find_created_role(&attrs, Some(before), None)
             .await
             .map_err(Failure::vendor)?;
         Ok(settled(OnCallRoleResource::WHAT, found, |role| {

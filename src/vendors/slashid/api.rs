@@ -14,6 +14,7 @@ use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy,
 };
 use crate::vendors::error::Call;
+use crate::vendors::settle::BeforeCreates;
 
 mod in_use;
 mod models;
@@ -24,7 +25,7 @@ pub use models::{
     Consistency, Created, Permission, PermissionCreate, PermissionPatch, Role, RoleCreate,
     RolePatch,
 };
-use settle::{create_settled, read_back};
+use settle::read_back;
 
 /// The production API base.
 pub const DEFAULT_BASE_URL: &str = "https://api.slashid.com";
@@ -85,6 +86,9 @@ pub struct SlashidClient {
     consistency: Option<Consistency>,
     consistency_timeout: Option<u32>,
     in_use: std::sync::Arc<InUse>,
+    /// What was there before this run's creates (see
+    /// [`crate::vendors::settle`]).
+    before: BeforeCreates,
 }
 
 impl SlashidClient {
@@ -117,6 +121,7 @@ impl SlashidClient {
             consistency: config.consistency,
             consistency_timeout: config.consistency_timeout,
             in_use: Default::default(),
+            before: BeforeCreates::default(),
         })
     }
 
@@ -274,19 +279,6 @@ impl SlashidClient {
         let path = format!("/persons/{}/roles", encode_path_segment(person_id));
         let body = serde_json::json!({ "roles": roles });
         self.write(Request::put(path).json(&body)).await
-    }
-
-    /// `POST /rbac/permissions`, settled: see [`create_settled`].
-    pub async fn create_permission_settled(
-        &self,
-        body: &PermissionCreate,
-    ) -> Result<Created, SlashidError> {
-        create_settled(|| self.create_permission(body)).await
-    }
-
-    /// `POST /rbac/roles`, settled: see [`create_settled`].
-    pub async fn create_role_settled(&self, body: &RoleCreate) -> Result<Created, SlashidError> {
-        create_settled(|| self.create_role(body)).await
     }
 
     /// How long after a create of ours a 404 may only mean "not replicated

@@ -107,10 +107,14 @@ impl ResourceType for PermissionResource {
             description: Value::Value(description),
             ..planned
         };
+        let before = client
+            .before_permission(&name)
+            .await
+            .map_err(|err| write_error::<Self>(&name, &err))?;
         created::<Self>(
-            client.create_permission_settled(&body).await,
-            &name,
-            &name,
+            client.create_permission_settled(&body, &before).await,
+            (&name, &name),
+            before,
             state,
         )
     }
@@ -278,6 +282,10 @@ impl WrittenObject for PermissionResource {
         name: &str,
     ) -> SlashidResult<(Permission, Option<String>)> {
         Ok((client.read_back_permission(name).await?, None))
+    }
+
+    fn created(p: &Permission) -> Option<&str> {
+        p.created.as_deref()
     }
 
     fn state(_client: &SlashidClient, p: &Permission, _known: &PermissionState) -> PermissionState {

@@ -138,10 +138,14 @@ impl ResourceType for RoleResource {
             generation: new_generation(),
             ..planned
         };
+        let before = client
+            .before_role(&full)
+            .await
+            .map_err(|err| write_error::<Self>(&full, &err))?;
         created::<Self>(
-            client.create_role_settled(&body).await,
-            &full,
-            &short,
+            client.create_role_settled(&body, &before).await,
+            (&full, &short),
+            before,
             state,
         )
     }
@@ -313,6 +317,10 @@ impl WrittenObject for RoleResource {
     }
 
     /// A role read again is the same role: its generation is kept.
+    fn created(role: &Role) -> Option<&str> {
+        role.created.as_deref()
+    }
+
     fn state(client: &SlashidClient, role: &Role, known: &RoleState) -> RoleState {
         let mut state = state_from(client, role);
         if let Value::Value(g) = &known.generation {

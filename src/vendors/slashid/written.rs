@@ -15,6 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::SlashidError;
+use crate::vendors::settle::Before;
 
 /// The first wait before repeating a write that answered 404 while the
 /// object may not be visible yet; doubled each time, at most
@@ -31,6 +32,11 @@ pub struct Written {
     /// When this provider created the object (Unix milliseconds), absent
     /// for an imported object.
     pub created_ms: Option<u64>,
+    /// For a create whose outcome stayed unknown: the `created` of the
+    /// object of that name that was there before it, if any (see
+    /// [`crate::vendors::settle`]), so that the refresh that settles it
+    /// never records that object as this create's.
+    pub before: Option<Box<Before>>,
 }
 
 /// Private state as stored by any version: older ones kept the role's ETag
@@ -43,6 +49,8 @@ enum Stored {
         etag: Option<String>,
         #[serde(default)]
         created_ms: Option<u64>,
+        #[serde(default)]
+        before: Option<Box<Before>>,
     },
     EtagOnly(Option<String>),
 }
@@ -50,10 +58,18 @@ enum Stored {
 impl<'de> Deserialize<'de> for Written {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(match Stored::deserialize(d)? {
-            Stored::Now { etag, created_ms } => Written { etag, created_ms },
+            Stored::Now {
+                etag,
+                created_ms,
+                before,
+            } => Written {
+                etag,
+                created_ms,
+                before,
+            },
             Stored::EtagOnly(etag) => Written {
                 etag,
-                created_ms: None,
+                ..Written::default()
             },
         })
     }
@@ -70,8 +86,16 @@ impl Written {
     /// An object this provider has just created.
     pub fn created_now() -> Self {
         Written {
-            etag: None,
             created_ms: Some(now_ms()),
+            ..Written::default()
+        }
+    }
+
+    /// A create whose outcome stayed unknown, after `before` was seen.
+    pub fn unsettled(before: Before) -> Self {
+        Written {
+            before: Some(Box::new(before)),
+            ..Written::default()
         }
     }
 
@@ -133,6 +157,7 @@ mod tests {
         let w = Written {
             etag: Some("\"r-3\"".into()),
             created_ms: Some(1_700_000_000_000),
+            before: Some(Box::new(Before(vec!["2026-01-01T00:00:00Z".into()]))),
         };
         assert_eq!(roundtrip(&w), w);
         // Before: the role's ETag alone, or nil (tf-provider's empty private state).

@@ -17,6 +17,7 @@ use super::written::Written;
 use super::SlashidError;
 use crate::framework::resource::{Deleted, Failure, Outcome, Read, ResourceType};
 use crate::vendors::create::{pending_advice, CREATE_ATTEMPTS};
+use crate::vendors::settle::Before;
 
 /// A SlashID resource whose private state is [`Written`].
 #[async_trait]
@@ -48,6 +49,9 @@ pub trait WrittenObject: ResourceType<Vendor = SlashidSettings, Private = Writte
         name: &str,
     ) -> Result<(Self::Object, Option<String>), SlashidError>;
 
+    /// When SlashID made `object` (its identity beside its name).
+    fn created(object: &Self::Object) -> Option<&str>;
+
     /// The state for `object`, keeping what SlashID does not know from
     /// `known` (the role's generation).
     fn state(client: &SlashidClient, object: &Self::Object, known: &Self::State) -> Self::State;
@@ -64,8 +68,8 @@ pub trait WrittenObject: ResourceType<Vendor = SlashidSettings, Private = Writte
 /// than "not visible yet" (see [`crate::vendors::pending`]).
 pub fn created<K: WrittenObject>(
     result: Result<Created, SlashidError>,
-    full: &str,
-    short: &str,
+    (full, short): (&str, &str),
+    before: Before,
     state: K::State,
 ) -> Outcome<(K::State, Written), K::State, Written> {
     match result {
@@ -95,7 +99,7 @@ pub fn created<K: WrittenObject>(
                 pending_advice(full, "and the next plan reads it by name")
             ),
         )
-        .keep_with(state, Written::default())),
+        .keep_with(state, Written::unsettled(before))),
         Err(err) => Err(Failure::message(
             format!("Error creating {} {full:?}", K::WHAT),
             err.to_string(),
@@ -115,9 +119,25 @@ pub async fn read<K: WrittenObject>(
         return Ok(Read::Gone);
     };
     match K::get(client, name).await {
+        // A create whose outcome stayed unknown, and the object of that
+        // name is the one that was there before it: not this create's
+        // (nothing is recorded; the plan creates it again, and SlashID's
+        // refusal names the import command).
+        Ok((object, _))
+            if private
+                .before
+                .as_ref()
+                .is_some_and(|b| b.holds(K::created(&object).unwrap_or_default())) =>
+        {
+            tracing::warn!(%name, "the {} of that name was there before the create; not recording it", K::NOUN);
+            Ok(Read::Gone)
+        }
         Ok((object, etag)) => Ok(Read::Found((
             K::state(client, &object, state),
-            private.clone().with_etag(etag),
+            Written {
+                before: None,
+                ..private.clone().with_etag(etag)
+            },
         ))),
         Err(err) if err.is_not_found() && private.may_be_invisible(client.visibility_window()) => {
             tracing::info!(%name, "{} created moments ago is not visible yet; keeping it", K::WHAT);

@@ -18,8 +18,8 @@ use super::error::{ApiError, ZenmlError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, HttpError, Request, Response, RetryPolicy,
 };
-use crate::vendors::claims::Claims;
-use crate::vendors::create::{reconcile_create, Lookup};
+use crate::vendors::create::reconcile_create;
+use crate::vendors::settle::{Before, BeforeCreates, Claims};
 use crate::vendors::snapshot::ListSnapshot;
 
 mod assignments;
@@ -55,11 +55,12 @@ pub struct ZenmlClient {
     token: Arc<tokio::sync::Mutex<Option<CachedToken>>>,
     /// Per organization: role listings shared by concurrent reads (a refresh).
     snapshots: Arc<std::sync::Mutex<HashMap<String, ListSnapshot<String, Role>>>>,
-    /// Nameless roles this client created or adopted
-    /// ([`super::nameless`]).
+    /// Roles this client created or adopted ([`super::lost_create`]).
     pub(super) claims: Claims,
     /// Assignment listings and what this process granted and revoked.
     assignments: AssignmentBook,
+    /// What was there before this run's creates ([`super::lost_create`]).
+    pub(super) before: BeforeCreates,
 }
 
 impl ZenmlClient {
@@ -79,6 +80,7 @@ impl ZenmlClient {
             snapshots: Default::default(),
             claims: Claims::default(),
             assignments: AssignmentBook::default(),
+            before: BeforeCreates::default(),
         })
     }
 
@@ -168,71 +170,27 @@ impl ZenmlClient {
 
     /// `POST /roles`: creates a custom role. It answers 200 with the role
     /// (the seed), not 201. When the outcome is unknown (connection lost,
-    /// 5xx), the role is looked up by its name (unique per organization and
-    /// level, ASSUMPTION as in the emulator) instead of being created twice:
-    /// a custom role with exactly the requested content is adopted, another
-    /// one is not ours, and if there is none the create is sent again. A
-    /// role without a name is told from its twins instead
-    /// ([`super::nameless`]: one more request, before the create).
-    pub async fn create_role(&self, body: &RoleCreate) -> Result<Role, ZenmlError> {
-        let twins = match body.name {
-            None => Some(self.nameless_twins(body).await?),
-            Some(_) => None,
-        };
-        let role = reconcile_create(
+    /// 5xx), the role is looked up by its key instead of being created
+    /// twice: only one that was not there before the create (`before`),
+    /// with exactly the requested content, is adopted; if there is none the
+    /// create is sent again ([`super::lost_create`]).
+    pub async fn create_role(
+        &self,
+        body: &RoleCreate,
+        before: &Before,
+    ) -> Result<Role, ZenmlError> {
+        let role: Role = reconcile_create(
             body.name.as_deref().unwrap_or("(without a name)"),
             || async move {
                 self.write(self.call(Request::post_json("/roles", body)))
                     .await
             },
-            |_since| async {
-                match &twins {
-                    Some(before) => self.find_new_twin(body, before).await,
-                    None => self.find_created_role(body).await,
-                }
-            },
+            |_since| self.find_created_role(body, Some(before)),
         )
         .await?;
-        if twins.is_some() {
-            // So that another lost nameless create never takes it for its own.
-            self.claims.claim(&role.id.to_ascii_lowercase());
-        }
+        // So that another lost create never takes it for its own.
+        self.claims.claim(&role.id.to_ascii_lowercase());
         Ok(role)
-    }
-
-    /// Whether a create of `body` whose outcome is unknown made a role:
-    /// the custom role of that name (unique per organization and level,
-    /// ASSUMPTION) with exactly the requested description and type; another
-    /// one of that name is not ours, and a role without a name cannot be
-    /// looked up. Used right after the create and, when that lookup kept
-    /// failing, by the next refresh of the pending role
-    /// ([`crate::vendors::pending`]).
-    pub async fn find_created_role(&self, body: &RoleCreate) -> Result<Lookup<Role>, ZenmlError> {
-        if body.name.is_none() {
-            return Ok(Lookup::NotOurs); // nothing to look it up by
-        }
-        let found: Vec<Role> = self
-            .list_roles(
-                &body.organization_id,
-                Some(&body.level),
-                body.name.as_deref(),
-            )
-            .await?
-            .into_iter()
-            .filter(|r| r.name == body.name)
-            .collect();
-        let named = !found.is_empty();
-        Ok(
-            match found.into_iter().find(|r| {
-                !r.system_managed
-                    && r.description == body.description
-                    && r.role_type == body.role_type
-            }) {
-                Some(role) => Lookup::Created(role),
-                None if named => Lookup::NotOurs,
-                None => Lookup::Missing,
-            },
-        )
     }
 
     /// One role for a refresh; `None` when it does not exist. Reads of many

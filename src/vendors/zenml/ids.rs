@@ -42,7 +42,7 @@ pub fn keep_spelling(from_vendor: &str, prior: &Value<String>) -> Value<String> 
 /// FastAPI's validation errors about a body or query field that is also an
 /// attribute (one of `attributes`) point at that attribute instead, one
 /// error per field.
-pub fn failure<S>(summary: String, err: &ZenmlError, attributes: &[&str]) -> Failure<S> {
+pub fn failure<S, P>(summary: String, err: &ZenmlError, attributes: &[&str]) -> Failure<S, P> {
     let fields = err.field_errors();
     if fields.is_empty()
         || !fields

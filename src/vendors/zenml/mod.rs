@@ -6,7 +6,7 @@ mod auth;
 pub mod config;
 pub mod error;
 pub mod ids;
-mod nameless;
+mod lost_create;
 pub mod role_assignment_resource;
 pub mod role_assignments_data_source;
 pub mod role_resource;

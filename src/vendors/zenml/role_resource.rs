@@ -14,7 +14,7 @@ mod rules;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::Schema;
-use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::ZenmlClient;
@@ -26,7 +26,11 @@ use crate::framework::resource::{
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
-use crate::vendors::pending::{is_pending, pending_id, settled};
+use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, PendingCreate};
+
+/// Private state: for a create left pending, what was there before it
+/// (see [`crate::vendors::settle`]); `None` otherwise.
+type Private = Option<PendingCreate>;
 use crate::vendors::zenml::ZenmlError;
 use convert::state_from;
 use convert::{create_body, update_body};
@@ -63,13 +67,13 @@ has_timeouts!(RoleState);
 /// Terraform, and it talks to ZenML only through [`ZenmlClient`].
 pub struct RoleResource;
 
-type Result<T> = Outcome<T, RoleState>;
+type Result<T> = Outcome<T, RoleState, Private>;
 
 #[async_trait]
 impl ResourceType for RoleResource {
     type Vendor = ZenmlSettings;
     type State = RoleState;
-    type Private = ValueEmpty;
+    type Private = Private;
     const TYPE_NAME: &'static str = "zenml_role";
     const WHAT: &'static str = "ZenML role";
 
@@ -213,34 +217,38 @@ impl ResourceType for RoleResource {
             Some(name) => format!("creating ZenML role {name:?}"),
             None => "creating a ZenML role".to_string(),
         };
-        match client.create_role(&body).await {
+        let before = client
+            .before_create(&body)
+            .await
+            .map_err(|err| failure(what.clone(), &err, &BODY_ATTRIBUTES))?;
+        let sent = PendingCreate::now(before.clone());
+        match client.create_role(&body, &before).await {
             Ok(role) => {
                 tracing::info!(role_id = %role.id, "created ZenML role");
-                Ok((state_from(&role, Some(&planned)), ValueEmpty::default()))
+                Ok((state_from(&role, Some(&planned)), None))
             }
-            Err(err) if err.is_conflict() => Err(Failure::attribute(
-                AttributePath::new("name"),
-                format!("Error {what}: the name is taken"),
-                name_taken::detail(client, &body, &err).await,
-            )),
+            // A lost create settled as refused (the name was there before
+            // it) gets the same advice as a refusal.
+            Err(err) if err.is_conflict() || err.taken_before().is_some() => {
+                Err(Failure::attribute(
+                    AttributePath::new("name"),
+                    format!("Error {what}: the name is taken"),
+                    name_taken::detail(client, &body, &err).await,
+                ))
+            }
             // The role may exist: kept pending, settled by the next refresh.
             Err(err @ ZenmlError::Unsettled { .. }) => {
                 let pending = RoleState {
                     id: pending_id(),
                     ..planned
                 };
-                Err(Failure::vendor(err).keep(pending))
+                Err(Failure::vendor(err).keep_with(pending, Some(sent)))
             }
             Err(err) => Err(failure(what, &err, &BODY_ATTRIBUTES)),
         }
     }
 
-    async fn read(
-        &self,
-        client: &ZenmlClient,
-        state: &RoleState,
-        _: &ValueEmpty,
-    ) -> Refreshed<Self> {
+    async fn read(&self, client: &ZenmlClient, state: &RoleState, _: &Private) -> Refreshed<Self> {
         let id = state_id::<Self>(&state.id)?;
         let organization_id = state
             .organization_id
@@ -248,10 +256,7 @@ impl ResourceType for RoleResource {
             .map(String::as_str)
             .unwrap_or_default();
         match client.read_role(organization_id, id).await {
-            Ok(Some(role)) => Ok(Read::Found((
-                state_from(&role, Some(state)),
-                ValueEmpty::default(),
-            ))),
+            Ok(Some(role)) => Ok(Read::Found((state_from(&role, Some(state)), None))),
             Ok(None) => Ok(Read::Gone),
             Err(err) => Err(Failure::vendor(err)),
         }
@@ -268,17 +273,21 @@ impl ResourceType for RoleResource {
         &self,
         client: &ZenmlClient,
         state: &RoleState,
-        _: &ValueEmpty,
+        private: &Private,
     ) -> Refreshed<Self> {
         let Some(body) = create_body(state) else {
             return Ok(Read::Gone);
         };
+        let Some(before) = PendingCreate::before(private) else {
+            let name = body.name.as_deref().unwrap_or("(without a name)");
+            return Err(cannot_settle(Self::WHAT, name));
+        };
         let found = client
-            .find_created_role(&body)
+            .find_created_role(&body, Some(before))
             .await
             .map_err(Failure::vendor)?;
         Ok(settled(RoleResource::WHAT, found, |role| {
-            (state_from(&role, Some(state)), ValueEmpty::default())
+            (state_from(&role, Some(state)), None)
         }))
     }
 
@@ -287,7 +296,7 @@ impl ResourceType for RoleResource {
         client: &ZenmlClient,
         prior: RoleState,
         planned: RoleState,
-        _: &ValueEmpty,
+        _: &Private,
     ) -> NewState<Self> {
         let id = state_id::<Self>(&prior.id)?;
         let body = update_body(&prior, &planned);
@@ -318,18 +327,13 @@ impl ResourceType for RoleResource {
             }
         }
         if diags.errors.is_empty() {
-            Ok((state, ValueEmpty::default()))
+            Ok((state, None))
         } else {
             Err(Failure::diagnostics(diags).keep(state))
         }
     }
 
-    async fn delete(
-        &self,
-        client: &ZenmlClient,
-        prior: &RoleState,
-        _: &ValueEmpty,
-    ) -> Removed<Self> {
+    async fn delete(&self, client: &ZenmlClient, prior: &RoleState, _: &Private) -> Removed<Self> {
         let id = state_id::<Self>(&prior.id)?;
         match client.delete_role(id).await {
             Ok(()) => Ok(Deleted::Done),
@@ -345,7 +349,7 @@ impl ResourceType for RoleResource {
     }
 
     async fn import(&self, client: &ZenmlClient, key: &str) -> NewState<Self> {
-        Ok((import::import(client, key).await?, ValueEmpty::default()))
+        Ok((import::import(client, key).await?, None))
     }
 }
 

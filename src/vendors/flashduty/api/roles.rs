@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::FlashdutyClient;
 use crate::vendors::create::{reconcile_create, Lookup};
 use crate::vendors::flashduty::FlashdutyError;
+use crate::vendors::settle::{settle, Before, Found, Names};
 
 /// A role as Flashduty returns it (`RoleItem`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,12 +54,32 @@ struct RoleIdRequest {
 }
 
 impl FlashdutyClient {
+    /// What was there before a create of `role_name` (see
+    /// [`crate::vendors::settle`]): one `/role/list` per run, before the
+    /// first create.
+    pub async fn before_create(&self, role_name: &str) -> Result<Before, FlashdutyError> {
+        self.before
+            .before("", role_name, || async {
+                let roles = self.list_roles().await?;
+                Ok(roles
+                    .into_iter()
+                    .map(|r| (r.role_name, r.role_id.to_string()))
+                    .collect())
+            })
+            .await
+    }
+
     /// `POST /role/upsert` without `role_id`: creates a custom role and
     /// returns its ID. A create is not idempotent, so when its outcome is
     /// unknown (connection lost, 5xx) the role is looked up by its unique
-    /// name instead of being created twice; only a role with exactly the
-    /// requested content is adopted.
-    pub async fn create_role(&self, body: &RoleUpsertRequest) -> Result<u64, FlashdutyError> {
+    /// name instead of being created twice: only a role that was not there
+    /// before the create (`before`) and has exactly the requested content
+    /// is adopted.
+    pub async fn create_role(
+        &self,
+        body: &RoleUpsertRequest,
+        before: &Before,
+    ) -> Result<u64, FlashdutyError> {
         let body = RoleUpsertRequest {
             role_id: None,
             ..body.clone()
@@ -72,30 +93,43 @@ impl FlashdutyClient {
                     .await
                     .map(|created| created.role_id)
             },
-            |_since| async move { Ok(self.find_created_role(body).await?.map(|r| r.role_id)) },
+            |_since| async move {
+                Ok(self
+                    .find_created_role(body, Some(before))
+                    .await?
+                    .map(|r| r.role_id))
+            },
         )
         .await
     }
 
     /// Whether a create of `body` whose outcome is unknown made a role:
-    /// the role of that (unique) name, if it has exactly the requested
-    /// description and permissions; another one of that name is not ours.
-    /// Used right after the create and, when that lookup kept failing, by
-    /// the next refresh of the pending role ([`crate::vendors::pending`]).
+    /// the role of that (unique) name, if it was not there before the
+    /// create (`before`) and has exactly the requested description and
+    /// permissions (see [`settle`]). Used right after the create and, when
+    /// that lookup kept failing, by the next refresh of the pending role
+    /// ([`crate::vendors::pending`]).
     pub async fn find_created_role(
         &self,
         body: &RoleUpsertRequest,
+        before: Option<&Before>,
     ) -> Result<Lookup<RoleItem>, FlashdutyError> {
-        Ok(match self.find_role_by_name(&body.role_name).await? {
-            Some(role)
-                if role.description == body.description
-                    && sorted(&role.permission_ids) == sorted(&body.permission_ids) =>
-            {
-                Lookup::Created(role)
-            }
-            Some(_) => Lookup::NotOurs,
-            None => Lookup::Missing,
-        })
+        let found = self
+            .list_roles()
+            .await?
+            .into_iter()
+            .filter(|r| r.role_name == body.role_name)
+            .map(|role| Found {
+                id: role.role_id.to_string(),
+                // `created_at` counts whole seconds: too coarse to tell a
+                // role made just before the create from ours.
+                created: None,
+                same: role.description == body.description
+                    && sorted(&role.permission_ids) == sorted(&body.permission_ids),
+                object: role,
+            })
+            .collect();
+        Ok(settle(found, before, None, None, Names::Unique))
     }
 
     /// `POST /role/upsert` with `role_id`: replaces the role's name,

@@ -5,7 +5,7 @@
 use tf_provider::value::Value;
 use tf_provider::AttributePath;
 
-use super::{Result, RoleState};
+use super::{Private, Result, RoleState};
 use crate::framework::resource::Failure;
 use crate::vendors::flashduty::{FlashdutyClient, FlashdutyError};
 
@@ -18,8 +18,10 @@ pub(super) async fn create_failure(
     client: &FlashdutyClient,
     name: &str,
     err: FlashdutyError,
-) -> Failure<RoleState> {
-    if err.code() == Some("InvalidParameter") {
+) -> Failure<RoleState, Private> {
+    // A lost create settled as refused (the name was there before it) gets
+    // the same advice as a refusal.
+    if err.code() == Some("InvalidParameter") || err.taken_before().is_some() {
         if let Ok(Some(existing)) = client.find_role_by_name(name).await {
             // vendors/flashduty.md: the duplicate-name error code is unverified,
             // so we confirm by looking the name up. Built-ins are `editable: false`.

@@ -3,16 +3,18 @@
 //! and the permission families a role holds.
 
 use std::collections::BTreeMap;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::reconcile;
 use super::{RootlyClient, MEDIA_TYPE};
 use crate::http::{encode_path_segment, Request};
 use crate::vendors::create::{reconcile_create, Lookup};
 use crate::vendors::rootly::RootlyError;
+use crate::vendors::settle::{settle, window_start, Before, Found, Names};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 const CRUD: &[&str] = &["create", "read", "update", "delete"];
 const READ_ONLY: &[&str] = &["read"];
@@ -161,12 +163,14 @@ impl RootlyClient {
     /// A create is not idempotent and Rootly does not promise unique names
     /// (unverified). Only when a create's outcome is unknown (connection
     /// lost, 5xx, an unreadable answer) are the roles of that name listed:
-    /// one created since the create was sent, with exactly the requested
-    /// permissions, is adopted (see [`super::reconcile`]); only if none
+    /// one that was not there before the create (`before`), made since it
+    /// was sent, with exactly the requested permissions, is adopted (see
+    /// [`find_created_role`](Self::find_created_role)); only if none
     /// appeared is the create sent again.
     pub async fn create_role(
         &self,
         attributes: &RoleAttributes,
+        before: &Before,
     ) -> Result<OnCallRole, RootlyError> {
         let attributes = RoleAttributes {
             system_role: Some("custom".into()),
@@ -183,34 +187,51 @@ impl RootlyClient {
                 self.claims.claim(&role.id);
                 Ok(role)
             },
-            |sent| {
-                self.find_created_role(attributes, move |server_now| {
-                    reconcile::window_start(server_now, sent, Instant::now())
-                })
-            },
+            |sent| self.find_created_role(attributes, Some(before), Some(sent)),
         )
         .await
     }
 
     /// Whether a create of `attributes` whose outcome is unknown made a
-    /// role: among the roles of that name created since `start` (given the
-    /// listing's `Date`, if any), the earliest unclaimed one with exactly
-    /// the requested permissions (see [`reconcile::settle`]). Used right
-    /// after the create and, when that lookup kept failing, by the next
-    /// refresh of the pending role ([`crate::vendors::pending`]).
+    /// role: among the roles of that name that were not there before it
+    /// (`before`) nor made by another create of this client, the earliest
+    /// with exactly the requested permissions, made (on Rootly's clock) no
+    /// earlier than the create first sent at `sent` can have arrived (see
+    /// [`settle`] and [`window_start`]). Used right after the create and,
+    /// when that lookup kept failing, by the next refresh of the pending
+    /// role ([`crate::vendors::pending`]), without `sent`.
     pub async fn find_created_role(
         &self,
         attributes: &RoleAttributes,
-        start: impl FnOnce(Option<SystemTime>) -> SystemTime,
+        before: Option<&Before>,
+        sent: Option<Instant>,
     ) -> Result<Lookup<OnCallRole>, RootlyError> {
         let name = attributes.name.as_deref().unwrap_or_default();
         let (named, server_now) = self.roles_named(name).await?;
-        Ok(reconcile::settle(
-            &self.claims,
-            name,
-            named,
-            start(server_now),
-            |r| same_permissions(r, attributes),
+        let start = sent
+            .zip(server_now)
+            .map(|(sent, date)| window_start(date, sent, Instant::now()));
+        let found = named
+            .into_iter()
+            .filter(|r| r.name == name)
+            .map(|role| Found {
+                id: role.id.clone(),
+                // `created_at` counts milliseconds: the stamp's millisecond
+                // is added, so that a role made in the window's first
+                // millisecond is never taken for an older one.
+                created: OffsetDateTime::parse(&role.created_at, &Rfc3339)
+                    .ok()
+                    .map(|at| std::time::SystemTime::from(at) + Duration::from_millis(1)),
+                same: same_permissions(&role, attributes),
+                object: role,
+            })
+            .collect();
+        Ok(settle(
+            found,
+            before,
+            start,
+            Some(&self.claims),
+            Names::Repeat,
         ))
     }
 

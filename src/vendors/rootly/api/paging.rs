@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::on_call_roles::{OnCallRole, ResourceObject};
 use super::{decode, page_request, RootlyClient, LIST_PAGE_SIZE, MEDIA_TYPE};
 use crate::vendors::rootly::RootlyError;
+use crate::vendors::settle::Before;
 
 #[derive(Deserialize)]
 struct Page {
@@ -39,6 +40,18 @@ pub struct ListFilters {
 }
 
 impl RootlyClient {
+    /// What was there before a create of a role named `name` (see
+    /// [`crate::vendors::settle`]): one walk of the role pages per run,
+    /// before the first create.
+    pub async fn before_create(&self, name: &str) -> Result<Before, RootlyError> {
+        self.before
+            .before("", name, || async {
+                let roles = self.list_roles(&ListFilters::default()).await?;
+                Ok(roles.into_iter().map(|r| (r.name, r.id)).collect())
+            })
+            .await
+    }
+
     /// The roles named `name` (`filter[name]`, every page), and the server's
     /// time of the first answer (its `Date` header).
     pub(super) async fn roles_named(

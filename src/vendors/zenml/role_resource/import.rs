@@ -14,7 +14,10 @@ const IMPORT_FORMATS: &str = "Import takes the role's UUID \
      (terraform import rbac_zenml_role.x 0b5e6a62-…/ml-engineers).";
 
 /// The state of the one custom role `key` names.
-pub(super) async fn import(client: &ZenmlClient, key: &str) -> Outcome<RoleState, RoleState> {
+pub(super) async fn import(
+    client: &ZenmlClient,
+    key: &str,
+) -> Outcome<RoleState, RoleState, super::Private> {
     let found = if is_uuid(key) {
         match client.get_role(key).await {
             Ok(role) => Ok(vec![role]),
