@@ -443,10 +443,14 @@ def assignment_rows(rows):
     (-refresh=false, so only the writes count), delete, and a no-op plan's
     refresh. A write is one request; a refresh walks the vendor's listing
     once (SlashID has no listing of persons' roles: one GET per person)."""
-    targets = {"flashduty": "1 / 1 / 0 / O(pages): ~0.01",
-               "rootly": "1 / 1 / 0 / O(pages): ~0.01",
-               "slashid": "1 / 1 / 1 / 1 GET per person",
-               "zenml": "1 / 2 (replace) / 1 / O(roles): ~0"}
+    # A create is 1 request plus O(list pages) per run (the plan-time check
+    # of what it revokes reads the listing taken first); SlashID has no
+    # listing of persons' roles, so that check is one GET per person in the
+    # plan walk and one in the apply walk, and a refresh one GET per person.
+    targets = {"flashduty": "1 + O(pages) / 1 / 0 / O(pages)",
+               "rootly": "1 + O(pages) / 1 / 0 / O(pages)",
+               "slashid": "1 + 2 GETs / 1 / 1 / 1 GET per person",
+               "zenml": "1 + O(roles) / 2 (replace) / 1 / O(roles)"}
     types = {"flashduty": "rbac_flashduty_member_roles", "rootly": "rbac_rootly_user_on_call_role",
              "slashid": "rbac_slashid_person_roles", "zenml": "rbac_zenml_role_assignment"}
     for vendor in ("flashduty", "rootly", "slashid", "zenml"):
