@@ -16,6 +16,7 @@ use tf_provider::value::ValueEmpty;
 use tf_provider::{DataSource, Diagnostics};
 
 use super::provider_data::{ProviderData, VendorConfig};
+use super::required::Required;
 use super::resource::Outcome;
 use super::timeouts::{HasTimeouts, ReadTimeouts};
 
@@ -60,6 +61,8 @@ pub trait DataSourceType: Send + Sync + 'static {
 pub struct DataAdapter<D: DataSourceType> {
     data_source: D,
     provider: Arc<ProviderData<D::Vendor>>,
+    /// The schema's required attributes, refused when null.
+    required: Required,
 }
 
 impl<D: DataSourceType> DataAdapter<D> {
@@ -67,6 +70,7 @@ impl<D: DataSourceType> DataAdapter<D> {
         DataAdapter {
             data_source,
             provider,
+            required: Required::of(&D::schema()),
         }
     }
 }
@@ -81,6 +85,7 @@ impl<D: DataSourceType> DataSource for DataAdapter<D> {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: D::State) -> Option<()> {
+        self.required.check(diags, &config);
         config.timeouts().validate(diags);
         D::validate(diags, &config);
         Some(())
@@ -92,6 +97,11 @@ impl<D: DataSourceType> DataSource for DataAdapter<D> {
         config: D::State,
         _meta: ValueEmpty,
     ) -> Option<D::State> {
+        // A null known only now (from a resource's output) is refused
+        // before any call, as at validate.
+        if !self.required.check(diags, &config) {
+            return None;
+        }
         let timeouts = config.timeouts().clone();
         timeouts
             .read(diags, async |diags| {
