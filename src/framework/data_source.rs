@@ -1,7 +1,8 @@
 //! Our own typed data source trait, [`DataSourceType`], and the one generic
 //! [`DataAdapter`] that serves any of them as tf-provider's `DataSource`:
 //! the counterpart of [`super::resource::Adapter`]. The adapter owns the
-//! configured-client step and the error-to-diagnostic mapping ("Error
+//! configured-client step, the refusal of a required attribute set to null
+//! ([`super::required`]), the error-to-diagnostic mapping ("Error
 //! reading <what>", then the vendor's message) and the `timeouts { read }`
 //! deadline, so a data source file holds only its State, schema, checks,
 //! client calls and conversions.
