@@ -1,7 +1,8 @@
 //! Our own typed data source trait, [`DataSourceType`], and the one generic
 //! [`DataAdapter`] that serves any of them as tf-provider's `DataSource`:
 //! the counterpart of [`super::resource::Adapter`]. The adapter owns the
-//! configured-client step and the error-to-diagnostic mapping ("Error
+//! configured-client step, the refusal of a required attribute set to null
+//! ([`super::required`]), the error-to-diagnostic mapping ("Error
 //! reading <what>", then the vendor's message) and the `timeouts { read }`
 //! deadline, so a data source file holds only its State, schema, checks,
 //! client calls and conversions.
@@ -16,6 +17,7 @@ use tf_provider::value::ValueEmpty;
 use tf_provider::{DataSource, Diagnostics};
 
 use super::provider_data::{ProviderData, VendorConfig};
+use super::required::Required;
 use super::resource::Outcome;
 use super::timeouts::{HasTimeouts, ReadTimeouts};
 
@@ -60,6 +62,8 @@ pub trait DataSourceType: Send + Sync + 'static {
 pub struct DataAdapter<D: DataSourceType> {
     data_source: D,
     provider: Arc<ProviderData<D::Vendor>>,
+    /// The schema's required attributes, refused when null.
+    required: Required,
 }
 
 impl<D: DataSourceType> DataAdapter<D> {
@@ -67,6 +71,7 @@ impl<D: DataSourceType> DataAdapter<D> {
         DataAdapter {
             data_source,
             provider,
+            required: Required::of(&D::schema()),
         }
     }
 }
@@ -81,6 +86,7 @@ impl<D: DataSourceType> DataSource for DataAdapter<D> {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: D::State) -> Option<()> {
+        self.required.check(diags, &config);
         config.timeouts().validate(diags);
         D::validate(diags, &config);
         Some(())
@@ -92,6 +98,11 @@ impl<D: DataSourceType> DataSource for DataAdapter<D> {
         config: D::State,
         _meta: ValueEmpty,
     ) -> Option<D::State> {
+        // A null known only now (from a resource's output) is refused
+        // before any call, as at validate.
+        if !self.required.check(diags, &config) {
+            return None;
+        }
         let timeouts = config.timeouts().clone();
         timeouts
             .read(diags, async |diags| {

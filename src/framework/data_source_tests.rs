@@ -117,3 +117,22 @@ async fn a_bad_timeout_is_refused_at_validate() {
         errors(&diags)
     );
 }
+
+#[tokio::test]
+async fn a_null_required_attribute_is_refused_at_validate_and_read() {
+    let a = adapter(Value::Value("k".into()));
+    let expected = [
+        "Missing Configuration for Required Attribute: Must set a configuration \
+         value for the name attribute as the provider has marked it as required.",
+    ];
+    let mut diags = Diagnostics::default();
+    a.validate(&mut diags, FakeState::default()).await;
+    assert_eq!(errors(&diags), expected);
+    // No answer is set: a call to the fake would panic.
+    let mut diags = Diagnostics::default();
+    let got = a
+        .read(&mut diags, FakeState::default(), ValueEmpty::default())
+        .await;
+    assert_eq!(got, None);
+    assert_eq!(errors(&diags), expected);
+}

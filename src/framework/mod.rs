@@ -11,6 +11,7 @@ pub mod failure;
 pub mod number;
 pub mod plan;
 pub mod provider_data;
+pub mod required;
 pub mod resource;
 pub mod schema;
 #[cfg(test)]

@@ -8,6 +8,8 @@
 //! The adapter owns what every resource shares:
 //! - the configured-client step (one clear error when the vendor's block is
 //!   missing, invalid or unknown; see [`super::provider_data`]);
+//! - a required attribute set to null fails validate and plan, naming it,
+//!   before any vendor call ([`super::required`]);
 //! - read → [`Read::Found`] / [`Read::Gone`]: gone logs "not found; removing
 //!   it from state" and drops the resource (Terraform then plans a create);
 //!   an error keeps the prior state and reports;

@@ -11,6 +11,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use super::{ClientOf, Deleted, Failure, Outcome, Read, Removed, ResourceType};
 use crate::framework::failure::Warnings;
 use crate::framework::provider_data::ProviderData;
+use crate::framework::required::Required;
 use crate::framework::timeouts::{HasTimeouts, Op, DEFAULT_TIMEOUT};
 use crate::framework::PROVIDER_NAME;
 
@@ -18,11 +19,17 @@ use crate::framework::PROVIDER_NAME;
 pub struct Adapter<R: ResourceType> {
     pub(super) resource: R,
     provider: Arc<ProviderData<R::Vendor>>,
+    /// The schema's required attributes, refused when null.
+    required: Required,
 }
 
 impl<R: ResourceType> Adapter<R> {
     pub fn new(resource: R, provider: Arc<ProviderData<R::Vendor>>) -> Self {
-        Adapter { resource, provider }
+        Adapter {
+            resource,
+            provider,
+            required: Required::of(&R::schema()),
+        }
     }
 
     /// Deletes `prior`, or, for a pending one, the object settling it
@@ -116,6 +123,7 @@ impl<R: ResourceType> Resource for Adapter<R> {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: R::State) -> Option<()> {
+        self.required.check(diags, &config);
         config.timeouts().validate(diags);
         R::validate(diags, &config);
         Some(())
@@ -164,6 +172,11 @@ impl<R: ResourceType> Resource for Adapter<R> {
         config: R::State,
         _meta: ValueEmpty,
     ) -> Option<(R::State, R::Private)> {
+        // Before anything else: a null that became known only now (from
+        // another resource's output) must stop the plan, not reach a write.
+        if !self.required.check(diags, &config) {
+            return None;
+        }
         let client = self.provider.client_at_plan(diags)?;
         let which = R::which(&config);
         let timeouts = config.timeouts().clone();
@@ -195,6 +208,9 @@ impl<R: ResourceType> Resource for Adapter<R> {
         private: R::Private,
         _meta: ValueEmpty,
     ) -> Option<(R::State, R::Private, Vec<AttributePath>)> {
+        if !self.required.check(diags, &config) {
+            return None;
+        }
         let client = self.provider.client_at_plan(diags)?;
         let which = R::which(&prior);
         let timeouts = config.timeouts().clone();

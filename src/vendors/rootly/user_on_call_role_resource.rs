@@ -256,8 +256,7 @@ impl ResourceType for UserOnCallRoleResource {
             }
         };
         match found.map_err(Failure::vendor)? {
-            // A user without an on-call role imports with a null
-            // `on_call_role_id`; the next plan assigns the configured one.
+            Some(user) if user.on_call_role_id.is_none() => Err(no_role_to_import(key, &user)),
             Some(user) => Ok((state_from(&user), ValueEmpty::default())),
             None => Err(Failure::message(
                 format!("Cannot import Rootly user {key:?}: no such user"),
@@ -265,6 +264,23 @@ impl ResourceType for UserOnCallRoleResource {
             )),
         }
     }
+}
+
+/// The refusal to import a user who holds no on-call role: there is no
+/// assignment to adopt, and its state would hold a null `on_call_role_id`,
+/// which `-generate-config-out` would write as `on_call_role_id = null`
+/// (refused: the attribute is required).
+fn no_role_to_import(key: &str, user: &RootlyUser) -> Failure<UserOnCallRoleState, ValueEmpty> {
+    Failure::message(
+        format!(
+            "Cannot import Rootly user on-call role {key:?}: user {:?} holds no on-call role",
+            user.id
+        ),
+        format!(
+            "There is no assignment to import. Remove the import block (or skip terraform import)              and declare the resource with the role the user should hold:              rbac_rootly_user_on_call_role with user_id = {:?} and on_call_role_id set to an              on-call role's ID. The apply assigns it. To import users in bulk, filter out the              ones without a role (on_call_role_id != null in the rbac_rootly_users data source).",
+            user.id
+        ),
+    )
 }
 
 fn state_from(user: &RootlyUser) -> UserOnCallRoleState {

@@ -349,3 +349,59 @@ async fn a_pending_state_is_settled_not_read_updated_or_deleted_blindly() {
     );
     assert!(diags.errors.is_empty(), "{:?}", errors(&diags));
 }
+
+#[tokio::test]
+async fn a_null_required_attribute_is_refused_at_validate_and_plan() {
+    let a = adapter(Value::Value("k".into()));
+    let null_name = FakeState {
+        name: Value::Null,
+        ..state("")
+    };
+    let expected = [
+        "Missing Configuration for Required Attribute: Must set a configuration \
+         value for the name attribute as the provider has marked it as required.",
+    ];
+    let mut diags = Diagnostics::default();
+    a.validate(&mut diags, null_name.clone()).await;
+    assert_eq!(errors(&diags), expected);
+    assert_eq!(diags.errors[0].attribute, AttributePath::new("name"));
+
+    // At plan (a null known only then), before the fake's plan accepts it.
+    let mut diags = Diagnostics::default();
+    let (config, meta) = (null_name.clone(), ValueEmpty::default());
+    let planned = a
+        .plan_create(&mut diags, config.clone(), config, meta)
+        .await;
+    assert!(planned.is_none());
+    assert_eq!(errors(&diags), expected);
+    let mut diags = Diagnostics::default();
+    let planned = a
+        .plan_update(
+            &mut diags,
+            state("1"),
+            null_name.clone(),
+            null_name,
+            ValueEmpty::default(),
+            ValueEmpty::default(),
+        )
+        .await;
+    assert!(planned.is_none());
+    assert_eq!(errors(&diags), expected);
+
+    // Unknown is not null: it may become known.
+    let unknown_name = FakeState {
+        name: Value::Unknown,
+        ..state("")
+    };
+    let mut diags = Diagnostics::default();
+    a.validate(&mut diags, unknown_name.clone()).await;
+    let planned = a
+        .plan_create(
+            &mut diags,
+            unknown_name.clone(),
+            unknown_name,
+            ValueEmpty::default(),
+        )
+        .await;
+    assert!(planned.is_some() && diags.errors.is_empty());
+}
