@@ -298,6 +298,24 @@ resource "rbac_zenml_role_assignment" "admin" {{
     };
     assert!(held(USER_A) && held(USER_B), "a user lost the role");
 
+    // Importing at the new keys instead (the first advice a user may try)
+    // would import and then revoke (the old keys' destroy): refused.
+    let imports = format!(
+        "{}\nimport {{\n  to = rbac_zenml_role_assignment.admin[\"new-a\"]\n  id = \"{admin}/user/{USER_A}\"\n}}\nimport {{\n  to = rbac_zenml_role_assignment.admin[\"new-b\"]\n  id = \"{admin}/user/{USER_B}\"\n}}\n",
+        named("new-")
+    );
+    ws.config(&imports);
+    let apply = ws.run(&["apply", "-auto-approve", "-no-color"]);
+    assert_ne!(apply.status, 0, "{}", apply.all());
+    assert!(
+        apply
+            .all()
+            .contains("is already managed by another resource of this state"),
+        "{}",
+        apply.all()
+    );
+    assert!(held(USER_A) && held(USER_B), "an import revoked the role");
+
     let moved = format!(
         "{}\nmoved {{\n  from = rbac_zenml_role_assignment.admin[\"old-a\"]\n  to   = rbac_zenml_role_assignment.admin[\"new-a\"]\n}}\nmoved {{\n  from = rbac_zenml_role_assignment.admin[\"old-b\"]\n  to   = rbac_zenml_role_assignment.admin[\"new-b\"]\n}}\n",
         named("new-")

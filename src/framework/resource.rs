@@ -145,6 +145,18 @@ pub trait ResourceType: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Plan-time check of a destroy against what this process has seen
+    /// (no request needed), when the provider configuration is known: an
+    /// error stops the plan, e.g. a destroy that would revoke an assignment
+    /// another resource of the same plan imports. Default: no check.
+    async fn check_destroy(
+        &self,
+        _client: &ClientOf<Self>,
+        _prior: &Self::State,
+    ) -> Outcome<(), Self::State, Self::Private> {
+        Ok(())
+    }
+
     /// Plan-time check of a destroy (no vendor call): an error stops the
     /// plan, e.g. for an object the vendor never lets be deleted.
     fn plan_destroy(_prior: &Self::State) -> Outcome<(), Self::State, Self::Private> {

@@ -242,7 +242,14 @@ impl<R: ResourceType> Resource for Adapter<R> {
         private: R::Private,
         _meta: ValueEmpty,
     ) -> Option<R::Private> {
-        match R::plan_destroy(&prior) {
+        let checked = match R::plan_destroy(&prior) {
+            Ok(()) => match self.provider.client() {
+                Ok(client) => self.resource.check_destroy(&client, &prior).await,
+                Err(_) => Ok(()),
+            },
+            failed => failed,
+        };
+        match checked {
             Ok(()) => Some(private),
             Err(failure) => {
                 let doing = format!("planning to delete {} {}", R::WHAT, R::which(&prior));

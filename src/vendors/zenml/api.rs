@@ -26,7 +26,7 @@ mod assignments;
 
 pub use super::schemas::{Assignment, AssignmentParams, Principal, Role, RoleCreate, RoleUpdate};
 use assignments::AssignmentBook;
-pub use assignments::Holding;
+pub use assignments::{Holding, Managed};
 
 /// Settings for [`ZenmlClient::new`].
 #[derive(Clone)]

@@ -6,6 +6,7 @@
 //! are in `role_assignment_resource/convert.rs`.
 
 mod convert;
+mod takeover;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,7 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics};
 
-use super::api::{AssignmentParams, Holding, ZenmlClient};
+use super::api::{Managed, ZenmlClient};
 use super::config::ZenmlSettings;
 use super::ids::{failure, validate_uuid};
 use crate::framework::resource::{
@@ -24,6 +25,7 @@ use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::exactly_one_of;
 pub use convert::{composite_id, parse_composite_id};
 use convert::{params, same_uuid};
+use takeover::{imported_twice, not_taken_over, twice};
 
 /// Arguments, all of which force replacement.
 const ARGUMENTS: [&str; 6] = [
@@ -219,6 +221,7 @@ impl ResourceType for RoleAssignmentResource {
         let p = params(state).ok_or_else(incomplete)?;
         match client.read_assignments(&p.role_id).await {
             Ok(list) if list.iter().any(|a| a.matches(&p)) => {
+                client.note_managed(&p, Managed::InState);
                 Ok(Read::Found((state.clone(), ValueEmpty::default())))
             }
             Ok(_) => Ok(Read::Gone),
@@ -283,68 +286,30 @@ impl ResourceType for RoleAssignmentResource {
                 ),
             ));
         }
+        if let Some(Managed::InState | Managed::Destroying) =
+            client.note_managed(&p, Managed::Imported)
+        {
+            return Err(imported_twice(&p));
+        }
         Ok((state, ValueEmpty::default()))
     }
-}
 
-/// Refuses to record as created an assignment this run did not make: one
-/// held before it (granted by hand, by another workspace, or by another
-/// resource, whose destroy would then revoke access this one never
-/// granted), or one another resource of this run granted.
-async fn not_taken_over(
-    client: &ZenmlClient,
-    p: &AssignmentParams,
-) -> Outcome<(), AssignmentState> {
-    let holding = client.holding(p).await.map_err(|err| {
-        failure(
-            format!("reading the assignments of ZenML role {}", p.role_id),
-            &err,
-            &[],
-        )
-    })?;
-    let (kind, id) = p.principal.param();
-    let kind = kind.trim_end_matches("_id");
-    let id_text = composite_id(p);
-    let scope = match (&p.workspace_id, &p.project_id) {
-        (Some(ws), Some(project)) => format!(" in workspace {ws}, project {project}"),
-        (Some(ws), None) => format!(" in workspace {ws}"),
-        _ => String::new(),
-    };
-    match holding {
-        Holding::Absent => Ok(()),
-        Holding::Before => Err(Failure::message(
-            format!("ZenML role {} is already assigned to {kind} {id}{scope}", p.role_id),
-            format!(
-                "The assignment existed before this run: it was granted by hand, by another workspace, or \
-                 by another resource. Creating it here would take it over, and destroying this resource \
-                 would then revoke access that Terraform never granted.\n\n\
-                 - To manage the existing assignment with this resource, import it:\n  \
-                 terraform import <resource address> {id_text}\n  \
-                 (or an import block with that id).\n\
-                 - If you renamed this resource (a new for_each key or resource name), add a moved block \
-                 from the old address to the new one instead; Terraform then keeps the assignment and \
-                 revokes nothing."
-            ),
-        )),
-        Holding::GrantedHere => Err(twice(p)),
+    /// A destroy of an assignment that this plan also imports at another
+    /// address (a renamed resource imported instead of moved) would revoke
+    /// what the import records: refused, whichever of the two came first.
+    async fn check_destroy(
+        &self,
+        client: &ZenmlClient,
+        prior: &AssignmentState,
+    ) -> Outcome<(), AssignmentState> {
+        let Some(p) = params(prior) else {
+            return Ok(());
+        };
+        match client.note_managed(&p, Managed::Destroying) {
+            Some(Managed::Imported) => Err(imported_twice(&p)),
+            _ => Ok(()),
+        }
     }
-}
-
-/// The error for a second resource of this run naming the same assignment.
-fn twice(p: &AssignmentParams) -> Failure<AssignmentState> {
-    let (kind, id) = p.principal.param();
-    Failure::message(
-        format!(
-            "ZenML role {} is assigned to {} {id} by another resource of this configuration",
-            p.role_id,
-            kind.trim_end_matches("_id")
-        ),
-        format!(
-            "Two rbac_zenml_role_assignment resources name the same assignment ({}). Keep one: \
-             destroying either would revoke the role from both.",
-            composite_id(p)
-        ),
-    )
 }
 
 /// A stored state always names a role and a principal.

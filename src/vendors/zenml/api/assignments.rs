@@ -54,6 +54,20 @@ pub(in crate::vendors::zenml) struct AssignmentBook {
     changed: Arc<Mutex<HashMap<String, Change>>>,
     /// Assignments a plan of this process has planned to create.
     planned: Arc<Mutex<HashSet<String>>>,
+    /// Assignments this process found held by an instance of the state
+    /// (a refresh) or imported, and those it plans to destroy.
+    managed: Arc<Mutex<HashMap<String, Managed>>>,
+}
+
+/// How an instance of the state this process works on holds an assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Managed {
+    /// Refreshed: an instance of the state holds it.
+    InState,
+    /// Imported by this plan (an import block or `terraform import`).
+    Imported,
+    /// An instance holding it is planned for destroy.
+    Destroying,
 }
 
 impl AssignmentBook {
@@ -131,6 +145,36 @@ impl ZenmlClient {
             })
             .await?;
         Ok(found.unwrap_or_default())
+    }
+
+    /// Notes how an instance of the state holds `params` and returns what
+    /// was noted before, if anything. A plan that imports an assignment
+    /// while destroying another instance holding it (a renamed resource
+    /// imported instead of moved) would revoke what it imports: the caller
+    /// refuses when the two meet, whichever comes first.
+    pub fn note_managed(&self, params: &AssignmentParams, how: Managed) -> Option<Managed> {
+        let mut managed = self
+            .assignments
+            .managed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let before = managed.get(&params.key()).copied();
+        // A destroy or an import outranks a plain refresh.
+        if before.is_none() || before == Some(Managed::InState) {
+            managed.insert(params.key(), how);
+        }
+        before
+    }
+
+    /// Whether a refresh of this process found an instance of the state
+    /// holding `params` (see [`Self::note_managed`]).
+    pub fn is_in_state(&self, params: &AssignmentParams) -> bool {
+        let managed = self
+            .assignments
+            .managed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        managed.get(&params.key()).is_some()
     }
 
     /// Notes that a resource of this run plans to create `params`; false
