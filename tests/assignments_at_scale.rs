@@ -247,9 +247,11 @@ fn flashduty_member_roles_cost_one_request_per_write() {
     ws.apply();
     let stats = emu.stats();
     assert_eq!(calls(&stats, "POST /flashduty/member/role/update"), 250);
-    assert_eq!(calls(&stats, "POST /flashduty/member/list"), 0, "{stats}");
-    // 254 members: 3 pages, walked once by the plan's refresh and once by
-    // the apply's.
+    // 254 members: 3 pages, walked once by the plan walk's check of what the
+    // creates revoke and once by the apply walk's (which plans again): never
+    // once per write.
+    assert!(calls(&stats, "POST /flashduty/member/list") <= 6, "{stats}");
+    // The same for an update: the plan's refresh and the apply walk's.
     ws.config(&flashduty_config(&ids, "[2]"));
     emu.reset_stats();
     ws.apply();
