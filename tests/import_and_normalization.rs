@@ -267,6 +267,8 @@ fn an_empty_import_id_is_refused_for_every_resource_type() {
             .skip_while(|w| *w != "import")
             .nth(1)
             .expect("terraform import <address> in import.sh")
+            // A shell word: a for_each address is single-quoted there.
+            .trim_matches('\'')
             .to_string();
         let ws = Workspace::new(&emu);
         let example = std::fs::read_to_string(dir.join("resource.tf")).unwrap();
