@@ -450,14 +450,8 @@ fn zenml_users(n: usize, salt: u32) -> Vec<String> {
 fn zenml_role_assignments_two_applies_at_once_with_faults() {
     let emu = Emulator::start(FAULTS);
     let users = zenml_users(2 * PER_WORKSPACE, 0xa11ce);
-    let viewer = emu.zenml_built_in("organization", "Viewer")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let editor = emu.zenml_built_in("organization", "Editor")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let viewer = emu.zenml_built_in_id("organization", "Viewer");
+    let editor = emu.zenml_built_in_id("organization", "Editor");
     // Replacing every assignment's role: the old role is revoked and the new
     // one granted, in both workspaces at once.
     two_at_once(
@@ -489,10 +483,7 @@ fn zenml_role_assignments_two_applies_at_once_with_faults() {
 fn zenml_refresh_lists_each_role_once() {
     let emu = Emulator::start(&["--rate-limit", "off"]);
     let users = zenml_users(120, 0xb0b);
-    let viewer = emu.zenml_built_in("organization", "Viewer")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let viewer = emu.zenml_built_in_id("organization", "Viewer");
     let ws = Workspace::new(&emu);
     ws.config(&zenml_config(&users, &viewer));
     emu.reset_stats();

@@ -203,10 +203,7 @@ resource "rbac_zenml_role_assignment" "admin" {{
 #[test]
 fn an_assignment_granted_by_hand_is_not_taken_over() {
     let emu = Emulator::start(&[]);
-    let admin = emu.zenml_built_in("organization", "Admin")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin = emu.zenml_built_in_id("organization", "Admin");
     let (status, body) = emu.zenml(
         "POST",
         &format!("/roles/{admin}/assignments?user_id={USER_A}"),
@@ -263,10 +260,7 @@ fn an_assignment_granted_by_hand_is_not_taken_over() {
 #[test]
 fn renamed_keys_need_moved_blocks_and_never_lose_the_role() {
     let emu = Emulator::start(&[]);
-    let admin = emu.zenml_built_in("organization", "Admin")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin = emu.zenml_built_in_id("organization", "Admin");
     let ws = Workspace::new(&emu);
     let named = |prefix: &str| {
         format!(
@@ -331,10 +325,7 @@ resource "rbac_zenml_role_assignment" "admin" {{
 #[test]
 fn two_resources_for_one_assignment_are_refused() {
     let emu = Emulator::start(&[]);
-    let admin = emu.zenml_built_in("organization", "Admin")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin = emu.zenml_built_in_id("organization", "Admin");
     let ws = Workspace::new(&emu);
     ws.config(&format!(
         "{}\nresource \"rbac_zenml_role_assignment\" \"twin\" {{\n  role_id = \"{admin}\"\n  user_id = \"{USER_A}\"\n}}\n",

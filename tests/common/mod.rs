@@ -603,6 +603,14 @@ impl Emulator {
         body[0].clone()
     }
 
+    /// The ID of the built-in role of this level and name.
+    pub fn zenml_built_in_id(&self, level: &str, name: &str) -> String {
+        self.zenml_built_in(level, name)["id"]
+            .as_str()
+            .expect("built-in role ID")
+            .to_string()
+    }
+
     /// The assignments of a role.
     pub fn zenml_assignments(&self, role_id: &str) -> Vec<Value> {
         let (status, body) = self.zenml("GET", &format!("/roles/{role_id}/assignments"), None);

@@ -166,9 +166,10 @@ impl ZenmlClient {
         before
     }
 
-    /// Whether a refresh of this process found an instance of the state
-    /// holding `params` (see [`Self::note_managed`]).
-    pub fn is_in_state(&self, params: &AssignmentParams) -> bool {
+    /// Whether this process has seen an instance of the state hold
+    /// `params`: refreshed, imported or planned for destroy (see
+    /// [`Self::note_managed`]).
+    pub fn is_managed_here(&self, params: &AssignmentParams) -> bool {
         let managed = self
             .assignments
             .managed

@@ -34,10 +34,10 @@ pub(super) async fn not_taken_over(
     };
     match holding {
         Holding::Absent => Ok(()),
-        // Refreshed in this plan: another instance of this state holds it,
+        // Seen in this plan: another instance of this state holds it,
         // so importing it too would be wrong advice (the other one's
         // destroy would revoke it).
-        Holding::Before if client.is_in_state(p) => Err(Failure::message(
+        Holding::Before if client.is_managed_here(p) => Err(Failure::message(
             format!(
                 "ZenML role {} is already assigned to {kind} {id}{scope} by another resource of this state",
                 p.role_id
