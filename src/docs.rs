@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use tf_provider::schema::{
+use crate::framework::tf::Diagnostics;
+use crate::framework::tf::{
     Attribute, AttributeConstraint, AttributeType, Block, NestedBlock, Schema,
 };
-use tf_provider::Diagnostics;
 
 use crate::provider::{RbacProvider, PROVIDER_NAME};
 

@@ -16,9 +16,9 @@ use common::{Emulator, Workspace, ZENML_ORG};
 use proptest::strategy::{Just, Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use terraform_provider_rbac::framework::resource::ResourceType;
+use terraform_provider_rbac::framework::tf::Diagnostics;
+use terraform_provider_rbac::framework::tf::Value;
 use terraform_provider_rbac::vendors::{flashduty, rootly, slashid, zenml};
-use tf_provider::value::Value;
-use tf_provider::Diagnostics;
 
 /// Values per resource type.
 const DRAWS: usize = 25;

@@ -10,13 +10,13 @@ use terraform_provider_rbac::emulator::{
     self, EmulatorConfig, RunningEmulator, DEFAULT_SLASHID_API_KEY, DEFAULT_SLASHID_ORG_ID,
 };
 use terraform_provider_rbac::framework::resource::ResourceType;
+use terraform_provider_rbac::framework::tf::Diagnostics;
+use terraform_provider_rbac::framework::tf::Value;
 use terraform_provider_rbac::http::encode_path_segment;
 use terraform_provider_rbac::vendors::slashid::permission_resource::{
     PermissionResource, PermissionState,
 };
 use terraform_provider_rbac::vendors::slashid::role_resource::{RoleResource, RoleState};
-use tf_provider::value::Value;
-use tf_provider::Diagnostics;
 
 struct Oracle {
     runtime: tokio::runtime::Runtime,

@@ -8,6 +8,8 @@ use proptest::prelude::*;
 use serde_json::json;
 use terraform_provider_rbac::emulator::{self, EmulatorConfig, RunningEmulator};
 use terraform_provider_rbac::framework::resource::ResourceType;
+use terraform_provider_rbac::framework::tf::Diagnostics;
+use terraform_provider_rbac::framework::tf::Value;
 use terraform_provider_rbac::vendors::flashduty::role_resource::{RoleResource, RoleState};
 use terraform_provider_rbac::vendors::rootly::api::PERMISSION_FAMILIES;
 use terraform_provider_rbac::vendors::rootly::on_call_role_resource::{
@@ -16,8 +18,6 @@ use terraform_provider_rbac::vendors::rootly::on_call_role_resource::{
 use terraform_provider_rbac::vendors::zenml::role_resource::{
     RoleResource as ZenmlRoleResource, RoleState as ZenmlRoleState,
 };
-use tf_provider::value::Value;
-use tf_provider::Diagnostics;
 
 const FLASHDUTY_KEY: &str = "validators-test-key";
 const ROOTLY_TOKEN: &str = "validators-test-token";

@@ -9,11 +9,11 @@
 
 use std::sync::Arc;
 
+use crate::framework::tf::Schema;
+use crate::framework::tf::ValueEmpty;
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tf_provider::schema::Schema;
-use tf_provider::value::ValueEmpty;
 use tf_provider::{DataSource, Diagnostics};
 
 use super::provider_data::{ProviderData, VendorConfig};

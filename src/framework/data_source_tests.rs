@@ -3,8 +3,8 @@
 
 use std::sync::Mutex;
 
+use crate::framework::tf::Value;
 use serde::{Deserialize, Serialize};
-use tf_provider::value::Value;
 
 use super::*;
 use crate::framework::failure::Failure;

@@ -2,7 +2,7 @@
 
 use std::fmt::Display;
 
-use tf_provider::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributePath, Diagnostics};
 
 /// Adds an error for a failed vendor operation. `summary` says what we were
 /// doing and to which object ("creating Flashduty role \"ops\""); the detail

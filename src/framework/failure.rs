@@ -6,8 +6,8 @@
 
 use std::fmt::Display;
 
-use tf_provider::value::ValueEmpty;
-use tf_provider::{AttributePath, Diagnostics};
+use crate::framework::tf::ValueEmpty;
+use crate::framework::tf::{AttributePath, Diagnostics};
 
 /// Why an operation failed, and the state to record if the vendor already
 /// made a change. `P` is the resource's private state (none by default).

@@ -1,9 +1,10 @@
-//! The thin layer over `tf-provider` that every resource and data source
-//! shares: schema building, validators, plan helpers, diagnostics and
-//! operation timeouts.
+//! What every resource and data source shares, between the protocol server
+//! ([`crate::plugin`]) and the vendors: schema building, validators, plan
+//! helpers, diagnostics and operation timeouts.
 //!
-//! Vendor API clients never use this module (nor any `tf-provider` type), so
-//! that the protocol layer can be replaced without touching vendor code.
+//! Vendor API clients never use this module, and vendor resources import
+//! protocol types only from [`tf`], so that the protocol layer can change
+//! without touching vendor code.
 
 pub mod data_source;
 pub mod diag;
@@ -16,16 +17,17 @@ pub mod resource;
 pub mod schema;
 #[cfg(test)]
 pub(crate) mod test_vendor;
+pub mod tf;
 pub mod timeouts;
 pub mod uuid;
 pub mod validate;
 
-pub use tf_provider::value::Value;
+pub use tf::Value;
 
 /// Name of the provider in resource types (`rbac_flashduty_role`): what
 /// Terraform puts before each type's `TYPE_NAME`.
 pub const PROVIDER_NAME: &str = "rbac";
-pub use tf_provider::{AttributePath, Diagnostics};
+pub use tf::{AttributePath, Diagnostics};
 
 /// A Terraform set of numbers (order is not meaningful; elements may be
 /// unknown during plan). Elements are [`validate::WholeNumber`]s, so that

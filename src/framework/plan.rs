@@ -1,8 +1,8 @@
 //! Plan helpers: defaults for optional+computed attributes, keeping prior
 //! computed values, and set normalisation so that order never causes a diff.
 
-use tf_provider::value::Value;
-use tf_provider::AttributePath;
+use crate::framework::tf::AttributePath;
+use crate::framework::tf::Value;
 
 use super::number::Number;
 use super::ValueNumberSet;

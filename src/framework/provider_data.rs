@@ -20,11 +20,11 @@
 use std::fmt::Debug;
 use std::sync::OnceLock;
 
+use crate::framework::tf::Block;
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tf_provider::schema::Block;
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::number::Number;
 

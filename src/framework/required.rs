@@ -14,11 +14,11 @@
 //! [`Required::check`] walks a State struct serialized as JSON, where
 //! `Value::Null` is `null` and `Value::Unknown` is not.
 
+use crate::framework::tf::Schema;
+use crate::framework::tf::{Attribute, AttributeConstraint, AttributeType, Block, NestedBlock};
+use crate::framework::tf::{AttributePath, Diagnostics};
 use serde::Serialize;
 use serde_json::Value as Json;
-use tf_provider::schema::Schema;
-use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, NestedBlock};
-use tf_provider::{AttributePath, Diagnostics};
 
 /// How the elements of a nested block (or nested attribute) are held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

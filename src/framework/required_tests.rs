@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::framework::tf::{AttributeType, NestedBlock};
 use serde_json::json;
-use tf_provider::schema::{AttributeType, NestedBlock};
 
 use super::*;
 use crate::framework::schema::{block, schema, string};
@@ -73,7 +73,7 @@ fn paths(config: Json) -> Vec<String> {
 
 /// How tf-provider's `Value::Unknown` serializes.
 fn unknown() -> Json {
-    serde_json::to_value(tf_provider::value::Value::<String>::Unknown).unwrap()
+    serde_json::to_value(crate::framework::tf::Value::<String>::Unknown).unwrap()
 }
 
 #[test]

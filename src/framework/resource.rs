@@ -24,12 +24,12 @@
 //!   ([`super::timeouts`]), plan-time vendor calls under `read`'s, and the
 //!   configured block is kept in the planned and returned states.
 
+use crate::framework::tf::Schema;
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tf_provider::schema::Schema;
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::provider_data::VendorConfig;
 use super::timeouts::{CrudTimeouts, HasTimeouts};

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use tf_provider::schema::{
+use crate::framework::tf::{
     Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock, Schema,
 };
 
@@ -48,7 +48,7 @@ pub fn object(fields: &[(&str, AttributeType)]) -> AttributeType {
     )
 }
 
-/// Fluent construction of a [`tf_provider::schema::Attribute`].
+/// Fluent construction of a [`crate::framework::tf::Attribute`].
 #[derive(Debug, Clone)]
 pub struct AttributeBuilder {
     attr: Attribute,

@@ -1,10 +1,10 @@
 //! A fake vendor for the adapters' tests: a block with one attribute,
 //! `key`, and a client that does nothing.
 
+use crate::framework::tf::Block;
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::Block;
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::provider_data::{ConfigError, Resolver, VendorConfig};
 use super::schema::{block, string};

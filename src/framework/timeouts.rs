@@ -15,10 +15,10 @@
 
 use std::time::Duration;
 
+use crate::framework::tf::NestedBlock;
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::NestedBlock;
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::schema::{block, string};
 use crate::http::{human, Deadline};

@@ -3,12 +3,12 @@
 //! attribute (through its path) and states the limit. Unknown and null values
 //! pass: they are checked again once known.
 
+use crate::framework::tf::Value;
 use regex::Regex;
-use tf_provider::value::Value;
 
 use super::number::Number;
 use super::ValueNumberSet;
-use tf_provider::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributePath, Diagnostics};
 
 fn invalid(diags: &mut Diagnostics, path: &AttributePath, detail: String) {
     diags.error(
@@ -20,7 +20,7 @@ fn invalid(diags: &mut Diagnostics, path: &AttributePath, detail: String) {
 
 /// `a.b[0].c` for an attribute path, as a user would write it in HCL.
 pub fn display_path(path: &AttributePath) -> String {
-    use tf_provider::AttributePathStep as Step;
+    use crate::framework::tf::AttributePathStep as Step;
     let mut out = String::new();
     for step in &path.steps {
         match step {

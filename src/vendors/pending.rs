@@ -17,8 +17,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::framework::tf::Value;
 use serde::{Deserialize, Serialize};
-use tf_provider::value::Value;
 
 use crate::framework::resource::{Failure, Read};
 use crate::vendors::create::Lookup;

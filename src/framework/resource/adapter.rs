@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::framework::tf::Schema;
+use crate::framework::tf::ValueEmpty;
 use async_trait::async_trait;
-use tf_provider::schema::Schema;
-use tf_provider::value::ValueEmpty;
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::{ClientOf, Deleted, Failure, Outcome, Read, Removed, ResourceType};

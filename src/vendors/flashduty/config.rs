@@ -2,10 +2,10 @@
 //! settings (with the `FLASHDUTY_*` environment fallbacks, resolved by
 //! [`crate::framework::provider_data`]) and the client they build.
 
+use crate::framework::tf::Block;
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::Block;
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api;
 use super::{FlashdutyClient, FlashdutyConfig};

@@ -8,11 +8,11 @@
 //! resetting members (possibly that one) to Viewer on destroy could take
 //! the key's own rights away mid-run, and the reset itself is unverified.
 
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
+use crate::framework::tf::{Value, ValueEmpty};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::FlashdutyClient;
 use super::api::{MemberItem, VIEWER_ROLE_ID};

@@ -2,11 +2,11 @@
 //! name through `/member/list` (its `query` search, every page walked),
 //! with the roles each holds (vendors/flashduty.md "Member assignment").
 
+use crate::framework::tf::Diagnostics;
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::Diagnostics;
 
 use super::api::FlashdutyClient;
 use super::api::MemberItem;
@@ -99,7 +99,7 @@ impl DataSourceType for MembersDataSource {
                 diags.error(
                     format!("Invalid value for {name}"),
                     format!("{name} must not be empty; leave it unset to list every member."),
-                    tf_provider::AttributePath::new(name),
+                    crate::framework::tf::AttributePath::new(name),
                 );
             }
         }

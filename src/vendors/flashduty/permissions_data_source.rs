@@ -2,11 +2,11 @@
 //! filtered, so that configurations name permissions instead of using magic
 //! numbers.
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{FlashdutyClient, PermissionItem};
 use super::config::FlashdutySettings;

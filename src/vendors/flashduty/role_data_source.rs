@@ -1,11 +1,11 @@
 //! `rbac_flashduty_role` data source: look up a built-in or existing role by
 //! ID or by name.
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{FlashdutyClient, RoleItem};
 use super::config::FlashdutySettings;

@@ -7,11 +7,11 @@ mod import;
 mod plan;
 mod write;
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{FlashdutyClient, RoleItem, RoleUpsertRequest};
 use super::config::FlashdutySettings;

@@ -3,11 +3,11 @@
 //! every role in full, without pagination; vendors/flashduty.md
 //! "Endpoints").
 
+use crate::framework::tf::Diagnostics;
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::Diagnostics;
 
 use super::api::FlashdutyClient;
 use super::config::FlashdutySettings;

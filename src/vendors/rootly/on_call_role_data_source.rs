@@ -1,11 +1,11 @@
 //! `rbac_rootly_on_call_role` data source: look up one on-call role, built-in
 //! or custom, by slug or by exact name.
 
+use crate::framework::tf::Diagnostics;
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::Diagnostics;
 
 use super::api::{ListFilters, OnCallRole, RootlyClient, PERMISSION_FAMILIES};
 use super::config::RootlySettings;

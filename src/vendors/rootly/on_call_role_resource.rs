@@ -5,11 +5,11 @@ mod plan;
 
 use std::collections::BTreeMap;
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{ListFilters, OnCallRole, RoleAttributes, RootlyClient, PERMISSION_FAMILIES};
 use super::config::RootlySettings;

@@ -1,10 +1,10 @@
 //! `rbac_rootly_on_call_roles` data source: every on-call role matching
 //! Rootly's list filters, across all pages.
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
 
 use super::api::{ListFilters, RootlyClient, PERMISSION_FAMILIES};
 use super::config::RootlySettings;

@@ -10,11 +10,11 @@
 //! on-call role may lose on-call access. `DELETE /v1/users/{id}` removes the
 //! user from the organization and is never sent (the client refuses it).
 
+use crate::framework::tf::Schema;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{Value, ValueEmpty};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::Schema;
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::RootlyClient;
 use super::api::RootlyUser;

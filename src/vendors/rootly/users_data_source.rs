@@ -2,11 +2,11 @@
 //! text (`GET /v1/users`, every page walked), with the on-call role each
 //! holds (vendors/rootly.md "Users and their on-call role").
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::RootlyClient;
 use super::api::{RootlyUser, UserFilters};

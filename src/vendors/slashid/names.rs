@@ -3,9 +3,9 @@
 
 use std::sync::OnceLock;
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
 use regex::{Regex, RegexBuilder};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use crate::framework::validate::{string_length, string_matches};
 

@@ -1,10 +1,10 @@
 //! `rbac_slashid_permission`: a SlashID RBAC permission (name and description).
 
+use crate::framework::tf::Schema;
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::Schema;
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{Permission, PermissionCreate, PermissionPatch, SlashidClient};
 use super::config::SlashidSettings;

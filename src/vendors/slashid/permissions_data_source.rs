@@ -2,10 +2,10 @@
 //! optionally by name prefix (`GET /rbac/permissions` gives names only,
 //! then each permission is read; see [`super::listing`]).
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
 
 use super::api::{Permission, SlashidClient};
 use super::config::SlashidSettings;

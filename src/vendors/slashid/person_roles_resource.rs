@@ -2,11 +2,11 @@
 //! person holds, written with `PUT /persons/{id}/roles` (which replaces the
 //! whole set; vendors/slashid.md, "Endpoints").
 
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
+use crate::framework::tf::{Value, ValueEmpty};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::SlashidClient;
 use super::config::SlashidSettings;

@@ -7,12 +7,12 @@
 //! persons, so the provider cannot discover them. Whether SlashID's wider
 //! Persons API offers such a listing is **unverified**; the docs' Notes say so.
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::SlashidClient;
 use super::config::SlashidSettings;

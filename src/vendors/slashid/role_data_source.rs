@@ -2,11 +2,11 @@
 //! (`GET /rbac/roles/{org_id}/{name}`), and [`RoleItem`], a role as every
 //! SlashID data source shows it.
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{Role, SlashidClient};
 use super::config::SlashidSettings;

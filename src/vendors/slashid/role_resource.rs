@@ -5,11 +5,11 @@
 //! the computed `full_name`. The role's ETag is kept in private state and
 //! sent as `If-Match` on updates.
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{Role, RoleCreate, RolePatch, SlashidClient};
 use super::config::SlashidSettings;

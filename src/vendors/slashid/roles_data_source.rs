@@ -2,10 +2,10 @@
 //! by short-name prefix (`GET /rbac/roles` gives names only, then each
 //! role is read; see [`super::listing`]).
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
 
 use super::api::{Role, SlashidClient};
 use super::config::SlashidSettings;

@@ -8,8 +8,8 @@
 
 use std::future::Future;
 
+use crate::framework::tf::AttributePath;
 use async_trait::async_trait;
-use tf_provider::AttributePath;
 
 use super::api::{Created, SlashidClient};
 use super::config::SlashidSettings;
@@ -245,8 +245,8 @@ pub fn write_error<K: WrittenObject>(name: &str, err: &SlashidError) -> Failure<
 /// The object's name in the adapter's messages, quoted as before the
 /// adapter: its ID, or its name before it has one.
 pub fn which(
-    id: &tf_provider::value::Value<String>,
-    name: &tf_provider::value::Value<String>,
+    id: &crate::framework::tf::Value<String>,
+    name: &crate::framework::tf::Value<String>,
 ) -> String {
     format!(
         "{:?}",

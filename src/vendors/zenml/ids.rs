@@ -1,8 +1,8 @@
 //! UUIDs and error reporting shared by the ZenML resources and data source.
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
 use regex::Regex;
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::ZenmlError;
 use crate::framework::resource::Failure;

@@ -8,11 +8,11 @@
 mod convert;
 mod takeover;
 
+use crate::framework::tf::Schema;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{Value, ValueEmpty};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::Schema;
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{Managed, ZenmlClient};
 use super::config::ZenmlSettings;

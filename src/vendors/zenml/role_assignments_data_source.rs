@@ -9,12 +9,12 @@
 //! documented as paginated: one call returns everything (as the client's
 //! `list_roles` and `list_assignments` already assume).
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{Assignment, AssignmentParams, Principal, ZenmlClient};
 use super::config::ZenmlSettings;

@@ -11,11 +11,11 @@ mod name_taken;
 mod plan;
 mod rules;
 
+use crate::framework::tf::Schema;
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::Schema;
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::ZenmlClient;
 use super::config::ZenmlSettings;

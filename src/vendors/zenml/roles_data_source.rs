@@ -1,11 +1,11 @@
 //! `rbac_zenml_roles` data source: an organization's roles, built-in and
 //! custom, filtered by the vendor's own `level` and `name` query parameters.
 
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
+use crate::framework::tf::{AttributeType, Schema};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
 
 use super::api::{Role, ZenmlClient};
 use super::config::ZenmlSettings;

@@ -1,7 +1,7 @@
 //! The adapter through every outcome, with a fake resource whose answers
 //! the test sets ([`fake`]).
 
-use tf_provider::value::{Value, ValueEmpty};
+use crate::framework::tf::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::framework::provider_data::ProviderData;

@@ -1,8 +1,8 @@
 //! Plan rules of `rbac_flashduty_role`: defaults from the configuration,
 //! and permission IDs checked against the account's catalogue.
 
-use tf_provider::value::Value;
-use tf_provider::AttributePath;
+use crate::framework::tf::AttributePath;
+use crate::framework::tf::Value;
 
 use super::{Result, RoleState};
 use crate::framework::plan::{default_if_null, use_state_for_unknown};

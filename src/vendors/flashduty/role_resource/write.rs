@@ -2,8 +2,8 @@
 //! explanation of a failed create, and the status call that follows a
 //! create or update.
 
-use tf_provider::value::Value;
-use tf_provider::AttributePath;
+use crate::framework::tf::AttributePath;
+use crate::framework::tf::Value;
 
 use super::{Private, Result, RoleState};
 use crate::framework::resource::Failure;

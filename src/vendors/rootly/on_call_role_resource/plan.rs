@@ -2,7 +2,7 @@
 //! configuration, and which computed attributes are kept from the prior
 //! state.
 
-use tf_provider::value::Value;
+use crate::framework::tf::Value;
 
 use super::OnCallRoleState;
 use crate::framework::plan::use_state_for_unknown;

@@ -3,7 +3,7 @@
 //! `<role_id>/<user|team|invitation>/<principal_id>[/<workspace_id>[/<project_id>]]`
 //! (also the import ID) to and from them.
 
-use tf_provider::value::Value;
+use crate::framework::tf::Value;
 
 use super::AssignmentState;
 use crate::vendors::zenml::api::{AssignmentParams, Principal};

@@ -1,7 +1,7 @@
 //! Conversions of `rbac_zenml_role`: ZenML's role to the state, and the
 //! state to the RoleCreate and RoleUpdate bodies.
 
-use tf_provider::value::Value;
+use crate::framework::tf::Value;
 
 use super::RoleState;
 use crate::vendors::zenml::api::{Role, RoleCreate, RoleUpdate};

@@ -2,8 +2,8 @@
 //! that force a replacement, and ZenML's refusal to touch system-managed
 //! roles.
 
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use crate::framework::tf::Value;
+use crate::framework::tf::{AttributePath, Diagnostics};
 
 use super::{RoleState, DEFAULT_TYPE};
 use crate::framework::plan::{default_if_null, requires_replace};

@@ -1,7 +1,7 @@
 //! The rules of `rbac_zenml_role` beside its lifecycle: refusals for
 //! built-in roles.
 
-use tf_provider::Diagnostics;
+use crate::framework::tf::Diagnostics;
 
 use super::{plan, RoleState};
 use crate::framework::resource::Failure;

@@ -3,11 +3,11 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::framework::tf::AttributePath;
+use crate::framework::tf::Schema;
+use crate::framework::tf::{Value, ValueEmpty};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::Schema;
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::AttributePath;
 
 use crate::framework::provider_data::ProviderData;
 use crate::framework::resource::{
