@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::framework::tf::Diagnostics;
 use crate::framework::tf::{
     Attribute, AttributeConstraint, AttributeType, Block, NestedBlock, Schema,
 };
@@ -18,14 +17,13 @@ use crate::provider::{RbacProvider, PROVIDER_NAME};
 /// Every documentation file: its path under the repository root and content.
 pub fn render_all(repo: &Path) -> Vec<(PathBuf, String)> {
     let provider = RbacProvider::default();
-    let mut diags = Diagnostics::default();
     let mut files = vec![(
         PathBuf::from("docs/index.md"),
         render_index(repo, &RbacProvider::provider_schema()),
     )];
     let resources: BTreeMap<_, _> = provider.resources().into_iter().collect();
     for (name, resource) in resources {
-        let schema = resource.schema(&mut diags).expect("resource schema");
+        let schema = resource.schema();
         let full = format!("{PROVIDER_NAME}_{name}");
         files.push((
             PathBuf::from(format!("docs/resources/{name}.md")),
@@ -34,7 +32,7 @@ pub fn render_all(repo: &Path) -> Vec<(PathBuf, String)> {
     }
     let data_sources: BTreeMap<_, _> = provider.data_sources().into_iter().collect();
     for (name, data_source) in data_sources {
-        let schema = data_source.schema(&mut diags).expect("data source schema");
+        let schema = data_source.schema();
         let full = format!("{PROVIDER_NAME}_{name}");
         files.push((
             PathBuf::from(format!("docs/data-sources/{name}.md")),

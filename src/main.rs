@@ -8,13 +8,10 @@ const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 fn main() {
-    // tf-provider appends a backtrace to every diagnostic when backtraces are
-    // enabled (DESIGN.md): users must see our messages, not stack traces.
+    // tf-provider's `Diagnostic` (our diagnostic type, see framework::tf)
+    // appends a backtrace to its detail whenever backtraces are enabled:
+    // users must see our messages, not stack traces.
     std::env::set_var("RUST_LIB_BACKTRACE", "0");
-    // tf-provider installs its own global subscriber (and panics beside ours)
-    // when this is set; our logs go to stderr for Terraform instead.
-    std::env::remove_var("PLUGIN_LOG_FILE");
-
     let arg = std::env::args().nth(1);
     if matches!(
         arg.as_deref(),
@@ -35,11 +32,7 @@ fn main() {
 
     ignore_sigint();
     logging::init();
-    if std::env::var_os(BARE_TF_PROVIDER).is_some() {
-        serve_bare_tf_provider();
-    }
-    // Before any thread starts: it changes the environment.
-    let plugin_env = match plugin::PluginEnv::take() {
+    let plugin_env = match plugin::PluginEnv::from_env() {
         Ok(env) => env,
         Err(err) => {
             eprintln!("terraform-provider-rbac: {err:#}");
@@ -73,22 +66,10 @@ fn run_until_shut_down(serve: impl std::future::Future<Output = anyhow::Result<(
     std::process::exit(0);
 }
 
-/// Set by `make bench` only, for its before/after row: serve through
-/// tf-provider's own server, without our front (src/plugin). That server
-/// lacks TCP_NODELAY and drops the calls in flight on Ctrl-C (DESIGN.md),
-/// so nobody should use this otherwise.
-const BARE_TF_PROVIDER: &str = "RBAC_BENCH_BARE_TF_PROVIDER";
-
-fn serve_bare_tf_provider() -> ! {
-    run_until_shut_down(tf_provider::serve(
-        provider::PROVIDER_NAME,
-        provider::RbacProvider::default(),
-    ))
-}
-
 /// Terraform sends SIGINT to its whole process group on Ctrl-C and then asks
 /// each provider to stop through the protocol; like Go providers, we ignore
 /// the signal so in-flight calls can finish and report what they created.
+#[cfg(unix)]
 fn ignore_sigint() {
     // SAFETY: setting a signal disposition to SIG_IGN before any thread that
     // could race on it is started.
@@ -96,3 +77,23 @@ fn ignore_sigint() {
         libc::signal(libc::SIGINT, libc::SIG_IGN);
     }
 }
+
+/// On Windows, Ctrl-C reaches every console process as a control event; a
+/// handler that consumes it keeps the process alive, as SIG_IGN does on Unix.
+#[cfg(windows)]
+fn ignore_sigint() {
+    std::thread::spawn(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("tokio runtime for the Ctrl-C handler");
+        runtime.block_on(async {
+            if let Ok(mut ctrl_c) = tokio::signal::windows::ctrl_c() {
+                while ctrl_c.recv().await.is_some() {}
+            }
+        });
+    });
+}
+
+#[cfg(not(any(unix, windows)))]
+fn ignore_sigint() {}

@@ -7,16 +7,19 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::framework::tf::Value;
 use crate::framework::tf::{NestedBlock, Schema};
-use crate::framework::tf::{Value, ValueEmpty};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
 use crate::framework::data_source::{DataAdapter, DataSourceType};
+use crate::framework::protocol::{
+    DataSourceHandler, DynamicValue, ProviderHandler, ResourceHandler,
+};
 use crate::framework::provider_data::{ProviderData, VendorConfig};
 use crate::framework::resource::{Adapter, ResourceType};
 use crate::framework::schema::schema;
+use crate::framework::tf::{AttributePath, Diagnostics};
 use crate::vendors::flashduty::config::{FlashdutyBlock, FlashdutySettings};
 use crate::vendors::rootly::config::{RootlyBlock, RootlySettings};
 use crate::vendors::slashid::config::{SlashidBlock, SlashidSettings};
@@ -43,8 +46,8 @@ pub struct RbacProvider {
     zenml: Arc<ProviderData<ZenmlSettings>>,
 }
 
-type Resources = HashMap<String, Box<dyn DynamicResource>>;
-type DataSources = HashMap<String, Box<dyn DynamicDataSource>>;
+type Resources = HashMap<String, Box<dyn ResourceHandler>>;
+type DataSources = HashMap<String, Box<dyn DataSourceHandler>>;
 
 impl RbacProvider {
     /// The resources, keyed by type name without the `rbac_` prefix.
@@ -127,7 +130,7 @@ fn by_type_name<T>(list: Vec<(String, T)>) -> HashMap<String, T> {
 fn resource<R: ResourceType>(
     resource: R,
     vendor: &Arc<ProviderData<R::Vendor>>,
-) -> (String, Box<dyn DynamicResource>) {
+) -> (String, Box<dyn ResourceHandler>) {
     // Every registered type's State is checked against its schema once, here.
     #[cfg(test)]
     crate::framework::schema::assert_state_matches_schema::<R::State>(&R::schema());
@@ -140,7 +143,7 @@ fn resource<R: ResourceType>(
 fn data_source<D: DataSourceType>(
     data_source: D,
     vendor: &Arc<ProviderData<D::Vendor>>,
-) -> (String, Box<dyn DynamicDataSource>) {
+) -> (String, Box<dyn DataSourceHandler>) {
     #[cfg(test)]
     crate::framework::schema::assert_state_matches_schema::<D::State>(&D::schema());
     let adapter = DataAdapter::new(data_source, vendor.clone());
@@ -158,45 +161,47 @@ fn validate_vendor<V: VendorConfig>(diags: &mut Diagnostics, blocks: &Value<Vec<
 }
 
 #[async_trait]
-impl Provider for RbacProvider {
-    type Config<'a> = ProviderConfig;
-    type MetaState<'a> = ValueEmpty;
-
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Self::provider_schema())
+impl ProviderHandler for RbacProvider {
+    fn schema(&self) -> Schema {
+        Self::provider_schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: DynamicValue) {
+        let Some(config) = config.decode::<ProviderConfig>(diags, "provider configuration") else {
+            return;
+        };
         validate_vendor::<FlashdutySettings>(diags, &config.flashduty);
         validate_vendor::<SlashidSettings>(diags, &config.slashid);
         validate_vendor::<RootlySettings>(diags, &config.rootly);
         validate_vendor::<ZenmlSettings>(diags, &config.zenml);
-        Some(())
     }
 
-    /// Never fails: a vendor whose block is unknown or incomplete only fails
-    /// the operations that need its client, so the other vendors keep working.
-    async fn configure<'a>(
+    /// Never fails on a vendor's block: one that is unknown or incomplete
+    /// only fails the operations that need its client, so the other
+    /// vendors keep working.
+    async fn configure(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         terraform_version: String,
-        config: Self::Config<'a>,
-    ) -> Option<()> {
+        config: DynamicValue,
+    ) {
+        let Some(config) = config.decode::<ProviderConfig>(diags, "provider configuration") else {
+            return;
+        };
         let user_agent = crate::http::user_agent(Some(&terraform_version));
         self.flashduty
             .configure(config.flashduty, user_agent.clone());
         self.slashid.configure(config.slashid, user_agent.clone());
         self.rootly.configure(config.rootly, user_agent.clone());
         self.zenml.configure(config.zenml, user_agent);
-        Some(())
     }
 
-    fn get_resources(&self, _diags: &mut Diagnostics) -> Option<Resources> {
-        Some(self.resources())
+    fn resources(&self) -> Resources {
+        RbacProvider::resources(self)
     }
 
-    fn get_data_sources(&self, _diags: &mut Diagnostics) -> Option<DataSources> {
-        Some(self.data_sources())
+    fn data_sources(&self) -> DataSources {
+        RbacProvider::data_sources(self)
     }
 }
 

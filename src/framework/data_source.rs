@@ -1,5 +1,6 @@
 //! Our own typed data source trait, [`DataSourceType`], and the one generic
-//! [`DataAdapter`] that serves any of them as tf-provider's `DataSource`:
+//! [`DataAdapter`] that serves any of them as the protocol's
+//! [`DataSourceHandler`]:
 //! the counterpart of [`super::resource::Adapter`]. The adapter owns the
 //! configured-client step, the refusal of a required attribute set to null
 //! ([`super::required`]), the error-to-diagnostic mapping ("Error
@@ -9,12 +10,12 @@
 
 use std::sync::Arc;
 
-use crate::framework::tf::Schema;
-use crate::framework::tf::ValueEmpty;
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tf_provider::{DataSource, Diagnostics};
+
+use super::protocol::{DataSourceHandler, DynamicValue};
+use super::tf::{Diagnostics, Schema};
 
 use super::provider_data::{ProviderData, VendorConfig};
 use super::required::Required;
@@ -58,7 +59,8 @@ pub trait DataSourceType: Send + Sync + 'static {
     ) -> Outcome<Self::State, ()>;
 }
 
-/// tf-provider's `DataSource` for any [`DataSourceType`], written once.
+/// The protocol's [`DataSourceHandler`] for any [`DataSourceType`], written
+/// once.
 pub struct DataAdapter<D: DataSourceType> {
     data_source: D,
     provider: Arc<ProviderData<D::Vendor>>,
@@ -77,27 +79,33 @@ impl<D: DataSourceType> DataAdapter<D> {
 }
 
 #[async_trait]
-impl<D: DataSourceType> DataSource for DataAdapter<D> {
-    type State<'a> = D::State;
-    type ProviderMetaState<'a> = ValueEmpty;
-
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(D::schema())
+impl<D: DataSourceType> DataSourceHandler for DataAdapter<D> {
+    fn schema(&self) -> Schema {
+        D::schema()
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: D::State) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: DynamicValue) {
+        if let Some(config) = config.decode(diags, "configuration") {
+            DataAdapter::validate(self, diags, config);
+        }
+    }
+
+    async fn read(&self, diags: &mut Diagnostics, config: DynamicValue) -> Option<DynamicValue> {
+        let config = config.decode(diags, "configuration")?;
+        let state = DataAdapter::read(self, diags, config).await?;
+        DynamicValue::encode(diags, &state)
+    }
+}
+
+/// The typed operations.
+impl<D: DataSourceType> DataAdapter<D> {
+    fn validate(&self, diags: &mut Diagnostics, config: D::State) {
         self.required.check(diags, &config);
         config.timeouts().validate(diags);
         D::validate(diags, &config);
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: D::State,
-        _meta: ValueEmpty,
-    ) -> Option<D::State> {
+    async fn read(&self, diags: &mut Diagnostics, config: D::State) -> Option<D::State> {
         // A null known only now (from a resource's output) is refused
         // before any call, as at validate.
         if !self.required.check(diags, &config) {

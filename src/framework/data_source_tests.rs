@@ -75,12 +75,12 @@ async fn read_found_and_failed() {
     };
     *a.data_source.answer.lock().unwrap() = Some(Ok(found.clone()));
     let mut diags = Diagnostics::default();
-    let got = a.read(&mut diags, config(), ValueEmpty::default()).await;
+    let got = a.read(&mut diags, config()).await;
     assert_eq!(got, Some(found));
     assert!(diags.errors.is_empty());
 
     *a.data_source.answer.lock().unwrap() = Some(Err(Failure::vendor("HTTP 503 (request id r-1)")));
-    let got = a.read(&mut diags, config(), ValueEmpty::default()).await;
+    let got = a.read(&mut diags, config()).await;
     assert_eq!(got, None);
     assert_eq!(
         errors(&diags),
@@ -93,7 +93,7 @@ async fn an_unknown_configuration_is_one_clear_error_and_no_call() {
     let a = adapter(Value::Unknown);
     let mut diags = Diagnostics::default();
     // No answer is set: a call to the fake would panic.
-    let got = a.read(&mut diags, config(), ValueEmpty::default()).await;
+    let got = a.read(&mut diags, config()).await;
     assert_eq!(got, None);
     assert_eq!(diags.errors.len(), 1);
     assert!(
@@ -109,7 +109,7 @@ async fn a_bad_timeout_is_refused_at_validate() {
     let mut config = config();
     config.timeouts = serde_json::from_value(serde_json::json!([{"read": "soon"}])).unwrap();
     let mut diags = Diagnostics::default();
-    a.validate(&mut diags, config).await;
+    a.validate(&mut diags, config);
     assert_eq!(diags.errors.len(), 1);
     assert!(
         errors(&diags)[0].contains("timeouts.read"),
@@ -126,13 +126,11 @@ async fn a_null_required_attribute_is_refused_at_validate_and_read() {
          value for the name attribute as the provider has marked it as required.",
     ];
     let mut diags = Diagnostics::default();
-    a.validate(&mut diags, FakeState::default()).await;
+    a.validate(&mut diags, FakeState::default());
     assert_eq!(errors(&diags), expected);
     // No answer is set: a call to the fake would panic.
     let mut diags = Diagnostics::default();
-    let got = a
-        .read(&mut diags, FakeState::default(), ValueEmpty::default())
-        .await;
+    let got = a.read(&mut diags, FakeState::default()).await;
     assert_eq!(got, None);
     assert_eq!(errors(&diags), expected);
 }

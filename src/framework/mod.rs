@@ -11,6 +11,7 @@ pub mod diag;
 pub mod failure;
 pub mod number;
 pub mod plan;
+pub mod protocol;
 pub mod provider_data;
 pub mod required;
 pub mod resource;

@@ -31,6 +31,7 @@ use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::protocol::MovedFrom;
 use super::provider_data::VendorConfig;
 use super::timeouts::{CrudTimeouts, HasTimeouts};
 
@@ -155,6 +156,16 @@ pub trait ResourceType: Send + Sync + 'static {
         _prior: &Self::State,
     ) -> Outcome<(), Self::State, Self::Private> {
         Ok(())
+    }
+
+    /// The state for a `moved` block whose `from` is a resource type of
+    /// another provider (Terraform's MoveResourceState), computed from that
+    /// state alone: the object exists, only the resource managing it
+    /// changes, so no request is sent. `None` when `from` is not a type
+    /// this resource takes over; an error message when it is, but its
+    /// state cannot be read. Default: `None`.
+    fn moved_from(_from: &MovedFrom) -> Option<std::result::Result<Self::State, String>> {
+        None
     }
 
     /// Plan-time check of a destroy (no vendor call): an error stops the

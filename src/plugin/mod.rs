@@ -1,29 +1,29 @@
-//! Serving Terraform: our own front for tf-provider's gRPC server.
-//!
-//! tf-provider 0.2.2 answers `StopProvider` (Ctrl-C) by shutting its whole
-//! server down, so the calls in flight lose their connection and a created
-//! role can miss state; and its sockets lack `TCP_NODELAY` (DESIGN.md,
-//! "tf-provider 0.2.2: what we measured"). So Terraform talks to us:
+//! Serving Terraform: our own gRPC server for plugin protocol 6, on
+//! `tonic` and `prost`, the same on every platform.
 //!
 //! ```text
-//! Terraform ──mTLS, HTTP/2──▶ our listener ──proxy──▶ tf-provider's server
-//!            (go-plugin AutoMTLS,           (plaintext, loopback, same
-//!             TCP_NODELAY)                   process, TCP_NODELAY set)
+//! Terraform ──mTLS, HTTP/2──▶ our listener ──▶ tfplugin6.Provider
+//!            (go-plugin AutoMTLS,              plugin.GRPCController
+//!             TCP_NODELAY)                     plugin.GRPCStdio
 //! ```
 //!
-//! * [`inner`] starts tf-provider's server in this process and learns its
-//!   address; nothing else may connect to it afterwards ([`sockets`]).
+//! * [`proto`] declares the protocol's messages; `build.rs` generates the
+//!   services over them.
+//! * [`server`] answers each call through the provider's handlers
+//!   ([`crate::framework::protocol`]); [`convert`] maps schemas,
+//!   diagnostics and values to messages.
 //! * [`tls`] does go-plugin's AutoMTLS with Terraform's client certificate.
-//! * [`proxy`] passes every call through, except `StopProvider` (we wind
-//!   our own work down, see [`crate::http::stop`]) and the controller's
-//!   `Shutdown` (we exit).
 //!
-//! The process exits on `Shutdown` (Terraform then waits up to 2 s before
-//! killing it), and when the read end of its stdout closes (Terraform died).
+//! `StopProvider` (Ctrl-C) winds the work in flight down
+//! ([`crate::http::stop`]) and leaves the server up, so the calls in flight
+//! return what they created. The process exits on the controller's
+//! `Shutdown` (Terraform then waits up to 2 s before killing it), and, where
+//! the platform lets us watch it, when the read end of its stdout closes
+//! (Terraform died).
 
-mod inner;
-mod proxy;
-mod sockets;
+mod convert;
+pub mod proto;
+mod server;
 mod tls;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -31,14 +31,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Context, Result};
 use base64::Engine;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tonic::service::Routes;
 
-use proxy::{Body, Proxy};
+use crate::framework::protocol::ProviderHandler;
+use proto::services::g_r_p_c_controller_server::GRPCControllerServer;
+use proto::services::g_r_p_c_stdio_server::GRPCStdioServer;
+use proto::services::provider_server::ProviderServer;
+pub use server::ProviderService;
 use tls::AutoMtls;
 
 /// go-plugin's core protocol version, and Terraform's plugin protocol.
@@ -51,11 +57,8 @@ pub struct PluginEnv {
 }
 
 impl PluginEnv {
-    /// Reads `PLUGIN_CLIENT_CERT`, `PLUGIN_MIN_PORT` and `PLUGIN_MAX_PORT`
-    /// and removes them, so that tf-provider's server (ours to reach, not
-    /// Terraform's) serves plaintext on any port. Call it before starting
-    /// threads.
-    pub fn take() -> Result<Self> {
+    /// Reads `PLUGIN_CLIENT_CERT`, `PLUGIN_MIN_PORT` and `PLUGIN_MAX_PORT`.
+    pub fn from_env() -> Result<Self> {
         let client_cert = std::env::var("PLUGIN_CLIENT_CERT")
             .ok()
             .filter(|c| !c.trim().is_empty());
@@ -71,24 +74,18 @@ impl PluginEnv {
             (None, None) => None,
             (min, max) => Some((min.unwrap_or(1025), max.unwrap_or(65535))),
         };
-        for name in ["PLUGIN_CLIENT_CERT", "PLUGIN_MIN_PORT", "PLUGIN_MAX_PORT"] {
-            std::env::remove_var(name);
-        }
         Ok(PluginEnv { client_cert, ports })
     }
 }
 
-/// Serves `provider` to Terraform until Terraform shuts the plugin down.
-pub async fn serve<P: tf_provider::DynamicProvider>(
-    name: &str,
-    provider: P,
-    env: PluginEnv,
-) -> Result<()> {
-    let (backend, mut backend_task) = inner::start(tf_provider::serve(name.to_string(), provider))
-        .await
-        .context("starting tf-provider's server")?;
-    let (upstream, mut upstream_conn) = connect(backend).await?;
-    let proxy = Proxy::new(upstream, backend);
+/// Serves `provider` to Terraform, its types named `<name>_<type>`, until
+/// Terraform shuts the plugin down.
+pub async fn serve(name: &str, provider: impl ProviderHandler, env: PluginEnv) -> Result<()> {
+    let service = Arc::new(ProviderService::new(name, provider));
+    let shutdown = service.shutdown.clone();
+    let routes = Routes::new(ProviderServer::new(service.clone()))
+        .add_service(GRPCControllerServer::new(service.clone()))
+        .add_service(GRPCStdioServer::new(service));
 
     let tls = env.client_cert.as_deref().map(AutoMtls::new).transpose()?;
     let listener = bind(env.ports)?;
@@ -119,32 +116,22 @@ pub async fn serve<P: tf_provider::DynamicProvider>(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let (proxy, tls, alive) = (proxy.clone(), tls.clone(), connections.open());
+                let (routes, tls, alive) = (routes.clone(), tls.clone(), connections.open());
                 tokio::spawn(async move {
                     let _alive = alive;
                     let served = match tls {
                         Some(tls) => match tls.accept(stream).await {
-                            Ok(stream) => serve_connection(stream, proxy).await,
+                            Ok(stream) => serve_connection(stream, routes).await,
                             Err(e) => Err(anyhow!("TLS handshake: {e}")),
                         },
-                        None => serve_connection(stream, proxy).await,
+                        None => serve_connection(stream, routes).await,
                     };
                     if let Err(e) = served {
                         tracing::debug!(%peer, error = %e, "connection from Terraform ended");
                     }
                 });
             }
-            _ = proxy.shutdown.notified() => break,
-            ended = &mut backend_task => {
-                bail!("tf-provider's server stopped: {}", match ended {
-                    Ok(Ok(())) => "without an error".to_string(),
-                    Ok(Err(e)) => format!("{e:#}"),
-                    Err(e) => e.to_string(),
-                });
-            }
-            ended = &mut upstream_conn => {
-                bail!("the connection to tf-provider's server closed: {ended:?}");
-            }
+            _ = shutdown.notified() => break,
         }
     }
     // Let Terraform read the Shutdown answer and hang up; it waits for the
@@ -193,7 +180,13 @@ impl Drop for OpenConnection {
 /// go-plugin reads the plugin's stdout until the plugin exits. If the read
 /// end closes, Terraform is gone without shutting us down (it crashed or was
 /// killed): nobody can record state any more, so the plugin exits instead of
-/// lingering.
+/// lingering. Where `poll` on a pipe is not available (Windows), go-plugin
+/// kills the plugin process itself when Terraform exits.
+#[cfg(not(unix))]
+fn exit_when_terraform_is_gone() {}
+
+/// See the portable variant above.
+#[cfg(unix)]
 fn exit_when_terraform_is_gone() {
     std::thread::spawn(|| loop {
         let mut fd = libc::pollfd {
@@ -216,7 +209,7 @@ fn exit_when_terraform_is_gone() {
     });
 }
 
-/// HTTP/2 flow-control windows of both our connections (bytes). Large and
+/// HTTP/2 flow-control windows of a connection from Terraform (bytes). Large and
 /// fixed rather than adaptive: on loopback a window costs nothing, and h2
 /// sizes its allowance of small DATA frames (every gRPC message is one)
 /// from the connection window — half of it, counted at up to 256 bytes a
@@ -225,55 +218,6 @@ fn exit_when_terraform_is_gone() {
 /// ("too_many_data_frames", ENHANCE_YOUR_CALM): the plugin crashed.
 const CONNECTION_WINDOW: u32 = 64 << 20;
 const STREAM_WINDOW: u32 = 4 << 20;
-
-/// The one HTTP/2 connection to tf-provider's server, with `TCP_NODELAY` on
-/// both of its ends; then nobody else may connect to that server.
-async fn connect(
-    backend: SocketAddr,
-) -> Result<(
-    hyper::client::conn::http2::SendRequest<Body>,
-    tokio::task::JoinHandle<hyper::Result<()>>,
-)> {
-    let stream = TcpStream::connect(backend)
-        .await
-        .context("connecting to tf-provider's server")?;
-    stream.set_nodelay(true)?;
-    let local = stream.local_addr()?;
-    let (send, conn) = hyper::client::conn::http2::Builder::new(TokioExecutor::new())
-        .initial_stream_window_size(STREAM_WINDOW)
-        .initial_connection_window_size(CONNECTION_WINDOW)
-        .handshake(TokioIo::new(stream))
-        .await
-        .context("HTTP/2 handshake with tf-provider's server")?;
-    let conn = tokio::spawn(conn);
-
-    // tf-provider accepts on its own task of this runtime: let it run, then
-    // poll for that socket every millisecond (for up to 2 s). Each launch
-    // waits here, and Terraform starts three or more per command.
-    let mut accepted = None;
-    for attempt in 0..2000 {
-        accepted = sockets::find(backend, Some(local));
-        if accepted.is_some() {
-            break;
-        }
-        if attempt < 10 {
-            tokio::task::yield_now().await;
-        } else {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-    }
-    match accepted.map(sockets::set_nodelay) {
-        Some(Ok(())) => {}
-        Some(Err(e)) => tracing::warn!(error = %e, "setting TCP_NODELAY on tf-provider's socket"),
-        None => tracing::warn!("tf-provider's socket not found; TCP_NODELAY not set"),
-    }
-    match sockets::find(backend, None).map(sockets::refuse_new_connections) {
-        Some(Ok(())) => {}
-        Some(Err(e)) => tracing::warn!(error = %e, "closing tf-provider's listener to others"),
-        None => tracing::warn!("tf-provider's listener not found"),
-    }
-    Ok((send, conn))
-}
 
 /// Our listener on loopback: any free port, or one in go-plugin's
 /// `PLUGIN_MIN_PORT`..=`PLUGIN_MAX_PORT`.
@@ -295,11 +239,16 @@ fn bind(ports: Option<(u16, u16)>) -> Result<TcpListener> {
     ))
 }
 
-async fn serve_connection<I>(io: I, proxy: Proxy) -> Result<()>
+async fn serve_connection<I>(io: I, routes: Routes) -> Result<()>
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let service = hyper::service::service_fn(move |request| proxy.clone().handle(request));
+    let routes = tower::ServiceBuilder::new()
+        .map_request(|request: hyper::Request<hyper::body::Incoming>| {
+            request.map(tonic::body::boxed)
+        })
+        .service(routes);
+    let service = TowerToHyperService::new(routes);
     hyper::server::conn::http2::Builder::new(TokioExecutor::new())
         .initial_stream_window_size(STREAM_WINDOW)
         .initial_connection_window_size(CONNECTION_WINDOW)

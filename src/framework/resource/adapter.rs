@@ -1,12 +1,11 @@
-//! [`Adapter`]: tf-provider's `Resource` for every [`ResourceType`], written
-//! once (see the parent module for what it owns).
+//! [`Adapter`]: the protocol's [`ResourceHandler`] for every
+//! [`ResourceType`], written once (see the parent module for what it owns).
+//! Its typed operations are here; decoding and encoding the protocol's
+//! values around them is in `handler.rs`.
 
 use std::sync::Arc;
 
-use crate::framework::tf::Schema;
-use crate::framework::tf::ValueEmpty;
-use async_trait::async_trait;
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use crate::framework::tf::{AttributePath, Diagnostics};
 
 use super::{ClientOf, Deleted, Failure, Outcome, Read, Removed, ResourceType};
 use crate::framework::failure::Warnings;
@@ -15,7 +14,8 @@ use crate::framework::required::Required;
 use crate::framework::timeouts::{HasTimeouts, Op, DEFAULT_TIMEOUT};
 use crate::framework::PROVIDER_NAME;
 
-/// tf-provider's `Resource` for any [`ResourceType`], written once.
+/// The protocol's [`crate::framework::protocol::ResourceHandler`] for any
+/// [`ResourceType`], written once.
 pub struct Adapter<R: ResourceType> {
     pub(super) resource: R,
     provider: Arc<ProviderData<R::Vendor>>,
@@ -112,29 +112,19 @@ fn no_id_yet<R: ResourceType>(which: &str) -> Failure<R::State, R::Private> {
     )
 }
 
-#[async_trait]
-impl<R: ResourceType> Resource for Adapter<R> {
-    type State<'a> = R::State;
-    type PrivateState<'a> = R::Private;
-    type ProviderMetaState<'a> = ValueEmpty;
-
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(R::schema())
-    }
-
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: R::State) -> Option<()> {
+/// The typed operations, one per protocol call.
+impl<R: ResourceType> Adapter<R> {
+    fn validate(&self, diags: &mut Diagnostics, config: R::State) {
         self.required.check(diags, &config);
         config.timeouts().validate(diags);
         R::validate(diags, &config);
-        Some(())
     }
 
-    async fn read<'a>(
+    async fn read(
         &self,
         diags: &mut Diagnostics,
         state: R::State,
         private: R::Private,
-        _meta: ValueEmpty,
     ) -> Option<(R::State, R::Private)> {
         let timeouts = state.timeouts().clone();
         timeouts
@@ -165,12 +155,10 @@ impl<R: ResourceType> Resource for Adapter<R> {
             .await
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        _proposed: R::State,
         config: R::State,
-        _meta: ValueEmpty,
     ) -> Option<(R::State, R::Private)> {
         // Before anything else: a null that became known only now (from
         // another resource's output) must stop the plan, not reach a write.
@@ -199,14 +187,12 @@ impl<R: ResourceType> Resource for Adapter<R> {
         }
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
         prior: R::State,
-        _proposed: R::State,
         config: R::State,
         private: R::Private,
-        _meta: ValueEmpty,
     ) -> Option<(R::State, R::Private, Vec<AttributePath>)> {
         if !self.required.check(diags, &config) {
             return None;
@@ -235,12 +221,11 @@ impl<R: ResourceType> Resource for Adapter<R> {
         }
     }
 
-    async fn plan_destroy<'a>(
+    async fn plan_destroy(
         &self,
         diags: &mut Diagnostics,
         prior: R::State,
         private: R::Private,
-        _meta: ValueEmpty,
     ) -> Option<R::Private> {
         let checked = match R::plan_destroy(&prior) {
             Ok(()) => match self.provider.client() {
@@ -259,13 +244,10 @@ impl<R: ResourceType> Resource for Adapter<R> {
         }
     }
 
-    async fn create<'a>(
+    async fn create(
         &self,
         diags: &mut Diagnostics,
         planned: R::State,
-        _config: R::State,
-        _private: R::Private,
-        _meta: ValueEmpty,
     ) -> Option<(R::State, R::Private)> {
         let timeouts = planned.timeouts().clone();
         timeouts
@@ -284,14 +266,12 @@ impl<R: ResourceType> Resource for Adapter<R> {
             .await
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
         prior: R::State,
         planned: R::State,
-        _config: R::State,
         private: R::Private,
-        _meta: ValueEmpty,
     ) -> Option<(R::State, R::Private)> {
         let timeouts = planned.timeouts().clone();
         timeouts
@@ -317,12 +297,11 @@ impl<R: ResourceType> Resource for Adapter<R> {
             .await
     }
 
-    async fn destroy<'a>(
+    async fn destroy(
         &self,
         diags: &mut Diagnostics,
         prior: R::State,
         private: R::Private,
-        _meta: ValueEmpty,
     ) -> Option<()> {
         let timeouts = prior.timeouts().clone();
         timeouts
@@ -344,11 +323,7 @@ impl<R: ResourceType> Resource for Adapter<R> {
             .await
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(R::State, R::Private)> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<(R::State, R::Private)> {
         let key = id.trim();
         if key.is_empty() {
             diags.root_error(
@@ -402,6 +377,8 @@ impl<R: ResourceType> Resource for Adapter<R> {
         }
     }
 }
+
+mod handler;
 
 #[cfg(test)]
 mod tests;

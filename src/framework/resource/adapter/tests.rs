@@ -1,8 +1,8 @@
 //! The adapter through every outcome, with a fake resource whose answers
 //! the test sets ([`fake`]).
 
+use crate::framework::tf::{AttributePath, Diagnostics};
 use crate::framework::tf::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::framework::provider_data::ProviderData;
 use crate::framework::resource::{Adapter, Deleted, Failure, Read};
@@ -16,39 +16,18 @@ async fn read_found_gone_and_failed() {
     let a = adapter(Value::Value("k".into()));
     let mut diags = Diagnostics::default();
     *a.resource.read.lock().unwrap() = Some(Ok(Read::Found((state("2"), ValueEmpty::default()))));
-    let got = a
-        .read(
-            &mut diags,
-            state("1"),
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
-        .await;
+    let got = a.read(&mut diags, state("1"), ValueEmpty::default()).await;
     assert_eq!(got.unwrap().0, state("2"));
 
     *a.resource.read.lock().unwrap() = Some(Ok(Read::Gone));
-    let got = a
-        .read(
-            &mut diags,
-            state("1"),
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
-        .await;
+    let got = a.read(&mut diags, state("1"), ValueEmpty::default()).await;
     assert!(got.is_none(), "gone drops the resource from state");
     assert!(diags.errors.is_empty());
 
     *a.resource.read.lock().unwrap() = Some(Err(Failure::vendor(
         "503 Service Unavailable (request ID r-1)",
     )));
-    let got = a
-        .read(
-            &mut diags,
-            state("1"),
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
-        .await;
+    let got = a.read(&mut diags, state("1"), ValueEmpty::default()).await;
     assert_eq!(
         got.unwrap().0,
         state("1"),
@@ -66,15 +45,7 @@ async fn create_keeps_a_confirmed_write_and_reports() {
     let mut diags = Diagnostics::default();
     *a.resource.write.lock().unwrap() =
         Some(Err(Failure::vendor("read-back failed").keep(state("9"))));
-    let got = a
-        .create(
-            &mut diags,
-            state(""),
-            state(""),
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
-        .await;
+    let got = a.create(&mut diags, state("")).await;
     assert_eq!(got.unwrap().0, state("9"), "the created object is in state");
     assert_eq!(
         errors(&diags).len(),
@@ -84,15 +55,7 @@ async fn create_keeps_a_confirmed_write_and_reports() {
 
     let mut diags = Diagnostics::default();
     *a.resource.write.lock().unwrap() = Some(Err(Failure::vendor("400 bad name")));
-    let got = a
-        .create(
-            &mut diags,
-            state(""),
-            state(""),
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
-        .await;
+    let got = a.create(&mut diags, state("")).await;
     assert!(got.is_none());
     assert!(
         errors(&diags)[0].starts_with("Error creating fake thing"),
@@ -111,14 +74,7 @@ async fn update_failure_keeps_the_prior_private_state() {
         "too long",
     )));
     let got = a
-        .update(
-            &mut diags,
-            state("1"),
-            state("1"),
-            state("1"),
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
+        .update(&mut diags, state("1"), state("1"), ValueEmpty::default())
         .await;
     assert!(got.is_none());
     assert_eq!(errors(&diags), ["Invalid value for name: too long"]);
@@ -131,24 +87,14 @@ async fn delete_done_already_gone_and_failed() {
     for outcome in [Deleted::Done, Deleted::AlreadyGone] {
         *a.resource.delete.lock().unwrap() = Some(Ok(outcome));
         let got = a
-            .destroy(
-                &mut diags,
-                state("1"),
-                ValueEmpty::default(),
-                ValueEmpty::default(),
-            )
+            .destroy(&mut diags, state("1"), ValueEmpty::default())
             .await;
         assert!(got.is_some(), "{outcome:?} is success");
     }
     assert!(diags.errors.is_empty());
     *a.resource.delete.lock().unwrap() = Some(Err(Failure::vendor("422 in use")));
     let got = a
-        .destroy(
-            &mut diags,
-            state("1"),
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
+        .destroy(&mut diags, state("1"), ValueEmpty::default())
         .await;
     assert!(got.is_none());
     assert_eq!(errors(&diags), ["Error deleting fake thing 1: 422 in use"]);
@@ -183,19 +129,10 @@ async fn import_shows_the_resources_warnings() {
 async fn unknown_configuration_plans_without_a_client_and_fails_reads() {
     let a = adapter(Value::Unknown);
     let mut diags = Diagnostics::default();
-    let planned = a
-        .plan_create(&mut diags, state(""), state(""), ValueEmpty::default())
-        .await;
+    let planned = a.plan_create(&mut diags, state("")).await;
     assert!(planned.is_some() && diags.errors.is_empty());
     assert!(*a.resource.planned_without_client.lock().unwrap());
-    let got = a
-        .read(
-            &mut diags,
-            state("1"),
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
-        .await;
+    let got = a.read(&mut diags, state("1"), ValueEmpty::default()).await;
     assert_eq!(got.unwrap().0, state("1"), "state is kept");
     assert!(
         errors(&diags)[0].contains("`fake.key`"),
@@ -237,12 +174,7 @@ async fn plan_destroy_can_refuse() {
     let a = adapter(Value::Value("k".into()));
     let mut diags = Diagnostics::default();
     let planned = a
-        .plan_destroy(
-            &mut diags,
-            state("1"),
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
+        .plan_destroy(&mut diags, state("1"), ValueEmpty::default())
         .await;
     assert!(planned.is_some() && diags.errors.is_empty());
     let locked = FakeState {
@@ -250,12 +182,7 @@ async fn plan_destroy_can_refuse() {
         ..state("1")
     };
     let planned = a
-        .plan_destroy(
-            &mut diags,
-            locked,
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
+        .plan_destroy(&mut diags, locked, ValueEmpty::default())
         .await;
     assert!(planned.is_none());
     assert_eq!(
@@ -273,14 +200,7 @@ async fn several_diagnostics_are_added_as_they_are() {
     *a.resource.write.lock().unwrap() = Some(Err(Failure::diagnostics(own).keep(state("3"))));
     let mut diags = Diagnostics::default();
     let got = a
-        .update(
-            &mut diags,
-            state("3"),
-            state("3"),
-            state("3"),
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
+        .update(&mut diags, state("3"), state("3"), ValueEmpty::default())
         .await;
     assert_eq!(got.unwrap().0, state("3"), "the kept state is recorded");
     assert_eq!(
@@ -305,16 +225,14 @@ async fn a_pending_state_is_settled_not_read_updated_or_deleted_blindly() {
     let none = ValueEmpty::default;
     let mut diags = Diagnostics::default();
     *a.resource.settle.lock().unwrap() = Some(Ok(Read::Found((state("7"), none()))));
-    let got = a.read(&mut diags, state(""), none(), none()).await;
+    let got = a.read(&mut diags, state(""), none()).await;
     assert_eq!(
         got.unwrap().0,
         state("7"),
         "the refresh records what settling found"
     );
 
-    let got = a
-        .update(&mut diags, state(""), state(""), state(""), none(), none())
-        .await;
+    let got = a.update(&mut diags, state(""), state(""), none()).await;
     assert!(got.is_none(), "no update is sent without an ID");
     assert_eq!(errors(&diags).len(), 1);
     assert!(
@@ -326,10 +244,7 @@ async fn a_pending_state_is_settled_not_read_updated_or_deleted_blindly() {
     let mut diags = Diagnostics::default();
     *a.resource.settle.lock().unwrap() = Some(Ok(Read::Found((state("8"), none()))));
     *a.resource.delete.lock().unwrap() = Some(Ok(Deleted::Done));
-    assert!(a
-        .destroy(&mut diags, state(""), none(), none())
-        .await
-        .is_some());
+    assert!(a.destroy(&mut diags, state(""), none()).await.is_some());
     assert_eq!(
         *a.resource.deleted.lock().unwrap(),
         Some(state("8")),
@@ -338,10 +253,7 @@ async fn a_pending_state_is_settled_not_read_updated_or_deleted_blindly() {
 
     *a.resource.deleted.lock().unwrap() = None;
     *a.resource.settle.lock().unwrap() = Some(Ok(Read::Gone));
-    assert!(a
-        .destroy(&mut diags, state(""), none(), none())
-        .await
-        .is_some());
+    assert!(a.destroy(&mut diags, state(""), none()).await.is_some());
     assert_eq!(
         *a.resource.deleted.lock().unwrap(),
         None,
@@ -362,28 +274,19 @@ async fn a_null_required_attribute_is_refused_at_validate_and_plan() {
          value for the name attribute as the provider has marked it as required.",
     ];
     let mut diags = Diagnostics::default();
-    a.validate(&mut diags, null_name.clone()).await;
+    a.validate(&mut diags, null_name.clone());
     assert_eq!(errors(&diags), expected);
     assert_eq!(diags.errors[0].attribute, AttributePath::new("name"));
 
     // At plan (a null known only then), before the fake's plan accepts it.
     let mut diags = Diagnostics::default();
-    let (config, meta) = (null_name.clone(), ValueEmpty::default());
-    let planned = a
-        .plan_create(&mut diags, config.clone(), config, meta)
-        .await;
+    let config = null_name.clone();
+    let planned = a.plan_create(&mut diags, config).await;
     assert!(planned.is_none());
     assert_eq!(errors(&diags), expected);
     let mut diags = Diagnostics::default();
     let planned = a
-        .plan_update(
-            &mut diags,
-            state("1"),
-            null_name.clone(),
-            null_name,
-            ValueEmpty::default(),
-            ValueEmpty::default(),
-        )
+        .plan_update(&mut diags, state("1"), null_name, ValueEmpty::default())
         .await;
     assert!(planned.is_none());
     assert_eq!(errors(&diags), expected);
@@ -394,14 +297,7 @@ async fn a_null_required_attribute_is_refused_at_validate_and_plan() {
         ..state("")
     };
     let mut diags = Diagnostics::default();
-    a.validate(&mut diags, unknown_name.clone()).await;
-    let planned = a
-        .plan_create(
-            &mut diags,
-            unknown_name.clone(),
-            unknown_name,
-            ValueEmpty::default(),
-        )
-        .await;
+    a.validate(&mut diags, unknown_name.clone());
+    let planned = a.plan_create(&mut diags, unknown_name).await;
     assert!(planned.is_some() && diags.errors.is_empty());
 }
