@@ -8,10 +8,6 @@ const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 fn main() {
-    // tf-provider's `Diagnostic` (our diagnostic type, see framework::tf)
-    // appends a backtrace to its detail whenever backtraces are enabled:
-    // users must see our messages, not stack traces.
-    std::env::set_var("RUST_LIB_BACKTRACE", "0");
     let arg = std::env::args().nth(1);
     if matches!(
         arg.as_deref(),

@@ -185,10 +185,11 @@ fn the_provider_only_composes() {
 }
 
 #[test]
-fn only_the_framework_adapters_implement_tf_providers_traits() {
+fn only_the_framework_adapters_implement_the_protocol_handlers() {
     let implementation =
-        Regex::new(r"\bimpl(?:<[^>]*>)?\s+(Resource|DataSource)\s+for\s+(\w+)").unwrap();
-    let found: Vec<String> = modules()
+        Regex::new(r"\bimpl(?:<[^>]*>)?\s+(ResourceHandler|DataSourceHandler)\s+for\s+(\w+)")
+            .unwrap();
+    let mut found: Vec<String> = modules()
         .iter()
         .flat_map(|(module, text)| {
             implementation
@@ -197,14 +198,32 @@ fn only_the_framework_adapters_implement_tf_providers_traits() {
                 .collect::<Vec<_>>()
         })
         .collect();
+    found.sort();
     assert_eq!(
         found,
         [
-            "framework::data_source: DataSource for DataAdapter",
-            "framework::resource::adapter: Resource for Adapter",
+            "framework::data_source: DataSourceHandler for DataAdapter",
+            "framework::resource::adapter::handler: ResourceHandler for Adapter",
         ],
-        "a resource or data source implements tf-provider's trait by hand instead of \
+        "a resource or data source implements the protocol's handler by hand instead of \
          framework::resource::ResourceType / framework::data_source::DataSourceType"
+    );
+}
+
+/// Terraform's types come from one place (`framework::tf`): the rest of
+/// the code never names the crate that defines some of them.
+#[test]
+fn only_framework_tf_names_tf_provider() {
+    let naming: Vec<String> = modules()
+        .iter()
+        .filter(|(module, text)| {
+            module.join("::") != "framework::tf" && code(text).contains("tf_provider")
+        })
+        .map(|(module, _)| module.join("::"))
+        .collect();
+    assert!(
+        naming.is_empty(),
+        "these modules name tf_provider: {naming:?}"
     );
 }
 

@@ -8,6 +8,7 @@
 
 pub mod data_source;
 pub mod diag;
+pub mod diagnostics;
 pub mod failure;
 pub mod number;
 pub mod plan;
