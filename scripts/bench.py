@@ -13,9 +13,11 @@ Each row is measured side by side with its baseline:
   4. start-up (`terraform providers schema -json`), peak RSS, binary size
   5. requests per create / update / delete / refresh of BENCH_HOLDERS_N
      holders (default 500) per assignment resource
-Also: the CPU of a no-op plan split between terraform and the provider, and
-the before/after of our plugin front (src/plugin) against tf-provider's own
-server (RBAC_BENCH_BARE_TF_PROVIDER, a switch for this comparison only).
+Also: the CPU of a no-op plan split between terraform and the provider (the
+provider's share of it, target <= 7% at 1000 roles), and, when
+BENCH_BASELINE_BIN names another build's provider binary (a release zip's,
+or one built from an earlier commit), the same plan and CPU share of that
+build beside ours ("front").
 Results are printed and written to bench/results/. BENCH_SECTIONS picks a
 reduced run (e.g. BENCH_SECTIONS=writes,rate BENCH_REFRESH_N=20 BENCH_RATE_N=950).
 """
@@ -236,7 +238,7 @@ sys.exit(code)
 """
 
 
-def cpu_split(d, env, d2, env2):
+def cpu_split(d, env, d2, env2, provider_bin=None):
     """CPU seconds of one no-op plan in the applied workspaces `d` (our
     provider, its emulator still running) and `d2` (terraform_data):
     (terraform's own, the provider's, provider processes started,
@@ -245,7 +247,7 @@ def cpu_split(d, env, d2, env2):
     wrapper_dir = tempfile.mkdtemp(prefix="rbac-bench-cpu-")
     log = os.path.join(wrapper_dir, "cpu.log")
     with open(os.path.join(wrapper_dir, "terraform-provider-rbac"), "w") as f:
-        f.write(CPU_WRAPPER % (sys.executable, os.path.join(BIN, "terraform-provider-rbac"), log))
+        f.write(CPU_WRAPPER % (sys.executable, provider_bin or os.path.join(BIN, "terraform-provider-rbac"), log))
     os.chmod(os.path.join(wrapper_dir, "terraform-provider-rbac"), 0o755)
     # The same state, with Terraform pointed at the wrapper instead.
     rc = os.path.join(wrapper_dir, "terraform.rc")
@@ -312,6 +314,9 @@ def main():
         rows.append(("CPU of no-op plan %d roles vs terraform_data" % n,
                      "terraform %.2f s + provider %.2f s (%d processes) vs %.2f s" % (own, provider, launches, data_cpu),
                      "%.2f (terraform alone %.2f)" % ((own + provider) / data_cpu, own / data_cpu), ""))
+        rows.append(("provider's share of the CPU of a no-op plan of %d roles" % n,
+                     "%.1f%% (provider %.2f s of %.2f s)" % (100 * provider / (own + provider), provider, own + provider),
+                     "", "<= 7%" if n >= 1000 else ""))
         if n == max(SIZES):
             rows.append(("provider peak RSS during %d-role apply" % n, "%.1f MiB" % (sampler.peak_kib / 1024), "", "< 30 MiB"))
 
@@ -329,21 +334,39 @@ def main():
 
 
 def front_rows(rows):
-    """Before/after of our plugin front (src/plugin): the same binary serving
-    through tf-provider's own server (no TCP_NODELAY) vs through the front."""
-    n = min(SIZES)
+    """Our build against another (BENCH_BASELINE_BIN: a provider binary of an
+    earlier release or commit, e.g. the one whose front proxied to
+    tf-provider's server): no-op plan time and the provider's CPU share,
+    the same workspace and state for both."""
+    baseline = os.environ.get("BENCH_BASELINE_BIN")
+    if not baseline:
+        print("front: skipped (set BENCH_BASELINE_BIN to a provider binary to compare with)")
+        return
+    n = max(SIZES)
     emu = Emulator("--rate-limit", "off")
     d, env = workspace(emu, roles_config(n, limited=False))
-    bare = dict(env, RBAC_BENCH_BARE_TF_PROVIDER="1")
+    d2, env2 = workspace(None, data_config(n), rbac=False)
     tf(d, env, "apply", "-auto-approve")
+    tf(d2, env2, "apply", "-auto-approve")
+    base_dir = tempfile.mkdtemp(prefix="rbac-bench-baseline-")
+    shutil.copy(baseline, os.path.join(base_dir, "terraform-provider-rbac"))
+    with open(os.path.join(base_dir, "terraform.rc"), "w") as f:
+        f.write(cli_config(base_dir))
+    base_env = dict(env, TF_CLI_CONFIG_FILE=os.path.join(base_dir, "terraform.rc"))
     before, after = [], []
     for _ in range(REPEAT):
-        before.append(tf(d, bare, "plan", "-detailed-exitcode")[0])
+        before.append(tf(d, base_env, "plan", "-detailed-exitcode")[0])
         after.append(tf(d, env, "plan", "-detailed-exitcode")[0])
+    shares = []
+    for binary in (os.path.join(base_dir, "terraform-provider-rbac"), None):
+        own, provider, _, _ = cpu_split(d, env, d2, env2, provider_bin=binary)
+        shares.append(100 * provider / (own + provider))
     emu.stop()
-    rows.append(("no-op plan %d roles: tf-provider's server -> our front" % n,
+    rows.append(("no-op plan %d roles: baseline build -> this build" % n,
                  "%s -> %s" % (spread(before), spread(after)),
                  "%.2fx faster" % (statistics.median(before) / statistics.median(after)), ""))
+    rows.append(("provider's CPU share, no-op plan %d roles: baseline -> this build" % n,
+                 "%.1f%% -> %.1f%%" % tuple(shares), "", "<= 7%"))
 
 
 def writes_rows(rows):
