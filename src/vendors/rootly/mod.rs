@@ -7,6 +7,7 @@ pub mod families;
 pub mod on_call_role_data_source;
 pub mod on_call_role_resource;
 pub mod on_call_roles_data_source;
+pub mod source_provider;
 pub mod user_on_call_role_resource;
 pub mod users_data_source;
 

@@ -1,6 +1,7 @@
 //! `rbac_rootly_on_call_role`: a custom Rootly on-call role and its
 //! permission sets. Plan rules live in [`plan`].
 
+mod moved;
 mod plan;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use super::api::{ListFilters, OnCallRole, RoleAttributes, RootlyClient, PERMISSI
 use super::config::RootlySettings;
 use super::families::{family_description, with_permission_families};
 use crate::framework::plan::{known_string_set, string_set};
+use crate::framework::protocol::MovedFrom;
 use crate::framework::resource::{
     state_id, Deleted, Failure, NewState, Planned, Read, Refreshed, Removed, ResourceType,
 };
@@ -139,6 +141,12 @@ impl ResourceType for OnCallRoleResource {
     /// The role's UUID, or the quoted name before there is one.
     fn which(state: &OnCallRoleState) -> String {
         crate::framework::resource::id_or_name(&state.id, &state.name)
+    }
+
+    /// A `moved` block from the vendor's own `rootly_on_call_role`: see
+    /// [`moved`].
+    fn moved_from(from: &MovedFrom) -> Option<std::result::Result<OnCallRoleState, String>> {
+        moved::from_rootly_provider(from)
     }
 
     async fn plan(

@@ -10,6 +10,8 @@
 //! on-call role may lose on-call access. `DELETE /v1/users/{id}` removes the
 //! user from the organization and is never sent (the client refuses it).
 
+mod moved;
+
 use crate::framework::tf::Schema;
 use crate::framework::tf::{AttributePath, Diagnostics};
 use crate::framework::tf::{Value, ValueEmpty};
@@ -20,6 +22,7 @@ use super::api::RootlyClient;
 use super::api::RootlyUser;
 use super::config::RootlySettings;
 use crate::framework::plan::requires_replace;
+use crate::framework::protocol::MovedFrom;
 use crate::framework::resource::{
     Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType, Warnings,
 };
@@ -136,6 +139,12 @@ impl ResourceType for UserOnCallRoleResource {
                 .map(String::as_str)
                 .unwrap_or("")
         )
+    }
+
+    /// A `moved` block from the vendor's own `rootly_user_on_call_role`:
+    /// see [`moved`].
+    fn moved_from(from: &MovedFrom) -> Option<std::result::Result<UserOnCallRoleState, String>> {
+        moved::from_rootly_provider(from)
     }
 
     async fn plan(
