@@ -141,6 +141,18 @@ provider "rbac" {{
     std::fs::write(ws.path().join("main.tf"), text).unwrap();
 }
 
+/// Both moves, from the vendor's types into ours.
+const MOVES: &str = r#"moved {
+  from = rootly_on_call_role.responders
+  to   = rbac_rootly_on_call_role.responders
+}
+
+moved {
+  from = rootly_user_on_call_role.ada
+  to   = rbac_rootly_user_on_call_role.ada
+}
+"#;
+
 const OUR_RESOURCES: &str = r#"resource "rbac_rootly_on_call_role" "responders" {
   name                  = "Responders"
   alerts_permissions    = ["create", "read"]
@@ -192,8 +204,8 @@ fn moved_blocks_take_over_the_vendors_resources_without_a_write() {
     write_config(
         &ws,
         &format!(
-            "moved {{\n  from = rootly_on_call_role.responders\n  to   = rbac_rootly_on_call_role.responders\n}}\n\n\
-             moved {{\n  from = rootly_user_on_call_role.ada\n  to   = rbac_rootly_user_on_call_role.ada\n}}\n\n{OUR_RESOURCES}"
+            "{MOVES}
+{OUR_RESOURCES}"
         ),
     );
     emu.reset_stats();
@@ -270,4 +282,37 @@ fn a_moved_block_from_a_type_we_do_not_take_over_is_a_clear_error() {
     );
     assert!(text.contains("Import the object instead"), "{text}");
     assert_eq!(rootly_writes(&emu), Vec::<String>::new());
+}
+
+/// A stored state without `id` says nothing about which object it manages:
+/// the move is refused, naming the way out, before anything is written.
+#[test]
+fn a_vendor_state_without_id_is_refused_with_the_way_out() {
+    let (emu, ws, role_id) = seeded();
+    let path = ws.path().join("terraform.tfstate");
+    let mut state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    state["resources"][0]["instances"][0]["attributes"]["id"] = json!("");
+    std::fs::write(&path, state.to_string()).unwrap();
+    write_config(
+        &ws,
+        &format!(
+            "{MOVES}
+{OUR_RESOURCES}"
+        ),
+    );
+    emu.reset_stats();
+    let plan = ws.run(&["plan", "-no-color"]);
+    assert_ne!(plan.status, 0, "{}", plan.all());
+    let text = plan.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("Cannot move rootly_on_call_role to rbac_rootly_on_call_role"),
+        "{text}"
+    );
+    assert!(
+        text.contains("this rootly_on_call_role has no id (it is empty)"),
+        "{text}"
+    );
+    assert!(text.contains("terraform apply -refresh-only"), "{text}");
+    assert_eq!(rootly_writes(&emu), Vec::<String>::new());
+    assert!(emu.rootly_role(&role_id).is_some());
 }

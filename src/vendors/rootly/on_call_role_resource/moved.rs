@@ -4,7 +4,10 @@
 //! `name`, `slug`, `system_role` and `*_permissions` lists (docs/vendors/rootly.md,
 //! "The vendor's Terraform provider") have the same names here; the lists
 //! become sets. A family that provider version does not store stays null
-//! until the refresh that follows the move reads it from Rootly.
+//! until the refresh that follows the move reads it from Rootly: its docs
+//! list 22 of our 24 families, without `catalogs_permissions` and
+//! `functionalities_permissions` (whether a later release stores them is
+//! unverified).
 
 use crate::framework::protocol::MovedFrom;
 
