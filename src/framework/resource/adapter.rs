@@ -21,14 +21,18 @@ pub struct Adapter<R: ResourceType> {
     provider: Arc<ProviderData<R::Vendor>>,
     /// The schema's required attributes, refused when null.
     required: Required,
+    /// The schema's version, which stored states are upgraded to.
+    schema_version: i64,
 }
 
 impl<R: ResourceType> Adapter<R> {
     pub fn new(resource: R, provider: Arc<ProviderData<R::Vendor>>) -> Self {
+        let schema = R::schema();
         Adapter {
             resource,
             provider,
-            required: Required::of(&R::schema()),
+            required: Required::of(&schema),
+            schema_version: schema.version,
         }
     }
 

@@ -125,15 +125,17 @@ impl<R: ResourceType> ResourceHandler for Adapter<R> {
         encode::<R>(diags, imported)
     }
 
-    /// Every schema so far is version 0: a stored state of it is decoded
-    /// (attributes a later version dropped are ignored) and re-encoded.
+    /// A state of today's version goes back as stored: Terraform decodes
+    /// it against the schema itself (and says so if it does not fit), and
+    /// this runs for every resource of every plan. Every schema so far is
+    /// version 0, so an older state does not exist yet.
     fn upgrade(
         &self,
         diags: &mut Diagnostics,
         version: i64,
         json: Vec<u8>,
     ) -> Option<DynamicValue> {
-        let current = R::schema().version;
+        let current = self.schema_version;
         if version > current {
             diags.root_error(
                 format!(
@@ -146,6 +148,9 @@ impl<R: ResourceType> ResourceHandler for Adapter<R> {
                 ),
             );
             return None;
+        }
+        if version == current {
+            return Some(DynamicValue::Json(json));
         }
         let state: R::State = DynamicValue::Json(json).decode(diags, "stored state")?;
         DynamicValue::encode(diags, &state)
