@@ -125,10 +125,9 @@ impl<R: ResourceType> ResourceHandler for Adapter<R> {
         encode::<R>(diags, imported)
     }
 
-    /// A state of today's version goes back as stored: Terraform decodes
-    /// it against the schema itself (and says so if it does not fit), and
-    /// this runs for every resource of every plan. Every schema so far is
-    /// version 0, so an older state does not exist yet.
+    /// A stored state is decoded (so that one that does not fit the schema
+    /// is a clear error here, and attributes a later version dropped are
+    /// ignored) and re-encoded. Every schema so far is version 0.
     fn upgrade(
         &self,
         diags: &mut Diagnostics,
@@ -148,9 +147,6 @@ impl<R: ResourceType> ResourceHandler for Adapter<R> {
                 ),
             );
             return None;
-        }
-        if version == current {
-            return Some(DynamicValue::Json(json));
         }
         let state: R::State = DynamicValue::Json(json).decode(diags, "stored state")?;
         DynamicValue::encode(diags, &state)
