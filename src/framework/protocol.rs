@@ -29,6 +29,11 @@ pub enum DynamicValue {
 
 const NULL_MESSAGE_PACK: &[u8] = &[0xc0];
 
+/// How deep lists, maps and objects may nest in a MessagePack value. Our
+/// schemas nest a few levels; rmp-serde's own limit (1024) let a malformed
+/// value overflow a worker thread's stack, which aborts the process.
+const MAX_DEPTH: usize = 32;
+
 impl DynamicValue {
     /// The null value.
     pub fn null() -> Self {
@@ -50,7 +55,9 @@ impl DynamicValue {
         let decoded = match self {
             DynamicValue::MessagePack(b) => {
                 let b = if b.is_empty() { NULL_MESSAGE_PACK } else { b };
-                rmp_serde::from_slice(b).map_err(|e| e.to_string())
+                let mut decoder = rmp_serde::Deserializer::from_read_ref(b);
+                decoder.set_max_depth(MAX_DEPTH);
+                T::deserialize(&mut decoder).map_err(|e| e.to_string())
             }
             DynamicValue::Json(b) => {
                 let b = if b.is_empty() { &b"null"[..] } else { b };
@@ -249,6 +256,15 @@ mod tests {
         assert!(v.is_none());
         assert_eq!(diags.errors.len(), 1);
         assert!(diags.errors[0].summary.contains("planned state"));
+    }
+
+    #[test]
+    fn a_value_nested_too_deep_is_a_diagnostic_not_a_stack_overflow() {
+        let mut diags = Diagnostics::default();
+        let deep = DynamicValue::MessagePack(vec![0x91; 100_000]);
+        let v: Option<Value<Vec<Value<String>>>> = deep.decode(&mut diags, "config");
+        assert!(v.is_none());
+        assert!(diags.errors[0].detail.contains("depth limit"), "{diags:?}");
     }
 
     #[test]

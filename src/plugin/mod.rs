@@ -50,6 +50,11 @@ use tls::AutoMtls;
 /// go-plugin's core protocol version, and Terraform's plugin protocol.
 const HANDSHAKE_PREFIX: &str = "1|6";
 
+/// The largest message either way: Terraform's own limit, and that of
+/// providers built on HashiCorp's terraform-plugin-go (tonic's default, 4 MiB,
+/// refused a large configuration or state).
+const MAX_MESSAGE: usize = 256 << 20;
+
 /// The go-plugin settings Terraform passes in the environment.
 pub struct PluginEnv {
     client_cert: Option<String>,
@@ -83,7 +88,10 @@ impl PluginEnv {
 pub async fn serve(name: &str, provider: impl ProviderHandler, env: PluginEnv) -> Result<()> {
     let service = Arc::new(ProviderService::new(name, provider));
     let shutdown = service.shutdown.clone();
-    let routes = Routes::new(ProviderServer::new(service.clone()))
+    let provider = ProviderServer::new(service.clone())
+        .max_decoding_message_size(MAX_MESSAGE)
+        .max_encoding_message_size(MAX_MESSAGE);
+    let routes = Routes::new(provider)
         .add_service(GRPCControllerServer::new(service.clone()))
         .add_service(GRPCStdioServer::new(service));
 
