@@ -14,17 +14,27 @@ use serde_json::json;
 
 const ROLE: &str = "rbac_flashduty_role";
 
-/// Not MessagePack at all (0xc1 is never used), a truncated map, and
-/// MessagePack of the wrong shape (a string; a map whose values have the
-/// wrong types, for the state and for the private state).
+/// Not MessagePack at all (0xc1 is never used), a truncated map, strings
+/// that are not UTF-8, and MessagePack of the wrong shape (a string; a map
+/// whose values have the wrong types, for the state and the private state).
 fn garbage() -> Vec<Vec<u8>> {
     let wrong_type = json!({"role_name": 7, "sent_ms": "soon"});
     let wrong_type = rmp_serde::to_vec_named(&wrong_type).unwrap();
+    let not_utf8 = |key: &str| {
+        [
+            &[0xa0 | key.len() as u8],
+            key.as_bytes(),
+            &[0xa2, 0xff, 0xfe],
+        ]
+        .concat()
+    };
     vec![
         vec![0x92, 0xff, 0x00, 0xc1],
         vec![0x85, 0xa9, b'r', b'o'],
         rmp_serde::to_vec("a role").unwrap(),
         wrong_type,
+        // {"role_name": <not UTF-8>, "sent_ms": <not UTF-8>}
+        [vec![0x82], not_utf8("role_name"), not_utf8("sent_ms")].concat(),
         // Lists nested deep: a decoder that recursed without bound would
         // overflow the stack and abort the process.
         vec![0x91; 1_000_000],
