@@ -343,27 +343,46 @@ async fn read_data_source_from_the_emulator() {
     assert_eq!(known(&state, "ids").as_array().map(Vec::len), Some(1));
 }
 
-fn move_request(source_type: &str, target_type: &str) -> pb::MoveResourceStateRequest {
+/// A MoveResourceState request from `source` (`provider type`).
+fn move_request(
+    source: &str,
+    state: serde_json::Value,
+    target: &str,
+) -> pb::MoveResourceStateRequest {
+    let (provider, type_name) = source.split_once(' ').unwrap();
     pb::MoveResourceStateRequest {
-        source_provider_address: "registry.terraform.io/hashicorp/aws".into(),
-        source_type_name: source_type.into(),
+        source_provider_address: format!("registry.terraform.io/{provider}"),
+        source_type_name: type_name.into(),
         source_schema_version: 0,
         source_state: Some(pb::RawState {
-            json: br#"{"id":"x","name":"ops"}"#.to_vec(),
+            json: state.to_string().into_bytes(),
             flatmap: Default::default(),
         }),
-        target_type_name: target_type.into(),
+        target_type_name: target.into(),
         source_private: vec![],
     }
 }
 
 #[tokio::test]
-async fn move_from_a_type_we_cannot_take_over_is_an_error() {
+async fn move_takes_over_the_vendors_provider_state_and_nothing_else() {
     let mut p = plugin::start().await;
-    let moved = p
-        .provider
-        .move_resource_state(move_request("aws_iam_role", ROLE));
-    let moved = moved.await.unwrap().into_inner();
+    let id = "91b7d512-7444-4978-8350-7492b18ec2ad";
+    let state = json!({"id": id, "name": "Responders", "slug": "responders"});
+    let source = "rootlyhq/rootly rootly_on_call_role";
+    let request = move_request(source, state, "rbac_rootly_on_call_role");
+    let moved = p.provider.move_resource_state(request).await.unwrap();
+    let moved = moved.into_inner();
+    assert_eq!(errors(&moved.diagnostics), Vec::<String>::new());
+    let state = decode(&moved.target_state).expect("a moved state");
+    assert_eq!(
+        (known(&state, "id"), known(&state, "name")),
+        (json!(id), json!("Responders"))
+    );
+
+    let state = json!({"id": "x", "name": "ops"});
+    let request = move_request("hashicorp/aws aws_iam_role", state, ROLE);
+    let moved = p.provider.move_resource_state(request).await.unwrap();
+    let moved = moved.into_inner();
     assert!(moved.target_state.is_none());
     let errors = errors(&moved.diagnostics);
     assert_eq!(errors.len(), 1, "{errors:?}");
