@@ -307,6 +307,7 @@ async fn shutdown_makes_the_provider_exit_within_two_seconds() {
     assert!(p.answers().await);
     p.controller.shutdown(pb::Empty {}).await.unwrap();
     let asked = Instant::now();
+    p.hang_up();
     let status = loop {
         if let Some(status) = p.child.try_wait().unwrap() {
             break status;

@@ -109,6 +109,14 @@ impl Plugin {
         assert_eq!(errors(&answer.get_ref().diagnostics), Vec::<String>::new());
     }
 
+    /// Closes the connection, as Terraform does after Shutdown: the clients
+    /// are left pointing nowhere.
+    pub fn hang_up(&mut self) {
+        let nowhere = Channel::from_static("http://127.0.0.1:9").connect_lazy();
+        self.provider = ProviderClient::new(nowhere.clone());
+        self.controller = GRPCControllerClient::new(nowhere);
+    }
+
     /// Whether the server still answers GetMetadata.
     pub async fn answers(&mut self) -> bool {
         let metadata = self.provider.get_metadata(pb::Empty {}).await;
