@@ -24,7 +24,7 @@ use crate::vendors::flashduty::config::{FlashdutyBlock, FlashdutySettings};
 use crate::vendors::rootly::config::{RootlyBlock, RootlySettings};
 use crate::vendors::slashid::config::{SlashidBlock, SlashidSettings};
 use crate::vendors::zenml::config::{ZenmlBlock, ZenmlSettings};
-use crate::vendors::{flashduty, rootly, slashid, zenml};
+use crate::vendors::{access, flashduty, rootly, slashid, zenml};
 
 pub use crate::framework::PROVIDER_NAME;
 
@@ -79,7 +79,21 @@ impl RbacProvider {
         use slashid::{persons_data_source as sid_persons, role_data_source as sid_role};
         use zenml::{role_assignments_data_source as zn_assigns, roles_data_source as zn_roles};
         let (fd, sid, rt, zn) = (&self.flashduty, &self.slashid, &self.rootly, &self.zenml);
+        let all = access::Vendors {
+            flashduty: fd.clone(),
+            rootly: rt.clone(),
+            slashid: sid.clone(),
+            zenml: zn.clone(),
+        };
         by_type_name(vec![
+            data_source(
+                access::access_data_source::AccessDataSource(all.clone()),
+                &access::across_vendors(),
+            ),
+            data_source(
+                access::role_holders_data_source::RoleHoldersDataSource(all),
+                &access::across_vendors(),
+            ),
             data_source(fd_role::RoleDataSource, fd),
             data_source(fd_perms::PermissionsDataSource, fd),
             data_source(fd_roles::RolesDataSource, fd),

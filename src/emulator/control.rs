@@ -24,6 +24,7 @@ pub(crate) fn router() -> Router<Emulator> {
         .route("/slashid", get(slashid).post(set_slashid))
         .route("/slashid/persons", post(slashid_persons))
         .route("/zenml/revoke-tokens", post(zenml_revoke_tokens))
+        .route("/zenml/people", post(zenml_people))
         .route("/flashduty/members", post(flashduty_members))
         .route("/rootly/users", post(rootly_users))
 }
@@ -65,6 +66,27 @@ async fn set_faults(
 
 async fn zenml_revoke_tokens(State(emu): State<Emulator>) -> Response {
     Json(json!({"revoked": emu.revoke_zenml_tokens()})).into_response()
+}
+
+/// `{"users": [{"email", "name", "id"?}], "teams": [{"name", "members":
+/// [user ID or email], "id"?, "organization_id"?}]}`: people who signed in
+/// outside the API. Answers what was added, with IDs.
+async fn zenml_people(
+    State(emu): State<Emulator>,
+    body: Result<Json<super::zenml::NewPeople>, JsonRejection>,
+) -> Response {
+    let Json(people) = match body {
+        Ok(b) => b,
+        Err(e) => return bad_request(e.body_text()),
+    };
+    let result = emu.zenml().add_people(people);
+    match result {
+        Ok(added) => {
+            emu.persist();
+            Json(added).into_response()
+        }
+        Err(e) => bad_request(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -119,10 +141,14 @@ struct NewSlashidPersons {
 #[serde(deny_unknown_fields)]
 struct NewSlashidPerson {
     person_id: String,
+    /// The person's `email_address` handle, if any.
+    #[serde(default)]
+    email: Option<String>,
 }
 
-/// `{"add": [{"person_id": "pid:…"}]}`: persons who signed up outside the
-/// RBAC API (the emulator has no person API), with no roles. Answers
+/// `{"add": [{"person_id": "pid:…", "email": "…"}]}`: persons who signed
+/// up (the emulator has no person-creating API), with no roles; `email`
+/// (optional) becomes their `email_address` handle. Answers
 /// `{"added": N}` (persons already there are left as they are).
 async fn slashid_persons(
     State(emu): State<Emulator>,
@@ -147,7 +173,7 @@ async fn slashid_persons(
         persons
             .add
             .iter()
-            .filter(|p| store.add_person(&p.person_id))
+            .filter(|p| store.add_person(&p.person_id, p.email.as_deref()))
             .count()
     };
     emu.persist();

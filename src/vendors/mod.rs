@@ -1,6 +1,7 @@
 //! One module per vendor: a typed API client (`api.rs`, no Terraform types)
 //! and the resources and data sources built on it.
 
+pub mod access;
 pub mod authoritative;
 pub mod conflict;
 pub mod create;

@@ -89,3 +89,69 @@ impl Store {
             .any(|p| p == permission))
     }
 }
+
+/// The largest `limit` of `GET /persons` (vendors/slashid.md "Listing
+/// persons": "at most 1000").
+pub const PERSONS_LIMIT_MAX: usize = 1000;
+
+/// A handle of a listed person (`{type, value}`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Handle {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub value: String,
+}
+
+/// One item of `GET /persons` (the abridged `PersonRet`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ListedPerson {
+    pub person_id: String,
+    pub active: bool,
+    pub person_type: &'static str,
+    pub region: &'static str,
+    /// Only with `fields=handles`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handles: Option<Vec<Handle>>,
+}
+
+impl Store {
+    /// `GET /persons?offset=&limit=&handle=&fields=`: persons in ID order.
+    /// `email` keeps only the person whose `email_address` handle is that
+    /// address. ASSUMPTION (vendors/slashid.md: handle matching rules
+    /// **unverified**): email handles compare case-insensitively.
+    pub fn list_persons(
+        &self,
+        offset: usize,
+        limit: usize,
+        email: Option<&str>,
+        with_handles: bool,
+    ) -> Vec<ListedPerson> {
+        self.persons
+            .iter()
+            .filter(|(_, p)| {
+                email.is_none_or(|e| {
+                    p.email
+                        .as_deref()
+                        .is_some_and(|h| h.eq_ignore_ascii_case(e))
+                })
+            })
+            .skip(offset)
+            .take(limit)
+            .map(|(id, p)| ListedPerson {
+                person_id: id.clone(),
+                active: true,
+                person_type: "regular",
+                region: "us-iowa",
+                handles: with_handles.then(|| {
+                    p.email
+                        .iter()
+                        .map(|e| Handle {
+                            kind: "email_address",
+                            value: e.clone(),
+                        })
+                        .collect()
+                }),
+            })
+            .collect()
+    }
+}

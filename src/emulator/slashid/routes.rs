@@ -1,6 +1,8 @@
 //! SlashID's RBAC and person-role endpoints (vendors/slashid.md, "Endpoints").
 
-use axum::extract::{Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
@@ -33,6 +35,7 @@ pub(super) fn router(emu: &Emulator) -> Router<Emulator> {
                 .delete(delete_permission),
         )
         .route("/rbac/check", post(check))
+        .route("/persons", get(list_persons))
         .route(
             "/persons/:id/roles",
             get(person_roles).put(put_person_roles),
@@ -212,6 +215,43 @@ async fn check(State(emu): State<Emulator>, Body(req): Body<CheckRequest>) -> Re
         };
         s.check(&person, &permission)
             .map(|granted| serde_json::json!({ "granted": granted }))
+    })
+}
+
+/// `GET /persons` (vendors/slashid.md "Listing persons"): `offset`,
+/// `limit` (1–1000; ASSUMPTION: 100 when absent, the default is not
+/// documented), `handle` (`email_address:<address>` only here) and
+/// `fields=handles`. A bare `result` array: where the paging totals come
+/// back is **unverified**, so clients walk until a short page.
+async fn list_persons(
+    State(emu): State<Emulator>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let number = |name: &str, default: usize| match query.get(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<usize>()
+            .map_err(|_| ApiError::bad_request(format!("{name} must be a whole number"))),
+    };
+    let (offset, limit) = match (number("offset", 0), number("limit", 100)) {
+        (Ok(o), Ok(l)) if (1..=super::persons::PERSONS_LIMIT_MAX).contains(&l) => (o, l),
+        (Err(e), _) | (_, Err(e)) => return failure(e),
+        _ => return failure(ApiError::bad_request("limit must be between 1 and 1000")),
+    };
+    let email = match query.get("handle").map(|h| h.split_once(':')) {
+        None => None,
+        Some(Some(("email_address", address))) => Some(address),
+        Some(_) => {
+            return failure(ApiError::bad_request(
+                "handle must be <type>:<value>; the emulator knows email_address only",
+            ))
+        }
+    };
+    let with_handles = query
+        .get("fields")
+        .is_some_and(|f| f.split(',').any(|f| f.trim() == "handles"));
+    read(&emu, |s| {
+        Ok(s.list_persons(offset, limit, email, with_handles))
     })
 }
 

@@ -42,9 +42,12 @@ pub struct Role {
     pub version: u64,
 }
 
-/// A person's RBAC data.
+/// A person's RBAC data, and the email address of its `email_address`
+/// handle (vendors/slashid.md "Listing persons"), if it has one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     pub roles: BTreeSet<String>,
     pub additional_permissions: BTreeSet<String>,
     #[serde(default)]
@@ -111,13 +114,17 @@ impl Store {
         }
     }
 
-    /// Adds a person without roles; false when `person_id` exists.
-    pub fn add_person(&mut self, person_id: &str) -> bool {
+    /// Adds a person without roles, with an `email_address` handle when
+    /// `email` is given; false when `person_id` exists.
+    pub fn add_person(&mut self, person_id: &str, email: Option<&str>) -> bool {
         if self.persons.contains_key(person_id) {
             return false;
         }
-        self.persons
-            .insert(person_id.to_string(), Person::default());
+        let person = Person {
+            email: email.map(str::to_string),
+            ..Person::default()
+        };
+        self.persons.insert(person_id.to_string(), person);
         true
     }
 

@@ -9,6 +9,7 @@
 
 mod assignments;
 mod errors;
+mod people;
 mod roles;
 mod routes;
 mod store;
@@ -20,6 +21,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub use errors::{ApiError, FieldError, REQUEST_ID_HEADER};
+pub use people::{NewPeople, NewTeam, NewUser};
 pub use store::{
     Assignment, Role, Store, BUILT_IN_NAMES, DEFAULT_ORGANIZATION_ID, DESCRIPTION_MAX, LEVELS,
     NAME_MAX,

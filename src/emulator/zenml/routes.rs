@@ -39,6 +39,19 @@ pub(super) fn router(emu: &Emulator) -> Router<Emulator> {
             "/organizations/:organization_id/roles",
             get(list_roles).fallback(method_not_allowed),
         )
+        .route("/users", get(list_users).fallback(method_not_allowed))
+        .route(
+            "/organizations",
+            get(list_organizations).fallback(method_not_allowed),
+        )
+        .route(
+            "/organizations/:organization_id/teams",
+            get(list_teams).fallback(method_not_allowed),
+        )
+        .route(
+            "/teams/:team_id/members",
+            get(team_members).fallback(method_not_allowed),
+        )
         .route_layer(from_fn_with_state(emu.clone(), super::guard));
     Router::new()
         .route("/auth/login", post(login).fallback(method_not_allowed))
@@ -255,6 +268,34 @@ async fn revoke(
 async fn list_assignments(State(emu): State<Emulator>, Path(role_id): Path<String>) -> Response {
     match path_uuid("role_id", &role_id) {
         Ok(id) => read(&emu, |s| s.assignments_of(&id)),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /users?email=` (`people.rs`).
+async fn list_users(State(emu): State<Emulator>, RawQuery(query): RawQuery) -> Response {
+    let pairs = query_pairs(query.as_deref());
+    let email = pairs
+        .iter()
+        .find(|(k, _)| k == "email")
+        .map(|(_, v)| v.as_str());
+    read(&emu, |s| Ok(s.list_users(email)))
+}
+
+async fn list_organizations(State(emu): State<Emulator>) -> Response {
+    read(&emu, |s| Ok(s.list_organizations()))
+}
+
+async fn list_teams(State(emu): State<Emulator>, Path(org): Path<String>) -> Response {
+    match path_uuid("organization_id", &org) {
+        Ok(org) => read(&emu, |s| s.list_teams(&org)),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn team_members(State(emu): State<Emulator>, Path(team_id): Path<String>) -> Response {
+    match path_uuid("team_id", &team_id) {
+        Ok(id) => read(&emu, |s| s.team_members(&id)),
         Err(e) => e.into_response(),
     }
 }

@@ -65,6 +65,11 @@ pub struct Store {
     pub(super) roles: BTreeMap<String, Role>,
     #[serde(default)]
     pub(super) assignments: Vec<Assignment>,
+    /// Users and teams (`people.rs`).
+    #[serde(default)]
+    pub(super) users: Vec<super::people::User>,
+    #[serde(default)]
+    pub(super) teams: Vec<super::people::Team>,
     /// Access token → expiry. Tokens do not survive a restart.
     #[serde(skip)]
     pub(super) tokens: HashMap<String, Instant>,

@@ -26,7 +26,7 @@ mod members;
 mod permissions;
 mod roles;
 
-pub use members::{MemberItem, VIEWER_ROLE_ID};
+pub use members::{MemberFilter, MemberItem, VIEWER_ROLE_ID};
 pub use permissions::PermissionItem;
 pub use roles::{RoleItem, RoleUpsertRequest};
 

@@ -18,6 +18,7 @@ use crate::vendors::settle::BeforeCreates;
 
 mod in_use;
 mod models;
+mod persons;
 mod settle;
 
 pub use in_use::InUse;
@@ -25,6 +26,7 @@ pub use models::{
     Consistency, Created, Permission, PermissionCreate, PermissionPatch, Role, RoleCreate,
     RolePatch,
 };
+pub use persons::{Handle, ListedPerson, PERSONS_PAGE_SIZE};
 use settle::read_back;
 
 /// The production API base.

@@ -23,10 +23,12 @@ use crate::vendors::settle::{Before, BeforeCreates, Claims};
 use crate::vendors::snapshot::ListSnapshot;
 
 mod assignments;
+mod people;
 
 pub use super::schemas::{Assignment, AssignmentParams, Principal, Role, RoleCreate, RoleUpdate};
 use assignments::AssignmentBook;
 pub use assignments::{Holding, Managed};
+pub use people::{Named, User};
 
 /// Settings for [`ZenmlClient::new`].
 #[derive(Clone)]

@@ -60,6 +60,18 @@ pub struct MemberListRequest {
     pub asc: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
+    /// Only members holding this role (the spec's `role_id` filter).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<u64>,
+}
+
+/// The filters of `/member/list` the provider uses.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemberFilter<'a> {
+    /// The spec's search keyword.
+    pub query: Option<&'a str>,
+    /// Only members holding this role.
+    pub role_id: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,7 +95,7 @@ impl FlashdutyClient {
     /// `query` (Flashduty's search keyword) and the total count.
     pub async fn list_members_page(
         &self,
-        query: Option<&str>,
+        filter: &MemberFilter<'_>,
         p: u64,
         limit: u64,
     ) -> Result<(Vec<MemberItem>, u64), FlashdutyError> {
@@ -92,7 +104,8 @@ impl FlashdutyClient {
             limit,
             orderby: "created_at",
             asc: true,
-            query: query.map(str::to_string),
+            query: filter.query.map(str::to_string),
+            role_id: filter.role_id,
         };
         let page: MemberListResponse = self.call("/member/list", &body, true).await?;
         Ok((page.items, page.total))
@@ -105,9 +118,32 @@ impl FlashdutyClient {
         &self,
         query: Option<&str>,
     ) -> Result<Vec<MemberItem>, FlashdutyError> {
+        let filter = MemberFilter {
+            query,
+            role_id: None,
+        };
+        self.list_members_where(&filter).await
+    }
+
+    /// Every member holding `role_id`, walking every page of the
+    /// `role_id`-filtered listing. Removed members are included.
+    pub async fn list_role_holders(&self, role_id: u64) -> Result<Vec<MemberItem>, FlashdutyError> {
+        let filter = MemberFilter {
+            query: None,
+            role_id: Some(role_id),
+        };
+        self.list_members_where(&filter).await
+    }
+
+    /// Every member matching `filter`, walking every page; a failed page
+    /// fails the whole listing.
+    pub async fn list_members_where(
+        &self,
+        filter: &MemberFilter<'_>,
+    ) -> Result<Vec<MemberItem>, FlashdutyError> {
         let mut all: Vec<MemberItem> = Vec::new();
         for p in 1.. {
-            let (items, total) = self.list_members_page(query, p, MEMBER_PAGE_SIZE).await?;
+            let (items, total) = self.list_members_page(filter, p, MEMBER_PAGE_SIZE).await?;
             let last = (items.len() as u64) < MEMBER_PAGE_SIZE;
             for item in items {
                 // A member that moved between pages must count once.
@@ -200,6 +236,7 @@ mod tests {
             orderby: "created_at",
             asc: true,
             query: None,
+            role_id: None,
         };
         assert_eq!(
             serde_json::to_value(&body).unwrap(),
@@ -207,12 +244,12 @@ mod tests {
         );
         let body = MemberListRequest {
             query: Some("bob@example.com".into()),
+            role_id: Some(2),
             ..body
         };
-        assert_eq!(
-            serde_json::to_value(&body).unwrap()["query"],
-            "bob@example.com"
-        );
+        let sent = serde_json::to_value(&body).unwrap();
+        assert_eq!(sent["query"], "bob@example.com");
+        assert_eq!(sent["role_id"], 2);
     }
 
     #[test]
