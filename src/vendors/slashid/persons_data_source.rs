@@ -2,10 +2,9 @@
 //! holds (`GET /persons/{person_id}/roles`, one call per person, at most
 //! [`CONCURRENCY`] in flight; vendors/slashid.md "Endpoints").
 //!
-//! The person IDs are an input, not a listing: the RBAC reference we follow
-//! (vendors/slashid.md) documents no endpoint that lists an organization's
-//! persons, so the provider cannot discover them. Whether SlashID's wider
-//! Persons API offers such a listing is **unverified**; the docs' Notes say so.
+//! The person IDs are an input, not a listing. Persons found by email
+//! (SlashID's Persons API, `GET /persons`; docs/vendors/slashid.md "People
+//! and lookups") are `rbac_access`'s job.
 
 use crate::framework::tf::Value;
 use crate::framework::tf::{AttributePath, Diagnostics};
