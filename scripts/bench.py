@@ -13,6 +13,8 @@ Each row is measured side by side with its baseline:
   4. start-up (`terraform providers schema -json`), peak RSS, binary size
   5. requests per create / update / delete / refresh of BENCH_HOLDERS_N
      holders (default 500) per assignment resource
+  6. an access review (`data "rbac_access"`) of BENCH_REVIEW_N people
+     (default 500) present in every vendor: requests per vendor and time
 Also: the CPU of a no-op plan split between terraform and the provider (the
 provider's share of it, target <= 7% at 1000 roles), and, when
 BENCH_BASELINE_BIN names another build's provider binary (a release zip's,
@@ -38,8 +40,9 @@ SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000").split(",")]
 RATE_NS = [int(n) for n in os.environ.get("BENCH_RATE_N", "950,1000").split(",")]
 # Which parts to run (a reduced run, e.g. BENCH_SECTIONS=writes,rate):
 # overhead (plan/apply vs terraform_data, CPU, RSS), front, writes, rate, schema.
-SECTIONS = set(os.environ.get("BENCH_SECTIONS", "overhead,front,writes,rate,schema,assignments").split(","))
+SECTIONS = set(os.environ.get("BENCH_SECTIONS", "overhead,front,writes,rate,schema,assignments,access").split(","))
 HOLDERS_N = int(os.environ.get("BENCH_HOLDERS_N", "500"))
+REVIEW_N = int(os.environ.get("BENCH_REVIEW_N", "500"))
 
 
 class Emulator:
@@ -330,6 +333,8 @@ def main():
         schema_rows(rows)
     if "assignments" in SECTIONS:
         assignment_rows(rows)
+    if "access" in SECTIONS:
+        access_rows(rows)
     report(rows)
 
 
@@ -500,6 +505,65 @@ def assignment_rows(rows):
         rows.append(("%s: requests per create / update / delete / refresh (%d holders)" % (types[vendor], HOLDERS_N),
                      " / ".join("%.3f" % per[op] for op in ("create", "update", "delete", "refresh")),
                      "", targets[vendor]))
+
+
+def access_setup(emu, n):
+    """`n` people with an account in every vendor: Flashduty members
+    (Responder), Rootly users, SlashID persons (email handles), ZenML users,
+    a tenth of them in a team holding the workspace Admin, and the others
+    holding the organization Viewer directly. Returns their emails."""
+    emails = ["review%d@example.com" % i for i in range(n)]
+    emu.call("POST", "/__emulator/flashduty/members",
+             {"add": [{"member_name": "Review %d" % i, "email": e, "role_ids": [6]} for i, e in enumerate(emails)]})
+    for e in emails:
+        emu.call("POST", "/__emulator/rootly/users", {"email": e})
+    emu.call("POST", "/__emulator/slashid/persons",
+             {"add": [{"person_id": "pid:01900000-0000-7000-8000-3%011d" % i, "email": e}
+                      for i, e in enumerate(emails)]})
+    users = ["0000feed-0000-4000-8000-%012x" % i for i in range(n)]
+    team = "0000feed-0000-4000-9000-000000000001"
+    emu.call("POST", "/__emulator/zenml/people",
+             {"users": [{"id": u, "email": e, "name": e} for u, e in zip(users, emails)],
+              "teams": [{"id": team, "name": "Reviewed", "members": users[: max(1, n // 10)]}]})
+    login = urllib.request.Request(emu.url + "/zenml/auth/login", data=("password=" + ZENML_KEY).encode(),
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(login) as r:
+        zen = {"Authorization": "Bearer " + json.load(r)["access_token"]}
+    roles = emu.call("GET", "/zenml/organizations/%s/roles" % ZENML_ORG, headers=zen)
+    role = {(r["level"], r["name"]): r["id"] for r in roles}
+    emu.call("POST", "/zenml/roles/%s/assignments?team_id=%s&workspace_id=%s"
+             % (role[("workspace", "Admin")], team, "0000feed-0000-4000-a000-000000000001"), headers=zen)
+    for u in users[max(1, n // 10):]:
+        emu.call("POST", "/zenml/roles/%s/assignments?user_id=%s" % (role[("organization", "Viewer")], u),
+                 headers=zen)
+    return emails
+
+
+def access_rows(rows):
+    """An access review of REVIEW_N people present in every vendor: the
+    requests each vendor answered for one plan (O(list pages), except
+    SlashID: 2 per person), and the plan's time."""
+    print("bench: access review of %d people" % REVIEW_N, file=sys.stderr)
+    emu = Emulator("--rate-limit", "off")
+    emails = access_setup(emu, REVIEW_N)
+    config = ('provider "rbac" {}\ndata "rbac_access" "review" {\n  emails = %s\n}\n'
+              'output "grants" {\n  value = length(data.rbac_access.review.grants)\n}\n' % json.dumps(emails))
+    d, env = workspace(emu, config)
+    emu.reset_stats()
+    took, _ = tf(d, env, "plan")
+    stats = emu.stats()
+    emu.stop()
+    per_vendor = {}
+    for endpoint, outcomes in stats["endpoints"].items():
+        if endpoint.endswith("/auth/login"):
+            continue
+        vendor = endpoint.split("/")[1]
+        per_vendor[vendor] = per_vendor.get(vendor, 0) + sum(outcomes.values())
+    figure = ", ".join("%s %d" % (v, per_vendor.get(v, 0)) for v in ("flashduty", "rootly", "slashid", "zenml"))
+    rows.append(("rbac_access: requests for a review of %d people (per vendor)" % REVIEW_N, figure,
+                 "%.2f calls/person" % (sum(per_vendor.values()) / REVIEW_N),
+                 "O(pages); SlashID 1 + 2 per person"))
+    rows.append(("rbac_access: plan of a %d-person review" % REVIEW_N, "%.2f s" % took, "", ""))
 
 
 def report(rows):
