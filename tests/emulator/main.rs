@@ -8,6 +8,7 @@ mod flashduty_members;
 mod flashduty_roles;
 mod flashduty_validation;
 mod openapi;
+mod people;
 mod rootly;
 mod rootly_users;
 mod slashid;

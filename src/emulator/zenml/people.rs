@@ -11,29 +11,10 @@
 //! only its `POST` and `DELETE` are documented): it answers the team's
 //! users, in the shape of `GET /users`.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::errors::{ApiError, ApiResult};
-use super::store::{new_uuid, parse_uuid, Store};
-
-/// A user account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct User {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-    pub is_active: bool,
-}
-
-/// A team of one organization and its members (user IDs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Team {
-    pub id: String,
-    pub name: String,
-    pub organization_id: String,
-    #[serde(skip_serializing)]
-    pub members: Vec<String>,
-}
+use super::store::{new_uuid, parse_uuid, Store, Team, User};
 
 /// Body of `POST /__emulator/zenml/people`.
 #[derive(Debug, Default, Deserialize)]

@@ -1,5 +1,5 @@
 //! The ZenML Pro state: organizations, their roles (built-in and custom) and
-//! role assignments; plus the short-lived access tokens (never persisted).
+//! role assignments, users and teams; plus the short-lived access tokens (never persisted).
 //! The role calls are in `roles.rs` and the assignment calls in
 //! `assignments.rs`; both extend [`Store`], and this file imports neither.
 //!
@@ -58,6 +58,25 @@ pub struct Assignment {
     pub project_id: Option<String>,
 }
 
+/// A user account (its calls are in `people.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub is_active: bool,
+}
+
+/// A team of one organization and its members (user IDs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    pub organization_id: String,
+    #[serde(skip_serializing)]
+    pub members: Vec<String>,
+}
+
 /// Everything the emulator knows about ZenML Pro.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Store {
@@ -67,9 +86,9 @@ pub struct Store {
     pub(super) assignments: Vec<Assignment>,
     /// Users and teams (`people.rs`).
     #[serde(default)]
-    pub(super) users: Vec<super::people::User>,
+    pub(super) users: Vec<User>,
     #[serde(default)]
-    pub(super) teams: Vec<super::people::Team>,
+    pub(super) teams: Vec<Team>,
     /// Access token → expiry. Tokens do not survive a restart.
     #[serde(skip)]
     pub(super) tokens: HashMap<String, Instant>,
