@@ -376,7 +376,7 @@ def front_rows(rows):
 
 def writes_rows(rows):
     # Writes cost one request where the vendor's answer (or the plan) says
-    # all the state needs (DESIGN.md "Performance targets", issue 13).
+    # all the state needs (README.md, "Performance", the target column).
     write_targets = {"flashduty": "1 / 1 / 1, refresh O(1) lists",
                      # SlashID lists hold names only: one GET per role.
                      "slashid": "1 / 1 / 1, refresh 1 GET per role",

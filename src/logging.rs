@@ -4,7 +4,7 @@
 //! hclog JSON object (`@level`, `@message`, `@module`, `@timestamp`) at that
 //! level, so `TF_LOG=debug` or `TF_LOG_PROVIDER=trace` show our events where
 //! the user asked for them. tf-provider only logs to PLUGIN_LOG_FILE (see
-//! DESIGN.md), so we install this subscriber ourselves.
+//! ARCHITECTURE.md, "Terraform's types"), so we install this subscriber ourselves.
 
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};

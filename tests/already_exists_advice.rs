@@ -1,4 +1,4 @@
-//! Issue 14 §4: "already exists … import it" is advice only for an object
+//! "Already exists … import it" is advice only for an object
 //! made outside the configuration. A replacement that keeps its name under
 //! `create_before_destroy` and a built-in's name get the advice that is
 //! true for them. Real terraform against the emulator, every vendor whose

@@ -194,7 +194,7 @@ resource "rbac_flashduty_member_roles" "m" {{
     )
 }
 
-/// The reproduction: a role update answered 500 once (then retried
+/// A role update answered 500 once (then retried
 /// and applied) was reported as "not updated", from a member listing taken
 /// by another resource's read while the write was in flight, and tainted.
 #[test]

@@ -1,4 +1,4 @@
-//! Property test (issue 14): valid ⇒ converges. For every resource with
+//! Property test: valid ⇒ converges. For every resource with
 //! free-form strings, values drawn at random and accepted by the provider's
 //! own validation are applied through the real terraform CLI against the
 //! emulator, and the next plan must say "No changes": whatever the vendor

@@ -1,4 +1,4 @@
-//! Ctrl-C in the middle of a bulk apply (issue 7), for every vendor: SIGINT
+//! Ctrl-C in the middle of a bulk apply, for every vendor: SIGINT
 //! goes to the whole terraform process group, as a terminal sends it. The
 //! provider must stay up, Terraform must stop gracefully, every role that
 //! exists in the emulator must be in state (not tainted), and a second apply
@@ -243,7 +243,7 @@ fn run_interrupted(
     (status, format!("{stdout}\n{stderr}"), exited_after)
 }
 
-/// Issue 13: Ctrl-C while the lookup that settles a lost create waits on a
+/// Ctrl-C while the lookup that settles a lost create waits on a
 /// stalled server. The lookup is a read: abandoning it loses nothing, so
 /// terraform exits within seconds (it took 210 s: every lookup attempt ran
 /// its full 30 s), and the error says the role may exist: it is kept in

@@ -1,4 +1,4 @@
-//! Fault injection through the real terraform CLI (issue 7): with the
+//! Fault injection through the real terraform CLI: with the
 //! emulator failing 10% of requests (429 with Retry-After, 500, 503,
 //! connection resets, responses lost after the write was applied, 2 s
 //! stalls) under a fixed seed, a 200-role apply per vendor converges with no
@@ -303,7 +303,7 @@ fn a_read_that_keeps_failing_says_how_often_it_was_tried() {
     });
 }
 
-/// Issue 13: a create whose answer is lost, then a lookup that fails
+/// A create whose answer is lost, then a lookup that fails
 /// several times in a row (a garbled listing), for each vendor: the apply
 /// succeeds with exactly one role, in state, and a clean re-plan; no
 /// duplicate (a create sent again) and no orphan (a create given up).

@@ -1,4 +1,4 @@
-//! Issue 13, part 2: a garbled answer (a body cut short, an empty body,
+//! A garbled answer (a body cut short, an empty body,
 //! every value of the wrong type) to an idempotent read or an update is not
 //! the vendor's last word. The HTTP core asks again, so a refresh stays
 //! clean and an update whose write landed is recorded, for every vendor,

@@ -1,4 +1,4 @@
-//! Issue 14 through the real terraform CLI: what the server normalizes is
+//! Import and normalization through the real terraform CLI: what the server normalizes is
 //! refused at plan, what cannot be managed cannot be imported, and import
 //! keys are read the way a user means them.
 

@@ -1,4 +1,4 @@
-//! The shape of the source tree (issue "One shape for every resource"):
+//! The shape of the source tree, one shape for every resource:
 //! short modules, no import cycles, `provider.rs` only composing, and
 //! tf-provider's traits implemented once, by the framework's adapters.
 //! Reads `src/` as text; nothing is built or run.

@@ -1,4 +1,4 @@
-//! Malformed vendor answers (issue 7): a body cut short, an HTML error page
+//! Malformed vendor answers: a body cut short, an HTML error page
 //! from a proxy, an empty body. Each must give a clear error naming the
 //! request and the vendor's request ID, never a panic; and a create whose
 //! answer cannot be read (the server did create the role) must be

@@ -1,4 +1,4 @@
-//! Issue 14 §3: replacing (or renaming) a permission or role that others
+//! Replacing (or renaming) a permission or role that others
 //! use converges in one apply and never strips a person's access longer
 //! than the vendor forces. Real terraform against the emulator, every vendor.
 

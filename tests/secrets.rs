@@ -1,4 +1,4 @@
-//! Secrets (issue 7): a full lifecycle of every vendor's role with
+//! Secrets: a full lifecycle of every vendor's role with
 //! `TF_LOG=trace`, credentials written in the provider configuration, must
 //! not show any vendor's credential in Terraform's output (provider logs
 //! included), in the state file, or in a diagnostic; nor may a wrong

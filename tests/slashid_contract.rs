@@ -89,7 +89,7 @@ async fn forward(
 /// The document, with one adjustment the vendor reference documents: role
 /// names carry the `{org_id}/` prefix although `RoleName`'s pattern has no
 /// `/`; the pattern and the 100-character limit apply after the prefix
-/// (vendors/slashid.md, "Name rules"). The client must always send it.
+/// (docs/vendors/slashid.md, "Names"). The client must always send it.
 fn spec() -> checker::Spec {
     let mut spec = checker::Spec::from_yaml(include_str!("openapi/slashid-openapi.yaml"));
     let role = &mut spec.0["components"]["schemas"]["RoleName"];

@@ -2,11 +2,12 @@
 //! users write: `permissions = [for p in rbac_slashid_permission.p : p.name]`
 //! over a `for_each` that shrinks. Terraform deletes a permission before it
 //! updates the role that references it, unless `create_before_destroy` is
-//! recorded in the permission's state; SlashID refuses to delete a
-//! permission a role includes (vendors/slashid.md). With the setting from
-//! the start, as the docs say, one apply converges. Without it, the apply
-//! fails at once (no retry, a few requests per permission), and each
-//! sequence the error advises is followed here through terraform.
+//! recorded in the permission's state; SlashID refuses to delete a permission a
+//! role includes (docs/vendors/slashid.md, "Behaviour the provider depends
+//! on"). With the setting from the start, as the docs say, one apply converges.
+//! Without it, the apply fails at once (no retry, a few requests per
+//! permission), and each sequence the error advises is followed here through
+//! terraform.
 
 mod common;
 

@@ -129,7 +129,7 @@ fn slashid_role_drift_is_recreated() {
     let emu = Emulator::start(&[]);
     let ws = Workspace::new(&emu);
     // A 404 within consistency_timeout of our own create means "not
-    // visible yet" (issue 13): shorten the window, and delete after it.
+    // visible yet": shorten the window, and delete after it.
     ws.config(
         "provider \"rbac\" {\n  slashid {\n    consistency_timeout = 1\n  }\n}\n\
          resource \"rbac_slashid_role\" \"test\" {\n  name = \"acc-drift\"\n}\n",

@@ -1,6 +1,6 @@
 //! Property tests: the SlashID name validators accept exactly what the
 //! vendor accepts. The oracle is the emulator, which implements the
-//! vendor's documented name rules (vendors/slashid.md, "Name rules")
+//! vendor's documented name rules (docs/vendors/slashid.md, "Names")
 //! independently of the provider: for random names, "no validation error"
 //! must equal "the vendor takes the create".
 

@@ -1,5 +1,5 @@
-//! Unreachable or stalled vendor APIs, through the real terraform CLI
-//! (issue 13, part 3): a `base_url` at a closed port fails within seconds
+//! Unreachable or stalled vendor APIs, through the real terraform CLI:
+//! a `base_url` at a closed port fails within seconds
 //! and names the host and port; a server that accepts connections and never
 //! answers is bounded by the `timeouts` block, and the error says which
 //! operation timed out, after how long, where, and how to allow more time.

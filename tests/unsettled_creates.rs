@@ -1,4 +1,4 @@
-//! Issue 13, part 2: "a lost create is never lost". A create whose answer
+//! "A lost create is never lost". A create whose answer
 //! was lost and whose reconciling lookups then kept failing is recorded in
 //! state, tainted and without an ID ("pending"), so that the next plan looks
 //! it up by name: never a duplicate (Rootly's names are not unique), never an

@@ -1,4 +1,4 @@
-//! Property tests (issue 7): the provider's plan-time validators accept
+//! Property tests: the provider's plan-time validators accept
 //! exactly what the vendor accepts. The oracle is the emulator, which
 //! implements each vendor's documented limits independently of the
 //! provider: for random input, "no validation error" must equal "the vendor

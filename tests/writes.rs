@@ -1,4 +1,4 @@
-//! Issue 13, part 2: a created object is never lost, and a write costs one
+//! A created object is never lost, and a write costs one
 //! request. Through the real terraform CLI against the emulator: SlashID's
 //! eventual consistency (stale reads, a 503 where the old read-back was),
 //! Rootly's garbled create answer and garbled lookups, a failed follow-up

@@ -21,7 +21,8 @@ use terraform_provider_rbac::framework::tf::{AttributeType, Diagnostics, Schema}
 use terraform_provider_rbac::plugin;
 
 /// The `*_permissions` lists of the vendor's `rootly_on_call_role`, as its
-/// docs list them (`docs/resources/on_call_role.md`).
+/// docs list them (rootlyhq/terraform-provider-rootly `docs/resources/on_call_role.md`;
+/// docs/vendors/rootly.md, "`rootly_on_call_role`").
 const PERMISSION_LISTS: [&str; 22] = [
     "alert_fields_permissions",
     "alert_groups_permissions",

@@ -19,8 +19,8 @@ pub const DEFAULT_SLASHID_API_KEY: &str = "emulator-slashid-key";
 pub const DEFAULT_ROOTLY_API_TOKEN: &str = "emulator-rootly-token";
 
 /// Rootly requests per 60 s per API key, counted separately for reads and
-/// writes (the older swagger's 3000; vendors/rootly.md says the current
-/// numbers are **unverified**).
+/// writes (the older swagger's 3000; docs/vendors/rootly.md, "Rate limits", says the
+/// current numbers are **unverified**).
 pub const DEFAULT_ROOTLY_RATE_LIMIT: usize = 3000;
 
 /// The ZenML Pro service-account API key the emulator accepts unless told

@@ -1,6 +1,6 @@
 //! A local, stateful emulator of the vendors' role and permission APIs.
 //!
-//! It is written from `vendors/*.md` (the vendor references), never from the
+//! It is written from `docs/vendors/*.md` (the vendor references), never from the
 //! provider's client code, so that the two cannot share a misunderstanding.
 //! Each vendor is served under its own path prefix (`/flashduty`, `/slashid`,
 //! `/rootly`, `/zenml`).

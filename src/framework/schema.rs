@@ -2,7 +2,7 @@
 //! list of attributes with their documentation.
 //!
 //! tf-provider sends nested attributes with both `type` and `nested_type`,
-//! which Terraform rejects (see DESIGN.md): use [`object_list`] /
+//! which Terraform rejects (ARCHITECTURE.md, "Terraform's types"): use [`object_list`] /
 //! [`object_set`] attribute types or blocks instead.
 
 use std::collections::HashMap;

@@ -11,7 +11,8 @@
 //! the block from the configuration into the state Terraform gets back.
 //!
 //! The block is an optional nested block (at most one), not a nested
-//! attribute: tf-provider 0.2.2 breaks nested attributes (DESIGN.md).
+//! attribute: tf-provider 0.2.2 breaks nested attributes (ARCHITECTURE.md,
+//! "Terraform's types").
 
 use std::time::Duration;
 

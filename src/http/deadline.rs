@@ -9,7 +9,7 @@
 //!
 //! Why a budget per operation and not only per attempt: a server that accepts
 //! connections and never answers cost 124–327 s per operation with per-attempt
-//! timeouts alone (30 s times up to 9 attempts; issue 13).
+//! timeouts alone (30 s times up to 9 attempts).
 
 use std::fmt;
 use std::future::Future;
@@ -26,7 +26,7 @@ use tokio::time::Instant;
 /// retries: about 31 s), a capped `Retry-After` or `X-RateLimit-Reset` of
 /// 60 s (Rootly counts per 60 s window), and a SlashID write that waits for
 /// `all_regions` consistency up to its 120 s maximum
-/// (`SlashID-Required-Consistency-Timeout`, vendors/slashid.md). Shorter
+/// (`SlashID-Required-Consistency-Timeout`, docs/vendors/slashid.md, "Transport"). Shorter
 /// would fail healthy bulk applies; longer would leave a stalled server
 /// holding `terraform apply` for many minutes.
 pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(5 * 60);

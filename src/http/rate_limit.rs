@@ -1,7 +1,7 @@
 //! Client-side rate limiting, so that a bulk apply never meets a 429.
 //!
 //! Flashduty allows 50 req/s and 1,000 req/min per account
-//! (vendors/flashduty.md, "Transport, auth, envelope"); both windows hold at
+//! (docs/vendors/flashduty.md, "Transport"); both windows hold at
 //! once. A server counts a request when it arrives, which the client cannot
 //! see: it only knows that the request arrived after it was sent and before
 //! its answer came back. So a request *holds* a place in every window from

@@ -1,8 +1,8 @@
 //! Secret redaction for everything the HTTP core prints: log lines, error
 //! messages, body excerpts.
 //!
-//! Flashduty's `app_key` travels in the URL query (vendors/flashduty.md,
-//! "Transport, auth, envelope"), so a URL must never be printed as is. The
+//! Flashduty's `app_key` travels in the URL query (docs/vendors/flashduty.md,
+//! "Transport"), so a URL must never be printed as is. The
 //! core logs method and path only, and every string that leaves it goes
 //! through a [`Redactor`] as a second line of defence.
 

@@ -1,5 +1,5 @@
 //! Tests of how [`HttpClient`] fails when a server is unreachable or
-//! stalls (issue 13): fast for refused connections, within the operation's
+//! stalls: fast for refused connections, within the operation's
 //! [`Deadline`] for everything else, with the host in every message.
 
 use std::time::{Duration, Instant};
@@ -25,7 +25,7 @@ fn deadline(budget: Duration) -> Deadline {
 async fn refused_connections_fail_within_seconds_however_many_retries() {
     let addr = refused_addr().await;
     let base = url::Url::parse(&format!("http://{addr}/rootly")).unwrap();
-    // Rootly's policy: 8 retries, 1 s doubling backoff (42 s before issue 13).
+    // Rootly's policy: 8 retries, 1 s doubling backoff (42 s to fail without the connect budget).
     let client = HttpClient::new(config(base, 8)).unwrap();
     let start = Instant::now();
     let err = client.send(read()).await.unwrap_err();

@@ -1,6 +1,7 @@
-//! What to tell a user whose create failed because the name is taken
-//! (issue 14 §4). "Import it" is true only when the object was made outside
-//! this configuration; two other causes are common and need other advice:
+//! What to tell a user whose create failed because the name is taken ("already
+//! exists, import it" is not always the right advice). "Import it" is true only
+//! when the object was made outside this configuration; two other causes are
+//! common and need other advice:
 //!
 //! * the object is this configuration's own: `create_before_destroy` (with
 //!   `-replace` or a change that forces replacement) creates the new object

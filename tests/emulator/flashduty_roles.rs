@@ -1,4 +1,5 @@
-//! Flashduty role lifecycle and semantics (vendors/flashduty.md) over real HTTP.
+//! Flashduty role lifecycle and semantics (docs/vendors/flashduty.md, "Role
+//! endpoints" and "Behaviour the provider depends on") over real HTTP.
 
 use serde_json::json;
 

@@ -1,4 +1,4 @@
-//! Rootly on-call roles (vendors/rootly.md) over real HTTP.
+//! Rootly on-call roles (docs/vendors/rootly.md, "On-call role endpoints") over real HTTP.
 
 use reqwest::Method;
 use serde_json::{json, Value};

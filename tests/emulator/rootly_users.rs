@@ -1,5 +1,5 @@
-//! Rootly users and their on-call role (vendors/rootly.md "Users and their
-//! on-call role"), checked against `tests/openapi/rootly-openapi.json`.
+//! Rootly users and their on-call role (docs/vendors/rootly.md, "Users and the
+//! on-call role assignment"), checked against `tests/openapi/rootly-openapi.json`.
 
 use reqwest::Method;
 use serde_json::{json, Value};

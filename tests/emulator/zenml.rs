@@ -1,4 +1,4 @@
-//! ZenML Pro semantics of the emulator (vendors/zenml.md): the token
+//! ZenML Pro semantics of the emulator (docs/vendors/zenml.md, "Role endpoints"): the token
 //! exchange and expiry, roles, FastAPI 422s, IllegalOperationError cases,
 //! built-in roles, assignments and 404s.
 

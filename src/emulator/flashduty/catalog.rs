@@ -1,11 +1,12 @@
 //! The permission catalogue behind `/role/permission/list` and the
 //! permission factors behind `/role/permission/factor/list`.
 //!
-//! Names, types and descriptions follow the product docs
-//! (flashduty-docs `en/platform/permission-design.mdx`). The IDs are not
-//! published anywhere we found: only "Templates Read" = 501 (seed 001, with
-//! class "On-call" and scope "on-call") is real; the others are invented
-//! nearby (and so are the classes/scopes of the non-on-call modules).
+//! Names, types and descriptions follow the product docs (flashduty-docs
+//! `en/platform/permission-design.mdx`). The IDs are not published anywhere we
+//! found: only "Templates Read" = 501 (the spec's example in
+//! `tests/openapi/flashduty-openapi.json`, with class "On-call" and scope
+//! "on-call") is real; the others are invented nearby (and so are the
+//! classes/scopes of the non-on-call modules).
 
 use serde::Serialize;
 

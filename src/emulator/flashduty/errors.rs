@@ -1,5 +1,5 @@
-//! Flashduty's response envelope (vendors/flashduty.md, "Transport, auth,
-//! envelope"): `{"request_id", "data"}` on success, `{"request_id", "error":
+//! Flashduty's response envelope (docs/vendors/flashduty.md,
+//! "Transport"): `{"request_id", "data"}` on success, `{"request_id", "error":
 //! {"code", "message"}}` on failure, and the request ID again in the
 //! `Flashcat-Request-Id` header.
 

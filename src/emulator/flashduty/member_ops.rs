@@ -1,5 +1,5 @@
-//! The member endpoints on one account's [`Store`] (vendors/flashduty.md,
-//! "Member assignment"): `/member/list`, `/role/member/grant|revoke` and
+//! The member endpoints on one account's [`Store`] (docs/vendors/flashduty.md,
+//! "Role endpoints" and "Listing members"): `/member/list`, `/role/member/grant|revoke` and
 //! `/member/role/grant|revoke|update`. Kept apart from `members.rs` (the
 //! types and seeds) so that `store.rs` and the members do not import each
 //! other.
@@ -18,7 +18,8 @@ fn required<T>(value: Option<T>, field: &str) -> ApiResult<T> {
 impl Store {
     /// `/member/list`: paginated (`p` from 1, `limit` 1–100, default 20).
     pub fn member_list(&self, req: MemberListRequest) -> ApiResult<MemberList> {
-        // unverified in vendors/flashduty.md: the default page size.
+        // Unverified (docs/vendors/flashduty.md, "Listing members"): the default
+        // page size.
         let (p, limit) = (req.p.unwrap_or(1), req.limit.unwrap_or(20));
         if p == 0 || !(1..=100).contains(&limit) {
             return Err(ApiError::invalid(
@@ -101,8 +102,9 @@ impl Store {
         match change {
             MemberRoleChange::Grant => m.account_role_ids.extend(role_ids),
             MemberRoleChange::Revoke => m.account_role_ids.retain(|r| !role_ids.contains(r)),
-            // unverified in vendors/flashduty.md: an empty list resets the
-            // member to Viewer (the vendor CLI says so).
+            // Unverified (docs/vendors/flashduty.md, "Behaviour the provider
+            // depends on"): an empty list resets the member to Viewer (the
+            // vendor CLI says so).
             MemberRoleChange::Update if role_ids.is_empty() => {
                 m.account_role_ids = BTreeSet::from([VIEWER_ROLE_ID]);
             }

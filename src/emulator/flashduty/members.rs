@@ -1,4 +1,4 @@
-//! Members and role assignment (vendors/flashduty.md, "Member assignment"):
+//! Members and role assignment (docs/vendors/flashduty.md, "Role endpoints"):
 //! `/member/list`, `/role/member/grant|revoke` and `/member/role/grant|revoke|update`.
 //! The account has a few seeded members; there is no invite API here.
 

@@ -1,4 +1,4 @@
-//! Flashduty (Flashcat), emulated from vendors/flashduty.md: custom roles,
+//! Flashduty (Flashcat), emulated from docs/vendors/flashduty.md ("Role endpoints"): custom roles,
 //! the permission catalogue, and a few members to assign roles to.
 //!
 //! Served under `/flashduty`, so a client's base URL is
@@ -37,7 +37,7 @@ pub(crate) const SPEC: VendorSpec = VendorSpec {
 };
 
 /// Per account: 50 requests per second and 1,000 per minute
-/// (vendors/flashduty.md, "Transport, auth, envelope").
+/// (docs/vendors/flashduty.md, "Transport").
 pub const RATE_LIMITS: [RateWindow; 2] = [
     RateWindow {
         limit: 50,

@@ -1,5 +1,5 @@
 //! `/role/permission/list`: the catalogue, filtered by the permissions of
-//! some roles (vendors/flashduty.md, "Schemas", PermissionItem).
+//! some roles (docs/vendors/flashduty.md, "Schemas", PermissionItem).
 
 use std::collections::BTreeSet;
 
@@ -27,8 +27,8 @@ impl Store {
     /// `/role/permission/list`: `role_ids` alone → the permissions granted to
     /// those roles; `with_all` → the whole catalogue with `is_granted`;
     /// neither → the whole catalogue.
-    // unverified in vendors/flashduty.md: an unknown role ID in role_ids
-    // gives ResourceNotFound.
+    // Unverified (docs/vendors/flashduty.md, "Behaviour the provider depends
+    // on"): an unknown role ID in role_ids gives ResourceNotFound.
     pub fn permission_list(
         &self,
         role_ids: &[u64],

@@ -1,4 +1,4 @@
-//! Flashduty's role and member endpoints (vendors/flashduty.md, "Endpoints"):
+//! Flashduty's role and member endpoints (docs/vendors/flashduty.md, "Role endpoints"):
 //! every one is `POST` with a JSON body, even the reads.
 
 use axum::extract::State;

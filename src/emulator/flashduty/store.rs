@@ -1,6 +1,6 @@
 //! One Flashduty account's roles (and members, see `members.rs`), with the
-//! vendor's validation and not-found rules (vendors/flashduty.md, "Schemas"
-//! and "Semantics that matter to a Terraform provider").
+//! vendor's validation and not-found rules (docs/vendors/flashduty.md, "Schemas"
+//! and "Behaviour the provider depends on").
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -128,8 +128,8 @@ fn not_found(role_id: u64) -> ApiError {
     ApiError::not_found(format!("role {role_id} not found"))
 }
 
-// unverified in vendors/flashduty.md: the error for touching a preset role;
-// we send InvalidParameter.
+// Unverified (docs/vendors/flashduty.md, "Behaviour the provider depends on"):
+// the error for touching a preset role; we send InvalidParameter.
 fn preset_error() -> ApiError {
     ApiError::invalid("preset role can not be modified")
 }
@@ -138,7 +138,7 @@ impl Store {
     /// A fresh account: the three presets and a few members.
     pub fn seeded() -> Self {
         let roles = [
-            // unverified in vendors/flashduty.md: the spec example shows the
+            // Unverified (docs/vendors/flashduty.md, "Schemas"): the spec example shows the
             // Admin with `permission_ids: []`, although it has all permissions.
             preset(ADMIN_ROLE_ID, "Admin", Vec::new()),
             preset(
@@ -188,8 +188,9 @@ impl Store {
     pub fn upsert(&mut self, req: RoleUpsertRequest) -> ApiResult<RoleUpsertResponse> {
         let name = req.role_name.unwrap_or_default();
         let name_len = name.chars().count();
-        // unverified in vendors/flashduty.md: limits are counted in bytes or
-        // characters; we count Unicode scalar values.
+        // Unverified (docs/vendors/flashduty.md, "Behaviour the provider
+        // depends on"): limits are counted in bytes or characters; we count
+        // Unicode scalar values.
         if name_len == 0 {
             return Err(ApiError::invalid(
                 "role_name is required (1 to 39 characters)",
@@ -200,8 +201,8 @@ impl Store {
                 "role_name must be 1 to {ROLE_NAME_MAX} characters, got {name_len}"
             )));
         }
-        // unverified in vendors/flashduty.md: an omitted description on update
-        // resets it to "".
+        // Unverified (docs/vendors/flashduty.md, "Behaviour the provider
+        // depends on"): an omitted description on update resets it to "".
         let description = req.description.unwrap_or_default();
         let desc_len = description.chars().count();
         if desc_len > DESCRIPTION_MAX {
@@ -214,8 +215,10 @@ impl Store {
             self.editable_role(id)?;
         }
         // Omitted permission_ids clears them on update (vendor CLI,
-        // skills/flashduty/reference/role.md). Stored as sent: whether Manage
-        // also grants its Read ID in /role/info is unverified, so we don't add it.
+        // flashcatcloud/flashduty-cli `skills/flashduty/reference/role.md`;
+        // docs/vendors/flashduty.md, "Behaviour the provider depends on").
+        // Stored as sent: whether Manage also grants its Read ID in /role/info
+        // is unverified, so we don't add it.
         let permission_ids: BTreeSet<u64> =
             req.permission_ids.unwrap_or_default().into_iter().collect();
         if let Some(bad) = permission_ids
@@ -226,8 +229,9 @@ impl Store {
                 "permission_id {bad} does not exist"
             )));
         }
-        // unverified in vendors/flashduty.md: duplicate names are compared
-        // exactly (case-sensitively), presets included, and refused with
+        // Unverified (docs/vendors/flashduty.md, "Behaviour the provider
+        // depends on"): duplicate names are compared exactly
+        // (case-sensitively), presets included, and refused with
         // InvalidParameter.
         if self
             .roles
@@ -255,7 +259,8 @@ impl Store {
                     role_id: id,
                     role_name: name.clone(),
                     description,
-                    // unverified in vendors/flashduty.md: a new role starts enabled.
+                    // Unverified (docs/vendors/flashduty.md, "Behaviour the provider depends on"):
+                    // a new role starts enabled.
                     status: RoleStatus::Enabled,
                     permission_ids,
                     editable: true,
@@ -295,8 +300,8 @@ impl Store {
     }
 
     /// `/role/delete`: permanent, and revokes the role from every member.
-    // unverified in vendors/flashduty.md: deleting a missing ID gives
-    // ResourceNotFound (not success).
+    // Unverified (docs/vendors/flashduty.md, "Behaviour the provider depends
+    // on"): deleting a missing ID gives ResourceNotFound (not success).
     pub fn delete(&mut self, role_id: u64) -> ApiResult<()> {
         self.editable_role(role_id)?;
         self.roles.remove(&role_id);
@@ -310,8 +315,9 @@ impl Store {
     }
 
     /// `/role/enable` and `/role/disable`.
-    // unverified in vendors/flashduty.md: both are idempotent (no error when
-    // the role already has that status); updated_at changes either way.
+    // Unverified (docs/vendors/flashduty.md, "Behaviour the provider depends
+    // on"): both are idempotent (no error when the role already has that
+    // status); updated_at changes either way.
     pub fn set_status(&mut self, role_id: u64, status: RoleStatus) -> ApiResult<()> {
         let role = self.editable_role(role_id)?;
         role.status = status;

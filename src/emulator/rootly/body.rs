@@ -1,5 +1,5 @@
 //! JSON:API request and response bodies shared by the on-call role and
-//! user routes (vendors/rootly.md, "Transport, auth, envelope").
+//! user routes (docs/vendors/rootly.md, "Transport").
 
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;

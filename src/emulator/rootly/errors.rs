@@ -1,4 +1,4 @@
-//! Rootly's error bodies (vendors/rootly.md, "Errors"): JSON:API
+//! Rootly's error bodies (docs/vendors/rootly.md, "Errors"): JSON:API
 //! `{"errors": [{"title", "status", "code", "detail"}]}`, except the rate
 //! limit's `{"error": "Rate limit exceeded. Try again later."}`.
 
@@ -125,7 +125,7 @@ pub fn jsonapi(status: StatusCode, body: Value) -> Response {
     response
 }
 
-/// The 429 body: not JSON:API (vendors/rootly.md, "Errors").
+/// The 429 body: not JSON:API (docs/vendors/rootly.md, "Errors").
 pub fn rate_limited() -> Response {
     let body = json!({"error": "Rate limit exceeded. Try again later."});
     (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response()

@@ -1,5 +1,5 @@
-//! Rootly, emulated from vendors/rootly.md: on-call roles and users (with
-//! the on-call role each holds) over JSON:API.
+//! Rootly, emulated from docs/vendors/rootly.md ("On-call role endpoints"):
+//! on-call roles and users (with the on-call role each holds) over JSON:API.
 //!
 //! Served under `/rootly`, so a client's base URL is
 //! `http://127.0.0.1:PORT/rootly` instead of `https://api.rootly.com`.
@@ -39,7 +39,7 @@ pub(crate) const SPEC: VendorSpec = VendorSpec {
 };
 
 /// The rate-limit window: reads and writes are counted separately, per API
-/// key, over 60 seconds (vendors/rootly.md "Rate limits"; the default of
+/// key, over 60 seconds (docs/vendors/rootly.md, "Rate limits"; the default of
 /// 3000 per window is from the older swagger and **unverified**).
 pub const RATE_WINDOW: Duration = Duration::from_secs(60);
 

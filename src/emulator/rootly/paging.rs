@@ -1,6 +1,5 @@
 //! Query parameters and JSON:API pagination shared by Rootly's list
-//! endpoints (vendors/rootly.md, "List query parameters" and "Pagination
-//! response").
+//! endpoints (docs/vendors/rootly.md, "On-call role endpoints").
 
 use axum::http::{header, HeaderMap};
 use serde_json::{json, Value};

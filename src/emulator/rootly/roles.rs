@@ -1,7 +1,7 @@
 //! An on-call role as the emulator stores it, and the vendor's rules for
 //! its attributes: the permission families and their allowed values,
-//! `system_role`, the name's length and the slug (vendors/rootly.md,
-//! "Resource fields").
+//! `system_role`, the name's length and the slug (docs/vendors/rootly.md,
+//! "Attributes").
 
 use std::collections::BTreeMap;
 
@@ -16,7 +16,7 @@ const READ_ONLY: &[&str] = &["read"];
 const CREATE_UPDATE: &[&str] = &["create", "update"];
 
 /// Every permission array of the current spec with its allowed values
-/// (vendors/rootly.md, "Permission arrays and their allowed values").
+/// (docs/vendors/rootly.md, "Attributes").
 pub const PERMISSION_FAMILIES: [(&str, &[&str]); 24] = [
     ("alert_fields_permissions", CRUD),
     ("alert_groups_permissions", CRUD),

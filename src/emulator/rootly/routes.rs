@@ -1,4 +1,4 @@
-//! Rootly's on-call role endpoints (vendors/rootly.md, "Endpoints"): list,
+//! Rootly's on-call role endpoints (docs/vendors/rootly.md, "On-call role endpoints"): list,
 //! create (201), get, update (PUT) and delete (200 with the deleted role).
 //! `{id}` is a UUID or a slug.
 

@@ -1,6 +1,7 @@
-//! One Rootly organisation's on-call roles: create, update, delete, lookup
-//! and listing (vendors/rootly.md, "Semantics"). The role and the rules for
-//! its attributes are in `roles.rs`, the user operations in `user_ops.rs`.
+//! One Rootly organisation's on-call roles: create, update, delete, lookup and
+//! listing (docs/vendors/rootly.md, "Behaviour the provider depends on"). The
+//! role and the rules for its attributes are in `roles.rs`, the user operations
+//! in `user_ops.rs`.
 
 use std::collections::BTreeMap;
 
@@ -76,7 +77,8 @@ impl Store {
         self
     }
 
-    /// By UUID or by slug (FriendlyId-style lookup, vendors/rootly.md "Lookup by slug").
+    /// By UUID or by slug (FriendlyId-style lookup, docs/vendors/rootly.md,
+    /// "On-call role endpoints").
     fn find_id(&self, id_or_slug: &str) -> ApiResult<String> {
         if self.roles.contains_key(id_or_slug) {
             return Ok(id_or_slug.to_string());

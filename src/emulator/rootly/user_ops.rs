@@ -1,6 +1,6 @@
 //! The user endpoints on one organisation's [`Store`]: list, show, the
-//! on-call role update and the test seeding (vendors/rootly.md, "Users and
-//! their on-call role"). Kept apart from `users.rs` (the types and seeds) so
+//! on-call role update and the test seeding (docs/vendors/rootly.md, "Users and
+//! the on-call role assignment"). Kept apart from `users.rs` (the types and seeds) so
 //! that `store.rs` and the users do not import each other.
 
 use serde_json::{Map, Value};

@@ -1,5 +1,5 @@
-//! Rootly's user endpoints (vendors/rootly.md, "Users and their on-call
-//! role"): list, get (with `include`), the token's own user, PUT and
+//! Rootly's user endpoints (docs/vendors/rootly.md, "Users and the on-call
+//! role assignment"): list, get (with `include`), the token's own user, PUT and
 //! DELETE (which removes the user from the organisation).
 
 use axum::body::Bytes;

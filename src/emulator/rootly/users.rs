@@ -1,5 +1,5 @@
-//! Rootly users and their on-call role (vendors/rootly.md, "Users and their
-//! on-call role"; `/v1/users*` in openapi/rootly-openapi.json). Users cannot
+//! Rootly users and their on-call role (docs/vendors/rootly.md, "Users and the
+//! on-call role assignment"; `/v1/users*` in `tests/openapi/rootly-openapi.json`). Users cannot
 //! be created through the API (they are invited in the web app), so the
 //! organisation starts with [`SEEDED_USERS`]; tests add more through
 //! `POST /__emulator/rootly/users`.

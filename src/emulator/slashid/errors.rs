@@ -1,4 +1,4 @@
-//! SlashID's envelopes (vendors/slashid.md, "Envelope"): reads answer 200
+//! SlashID's envelopes (docs/vendors/slashid.md, "Envelope"): reads answer 200
 //! `{"result": ...}`, writes 204 with no body, and errors
 //! `{"errors": [{"httpcode", "message"}]}` with no machine code: clients
 //! branch on the HTTP status.
@@ -86,7 +86,7 @@ pub fn no_content() -> Response {
 }
 
 /// The vendor's answer to an injected 429 / 500 / 503 fault. A 429 with
-/// `Retry-After` is assumed, not documented (vendors/slashid.md, "Rate limits").
+/// `Retry-After` is assumed, not documented (docs/vendors/slashid.md, "Transport").
 pub(crate) fn fault_response(kind: FaultKind, _rid: &crate::emulator::RequestId) -> Response {
     let (status, message) = match kind {
         FaultKind::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too many requests"),

@@ -1,4 +1,4 @@
-//! SlashID, emulated from vendors/slashid.md: RBAC permissions and roles
+//! SlashID, emulated from docs/vendors/slashid.md ("RBAC endpoints"): RBAC permissions and roles
 //! (name-keyed, roles prefixed with `{org_id}/`), and the roles and direct
 //! permissions of a few seeded persons.
 //!
@@ -34,7 +34,8 @@ pub(crate) const SPEC: VendorSpec = VendorSpec {
 };
 
 /// Auth, organization and consistency headers, for every known route.
-/// SlashID publishes no rate limit (vendors/slashid.md), so none is enforced.
+/// SlashID publishes no rate limit (docs/vendors/slashid.md, "Transport"), so
+/// none is enforced.
 async fn guard(State(emu): State<Emulator>, req: Request, next: Next) -> Response {
     if let Err(e) = check_headers(&emu, &req) {
         return errors::failure(e);

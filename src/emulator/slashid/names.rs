@@ -1,4 +1,4 @@
-//! SlashID's name rules (vendors/slashid.md, "Name rules"): the schema's
+//! SlashID's name rules (docs/vendors/slashid.md, "Names"): the schema's
 //! regexes and lengths, and the 400s for names that break them.
 
 use std::sync::OnceLock;
@@ -40,7 +40,7 @@ pub(super) fn check_permission_name(name: &str) -> ApiResult<()> {
 }
 
 /// Role names carry the `{org_id}/` prefix; the regex and the 2–100
-/// limit apply after it (vendors/slashid.md, "Name rules"). Whether the
+/// limit apply after it (docs/vendors/slashid.md, "Names"). Whether the
 /// real server refuses an unprefixed name is **unverified**; the
 /// emulator refuses it.
 pub(super) fn check_role_name(org_id: &str, name: &str) -> ApiResult<()> {

@@ -1,6 +1,6 @@
 //! A person's roles and direct permissions on the [`Store`]
 //! (`/persons/{id}/roles`, `/persons/{id}/permissions`, `/rbac/check`;
-//! vendors/slashid.md, "Endpoints").
+//! docs/vendors/slashid.md, "RBAC endpoints").
 
 use super::errors::{ApiError, ApiResult};
 use super::store::{check_if_match, etag, Person, Store};

@@ -1,6 +1,6 @@
 //! SlashID's RBAC permissions and roles on the [`Store`]: create, read,
 //! patch (with `If-Match`) and delete, with the vendor's uniqueness,
-//! in-use and not-found rules (vendors/slashid.md, "Endpoints").
+//! in-use and not-found rules (docs/vendors/slashid.md, "RBAC endpoints").
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -58,7 +58,7 @@ impl Store {
         check_permission_name(&name)?;
         if self.permissions.contains_key(&name) {
             // "No action will be taken" vs a declared 409: the emulator
-            // answers 409 (vendors/slashid.md, "Create of an existing name").
+            // answers 409 (docs/vendors/slashid.md, "Behaviour the provider depends on").
             return Err(ApiError::conflict(format!(
                 "permission {name:?} already exists"
             )));

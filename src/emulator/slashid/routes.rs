@@ -1,4 +1,4 @@
-//! SlashID's RBAC and person-role endpoints (vendors/slashid.md, "Endpoints").
+//! SlashID's RBAC and person-role endpoints (docs/vendors/slashid.md, "RBAC endpoints").
 
 use std::collections::HashMap;
 

@@ -1,8 +1,8 @@
-//! One SlashID organization's RBAC data: permissions, roles and the roles
-//! and direct permissions of a few persons, with the vendor's ETag
-//! semantics (vendors/slashid.md). The operations live beside it:
-//! [`super::rbac`] (permissions and roles) and [`super::persons`]; the name
-//! rules in [`super::names`].
+//! One SlashID organization's RBAC data: permissions, roles and the roles and
+//! direct permissions of a few persons, with the vendor's ETag semantics
+//! (docs/vendors/slashid.md, "Behaviour the provider depends on"). The
+//! operations live beside it: [`super::rbac`] (permissions and roles) and
+//! [`super::persons`]; the name rules in [`super::names`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -72,7 +72,7 @@ pub struct Store {
 }
 
 /// The emulator's simulation of SlashID's cross-region replication
-/// (vendors/slashid.md, "Eventual consistency"), set by flags at start and
+/// (docs/vendors/slashid.md, "Behaviour the provider depends on"), set by flags at start and
 /// at run time with `POST /__emulator/slashid`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

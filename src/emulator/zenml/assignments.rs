@@ -1,5 +1,5 @@
-//! Role assignments on one organisation's [`Store`] (vendors/zenml.md,
-//! "Role assignments"). Kept apart from `store.rs` (roles) to keep each file
+//! Role assignments on one organisation's [`Store`] (docs/vendors/zenml.md,
+//! "Assignments"). Kept apart from `store.rs` (roles) to keep each file
 //! short; only this file imports the other.
 
 use super::errors::{ApiError, ApiResult};
@@ -7,7 +7,7 @@ use super::store::{Assignment, Store};
 
 impl Store {
     /// Checks who and where against the role's level. ASSUMPTION
-    /// (vendors/zenml.md "Related endpoints": `workspace_id` for workspace
+    /// (docs/vendors/zenml.md, "Assignments": `workspace_id` for workspace
     /// and project roles, `project_id` for project roles): organization roles
     /// take neither, workspace roles need `workspace_id` only, project roles
     /// need both; exactly one of user, team and invitation (400 `ValueError`).

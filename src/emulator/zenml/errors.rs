@@ -1,4 +1,4 @@
-//! ZenML's error bodies (vendors/zenml.md "Errors", **inferred**: the Pro
+//! ZenML's error bodies (docs/vendors/zenml.md, "Errors", **inferred**: the Pro
 //! API's error shapes are not documented):
 //!
 //! * ZenML exceptions: `{"detail": ["<ExceptionClassName>", "<message>"]}`,

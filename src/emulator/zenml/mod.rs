@@ -1,11 +1,11 @@
 //! ZenML Pro (the management / control-plane API), emulated from
-//! vendors/zenml.md and seed 004: the API-key-for-token exchange, roles
-//! (built-in system-managed ones per organization, custom workspace and
-//! project roles) and role assignments.
+//! docs/vendors/zenml.md ("Role endpoints" and "Assignments"): the
+//! API-key-for-token exchange, roles (built-in system-managed ones per
+//! organization, custom workspace and project roles) and role assignments.
 //!
 //! Served under `/zenml`, so a client's base URL is
 //! `http://127.0.0.1:PORT/zenml` instead of `https://cloudapi.zenml.io`.
-//! No rate limit: ZenML documents none (vendors/zenml.md, "Rate limits").
+//! No rate limit: ZenML documents none (docs/vendors/zenml.md, "Transport and auth").
 
 mod assignments;
 mod errors;

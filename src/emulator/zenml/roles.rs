@@ -1,4 +1,4 @@
-//! Role calls on the [`Store`] (vendors/zenml.md "Role endpoints"):
+//! Role calls on the [`Store`] (docs/vendors/zenml.md, "Role endpoints"):
 //! create, update, delete and list, with FastAPI-style validation of the
 //! bodies. Kept apart from `store.rs` (the state itself) to keep each file
 //! short; only this file imports the other.
@@ -29,7 +29,7 @@ impl Store {
         }
     }
 
-    /// ASSUMPTION (vendors/zenml.md "Errors": uniqueness **unverified**):
+    /// ASSUMPTION (docs/vendors/zenml.md, "Errors": uniqueness **unverified**):
     /// role names are unique per organization and level (409
     /// `EntityExistsError`); the built-ins repeat Admin/Editor/Viewer per level.
     fn check_unique(
@@ -125,20 +125,21 @@ impl Store {
             unreachable!("every missing field was reported");
         };
         self.organization(&org)?;
-        // The seed: "Raises IllegalOperationError: If the role is an organization role."
+        // The roles page raises IllegalOperationError "if the role is an organization
+        // role" (docs/vendors/zenml.md, "Role endpoints").
         if level == "organization" {
             return Err(ApiError::illegal(
                 "Custom roles cannot be organization roles: only workspace and project roles can be created.",
             ));
         }
-        // ASSUMPTION (vendors/zenml.md "RoleCreate": behaviour for `true`
+        // ASSUMPTION (docs/vendors/zenml.md, "RoleCreate / RoleUpdate": behaviour for `true`
         // **unverified**): only ZenML itself creates system-managed roles.
         if system_managed {
             return Err(ApiError::illegal(
                 "System-managed roles cannot be created through the API.",
             ));
         }
-        // ASSUMPTION (vendors/zenml.md "How permissions are attached"): the
+        // ASSUMPTION (docs/vendors/zenml.md, "How permissions reach a role"): the
         // "role has no permissions" IllegalOperationError is not emulated,
         // since neither RoleCreate nor RoleUpdate has a permissions field.
         self.check_unique(&org, &level, name.as_deref(), None)?;
@@ -160,7 +161,7 @@ impl Store {
     }
 
     /// `PATCH /roles/{id}` (RoleUpdate). Merge semantics: an absent field is
-    /// left alone. ASSUMPTION (vendors/zenml.md "RoleUpdate": **unverified**):
+    /// left alone. ASSUMPTION (docs/vendors/zenml.md, "RoleCreate / RoleUpdate": **unverified**):
     /// an explicit `null` clears the field.
     pub(super) fn update_role(&mut self, id: &str, body: &Value) -> ApiResult<Role> {
         let obj = body_object(body)?;
@@ -171,8 +172,8 @@ impl Store {
             return Err(ApiError::validation(errors));
         }
         let role = self.role(id)?.clone();
-        // ASSUMPTION: system-managed roles cannot be changed either (the seed
-        // only says so for DELETE).
+        // ASSUMPTION: system-managed roles cannot be changed either (the roles
+        // page only says so for DELETE: docs/vendors/zenml.md, "Role endpoints").
         if role.system_managed {
             return Err(ApiError::illegal(format!(
                 "Role '{}' is system managed and cannot be updated.",
@@ -196,7 +197,8 @@ impl Store {
     /// `DELETE /roles/{id}`; also revokes its assignments.
     pub(super) fn delete_role(&mut self, id: &str) -> ApiResult<()> {
         let role = self.role(id)?;
-        // The seed: "Raises IllegalOperationError: If the role is system managed."
+        // The roles page raises IllegalOperationError "if the role is system
+        // managed" (docs/vendors/zenml.md, "Role endpoints").
         if role.system_managed {
             return Err(ApiError::illegal(format!(
                 "Role '{id}' is system managed and cannot be deleted."

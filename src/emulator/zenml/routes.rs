@@ -1,5 +1,5 @@
-//! ZenML Pro's role endpoints (vendors/zenml.md "Role endpoints" and
-//! "Related endpoints") and the token exchange ("Transport and auth").
+//! ZenML Pro's role endpoints (docs/vendors/zenml.md, "Role endpoints" and
+//! "Assignments") and the token exchange ("Transport and auth").
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -178,8 +178,8 @@ async fn update_role(
     }
 }
 
-/// 200 with a `null` body: the seed's response schema is `any` and the docs
-/// render it as "No content".
+/// 200 with a `null` body: the roles page's response schema is `any` and it
+/// renders it as "No content".
 async fn delete_role(State(emu): State<Emulator>, Path(role_id): Path<String>) -> Response {
     match path_uuid("role_id", &role_id) {
         Ok(id) => write(&emu, |s| s.delete_role(&id).map(|()| Value::Null)),

@@ -3,7 +3,7 @@
 //! The role calls are in `roles.rs` and the assignment calls in
 //! `assignments.rs`; both extend [`Store`], and this file imports neither.
 //!
-//! Semantics from vendors/zenml.md "Role endpoints" and "Schemas". Where the
+//! Semantics from docs/vendors/zenml.md, "Role endpoints" and "RoleCreate / RoleUpdate". Where the
 //! reference says **unverified**, the choice made here is marked
 //! `ASSUMPTION` so that it can be checked against the live API.
 
@@ -12,23 +12,25 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-/// The organization every fresh emulator has. ZenML Pro has no documented
-/// organization API in vendors/zenml.md, so the emulator seeds this one.
+/// The organization every fresh emulator has. The provider uses no
+/// organization call (docs/vendors/zenml.md, "Role endpoints"), so the
+/// emulator seeds this one.
 pub const DEFAULT_ORGANIZATION_ID: &str = "0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30";
 
-/// Limits from the seed's RoleCreate / RoleUpdate.
+/// Limits of RoleCreate / RoleUpdate (docs/vendors/zenml.md, "RoleCreate / RoleUpdate").
 pub const NAME_MAX: usize = 50;
 pub const DESCRIPTION_MAX: usize = 256;
 
 /// "Scope levels" (the values come from ZenML's sync script).
 pub const LEVELS: [&str; 3] = ["organization", "workspace", "project"];
 
-/// ASSUMPTION (vendors/zenml.md "RoleCreate": other values **unverified**):
+/// ASSUMPTION (docs/vendors/zenml.md, "RoleCreate / RoleUpdate": other values **unverified**):
 /// `normal` is the only role type.
 pub const TYPES: [&str; 1] = ["normal"];
 
 /// The built-in role names seeded at every level of every organization
-/// (vendors/zenml.md "Quirks": Admin/Editor/Viewer, presumably system-managed).
+/// (docs/vendors/zenml.md, "Behaviour the provider depends on":
+/// Admin/Editor/Viewer, presumably system-managed).
 pub const BUILT_IN_NAMES: [&str; 3] = ["Admin", "Editor", "Viewer"];
 
 /// A role as the API returns it.
@@ -46,7 +48,7 @@ pub struct Role {
     pub updated: String,
 }
 
-/// A role assignment (vendors/zenml.md "Related endpoints"). ASSUMPTION:
+/// A role assignment (docs/vendors/zenml.md, "Assignments"). ASSUMPTION:
 /// the listing returns these objects, with `null` for what is not set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {

@@ -1,5 +1,5 @@
 //! Field validation shared by the role and assignment endpoints: FastAPI's
-//! 422 error items (vendors/zenml.md, "Errors").
+//! 422 error items (docs/vendors/zenml.md, "Errors").
 
 use serde_json::{json, Map, Value};
 

@@ -2,7 +2,7 @@
 //! (<https://docs.flashcat.cloud/en/openapi>). Every endpoint is a `POST`
 //! with a JSON body, authenticated by the `app_key` query parameter, and
 //! answers with `{request_id, data}` or `{request_id, error: {code, message}}`
-//! (vendors/flashduty.md "Transport, auth, envelope").
+//! (docs/vendors/flashduty.md, "Transport").
 //!
 //! The client and the envelope are here; the role endpoints are in
 //! [`roles`], the permission catalogue in [`permissions`], members in
@@ -34,7 +34,7 @@ pub use roles::{RoleItem, RoleUpsertRequest};
 pub const DEFAULT_BASE_URL: &str = "https://api.flashcat.cloud";
 
 /// Built-in (preset) role IDs: Admin, Responder, Viewer. They come from the
-/// vendor CLI (vendors/flashduty.md "Built-in (preset) roles"); the API also
+/// vendor CLI (docs/vendors/flashduty.md, "Behaviour the provider depends on"); the API also
 /// marks them `editable: false`, which is what the provider checks.
 pub const BUILT_IN_ROLE_IDS: [u64; 3] = [2, 6, 8];
 
@@ -51,7 +51,7 @@ pub struct FlashdutyConfig {
 }
 
 /// The documented per-account limits, 50 req/s and 1,000 req/min
-/// (vendors/flashduty.md "Rate limit"), or the user's overrides; a limit of
+/// (docs/vendors/flashduty.md, "Transport"), or the user's overrides; a limit of
 /// 0 removes that window.
 pub fn rate_limits(per_second: Option<i64>, per_minute: Option<i64>) -> Vec<RateLimit> {
     [
@@ -65,7 +65,7 @@ pub fn rate_limits(per_second: Option<i64>, per_minute: Option<i64>) -> Vec<Rate
 }
 
 /// The vendor advises exponential backoff from 1 s with at most 3 retries
-/// (vendors/flashduty.md "Rate limit"). We keep the 1 s start but allow 5
+/// (docs/vendors/flashduty.md, "Transport"). We keep the 1 s start but allow 5
 /// retries: a bulk apply of hundreds of roles through a flaky network should
 /// converge rather than fail on the fourth transient error in a row.
 pub fn retry_policy() -> RetryPolicy {
@@ -96,7 +96,8 @@ pub struct FlashdutyClient {
     /// `/role/list` answers shared by concurrent reads of single roles.
     pub(super) snapshot: ListSnapshot<u64, RoleItem>,
     /// The permission catalogue, fetched once per provider process (one
-    /// Terraform run): it is fixed per account (vendors/flashduty.md).
+    /// Terraform run): it is the account's own catalogue, not per role
+    /// (docs/vendors/flashduty.md, "Schemas").
     catalogue: Arc<tokio::sync::OnceCell<Arc<Vec<PermissionItem>>>>,
     /// `/member/list` walks shared by concurrent reads of single members.
     pub(super) members: ListSnapshot<u64, MemberItem>,
@@ -162,7 +163,7 @@ fn readable<T: DeserializeOwned>(body: &[u8]) -> bool {
 }
 
 /// Decodes the envelope. `error.code` is authoritative and the HTTP status
-/// only informational (vendors/flashduty.md "Error codes").
+/// only informational (docs/vendors/flashduty.md, "Errors").
 fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> {
     let envelope: Envelope = response.json()?;
     let request_id = envelope.request_id.or_else(|| response.request_id.clone());

@@ -3,7 +3,7 @@
 use crate::vendors::error::{Call, VendorAnswer, VendorError};
 
 /// Flashduty's error envelope, with the call it answered. The code is
-/// authoritative (vendors/flashduty.md "Error codes"); method and path are
+/// authoritative (docs/vendors/flashduty.md, "Errors"); method and path are
 /// redacted (no query, so never the app_key).
 #[derive(Debug, thiserror::Error)]
 #[error("{} {}: Flashduty returned {code} (HTTP {}): {message}{}", call.method, call.path, call.status, call.suffix())]
@@ -14,8 +14,8 @@ pub struct ApiError {
     pub call: Call,
 }
 
-/// The status is only informational to Flashduty (vendors/flashduty.md
-/// "Error codes"), so the classifiers below branch on the code; the status
+/// The status is only informational to Flashduty (docs/vendors/flashduty.md,
+/// "Errors"), so the classifiers below branch on the code; the status
 /// serves the shared 5xx "may have been applied" rule.
 impl VendorAnswer for ApiError {
     fn call(&self) -> &Call {
@@ -33,8 +33,8 @@ impl FlashdutyError {
     }
 
     /// Flashduty signals a missing entity with HTTP 400 and the code
-    /// `ResourceNotFound`, never with a 404 (vendors/flashduty.md
-    /// "Semantics": a 404 only means a wrong path).
+    /// `ResourceNotFound`, never with a 404 (docs/vendors/flashduty.md,
+    /// "Errors": a 404 only means a wrong path).
     pub fn is_not_found(&self) -> bool {
         self.code() == Some("ResourceNotFound")
     }

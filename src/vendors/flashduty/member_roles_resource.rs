@@ -1,7 +1,7 @@
 //! `rbac_flashduty_member_roles`: the authoritative set of roles one
 //! Flashduty member holds, written with `/member/role/update`, which
-//! replaces the member's whole role set (vendors/flashduty.md, "Member
-//! assignment").
+//! replaces the member's whole role set (docs/vendors/flashduty.md, "Role
+//! endpoints").
 //!
 //! Destroy stops managing the member and leaves its roles as they are: the
 //! app key acts with the permissions of the member who created it, so

@@ -1,6 +1,6 @@
 //! `rbac_flashduty_members` data source: members looked up by email or
 //! name through `/member/list` (its `query` search, every page walked),
-//! with the roles each holds (vendors/flashduty.md "Member assignment").
+//! with the roles each holds (docs/vendors/flashduty.md, "Role endpoints").
 
 use crate::framework::tf::Diagnostics;
 use crate::framework::tf::Value;

@@ -30,7 +30,7 @@ use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, Pe
 /// (see [`crate::vendors::settle`]); `None` otherwise.
 type Private = Option<PendingCreate>;
 
-/// Documented limits (vendors/flashduty.md "RoleUpsertRequest").
+/// Documented limits (docs/vendors/flashduty.md, "Schemas").
 pub const ROLE_NAME_MAX: usize = 39;
 pub const DESCRIPTION_MAX: usize = 499;
 pub const STATUSES: [&str; 2] = ["enabled", "disabled"];

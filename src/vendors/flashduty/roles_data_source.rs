@@ -1,7 +1,7 @@
 //! `rbac_flashduty_roles` data source: every role of the account, built-in
 //! and custom, with all their attributes (one `/role/list` call: it returns
-//! every role in full, without pagination; vendors/flashduty.md
-//! "Endpoints").
+//! every role in full, without pagination; docs/vendors/flashduty.md,
+//! "Role endpoints").
 
 use crate::framework::tf::Diagnostics;
 use crate::framework::tf::Value;

@@ -1,7 +1,7 @@
 //! Typed client for Rootly's on-call roles
 //! (<https://docs.rootly.com/api-reference/oncallroles/creates-an-on-call-role>).
-//! JSON:API over HTTPS with a Bearer API key (vendors/rootly.md "Transport
-//! and auth"): requests are `{"data": {"type": "on_call_roles", "attributes"}}`,
+//! JSON:API over HTTPS with a Bearer API key (docs/vendors/rootly.md,
+//! "Transport"): requests are `{"data": {"type": "on_call_roles", "attributes"}}`,
 //! answers `{"data": {"id", "type", "attributes"}}` or `{"errors": [...]}`.
 //!
 //! The client and its error decoding are here; the role endpoints are in
@@ -34,7 +34,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.rootly.com";
 pub const MEDIA_TYPE: &str = "application/vnd.api+json";
 
 /// Requests per minute per API key when not configured: the older swagger's
-/// 3000 (vendors/rootly.md "Rate limits": the current numbers are
+/// 3000 (docs/vendors/rootly.md, "Rate limits": the current numbers are
 /// **unverified**). The server counts reads and writes separately; one
 /// client-side budget for both stays under either.
 pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 3000;

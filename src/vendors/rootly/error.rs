@@ -22,7 +22,7 @@ impl ErrorItem {
     }
 }
 
-/// A Rootly error answer (vendors/rootly.md "Errors"), with the call it
+/// A Rootly error answer (docs/vendors/rootly.md, "Errors"), with the call it
 /// answered. Method and path are redacted by the HTTP core.
 #[derive(Debug, thiserror::Error)]
 #[error("{} {}: Rootly returned HTTP {}: {}{}", call.method, call.path, call.status, messages(errors), call.suffix())]
@@ -43,7 +43,7 @@ fn messages(errors: &[ErrorItem]) -> String {
 }
 
 /// Rootly's errors carry no code the classifiers could use: they branch on
-/// the status (vendors/rootly.md "Errors").
+/// the status (docs/vendors/rootly.md, "Errors").
 impl VendorAnswer for ApiError {
     fn call(&self) -> &Call {
         &self.call
@@ -54,7 +54,7 @@ impl VendorAnswer for ApiError {
 pub type RootlyError = VendorError<ApiError>;
 
 impl RootlyError {
-    /// HTTP 404: the role does not exist (vendors/rootly.md "Errors").
+    /// HTTP 404: the role does not exist (docs/vendors/rootly.md, "Errors").
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }

@@ -1,5 +1,6 @@
 //! The `*_permissions` attributes shared by the resource and the data
-//! sources: one set of strings per family of vendors/rootly.md's table.
+//! sources: one set of strings per family of the allowed-values table in
+//! docs/vendors/rootly.md, "Attributes".
 
 /// Declares a State struct with the given fields plus one
 /// `ValueStringSet` field per permission family (in the order of

@@ -272,7 +272,7 @@ impl ResourceType for OnCallRoleResource {
     async fn import(&self, client: &RootlyClient, key: &str) -> NewState<Self> {
         match find_role(client, key).await.map_err(Failure::vendor)? {
             // Built-in roles (`admin`, `user`, `observer`, `no_access`) cannot
-            // be renamed or deleted (vendors/rootly.md, `system_role`): once
+            // be renamed or deleted (docs/vendors/rootly.md, "Attributes"): once
             // imported, every plan would propose changes that fail with 422.
             Some(role) if role.system_role != "custom" => Err(Failure::message(
                 format!("Cannot import Rootly on-call role {key:?}: it is a built-in role"),

@@ -1,8 +1,8 @@
 //! `rbac_rootly_user_on_call_role`: the one on-call role a Rootly user
 //! holds, written with `PUT /v1/users/{id}` carrying only `on_call_role_id`
 //! and read from the `on_call_role` relationship of
-//! `GET /v1/users/{id}?include=on_call_role` (vendors/rootly.md, "Users and
-//! their on-call role").
+//! `GET /v1/users/{id}?include=on_call_role` (docs/vendors/rootly.md, "Users and
+//! the on-call role assignment").
 //!
 //! Destroy leaves the user's on-call role as it is, like the vendor's own
 //! `rootly_user_on_call_role`: whether `on_call_role_id: null` clears the
@@ -88,7 +88,7 @@ impl ResourceType for UserOnCallRoleResource {
     }
 
     /// Plan-time checks: neither ID may be blank, and the on-call role's is
-    /// a UUID as Rootly writes it (vendors/rootly.md "IDs"): a slug or an
+    /// a UUID as Rootly writes it (docs/vendors/rootly.md, "Transport"): a slug or an
     /// upper-case spelling would never match what Rootly answers.
     fn validate(diags: &mut Diagnostics, config: &UserOnCallRoleState) {
         for (name, value) in [

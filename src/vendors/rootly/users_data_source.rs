@@ -1,6 +1,6 @@
 //! `rbac_rootly_users` data source: users looked up by email or search
 //! text (`GET /v1/users`, every page walked), with the on-call role each
-//! holds (vendors/rootly.md "Users and their on-call role").
+//! holds (docs/vendors/rootly.md, "Users and the on-call role assignment").
 
 use crate::framework::tf::Value;
 use crate::framework::tf::{AttributePath, Diagnostics};

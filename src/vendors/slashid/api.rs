@@ -1,7 +1,7 @@
 //! Typed client for the SlashID RBAC API (<https://developer.slashid.dev/docs/api>).
 //! Every call carries `SlashID-OrgID` and `SlashID-API-Key`; reads answer
 //! `{"result": ...}`, writes 204 with no body, errors
-//! `{"errors": [{"httpcode", "message"}]}` (vendors/slashid.md, "Transport").
+//! `{"errors": [{"httpcode", "message"}]}` (docs/vendors/slashid.md, "Transport").
 //! Names are the identity: there are no IDs.
 
 use std::time::Duration;
@@ -33,7 +33,7 @@ use settle::read_back;
 pub const DEFAULT_BASE_URL: &str = "https://api.slashid.com";
 
 /// SlashID's default `SlashID-Required-Consistency-Timeout`, in seconds
-/// (vendors/slashid.md, "Transport").
+/// (docs/vendors/slashid.md, "Transport").
 pub const DEFAULT_CONSISTENCY_TIMEOUT: u32 = 30;
 
 /// Settings for [`SlashidClient::new`].
@@ -52,7 +52,7 @@ pub struct SlashidConfig {
     pub rate_limits: Vec<RateLimit>,
 }
 
-/// SlashID publishes no rate limit (vendors/slashid.md, "Rate limits":
+/// SlashID publishes no rate limit (docs/vendors/slashid.md, "Transport":
 /// **unverified**), so there is none unless the user sets
 /// `max_requests_per_second`; 0 or unset means none. A 429 with
 /// `Retry-After` is honoured by the HTTP core either way.
@@ -111,7 +111,7 @@ impl SlashidClient {
         if let Some(seconds) = config.consistency_timeout {
             // SlashID holds a write until the consistency it was asked for
             // is reached, for up to `SlashID-Required-Consistency-Timeout`
-            // seconds (vendors/slashid.md, "Eventual consistency"): an
+            // seconds (docs/vendors/slashid.md, "Behaviour the provider depends on"): an
             // attempt must be allowed that long, and a little more for the
             // answer, before it counts as timed out.
             let held = Duration::from_secs(u64::from(seconds) + 10);

@@ -4,7 +4,7 @@ use crate::vendors::error::{Call, VendorAnswer, VendorError};
 
 /// SlashID's error envelope `{"errors": [{"httpcode", "message"}]}`, with
 /// the call it answered. There is no machine error code, so callers branch
-/// on the HTTP status (vendors/slashid.md, "Envelope").
+/// on the HTTP status (docs/vendors/slashid.md, "Envelope").
 #[derive(Debug, thiserror::Error)]
 #[error("{} {}: SlashID returned HTTP {}: {message}{}", call.method, call.path, call.status, call.suffix())]
 pub struct ApiError {
@@ -13,14 +13,14 @@ pub struct ApiError {
 }
 
 /// SlashID has no machine error code: the classifiers branch on the status
-/// (vendors/slashid.md "Envelope").
+/// (docs/vendors/slashid.md, "Envelope").
 impl VendorAnswer for ApiError {
     fn call(&self) -> &Call {
         &self.call
     }
 
     /// A 408 too: consistency was not reached in time and "it may still be
-    /// handled" (vendors/slashid.md "Eventual consistency").
+    /// handled" (docs/vendors/slashid.md, "Behaviour the provider depends on").
     fn is_ambiguous(&self) -> bool {
         self.call.status == 408 || self.call.status >= 500
     }

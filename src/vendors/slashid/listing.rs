@@ -1,5 +1,5 @@
 //! Reading many SlashID objects by name. SlashID lists return names only
-//! (vendors/slashid.md, "Lists return names only"), so the list data
+//! (docs/vendors/slashid.md, "Behaviour the provider depends on"), so the list data
 //! sources (and the permission delete's "which roles hold it") read each
 //! item's details concurrently, at most [`CONCURRENCY`] at a time, through
 //! the shared HTTP core.

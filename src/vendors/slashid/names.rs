@@ -1,4 +1,4 @@
-//! SlashID's name rules (vendors/slashid.md, "Name rules"), checked at plan
+//! SlashID's name rules (docs/vendors/slashid.md, "Names"), checked at plan
 //! time exactly as strictly as the vendor's schema.
 
 use std::sync::OnceLock;

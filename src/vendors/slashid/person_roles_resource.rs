@@ -1,6 +1,6 @@
 //! `rbac_slashid_person_roles`: the authoritative set of roles one SlashID
 //! person holds, written with `PUT /persons/{id}/roles` (which replaces the
-//! whole set; vendors/slashid.md, "Endpoints").
+//! whole set; docs/vendors/slashid.md, "RBAC endpoints").
 
 use crate::framework::tf::{AttributePath, Diagnostics};
 use crate::framework::tf::{AttributeType, Schema};

@@ -1,10 +1,10 @@
 //! `rbac_slashid_persons` data source: the roles each given SlashID person
 //! holds (`GET /persons/{person_id}/roles`, one call per person, at most
-//! [`CONCURRENCY`] in flight; vendors/slashid.md "Endpoints").
+//! [`CONCURRENCY`] in flight; docs/vendors/slashid.md, "RBAC endpoints").
 //!
 //! The person IDs are an input, not a listing. Persons found by email
-//! (SlashID's Persons API, `GET /persons`; docs/vendors/slashid.md "People
-//! and lookups") are `rbac_access`'s job.
+//! (SlashID's Persons API, `GET /persons`; docs/vendors/slashid.md,
+//! "Listing persons") are `rbac_access`'s job.
 
 use crate::framework::tf::Value;
 use crate::framework::tf::{AttributePath, Diagnostics};

@@ -1,7 +1,7 @@
 //! `rbac_slashid_role`: a SlashID RBAC role, its description and permission set.
 //!
 //! The user writes the short name; SlashID stores `{org_id}/{name}`
-//! (vendors/slashid.md, "Name rules"). The full name is the Terraform ID and
+//! (docs/vendors/slashid.md, "Names"). The full name is the Terraform ID and
 //! the computed `full_name`. The role's ETag is kept in private state and
 //! sent as `If-Match` on updates.
 
@@ -238,7 +238,7 @@ impl ResourceType for RoleResource {
 
 /// A fresh [`RoleState::generation`]: SlashID identifies roles by name
 /// only and its `created` has one-second resolution, so a marker of our
-/// own tells a re-created role from the one it replaced (issue 14).
+/// own tells a re-created role from the one it replaced.
 fn new_generation() -> Value<String> {
     Value::Value(format!("{:016x}", rand::random::<u64>()))
 }

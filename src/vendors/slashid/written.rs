@@ -3,7 +3,7 @@
 //!
 //! SlashID answers a create with 204 before every region has it: reads carry
 //! no consistency header, and one served by a region the create has not
-//! reached yet answers 404 (vendors/slashid.md, "Eventual consistency").
+//! reached yet answers 404 (docs/vendors/slashid.md, "Behaviour the provider depends on").
 //! So a 404 for an object this provider created less than the configured
 //! `consistency_timeout` ago (the time SlashID itself allows a write to
 //! replicate; 30 s by default) means "not visible yet", not "deleted": the

@@ -1,6 +1,6 @@
 //! Typed client for the ZenML Pro management API's roles
-//! (<https://docs.zenml.io/api-reference/pro-api/pro-api/roles>, seed 004,
-//! vendors/zenml.md). JSON in, JSON out; every call carries a bearer token
+//! (<https://docs.zenml.io/api-reference/pro-api/pro-api/roles>;
+//! docs/vendors/zenml.md, "Role endpoints"). JSON in, JSON out; every call carries a bearer token
 //! obtained by exchanging the service-account API key (see `auth.rs`).
 //!
 //! Much of this API is **unverified** (no OpenAPI document was available);
@@ -42,7 +42,7 @@ pub struct ZenmlConfig {
 }
 
 /// ZenML documents no rate limit, only that the API "may" answer 429 and
-/// that clients should back off (vendors/zenml.md "Rate limits"): the core's
+/// that clients should back off (docs/vendors/zenml.md, "Transport and auth"): the core's
 /// default backoff, with no client-side pacing.
 pub fn retry_policy() -> RetryPolicy {
     RetryPolicy::default()
@@ -171,11 +171,11 @@ impl ZenmlClient {
     }
 
     /// `POST /roles`: creates a custom role. It answers 200 with the role
-    /// (the seed), not 201. When the outcome is unknown (connection lost,
-    /// 5xx), the role is looked up by its key instead of being created
-    /// twice: only one that was not there before the create (`before`),
-    /// with exactly the requested content, is adopted; if there is none the
-    /// create is sent again ([`super::lost_create`]).
+    /// (docs/vendors/zenml.md, "Role endpoints"), not 201. When the outcome is
+    /// unknown (connection lost, 5xx), the role is looked up by its key instead
+    /// of being created twice: only one that was not there before the create
+    /// (`before`), with exactly the requested content, is adopted; if there is
+    /// none the create is sent again ([`super::lost_create`]).
     pub async fn create_role(
         &self,
         body: &RoleCreate,
@@ -247,7 +247,7 @@ impl ZenmlClient {
     }
 
     /// `DELETE /roles/{role_id}`. ZenML answers 200 with a body of any shape
-    /// (the seed), which is ignored.
+    /// (docs/vendors/zenml.md, "Role endpoints"), which is ignored.
     pub async fn delete_role(&self, role_id: &str) -> Result<(), ZenmlError> {
         let path = format!("/roles/{}", encode_path_segment(role_id));
         let response = self.write(self.send(Request::delete(path))).await?;
@@ -255,7 +255,7 @@ impl ZenmlClient {
     }
 
     /// `GET /organizations/{organization_id}/roles?level=&name=`: a bare JSON
-    /// array. ASSUMPTION (vendors/zenml.md: pagination **unverified**; ZenML's
+    /// array. ASSUMPTION (docs/vendors/zenml.md, "Role endpoints": paging **unverified**; ZenML's
     /// sync script reads a bare list): one call returns every match.
     pub async fn list_roles(
         &self,

@@ -1,4 +1,4 @@
-//! The ZenML Pro token exchange (vendors/zenml.md "Transport and auth"): the
+//! The ZenML Pro token exchange (docs/vendors/zenml.md, "Transport and auth"): the
 //! service-account API key (`ZENPROKEY_…`) is posted to `/auth/login` as the
 //! form field `password`, and the answer's `access_token` is sent as a
 //! bearer token until shortly before `expires_in` runs out.
@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::time::Instant;
 
-/// ASSUMPTION (vendors/zenml.md: the login answer is "an OAuth token JSON
-/// with `access_token`, `token_type` and `expires_in`"; the lifetime itself is
+/// ASSUMPTION (docs/vendors/zenml.md, "Transport and auth": the login answer is
+/// an OAuth token JSON with `access_token`, `token_type` and `expires_in`; the lifetime itself is
 /// **unverified**): when `expires_in` is missing, the token is renewed after
 /// this long (a 401 renews it sooner).
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);

@@ -1,6 +1,6 @@
 //! The one error type of the ZenML Pro client.
 //!
-//! ZenML's error bodies are **inferred** (vendors/zenml.md "Errors"): a ZenML
+//! ZenML's error bodies are **inferred** (docs/vendors/zenml.md, "Errors"): a ZenML
 //! exception `{"detail": ["<ExceptionClassName>", "<message>"]}` (or a plain
 //! string), or FastAPI's validation list `{"detail": [{"loc", "msg",
 //! "type"}]}`. Anything else is shown as a redacted one-line excerpt.
@@ -149,7 +149,7 @@ impl ZenmlError {
     }
 
     /// 404: the role (or assignment) does not exist
-    /// (vendors/zenml.md "Errors": `KeyError`/`DoesNotExist`, **unverified**).
+    /// (docs/vendors/zenml.md, "Errors": `KeyError`/`DoesNotExist`, **unverified**).
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }

@@ -1,8 +1,8 @@
 //! Settling a lost create of a ZenML role (see [`crate::vendors::settle`]).
 //!
 //! A role's key is its name (unique per organization and level,
-//! ASSUMPTION as in the emulator); `name` is optional (vendors/zenml.md,
-//! "RoleCreate"), so a role without one is keyed by its content instead:
+//! ASSUMPTION as in the emulator); `name` is optional (docs/vendors/zenml.md,
+//! "RoleCreate / RoleUpdate"), so a role without one is keyed by its content instead:
 //! its *twins* are the custom roles of that organization and level
 //! without a name, with the same description and type, and their names
 //! repeat. What was there before is one listing of the organization's
@@ -86,7 +86,8 @@ impl ZenmlClient {
             .filter(|r| key_of_role(r) == key && r.level == body.level)
             .map(|role| Found {
                 id: role.id.to_ascii_lowercase(),
-                // `created` counts whole seconds (vendors/zenml.md): too
+                // Timestamps are not documented (docs/vendors/zenml.md,
+                // "RoleCreate / RoleUpdate"), and whole seconds at best: too
                 // coarse to tell a role made just before the create.
                 created: None,
                 same: !role.system_managed

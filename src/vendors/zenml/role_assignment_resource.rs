@@ -1,6 +1,6 @@
 //! `rbac_zenml_role_assignment`: one ZenML Pro role granted to a user, team
 //! or invitation, optionally scoped to a workspace and project
-//! (vendors/zenml.md "Related endpoints": the assignment endpoints take
+//! (docs/vendors/zenml.md, "Assignments": the assignment endpoints take
 //! query parameters, not a body). Nothing can change in place. The
 //! conversions between the state, the call parameters and the composite ID
 //! are in `role_assignment_resource/convert.rs`.

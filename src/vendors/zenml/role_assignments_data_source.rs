@@ -4,7 +4,7 @@
 //! lists the organization's roles (`GET /organizations/{id}/roles`), then
 //! each role's assignments, at most [`CONCURRENCY`] calls in flight.
 //!
-//! ASSUMPTION (vendors/zenml.md "Related endpoints"): the assignment listing
+//! ASSUMPTION (docs/vendors/zenml.md, "Assignments"): the assignment listing
 //! is named only by a third party (**unverified**), and neither listing is
 //! documented as paginated: one call returns everything (as the client's
 //! `list_roles` and `list_assignments` already assume).

@@ -36,13 +36,14 @@ use convert::state_from;
 use convert::{create_body, update_body};
 use rules::refuse_built_in;
 
-/// Limits from the seed's RoleCreate / RoleUpdate.
+/// Limits of RoleCreate / RoleUpdate (docs/vendors/zenml.md, "RoleCreate / RoleUpdate").
 pub const NAME_MAX: usize = 50;
 pub const DESCRIPTION_MAX: usize = 256;
 /// Levels a custom role can have: ZenML refuses `organization` for custom
-/// roles (seed 004: "IllegalOperationError: If the role is an organization role").
+/// roles (docs/vendors/zenml.md, "Role endpoints": `IllegalOperationError` if the
+/// role "is an organization role").
 pub const CUSTOM_LEVELS: [&str; 2] = ["workspace", "project"];
-/// The default of RoleCreate's `type` (seed 004).
+/// The default of RoleCreate's `type` (docs/vendors/zenml.md, "RoleCreate / RoleUpdate").
 pub const DEFAULT_TYPE: &str = "normal";
 
 /// Attributes that can appear in a FastAPI validation error of a role call.
@@ -308,7 +309,7 @@ impl ResourceType for RoleResource {
         let role = role
             .map_err(|err| failure(format!("updating ZenML role {id}"), &err, &BODY_ATTRIBUTES))?;
         let state = state_from(&role, Some(&planned));
-        // ASSUMPTION (vendors/zenml.md "RoleUpdate": what an explicit null
+        // ASSUMPTION (docs/vendors/zenml.md, "RoleCreate / RoleUpdate": what an explicit null
         // does is **unverified**): if ZenML ignored it, say so plainly.
         let mut diags = Diagnostics::default();
         for (attribute, wanted, got) in [

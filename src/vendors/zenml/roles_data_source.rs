@@ -16,7 +16,7 @@ use crate::framework::schema::{list_of, object, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, DataSourceTimeouts, ReadTimeouts};
 use crate::framework::validate::string_one_of;
 
-/// Every scope level (vendors/zenml.md "RoleCreate").
+/// Every scope level (docs/vendors/zenml.md, "RoleCreate / RoleUpdate").
 pub const LEVELS: [&str; 3] = ["organization", "workspace", "project"];
 
 /// Terraform state of the `rbac_zenml_roles` data source.

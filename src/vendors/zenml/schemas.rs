@@ -1,11 +1,11 @@
-//! The bodies of ZenML Pro's role calls (vendors/zenml.md "Schemas"): what
+//! The bodies of ZenML Pro's role calls (docs/vendors/zenml.md, "RoleCreate / RoleUpdate"): what
 //! [`super::api::ZenmlClient`] sends and decodes. Plain serde structs;
 //! unset optionals are left out of requests.
 
 use serde::{Deserialize, Serialize};
 
-/// A role as ZenML returns it. ASSUMPTION (vendors/zenml.md "Role
-/// (response)": the seed leaves the schema out): these fields, from an
+/// A role as ZenML returns it. ASSUMPTION (docs/vendors/zenml.md,
+/// "RoleCreate / RoleUpdate": the roles page leaves the schema out): these fields, from an
 /// experimental provider branch written against the live spec; others are
 /// ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -27,7 +27,8 @@ fn normal() -> String {
     "normal".into()
 }
 
-/// Body of `POST /roles` (the seed's RoleCreate). Unset optionals are left out.
+/// Body of `POST /roles` (RoleCreate: docs/vendors/zenml.md, "RoleCreate /
+/// RoleUpdate"). Unset optionals are left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleCreate {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -36,16 +37,17 @@ pub struct RoleCreate {
     pub description: Option<String>,
     pub organization_id: String,
     pub level: String,
-    /// Required by the seed; the provider only creates custom roles.
+    /// Required by the roles page; the provider only creates custom roles.
     pub system_managed: bool,
     #[serde(rename = "type")]
     pub role_type: String,
 }
 
-/// Body of `PATCH /roles/{id}` (the seed's RoleUpdate). PATCH merges
-/// (ZenML's client sends `exclude_unset`): `None` leaves a field alone,
-/// `Some(None)` sends `null`. ASSUMPTION (vendors/zenml.md "RoleUpdate":
-/// **unverified**): an explicit `null` clears the field.
+/// Body of `PATCH /roles/{id}` (RoleUpdate: docs/vendors/zenml.md,
+/// "RoleCreate / RoleUpdate"). PATCH merges (ZenML's client sends `exclude_unset`): `None`
+/// leaves a field alone, `Some(None)` sends `null`. ASSUMPTION
+/// (docs/vendors/zenml.md, "RoleCreate / RoleUpdate": **unverified**): an
+/// explicit `null` clears the field.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RoleUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,7 +109,7 @@ impl AssignmentParams {
 }
 
 /// An entry of `GET /roles/{role_id}/assignments`. ASSUMPTION
-/// (vendors/zenml.md "Related endpoints": this listing is named only by a
+/// (docs/vendors/zenml.md, "Assignments": this listing is named only by a
 /// third party): a bare array of objects with these optional fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Assignment {

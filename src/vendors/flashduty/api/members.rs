@@ -1,4 +1,4 @@
-//! Members and their roles (vendors/flashduty.md, "Member assignment"):
+//! Members and their roles (docs/vendors/flashduty.md, "Role endpoints"):
 //! `/member/list` (paginated) and `/member/role/update`, which replaces a
 //! member's whole role set.
 
@@ -10,8 +10,8 @@ use crate::vendors::flashduty::FlashdutyError;
 /// Page size asked of `/member/list`: the spec's maximum `limit`.
 pub const MEMBER_PAGE_SIZE: u64 = 100;
 
-/// The built-in Viewer role (vendors/flashduty.md "Built-in (preset)
-/// roles"). The vendor CLI says `/member/role/update` with an empty list
+/// The built-in Viewer role (docs/vendors/flashduty.md, "Behaviour the
+/// provider depends on"). The vendor CLI says `/member/role/update` with an empty list
 /// resets the member to Viewer (**unverified** against the API).
 pub const VIEWER_ROLE_ID: u64 = 8;
 

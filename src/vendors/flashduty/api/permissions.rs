@@ -1,5 +1,5 @@
 //! The permission catalogue: `/role/permission/list`
-//! (vendors/flashduty.md "Endpoints").
+//! (docs/vendors/flashduty.md, "Role endpoints").
 
 use std::sync::Arc;
 

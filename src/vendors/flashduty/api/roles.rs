@@ -1,6 +1,6 @@
 //! Custom and built-in roles: `/role/upsert`, `/role/info`, `/role/list`,
 //! `/role/delete`, `/role/enable` and `/role/disable`
-//! (vendors/flashduty.md "Endpoints").
+//! (docs/vendors/flashduty.md, "Role endpoints").
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +28,7 @@ pub struct RoleItem {
 
 /// Body of `/role/upsert`. All three fields are always sent: the call
 /// replaces the whole role, and an omitted `permission_ids` clears the
-/// permissions (vendors/flashduty.md "Update is effectively full-replace").
+/// permissions (docs/vendors/flashduty.md, "Schemas").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleUpsertRequest {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -23,7 +23,8 @@ pub(super) async fn create_failure(
     // the same advice as a refusal.
     if err.code() == Some("InvalidParameter") || err.taken_before().is_some() {
         if let Ok(Some(existing)) = client.find_role_by_name(name).await {
-            // vendors/flashduty.md: the duplicate-name error code is unverified,
+            // The duplicate-name error code is unverified (docs/vendors/flashduty.md,
+            // "Behaviour the provider depends on"),
             // so we confirm by looking the name up. Built-ins are `editable: false`.
             let said = format!("Flashduty said: {err}");
             let detail = if existing.editable {
@@ -53,8 +54,8 @@ pub(super) async fn create_failure(
 
 /// The state after a confirmed write: the plan plus the role ID. Nothing is
 /// read back: `/role/upsert` answers only `role_id` and `role_name`, and every
-/// other attribute of the state is what was sent (vendors/flashduty.md,
-/// "Semantics"), so a write costs one request. The status changes only
+/// other attribute of the state is what was sent (docs/vendors/flashduty.md,
+/// "Behaviour the provider depends on"), so a write costs one request. The status changes only
 /// through `/role/enable` and `/role/disable`, so that call is made only
 /// when the status changes; a new role starts `enabled` (**unverified**, the
 /// vendor's presumption: were it wrong, the next refresh shows the drift and

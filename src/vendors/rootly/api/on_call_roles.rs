@@ -21,8 +21,8 @@ const READ_ONLY: &[&str] = &["read"];
 const CREATE_UPDATE: &[&str] = &["create", "update"];
 
 /// Every permission array the provider manages, with the values the current
-/// spec allows (vendors/rootly.md "Permission arrays"). The seed listed 17;
-/// the spec has 24. Arrays the API returns beyond these are ignored.
+/// spec allows (docs/vendors/rootly.md, "Attributes"). The docs' create
+/// example shows 17; the spec has 24. Arrays the API returns beyond these are ignored.
 pub const PERMISSION_FAMILIES: [(&str, &[&str]); 24] = [
     ("alert_fields_permissions", CRUD),
     ("alert_groups_permissions", CRUD),
@@ -116,8 +116,8 @@ impl From<ResourceObject> for OnCallRole {
 }
 
 /// The attributes of a create or update. Unset fields are left out; every
-/// permission array given is sent in full (`[]` clears it: vendors/rootly.md
-/// "Don't send null or absent lists when you mean empty").
+/// permission array given is sent in full (`[]` clears it, never `null`:
+/// docs/vendors/rootly.md, "Behaviour the provider depends on").
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RoleAttributes {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,7 +158,8 @@ impl RootlyClient {
 
     /// `POST /v1/on_call_roles` (201, with the full role: nothing is read
     /// back). `system_role` is always `custom`: that is what the web app
-    /// creates (vendors/rootly.md, PR #111/#122).
+    /// creates, and what the vendor's own provider sends (docs/vendors/rootly.md,
+    /// "Attributes").
     ///
     /// A create is not idempotent and Rootly does not promise unique names
     /// (unverified). Only when a create's outcome is unknown (connection

@@ -1,5 +1,5 @@
-//! Rootly users and the one on-call role each holds (vendors/rootly.md,
-//! "Users and their on-call role"): `GET /v1/users`, `GET /v1/users/{id}`
+//! Rootly users and the one on-call role each holds (docs/vendors/rootly.md,
+//! "Users and the on-call role assignment"): `GET /v1/users`, `GET /v1/users/{id}`
 //! and `PUT /v1/users/{id}`.
 //!
 //! `DELETE /v1/users/{id}` removes the user from the organization, so this

@@ -30,7 +30,7 @@ pub(super) fn planned(
             planned.id = use_state_for_unknown(Value::Unknown, prior.id.clone());
             planned.system_role = use_state_for_unknown(Value::Unknown, prior.system_role.clone());
             // Whether a rename regenerates the slug is unverified
-            // (vendors/rootly.md): leave it to the server then.
+            // (docs/vendors/rootly.md, "Attributes"): leave it to the server then.
             planned.slug = if config.name == prior.name {
                 prior.slug.clone()
             } else {

@@ -1,6 +1,6 @@
 //! A permission that SlashID refused to delete because roles include it
-//! (vendors/slashid.md: "A permission cannot be deleted while any role
-//! includes it"). This module finds which roles hold it, and whether one of
+//! (docs/vendors/slashid.md, "Behaviour the provider depends on": a permission
+//! included in a role cannot be deleted). This module finds which roles hold it, and whether one of
 //! them is being written by this provider process, which is the only case
 //! where sending the delete again can succeed.
 //!

@@ -1,6 +1,6 @@
 //! What the SlashID RBAC API reads and writes: the objects, the request
 //! bodies (serde structs whose unset optional fields are left out) and the
-//! consistency level (vendors/slashid.md, "Endpoints" and "Transport").
+//! consistency level (docs/vendors/slashid.md, "RBAC endpoints" and "Transport").
 
 use serde::{Deserialize, Serialize};
 
@@ -93,7 +93,7 @@ pub struct RoleCreate {
 
 /// Body of `PATCH /rbac/roles/{name}`. The provider always sends the whole
 /// permission set: whether PATCH replaces or adds is **unverified**, and
-/// replacing is the likely reading (vendors/slashid.md, "PATCH role").
+/// replacing is the likely reading (docs/vendors/slashid.md, "Behaviour the provider depends on").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RolePatch {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,7 +1,7 @@
 //! Settling a write whose outcome SlashID may leave unknown: a create sent
 //! again until it is confirmed or refused for certain, and a read right
-//! after a write repeated while it answers 404 (vendors/slashid.md,
-//! "Eventual consistency").
+//! after a write repeated while it answers 404 (docs/vendors/slashid.md,
+//! "Behaviour the provider depends on").
 
 use std::future::Future;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use crate::vendors::settle::{settle, Before, Found, Names};
 
 /// How often a read right after a write is repeated while it answers 404:
 /// reads carry no consistency header and may be served by a region that has
-/// not seen the write yet (vendors/slashid.md, "Eventual consistency").
+/// not seen the write yet (docs/vendors/slashid.md, "Behaviour the provider depends on").
 const READ_BACK_ATTEMPTS: u32 = 6;
 const READ_BACK_FIRST_DELAY: Duration = Duration::from_millis(100);
 
@@ -229,7 +229,7 @@ where
 
 /// A read of an object SlashID's write path says exists (a 409), repeated
 /// while it answers 404 for up to `window` (the time SlashID allows a write
-/// to replicate, vendors/slashid.md "Eventual consistency"): the region that
+/// to replicate, docs/vendors/slashid.md, "Behaviour the provider depends on"): the region that
 /// answers may not have it yet.
 async fn read_visible<T, F, Fut>(window: Duration, read: F) -> Result<T, SlashidError>
 where

@@ -1,4 +1,4 @@
-//! Role assignments (vendors/zenml.md "Related endpoints"):
+//! Role assignments (docs/vendors/zenml.md, "Assignments"):
 //! `POST`/`DELETE /roles/{role_id}/assignments` with query parameters, and
 //! the listing `GET /roles/{role_id}/assignments`.
 //!

@@ -9,7 +9,7 @@ use super::{RoleState, DEFAULT_TYPE};
 use crate::framework::plan::{default_if_null, requires_replace};
 
 /// Create-only attributes: ZenML's RoleUpdate has only `name` and
-/// `description` (vendors/zenml.md "RoleUpdate").
+/// `description` (docs/vendors/zenml.md, "RoleCreate / RoleUpdate").
 fn replace_paths(prior: &RoleState, planned: &RoleState) -> Vec<AttributePath> {
     let differs = |a: &Value<String>, b: &Value<String>| match (a, b) {
         (Value::Value(a), Value::Value(b)) => !a.eq_ignore_ascii_case(b),
