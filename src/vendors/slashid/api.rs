@@ -1,7 +1,7 @@
 //! Typed client for the SlashID RBAC API (<https://developer.slashid.dev/docs/api>).
 //! Every call carries `SlashID-OrgID` and `SlashID-API-Key`; reads answer
 //! `{"result": ...}`, writes 204 with no body, errors
-//! `{"errors": [{"httpcode", "message"}]}` (docs/vendors/slashid.md, "Transport").
+//! `{"errors": [{"httpcode", "message"}]}` (docs/vendors/slashid.md, "Transport" and "Envelope").
 //! Names are the identity: there are no IDs.
 
 use std::time::Duration;
