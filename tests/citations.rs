@@ -84,8 +84,8 @@ fn problems(
         ));
     }
     // A path to a document must resolve from the root or from the file's
-    // directory (`#[path]`, `include_str!`): any Markdown file, and
-    // a vendor's OpenAPI document (JSON or YAML under an `openapi` folder). Other `.json`
+    // directory (`#[path]`, `include_str!`): any Markdown file, and a vendor's
+    // OpenAPI document (JSON or YAML under an `openapi` folder). Other `.json`
     // names are files the tests write at run time. A path right after a
     // public repository's name (`owner/repo path`) is that repository's file;
     // a path built at run time (`{name}`, `<kind>`, `$root`) names no file.
@@ -132,11 +132,12 @@ fn problems(
         found.push(format!("cites an issue or pull request number: {hit:?}"));
     }
 
-    // `docs/vendors/<vendor>.md, "Section"` (and `"A" and "B"`): each quoted
+    // `docs/vendors/<vendor>.md, "Section"` (or `("Section")`, and `"A" and
+    // "B"`): each quoted
     // section must be a heading of that file, in full or up to a punctuation
     // mark (`"Names"` for `## Names`, `"Errors"` for `## Errors (inferred)`).
     let note =
-        Regex::new(r#"docs/vendors/([a-z]+)\.md(?:,\s*|\s+)((?:"[^"]+"(?:,\s*|\s+and\s+)?)+)"#)
+        Regex::new(r#"docs/vendors/([a-z]+)\.md(?:,\s*|\s+\(?)((?:"[^"]+"(?:,\s*|\s+and\s+)?)+)"#)
             .unwrap();
     let quoted = Regex::new(r#""([^"]+)""#).unwrap();
     for caps in note.captures_iter(&text) {
@@ -255,6 +256,8 @@ mod checker {
     fn catches_a_section_that_is_not_a_heading() {
         let bad = format!("// (docs/vendors/slashid.md, \"{}\")", "Name rules");
         assert_eq!(check(&bad).len(), 1, "{bad}");
+        let bracketed = format!("//! emulated from docs/vendors/slashid.md (\"{}\")", "Nope");
+        assert_eq!(check(&bracketed).len(), 1, "{bracketed}");
         let wrapped = format!(
             "// (docs/vendors/slashid.md, \"Names\" and\n    // \"{}\")",
             "Nope"
