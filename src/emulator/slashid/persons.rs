@@ -90,7 +90,7 @@ impl Store {
     }
 }
 
-/// The largest `limit` of `GET /persons` (vendors/slashid.md "Listing
+/// The largest `limit` of `GET /persons` (docs/vendors/slashid.md "Listing
 /// persons": "at most 1000").
 pub const PERSONS_LIMIT_MAX: usize = 1000;
 
@@ -117,7 +117,7 @@ pub struct ListedPerson {
 impl Store {
     /// `GET /persons?offset=&limit=&handle=&fields=`: persons in ID order.
     /// `email` keeps only the person whose `email_address` handle is that
-    /// address. ASSUMPTION (vendors/slashid.md: handle matching rules
+    /// address. ASSUMPTION (docs/vendors/slashid.md: handle matching rules
     /// **unverified**): email handles compare case-insensitively.
     pub fn list_persons(
         &self,

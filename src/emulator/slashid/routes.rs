@@ -218,7 +218,7 @@ async fn check(State(emu): State<Emulator>, Body(req): Body<CheckRequest>) -> Re
     })
 }
 
-/// `GET /persons` (vendors/slashid.md "Listing persons"): `offset`,
+/// `GET /persons` (docs/vendors/slashid.md "Listing persons"): `offset`,
 /// `limit` (1–1000; ASSUMPTION: 100 when absent, the default is not
 /// documented), `handle` (`email_address:<address>` only here) and
 /// `fields=handles`. A bare `result` array: where the paging totals come

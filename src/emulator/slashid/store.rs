@@ -43,7 +43,7 @@ pub struct Role {
 }
 
 /// A person's RBAC data, and the email address of its `email_address`
-/// handle (vendors/slashid.md "Listing persons"), if it has one.
+/// handle (docs/vendors/slashid.md "Listing persons"), if it has one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]

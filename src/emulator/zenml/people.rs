@@ -1,13 +1,13 @@
-//! ZenML Pro users, teams and organizations (vendors/zenml.md "People and
+//! ZenML Pro users, teams and organizations (docs/vendors/zenml.md "People and
 //! lookups"): `GET /users?email=`, `GET /organizations`,
 //! `GET /organizations/{id}/teams` and `GET /teams/{id}/members`, and the
 //! control call that adds people (the emulator has no SSO login).
 //!
 //! Every answer is a bare JSON array, as ZenML's sync script reads them.
-//! ASSUMPTION (vendors/zenml.md: paging **unverified**): unpaginated. The
+//! ASSUMPTION (docs/vendors/zenml.md: paging **unverified**): unpaginated. The
 //! fields of a user (`id`, `email`, `name`, `is_active`) and of a team
 //! (`id`, `name`, `organization_id`) are those the sync script reads.
-//! ASSUMPTION (vendors/zenml.md: `GET /teams/{id}/members` **unverified**;
+//! ASSUMPTION (docs/vendors/zenml.md: `GET /teams/{id}/members` **unverified**;
 //! only its `POST` and `DELETE` are documented): it answers the team's
 //! users, in the shape of `GET /users`.
 
@@ -52,7 +52,7 @@ pub struct NewTeam {
 }
 
 impl Store {
-    /// `GET /users?email=`. ASSUMPTION (vendors/zenml.md: match semantics
+    /// `GET /users?email=`. ASSUMPTION (docs/vendors/zenml.md: match semantics
     /// **unverified**): the email compares exactly, case-insensitively.
     pub(super) fn list_users(&self, email: Option<&str>) -> Vec<User> {
         self.users

@@ -165,7 +165,7 @@ pub struct ZenmlAccount {
     /// Direct assignments and those of the user's teams.
     pub roles: Value<Vec<Value<Grant>>>,
     /// Always null: ZenML's role objects carry no permissions
-    /// (vendors/zenml.md "How permissions reach a role").
+    /// (docs/vendors/zenml.md "How permissions reach a role").
     pub permissions: ValueStringSet,
 }
 

@@ -1,4 +1,4 @@
-//! Persons and what they hold, for access reviews (vendors/slashid.md
+//! Persons and what they hold, for access reviews (docs/vendors/slashid.md
 //! "People and lookups"): `GET /persons` (every person, with handles) and
 //! `GET /persons/{id}/permissions` (effective permissions).
 
@@ -60,7 +60,7 @@ impl SlashidClient {
 
     /// Every person of the organization with their handles, walking
     /// `offset` until a page comes back short. Where SlashID puts the paging
-    /// totals is **unverified** (vendors/slashid.md "Listing persons"), so
+    /// totals is **unverified** (docs/vendors/slashid.md "Listing persons"), so
     /// the walk relies on none; a failed page fails the whole listing.
     pub async fn list_persons(&self) -> Result<Vec<ListedPerson>, SlashidError> {
         let mut all: Vec<ListedPerson> = Vec::new();

@@ -1,11 +1,11 @@
-//! Users, teams and organizations, for access reviews (vendors/zenml.md
+//! Users, teams and organizations, for access reviews (docs/vendors/zenml.md
 //! "People and lookups", from ZenML's sync script): `GET /users`,
 //! `GET /organizations`, `GET /organizations/{id}/teams` and
 //! `GET /teams/{id}/members`.
 //!
-//! ASSUMPTION (vendors/zenml.md: paging **unverified**): each answer is a
+//! ASSUMPTION (docs/vendors/zenml.md: paging **unverified**): each answer is a
 //! bare JSON array holding every match, as the sync script reads them.
-//! ASSUMPTION (vendors/zenml.md: **unverified**, only its `POST` and
+//! ASSUMPTION (docs/vendors/zenml.md: **unverified**, only its `POST` and
 //! `DELETE` are documented): `GET /teams/{id}/members` answers the team's
 //! users in the shape of `GET /users`.
 
