@@ -2,7 +2,7 @@
 CARGO ?= cargo
 export RBAC_BIN_DIR := $(CURDIR)/target/release
 
-.PHONY: build test lint demo docs bench install release clean
+.PHONY: build test lint demo docs bench install release check-platforms clean
 
 ## build: the release provider and emulator binaries (reused by tests and demo)
 build:
@@ -29,9 +29,14 @@ docs:
 install: build
 	./scripts/install.sh
 
-## release: dist/ zip, manifest and SHA256SUMS for the host platform
-release: build
+## release: dist/ zips for linux, darwin and windows (amd64, arm64), manifest and
+## SHA256SUMS, cross-compiled with zig (docs/guides/release.md; installs its toolchain)
+release:
 	./scripts/release.sh
+
+## check-platforms: the crate compiles for macOS and Windows (as CI checks it)
+check-platforms:
+	./scripts/check-platforms.sh
 
 ## bench: performance figures (not a test; see README "Performance")
 bench: build
