@@ -26,7 +26,7 @@ declare -A file_says=(
   [linux_arm64]='ELF 64-bit LSB .*ARM aarch64'
   [darwin_amd64]='Mach-O 64-bit x86_64 executable'
   [darwin_arm64]='Mach-O 64-bit arm64 executable'
-  [windows_amd64]='PE32\+ executable .*x86-64.*Windows'
+  [windows_amd64]='PE32\+ executable.*x86-64'
 )
 platforms=(${RELEASE_PLATFORMS:-linux_amd64 linux_arm64 darwin_amd64 darwin_arm64 windows_amd64})
 
@@ -55,6 +55,11 @@ for p in "${platforms[@]}"; do
     exit 1
   fi
   echo "release: $p: $says"
+  if [ "${p%%_*}" = darwin ]; then
+    # macOS on Apple silicon runs only signed code: zig's linker signs ad hoc,
+    # and nothing may change the binary after it.
+    python3 "$root/scripts/macho_signature.py" "$bin"
+  fi
   if [ "$p" = "$platform" ]; then
     # The one binary this machine can run: it must report Cargo.toml's version.
     reported="$("$bin" --version | awk '{print $2}')"
