@@ -3,6 +3,11 @@
 //! The layout follows the Terraform Registry: `docs/index.md`,
 //! `docs/resources/<name>.md`, `docs/data-sources/<name>.md`. A page gets a
 //! "Notes" section from `examples/<kind>/<type>/notes.md` when that exists.
+//! Guides (`docs/guides/<name>.md`) come from `examples/guides/` ([`guides`]).
+
+mod guides;
+
+pub use guides::page_title;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -17,9 +22,10 @@ use crate::provider::{RbacProvider, PROVIDER_NAME};
 /// Every documentation file: its path under the repository root and content.
 pub fn render_all(repo: &Path) -> Vec<(PathBuf, String)> {
     let provider = RbacProvider::default();
+    let guides = guides::render(repo);
     let mut files = vec![(
         PathBuf::from("docs/index.md"),
-        render_index(repo, &RbacProvider::provider_schema()),
+        render_index(repo, &RbacProvider::provider_schema(), &guides),
     )];
     let resources: BTreeMap<_, _> = provider.resources().into_iter().collect();
     for (name, resource) in resources {
@@ -39,6 +45,7 @@ pub fn render_all(repo: &Path) -> Vec<(PathBuf, String)> {
             render_page(repo, &full, "Data Source", "data-sources", &schema),
         ));
     }
+    files.extend(guides);
     files
 }
 
@@ -79,7 +86,7 @@ fn first_sentence(text: &str) -> String {
         .to_string()
 }
 
-fn render_index(repo: &Path, schema: &Schema) -> String {
+fn render_index(repo: &Path, schema: &Schema, guides: &[(PathBuf, String)]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -87,6 +94,7 @@ fn render_index(repo: &Path, schema: &Schema) -> String {
         first_sentence(&schema.block.description.content),
         schema.block.description.content
     );
+    out.push_str(&guides::index_section(repo, guides));
     if let Some(example) = read_example(repo, "examples/provider/provider.tf") {
         let _ = writeln!(out, "## Example Usage\n\n```terraform\n{example}\n```\n");
     }
