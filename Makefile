@@ -38,7 +38,7 @@ release:
 check-platforms:
 	./scripts/check-platforms.sh
 
-## bench: performance figures (not a test; see README "Performance")
+## bench: performance figures (not a test; see bench/README.md)
 bench: build
 	python3 scripts/bench.py
 
