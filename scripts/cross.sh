@@ -66,6 +66,14 @@ cross_setup() {
   # -Zbuild-std is unstable: Debian's stable rustc accepts it with this.
   export RUSTC_BOOTSTRAP=1
   export CARGO_TARGET_DIR="$cross_dir"
+  # Rust's std for windows-gnu asks the linker for MinGW's libssp and
+  # libssp_nonshared, which zig does not ship; the stack-protector functions
+  # they hold are in zig's libmingwex, so empty archives satisfy the request.
+  mkdir -p "$cross_dir/windows-gnu-lib"
+  for lib in ssp ssp_nonshared; do
+    printf '!<arch>\n' >"$cross_dir/windows-gnu-lib/lib$lib.a"
+  done
+  export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUSTFLAGS="-L native=$cross_dir/windows-gnu-lib"
 }
 
 cross_cargo() {
