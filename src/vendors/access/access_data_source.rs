@@ -156,7 +156,8 @@ impl DataSourceType for AccessDataSource {
                      `on_call_role_id`, `person_id`, `user_id`), `roles` (each `role_id`, `role_name`, \
                      `built_in`, `organization_id`, `workspace_id`, `project_id`, `team_id`, \
                      `team_name`) and `permissions`: Flashduty's catalogue names of the member's roles' \
-                     permissions, Rootly's on-call role permissions as `<family>.<action>`, SlashID's \
+                     permissions, Rootly's on-call role permissions as `<family>.<action>`, the family named as \
+                     the resource's attribute (`alerts_permissions.read`), SlashID's \
                      effective permissions; null for ZenML, whose roles carry none.",
                 )),
                 ("grants", list_of(grant).computed().description(
