@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use common::{Emulator, Workspace};
 use serde_json::{json, Value};
+use terraform_provider_rbac::vendors::rootly::source_provider::VENDOR_PERMISSION_LISTS;
 
 const ADA: &str = "20001";
 
@@ -23,33 +24,6 @@ fn stub_bin() -> PathBuf {
         None => PathBuf::from(env!("CARGO_BIN_EXE_rbac-test-rootly-stub")),
     }
 }
-
-/// The permission lists the vendor's `rootly_on_call_role` publishes, as
-/// the stand-in does.
-const VENDOR_LISTS: [&str; 22] = [
-    "alert_fields_permissions",
-    "alert_groups_permissions",
-    "alert_routing_rules_permissions",
-    "alert_sources_permissions",
-    "alert_urgency_permissions",
-    "alerts_permissions",
-    "api_keys_permissions",
-    "audits_permissions",
-    "contacts_permissions",
-    "escalation_policies_permissions",
-    "groups_permissions",
-    "heartbeats_permissions",
-    "integrations_permissions",
-    "invitations_permissions",
-    "live_call_routing_permissions",
-    "on_call_readiness_report_permissions",
-    "on_call_roles_permissions",
-    "schedule_override_permissions",
-    "schedules_permissions",
-    "services_permissions",
-    "webhooks_permissions",
-    "workflows_permissions",
-];
 
 /// A workspace whose CLI configuration also points `rootlyhq/rootly` at
 /// the stand-in (installed as `terraform-provider-rootly`).
@@ -83,7 +57,7 @@ fn vendor_state(role: &Value) -> Value {
         "slug": attributes["slug"],
         "system_role": attributes["system_role"],
     });
-    for list in VENDOR_LISTS {
+    for list in VENDOR_PERMISSION_LISTS {
         role_attributes[list] = attributes.get(list).cloned().unwrap_or(json!([]));
     }
     let instance = |attributes: Value| {

@@ -19,34 +19,7 @@ use terraform_provider_rbac::framework::protocol::{
 use terraform_provider_rbac::framework::schema::{list_of, schema, string, AttributeBuilder};
 use terraform_provider_rbac::framework::tf::{AttributeType, Diagnostics, Schema};
 use terraform_provider_rbac::plugin;
-
-/// The `*_permissions` lists of the vendor's `rootly_on_call_role`, as its
-/// docs list them (rootlyhq/terraform-provider-rootly `docs/resources/on_call_role.md`;
-/// docs/vendors/rootly.md, "`rootly_on_call_role`").
-const PERMISSION_LISTS: [&str; 22] = [
-    "alert_fields_permissions",
-    "alert_groups_permissions",
-    "alert_routing_rules_permissions",
-    "alert_sources_permissions",
-    "alert_urgency_permissions",
-    "alerts_permissions",
-    "api_keys_permissions",
-    "audits_permissions",
-    "contacts_permissions",
-    "escalation_policies_permissions",
-    "groups_permissions",
-    "heartbeats_permissions",
-    "integrations_permissions",
-    "invitations_permissions",
-    "live_call_routing_permissions",
-    "on_call_readiness_report_permissions",
-    "on_call_roles_permissions",
-    "schedule_override_permissions",
-    "schedules_permissions",
-    "services_permissions",
-    "webhooks_permissions",
-    "workflows_permissions",
-];
+use terraform_provider_rbac::vendors::rootly::source_provider::VENDOR_PERMISSION_LISTS;
 
 struct RootlyStub;
 
@@ -74,7 +47,7 @@ impl ProviderHandler for RootlyStub {
             ("slug", string().optional_computed()),
             ("system_role", string().optional()),
         ];
-        for list in PERMISSION_LISTS {
+        for list in VENDOR_PERMISSION_LISTS {
             role.push((list, list_of(AttributeType::String).optional_computed()));
         }
         let user_role = vec![

@@ -20,6 +20,36 @@ use crate::framework::ValueStringSet;
 /// The vendor's provider, as `namespace/type` in its registry address.
 pub const SOURCE_PROVIDER: &str = "rootlyhq/rootly";
 
+/// The `*_permissions` lists of the vendor's `rootly_on_call_role`, as its
+/// docs list them (rootlyhq/terraform-provider-rootly
+/// `docs/resources/on_call_role.md`; docs/vendors/rootly.md,
+/// "`rootly_on_call_role`"). The test stand-in for that provider declares
+/// these, and its test writes them into the stored state.
+pub const VENDOR_PERMISSION_LISTS: [&str; 22] = [
+    "alert_fields_permissions",
+    "alert_groups_permissions",
+    "alert_routing_rules_permissions",
+    "alert_sources_permissions",
+    "alert_urgency_permissions",
+    "alerts_permissions",
+    "api_keys_permissions",
+    "audits_permissions",
+    "contacts_permissions",
+    "escalation_policies_permissions",
+    "groups_permissions",
+    "heartbeats_permissions",
+    "integrations_permissions",
+    "invitations_permissions",
+    "live_call_routing_permissions",
+    "on_call_readiness_report_permissions",
+    "on_call_roles_permissions",
+    "schedule_override_permissions",
+    "schedules_permissions",
+    "services_permissions",
+    "webhooks_permissions",
+    "workflows_permissions",
+];
+
 /// The stored state of one resource of `rootlyhq/rootly`.
 pub struct Source<'a> {
     type_name: &'a str,
