@@ -7,7 +7,7 @@ mod access_people;
 mod common;
 
 use access_people::*;
-use common::{Emulator, Workspace, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, ZENML_ORG};
 use serde_json::{json, Value};
 
 /// Applies a review of `emails` and returns the data source's attributes.
@@ -40,7 +40,7 @@ fn roles(account: &Value) -> Vec<(String, Value, Value)> {
 
 #[test]
 fn access_reviews_every_vendor_with_people_present_in_some() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     let ws = Workspace::new(&emu);
     let got = review(
@@ -197,7 +197,7 @@ fn access_reviews_every_vendor_with_people_present_in_some() {
 
 #[test]
 fn access_skips_unconfigured_vendors_and_says_so() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     let mut ws = Workspace::new(&emu);
     for var in ["SLASHID_ORG_ID", "SLASHID_API_KEY", "ZENML_PRO_API_KEY"] {
@@ -227,7 +227,7 @@ fn access_skips_unconfigured_vendors_and_says_so() {
 
 #[test]
 fn access_costs_list_pages_not_reads_per_person() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     // 250 more Flashduty members (254 in all: 3 pages of 100) and 150 more
     // Rootly users (154: 2 pages).

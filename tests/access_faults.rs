@@ -7,7 +7,7 @@ mod access_people;
 mod common;
 
 use access_people::*;
-use common::{Emulator, Workspace};
+use common::{EmulatorProcess, Workspace};
 use serde_json::json;
 
 const CONFIG: &str = r#"provider "rbac" {}
@@ -23,7 +23,7 @@ output "people" {
 
 /// Plans the review with `script` (`"<METHOD> <path>=<fault>:<times>"`,
 /// in order) and returns the failed run's output.
-fn plan_with_faults(emu: &Emulator, script: &[&str]) -> String {
+fn plan_with_faults(emu: &EmulatorProcess, script: &[&str]) -> String {
     let script: Vec<serde_json::Value> = script
         .iter()
         .map(|s| {
@@ -48,7 +48,7 @@ fn plan_with_faults(emu: &Emulator, script: &[&str]) -> String {
 
 #[test]
 fn access_fails_when_a_flashduty_member_page_fails() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     let members: Vec<_> = (0..150)
         .map(|i| json!({"member_name": format!("M{i}"), "email": format!("m{i}@example.com")}))
@@ -66,7 +66,7 @@ fn access_fails_when_a_flashduty_member_page_fails() {
 
 #[test]
 fn access_fails_when_a_rootly_user_page_fails() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     for i in 0..120 {
         control(
@@ -87,7 +87,7 @@ fn access_fails_when_a_rootly_user_page_fails() {
 
 #[test]
 fn access_fails_when_a_slashid_person_read_fails() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     let out = plan_with_faults(&emu, &["GET /slashid/persons/*=types:10"]);
     assert!(out.contains("SlashID"), "{out}");
@@ -95,7 +95,7 @@ fn access_fails_when_a_slashid_person_read_fails() {
 
 #[test]
 fn access_fails_when_a_zenml_listing_fails() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     // The assignment listings after the first three (read 8 at a time,
     // so the faults go to every role still listed, each retried).

@@ -8,13 +8,13 @@ mod access_people;
 mod common;
 
 use access_people::control;
-use common::{Emulator, Workspace};
+use common::{EmulatorProcess, Workspace};
 use serde_json::{json, Value};
 
 const CAROL: u64 = 5_102_993_140_131;
 const BOB: u64 = 5_068_740_052_131;
 
-fn scenario(emu: &Emulator) -> Workspace {
+fn scenario(emu: &EmulatorProcess) -> Workspace {
     let ws = Workspace::new(emu);
     let main = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/scenarios/access-review/main.tf");
@@ -29,7 +29,7 @@ fn evidence(ws: &Workspace) -> Value {
 
 #[test]
 fn access_review_scenario_warns_of_admins_granted_by_hand() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = scenario(&emu);
     let run = ws.apply();
     assert!(

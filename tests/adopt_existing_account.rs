@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG, ZENML_ORG};
 use serde_json::{json, Value};
 
 /// The emulator's seeded SlashID persons (the scenario's default input).
@@ -22,7 +22,7 @@ const ZENML_PROJECT: &str = "7d1c2b3a-4444-4aaa-8bbb-000000000005";
 
 /// SlashID: 2 permissions, 2 roles, 2 persons holding roles (the third
 /// holds none and is not adopted), all made through SlashID's API.
-fn seed_slashid(emu: &Emulator) {
+fn seed_slashid(emu: &EmulatorProcess) {
     let ok = |(status, body): (u16, Value)| assert_eq!(status, 204, "{body}");
     ok(emu.slashid(
         "POST",
@@ -62,7 +62,7 @@ fn seed_slashid(emu: &Emulator) {
 
 /// ZenML: 2 custom roles and 4 assignments (2 of custom roles, 2 of
 /// built-in ones), all made through ZenML's API.
-fn seed_zenml(emu: &Emulator) {
+fn seed_zenml(emu: &EmulatorProcess) {
     let mut custom = Vec::new();
     for (name, level) in [
         ("Legacy ML Engineer", "workspace"),
@@ -106,7 +106,7 @@ fn seed_zenml(emu: &Emulator) {
 
 /// What another client sees of SlashID and ZenML, to compare before and
 /// after the adoption.
-fn slashid_and_zenml(emu: &Emulator) -> Value {
+fn slashid_and_zenml(emu: &EmulatorProcess) -> Value {
     let mut roles = Vec::new();
     for short in ["legacy-billing", "legacy-viewer"] {
         roles.push(emu.slashid_role(short));
@@ -126,7 +126,7 @@ fn slashid_and_zenml(emu: &Emulator) -> Value {
 }
 
 /// Custom roles and assignments made before Terraform arrives.
-fn seed(emu: &Emulator) {
+fn seed(emu: &EmulatorProcess) {
     let mut flashduty_roles = Vec::new();
     for (name, perms) in [
         ("Legacy Ops", json!([501, 502])),
@@ -166,7 +166,7 @@ fn seed(emu: &Emulator) {
 
 #[test]
 fn adopt_existing_account_imports_everything_then_replans_clean() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     let before_roles = emu.flashduty_roles();
     let before_others = slashid_and_zenml(&emu);

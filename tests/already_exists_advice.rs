@@ -6,13 +6,13 @@
 
 mod common;
 
-use common::{Emulator, Run, Workspace, ZENML_ORG};
+use common::{EmulatorProcess, Run, Workspace, ZENML_ORG};
 
 const CBD: &str = "  lifecycle {\n    create_before_destroy = true\n  }";
 
 /// `-replace=<address>` of a resource that has create_before_destroy: the
 /// new object cannot take the name; the error must say so.
-fn replace_keeping_name(emu: &Emulator, config: &str, address: &str) -> Run {
+fn replace_keeping_name(emu: &EmulatorProcess, config: &str, address: &str) -> Run {
     let ws = Workspace::new(emu);
     ws.config(config);
     ws.apply();
@@ -37,7 +37,7 @@ fn replace_keeping_name(emu: &Emulator, config: &str, address: &str) -> Run {
 }
 
 /// A create of a built-in's name: reserved, and no advice to import.
-fn built_in_name(emu: &Emulator, config: &str) -> String {
+fn built_in_name(emu: &EmulatorProcess, config: &str) -> String {
     let ws = Workspace::new(emu);
     ws.config(config);
     let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
@@ -50,7 +50,7 @@ fn built_in_name(emu: &Emulator, config: &str) -> String {
 
 #[test]
 fn slashid_replace_with_create_before_destroy_keeping_the_name() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     replace_keeping_name(
         &emu,
         &format!(
@@ -71,7 +71,7 @@ fn slashid_replace_with_create_before_destroy_keeping_the_name() {
 
 #[test]
 fn flashduty_role_name_taken_by_own_replacement_or_built_in() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     replace_keeping_name(
         &emu,
         &format!(
@@ -90,7 +90,7 @@ fn flashduty_role_name_taken_by_own_replacement_or_built_in() {
 
 #[test]
 fn zenml_role_name_taken_by_own_replacement_or_built_in() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     replace_keeping_name(
         &emu,
         &format!(

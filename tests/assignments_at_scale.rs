@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::process::Stdio;
 
-use common::{http_post, Emulator, Workspace};
+use common::{http_post, EmulatorProcess, Workspace};
 use serde_json::{json, Value};
 
 /// Holders per workspace; two workspaces apply at once.
@@ -107,13 +107,13 @@ fn sorted(v: &Value) -> Value {
 /// each time checked against `held` (what the vendor holds, by holder),
 /// then re-planned.
 fn two_at_once(
-    emu: &Emulator,
+    emu: &EmulatorProcess,
     resource_type: &str,
     attribute: &str,
     config: &dyn Fn(&[String], &str) -> String,
     holders: &[String],
     values: [&str; 2],
-    held: &dyn Fn(&Emulator) -> BTreeMap<String, Value>,
+    held: &dyn Fn(&EmulatorProcess) -> BTreeMap<String, Value>,
 ) {
     let (first, second) = holders.split_at(PER_WORKSPACE);
     let a = Workspace::new(emu);
@@ -144,7 +144,7 @@ fn hcl_set(keys: &[String]) -> String {
     format!("toset([{}])", quoted.join(", "))
 }
 
-fn flashduty_members(emu: &Emulator, n: usize) -> Vec<u64> {
+fn flashduty_members(emu: &EmulatorProcess, n: usize) -> Vec<u64> {
     let add: Vec<Value> = (0..n)
         .map(|i| json!({"member_name": format!("Load {i}"), "email": format!("load{i}@example.com"), "role_ids": [2, 6]}))
         .collect();
@@ -163,7 +163,7 @@ fn flashduty_members(emu: &Emulator, n: usize) -> Vec<u64> {
         .collect()
 }
 
-fn flashduty_held(emu: &Emulator) -> BTreeMap<String, Value> {
+fn flashduty_held(emu: &EmulatorProcess) -> BTreeMap<String, Value> {
     let mut all = BTreeMap::new();
     for p in 1.. {
         let page = emu.flashduty("/member/list", json!({"p": p, "limit": 100}));
@@ -199,7 +199,8 @@ resource "rbac_flashduty_member_roles" "m" {{
 /// by another resource's read while the write was in flight, and tainted.
 #[test]
 fn a_retried_member_write_is_not_failed_or_tainted() {
-    let emu = Emulator::start(&["--fault-script", "POST /flashduty/member/role/update=500:1"]);
+    let emu =
+        EmulatorProcess::start(&["--fault-script", "POST /flashduty/member/role/update=500:1"]);
     let ws = Workspace::new(&emu);
     let keys: Vec<String> = ["2476444212131", "5068740052131", "5102993140131"]
         .map(String::from)
@@ -216,7 +217,7 @@ fn a_retried_member_write_is_not_failed_or_tainted() {
 
 #[test]
 fn flashduty_member_roles_two_applies_at_once_with_faults() {
-    let emu = Emulator::start(FAULTS);
+    let emu = EmulatorProcess::start(FAULTS);
     let ids: Vec<String> = flashduty_members(&emu, 2 * PER_WORKSPACE)
         .iter()
         .map(u64::to_string)
@@ -236,7 +237,7 @@ fn flashduty_member_roles_two_applies_at_once_with_faults() {
 /// per member.
 #[test]
 fn flashduty_member_roles_cost_one_request_per_write() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ids: Vec<String> = flashduty_members(&emu, 250)
         .iter()
         .map(u64::to_string)
@@ -260,7 +261,7 @@ fn flashduty_member_roles_cost_one_request_per_write() {
     assert!(calls(&stats, "POST /flashduty/member/list") <= 6, "{stats}");
 }
 
-fn rootly_users(emu: &Emulator, n: usize) -> Vec<String> {
+fn rootly_users(emu: &EmulatorProcess, n: usize) -> Vec<String> {
     (0..n)
         .map(|i| {
             let (status, body) = http_post(
@@ -292,7 +293,7 @@ resource "rbac_rootly_user_on_call_role" "u" {{
     )
 }
 
-fn rootly_held(emu: &Emulator) -> BTreeMap<String, Value> {
+fn rootly_held(emu: &EmulatorProcess) -> BTreeMap<String, Value> {
     let mut all = BTreeMap::new();
     for page in 1.. {
         let path = format!("/v1/users?page[number]={page}&page[size]=100&include=on_call_role");
@@ -312,7 +313,7 @@ fn rootly_held(emu: &Emulator) -> BTreeMap<String, Value> {
 
 #[test]
 fn rootly_user_on_call_roles_two_applies_at_once_with_faults() {
-    let emu = Emulator::start(FAULTS);
+    let emu = EmulatorProcess::start(FAULTS);
     let users = rootly_users(&emu, 2 * PER_WORKSPACE);
     let roles = emu.rootly_roles();
     let role = |name: &str| roles.iter().find(|(_, n)| n == name).unwrap().0.clone();
@@ -332,7 +333,7 @@ fn rootly_user_on_call_roles_two_applies_at_once_with_faults() {
 /// `GET /v1/users/{id}` per assignment.
 #[test]
 fn rootly_refresh_lists_users_once() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let users = rootly_users(&emu, 150);
     let roles = emu.rootly_roles();
     let user = roles.iter().find(|(_, n)| n == "User").unwrap().0.clone();
@@ -353,7 +354,7 @@ fn rootly_refresh_lists_users_once() {
     assert!(calls(&stats, "GET /rootly/v1/users") <= 2, "{stats}");
 }
 
-fn slashid_persons(emu: &Emulator, n: usize) -> Vec<String> {
+fn slashid_persons(emu: &EmulatorProcess, n: usize) -> Vec<String> {
     let ids: Vec<String> = (0..n)
         .map(|i| format!("pid:01900000-0000-7000-8000-1{i:011}"))
         .collect();
@@ -384,7 +385,7 @@ resource "rbac_slashid_person_roles" "p" {{
 }
 
 /// The roles (short names) of each of `persons`.
-fn slashid_held(emu: &Emulator, persons: &[String]) -> BTreeMap<String, Value> {
+fn slashid_held(emu: &EmulatorProcess, persons: &[String]) -> BTreeMap<String, Value> {
     persons
         .iter()
         .map(|person_id| {
@@ -403,7 +404,7 @@ fn slashid_held(emu: &Emulator, persons: &[String]) -> BTreeMap<String, Value> {
 
 #[test]
 fn slashid_person_roles_two_applies_at_once_with_faults() {
-    let emu = Emulator::start(FAULTS);
+    let emu = EmulatorProcess::start(FAULTS);
     let persons = slashid_persons(&emu, 2 * PER_WORKSPACE);
     for role in ["reader", "writer"] {
         let (status, body) = emu.slashid(
@@ -448,7 +449,7 @@ fn zenml_users(n: usize, salt: u32) -> Vec<String> {
 
 #[test]
 fn zenml_role_assignments_two_applies_at_once_with_faults() {
-    let emu = Emulator::start(FAULTS);
+    let emu = EmulatorProcess::start(FAULTS);
     let users = zenml_users(2 * PER_WORKSPACE, 0xa11ce);
     let viewer = emu.zenml_built_in_id("organization", "Viewer");
     let editor = emu.zenml_built_in_id("organization", "Editor");
@@ -481,7 +482,7 @@ fn zenml_role_assignments_two_applies_at_once_with_faults() {
 /// A refresh of many assignments of one role lists the role once.
 #[test]
 fn zenml_refresh_lists_each_role_once() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let users = zenml_users(120, 0xb0b);
     let viewer = emu.zenml_built_in_id("organization", "Viewer");
     let ws = Workspace::new(&emu);

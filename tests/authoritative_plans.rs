@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG};
 use serde_json::json;
 
 const BOB: u64 = 5_068_740_052_131;
@@ -20,7 +20,7 @@ fn plan(ws: &Workspace) -> String {
 
 #[test]
 fn flashduty_first_apply_warns_of_the_roles_it_revokes() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&format!(
         "provider \"rbac\" {{\n  flashduty {{}}\n}}\n\nresource \"rbac_flashduty_member_roles\" \"bob\" {{\n  member_id = {BOB}\n  role_ids  = [6]\n}}\n"
@@ -44,7 +44,7 @@ fn flashduty_first_apply_warns_of_the_roles_it_revokes() {
 
 #[test]
 fn flashduty_two_resources_for_one_member_are_refused() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&format!(
         "provider \"rbac\" {{\n  flashduty {{}}\n}}\n\nresource \"rbac_flashduty_member_roles\" \"a\" {{\n  member_id = {BOB}\n  role_ids  = [2, 6]\n}}\n\nresource \"rbac_flashduty_member_roles\" \"b\" {{\n  member_id = {BOB}\n  role_ids  = [8]\n}}\n"
@@ -70,7 +70,7 @@ fn flashduty_two_resources_for_one_member_are_refused() {
 
 #[test]
 fn slashid_first_apply_warns_of_the_roles_it_revokes() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     for role in ["auditor", "operator"] {
         let (status, body) = emu.slashid(
             "POST",
@@ -119,7 +119,7 @@ fn slashid_first_apply_warns_of_the_roles_it_revokes() {
 
 #[test]
 fn rootly_first_apply_warns_of_the_role_it_replaces() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let observer = emu
         .rootly_roles()
         .into_iter()

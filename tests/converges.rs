@@ -12,7 +12,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Emulator, Workspace, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, ZENML_ORG};
 use proptest::strategy::{Just, Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use terraform_provider_rbac::framework::resource::ResourceType;
@@ -72,7 +72,7 @@ fn no_errors(validate: impl FnOnce(&mut Diagnostics)) -> bool {
 }
 
 fn applies_and_converges(block: &str, resources: &str) {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&emu);
     ws.config(&format!(
         "provider \"rbac\" {{\n  {block} {{}}\n}}\n\n{resources}"

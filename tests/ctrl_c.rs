@@ -12,7 +12,7 @@ use std::os::unix::process::CommandExt;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG, ZENML_ORG};
 
 const ROLES: usize = 100;
 /// SIGINT is sent once this many roles exist in the emulator.
@@ -24,7 +24,7 @@ struct Bulk {
     config: String,
     resource_type: &'static str,
     /// The IDs of the `ctrlc-*` roles in the emulator, as in state.
-    in_emulator: fn(&Emulator) -> Vec<String>,
+    in_emulator: fn(&EmulatorProcess) -> Vec<String>,
 }
 
 fn flashduty() -> Bulk {
@@ -143,7 +143,7 @@ fn in_state(ws: &Workspace, bulk: &Bulk) -> BTreeSet<String> {
 }
 
 /// The IDs of `bulk`'s roles in the emulator; panics on a duplicate.
-fn in_emulator(emu: &Emulator, bulk: &Bulk) -> BTreeSet<String> {
+fn in_emulator(emu: &EmulatorProcess, bulk: &Bulk) -> BTreeSet<String> {
     let ids = (bulk.in_emulator)(emu);
     let set: BTreeSet<String> = ids.iter().cloned().collect();
     assert_eq!(set.len(), ids.len(), "an ID twice in the emulator: {ids:?}");
@@ -250,7 +250,7 @@ fn run_interrupted(
 /// state, pending.
 #[test]
 fn ctrl_c_cuts_short_the_lookups_of_a_lost_create() {
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--rate-limit",
         "off",
         "--fault-delay-ms",
@@ -306,7 +306,7 @@ fn ctrl_c_cuts_short_the_lookups_of_a_lost_create() {
 /// role is kept in state, pending.
 #[test]
 fn slashid_ctrl_c_cuts_short_the_resend_of_a_lost_create() {
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--rate-limit",
         "off",
         "--fault-delay-ms",
@@ -348,7 +348,7 @@ fn slashid_ctrl_c_cuts_short_the_resend_of_a_lost_create() {
 fn ctrl_c_mid_apply_keeps_state_and_resumes(bulk: Bulk) {
     // Every request takes 200 ms, so 100 roles take many seconds at
     // Terraform's default parallelism of 10: SIGINT lands mid-apply.
-    let emu = Emulator::start(&["--latency-ms", "200"]);
+    let emu = EmulatorProcess::start(&["--latency-ms", "200"]);
     let ws = Workspace::new(&emu);
     ws.config(&bulk.config);
 
@@ -407,7 +407,7 @@ fn ctrl_c_mid_apply_keeps_state_and_resumes(bulk: Bulk) {
 /// retries end after about 90 s.)
 #[test]
 fn ctrl_c_during_endless_429s_stops_at_once() {
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--rate-limit",
         "off",
         "--fault-script",

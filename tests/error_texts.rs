@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace};
+use common::{EmulatorProcess, Workspace};
 use serde_json::json;
 
 /// Runs `terraform <command>`, which must fail; its output on one line
@@ -20,7 +20,7 @@ fn refused(ws: &Workspace, command: &str) -> String {
 
 #[test]
 fn huge_ids_state_the_positive_range_and_echo_the_value_written() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let cases = [
         (
@@ -50,7 +50,7 @@ fn huge_ids_state_the_positive_range_and_echo_the_value_written() {
 
 #[test]
 fn slashid_name_errors_show_the_documented_pattern_and_plurals() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         "provider \"rbac\" {\n  slashid {}\n}\n\n\
@@ -99,7 +99,7 @@ fn reads() -> [(&'static str, String); 4] {
 
 #[test]
 fn an_html_error_page_is_a_one_line_excerpt_with_the_request_id() {
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--rate-limit",
         "off",
         "--fault-rate",
@@ -133,7 +133,7 @@ fn an_html_error_page_is_a_one_line_excerpt_with_the_request_id() {
 
 #[test]
 fn a_missing_flashduty_role_lists_a_few_names_not_the_whole_account() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     for i in 0..40 {
         emu.flashduty(
             "/role/upsert",

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace};
+use common::{EmulatorProcess, Workspace};
 
 fn example_dirs() -> Vec<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -20,7 +20,7 @@ fn example_dirs() -> Vec<std::path::PathBuf> {
 
 #[test]
 fn examples_validate() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     for dir in example_dirs() {
         let ws = Workspace::new(&emu);
         let mut body = String::new();
@@ -52,7 +52,7 @@ fn examples_validate() {
 
 #[test]
 fn quickstart_applies_and_replans_clean() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(
@@ -80,7 +80,7 @@ fn scenario_dirs() -> Vec<std::path::PathBuf> {
 #[test]
 fn scenarios_apply_replan_clean_and_destroy() {
     for dir in scenario_dirs() {
-        let emu = Emulator::start(&[]);
+        let emu = EmulatorProcess::start(&[]);
         let ws = Workspace::new(&emu);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();

@@ -9,12 +9,12 @@ mod common;
 
 use std::collections::{BTreeSet, HashMap};
 
-use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG, ZENML_ORG};
 
 const ROLES: usize = 200;
 
-fn faulty_emulator() -> Emulator {
-    Emulator::start(&[
+fn faulty_emulator() -> EmulatorProcess {
+    EmulatorProcess::start(&[
         "--fault-rate",
         "0.1",
         "--faults",
@@ -45,7 +45,7 @@ fn assert_converged(ws: &Workspace, emulator_roles: &[(String, String)], in_stat
 
 /// `terraform apply` succeeds through the faults and adds `count` objects;
 /// then the faults stop, so that checking the emulator gets real answers.
-fn apply_through_faults(ws: &Workspace, emu: &Emulator, count: usize) {
+fn apply_through_faults(ws: &Workspace, emu: &EmulatorProcess, count: usize) {
     let run = ws.apply();
     assert!(
         run.stdout.contains(&format!("{count} added")),
@@ -92,7 +92,7 @@ resource "rbac_flashduty_role" "bulk" {{
 }
 
 /// The run really lost create responses after the server applied them.
-fn assert_lost_creates(emu: &Emulator, endpoint: &str) {
+fn assert_lost_creates(emu: &EmulatorProcess, endpoint: &str) {
     let stats = emu.stats();
     let lost = stats["endpoints"][endpoint]["lost"].as_u64().unwrap_or(0);
     assert!(lost > 0, "no create lost its response: {stats}");
@@ -235,11 +235,17 @@ fn reads() -> [(&'static str, String, &'static str); 4] {
 fn malformed_answers_are_clear_diagnostics() {
     let reads = reads();
     // Each read retries with backoff before it gives up: run them at once.
-    let emulators: Vec<(&str, Emulator)> = ["html", "truncated", "empty", "types"]
+    let emulators: Vec<(&str, EmulatorProcess)> = ["html", "truncated", "empty", "types"]
         .into_iter()
         .map(|kind| {
-            let emu =
-                Emulator::start(&["--rate-limit", "off", "--fault-rate", "1", "--faults", kind]);
+            let emu = EmulatorProcess::start(&[
+                "--rate-limit",
+                "off",
+                "--fault-rate",
+                "1",
+                "--faults",
+                kind,
+            ]);
             (kind, emu)
         })
         .collect();
@@ -272,7 +278,7 @@ fn a_read_that_keeps_failing_says_how_often_it_was_tried() {
     // (per vendor) and then fails with the vendor's answer, saying that it
     // was not a one-off. No more: a user whose vendor is down waits seconds
     // per plan, not minutes.
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--rate-limit",
         "off",
         "--fault-rate",
@@ -311,7 +317,7 @@ fn lost_create_then_failing_lookups(
     resource_type: &str,
     script: &[String],
     config: &str,
-    named: impl Fn(&Emulator) -> Vec<String>,
+    named: impl Fn(&EmulatorProcess) -> Vec<String>,
 ) {
     let mut flags = vec!["--rate-limit".to_string(), "off".to_string()];
     for spec in script {
@@ -319,7 +325,7 @@ fn lost_create_then_failing_lookups(
         flags.push(spec.clone());
     }
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let emu = Emulator::start(&flags);
+    let emu = EmulatorProcess::start(&flags);
     let ws = Workspace::new(&emu);
     ws.config(config);
     ws.apply();
@@ -429,7 +435,7 @@ fn zenml_lost_create_of_a_nameless_role_adopts_the_new_one() {
     // role with the same content (someone else's) exists; our create's
     // answer is lost. The apply must record the role it made — not the
     // older one, not a second one.
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let content = serde_json::json!({
         "organization_id": ZENML_ORG,
         "level": "workspace",
@@ -474,7 +480,7 @@ fn a_spent_rate_limit_is_waited_out_not_failed() {
     // budget: Flashduty answers 429 again and again, more often than the
     // usual retries. A 429 is a refusal, safe to ask again: the read waits
     // within its timeout instead of failing.
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--rate-limit",
         "off",
         "--fault-script",
@@ -499,7 +505,7 @@ fn a_plan_at_high_parallelism_keeps_the_plugin_up() {
     // each a few small HTTP/2 DATA frames. With h2's default allowance for
     // small frames the plugin's connection was closed (ENHANCE_YOUR_CALM,
     // "too_many_data_frames") in most such plans: "Plugin did not respond".
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&emu);
     ws.config(
         "provider \"rbac\" {\n  flashduty {}\n}\n\nresource \"rbac_flashduty_role\" \"r\" {\n  count     = 1000\n  role_name = \"r-${count.index}\"\n}\n",
@@ -516,7 +522,7 @@ fn the_emulator_sends_a_large_answer_whole_before_closing() {
     // A client that asks to close the connection after the answer (as
     // curl and this harness do) gets all of a 150 KiB listing: the
     // emulator resets connections only for an injected fault.
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     for i in 0..950 {
         emu.flashduty(
             "/role/upsert",

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{http_post, Emulator, Workspace};
+use common::{http_post, EmulatorProcess, Workspace};
 use serde_json::{json, Value};
 
 const CAROL: u64 = 5_102_993_140_131;
@@ -33,7 +33,7 @@ resource "rbac_flashduty_member_roles" "carol" {{
 }
 
 /// The member's roles, as another API client sees them.
-fn roles_of(emu: &Emulator, member_id: u64) -> Value {
+fn roles_of(emu: &EmulatorProcess, member_id: u64) -> Value {
     let list = emu.flashduty("/member/list", json!({"limit": 100}));
     list["data"]["items"]
         .as_array()
@@ -44,7 +44,7 @@ fn roles_of(emu: &Emulator, member_id: u64) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn change(emu: &Emulator, path: &str, member_id: u64, role_ids: Value) {
+fn change(emu: &EmulatorProcess, path: &str, member_id: u64, role_ids: Value) {
     let r = emu.flashduty(path, json!({"member_id": member_id, "role_ids": role_ids}));
     assert!(r.get("error").is_none(), "{r}");
 }
@@ -56,7 +56,7 @@ fn role_id(ws: &Workspace) -> u64 {
 
 #[test]
 fn flashduty_member_roles_lifecycle() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     // The custom role's ID is unknown until it is created.
     ws.config(&config("[rbac_flashduty_role.oncall.id, 6]"));
@@ -136,7 +136,7 @@ fn flashduty_member_roles_lifecycle() {
 
 #[test]
 fn flashduty_member_roles_member_gone_validation_and_bad_import() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let base = "provider \"rbac\" {\n  flashduty {}\n}\n";
     ws.config(&format!(
@@ -192,7 +192,7 @@ fn flashduty_member_roles_member_gone_validation_and_bad_import() {
 
 #[test]
 fn flashduty_members_and_roles_data_sources() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let invited: Vec<Value> = (0..130)
         .map(|i| json!({"member_name": format!("Member {i}"), "email": format!("m{i:03}@example.com")}))
         .collect();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace};
+use common::{EmulatorProcess, Workspace};
 use serde_json::json;
 
 fn role_config(name: &str, extra: &str) -> String {
@@ -22,7 +22,7 @@ resource "rbac_flashduty_role" "test" {{
 
 #[test]
 fn flashduty_role_lifecycle() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
 
     // Create, with permissions named through the data source.
@@ -97,7 +97,7 @@ data "rbac_flashduty_permissions" "oncall" {{
 
 #[test]
 fn flashduty_role_drift_is_recreated() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&role_config("acc-drift", r#"  permission_ids = [501]"#));
     ws.apply();
@@ -121,7 +121,7 @@ fn flashduty_role_drift_is_recreated() {
 
 #[test]
 fn flashduty_role_invalid_input_fails_at_validate() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let long_name = "n".repeat(40);
     let long_description = "d".repeat(500);
@@ -151,7 +151,7 @@ fn flashduty_role_invalid_input_fails_at_validate() {
 
 #[test]
 fn flashduty_role_missing_key_is_one_clear_error() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut ws = Workspace::new(&emu);
     ws.unset_env("FLASHDUTY_APP_KEY");
     // Users with backtraces on still get a message, not a stack trace.
@@ -172,7 +172,7 @@ fn flashduty_role_missing_key_is_one_clear_error() {
 
 #[test]
 fn flashduty_role_duplicate_name_suggests_import() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let existing = emu.flashduty(
         "/role/upsert",
         json!({"role_name": "acc-dup", "description": "made by hand"}),
@@ -197,7 +197,7 @@ fn flashduty_role_duplicate_name_suggests_import() {
 
 #[test]
 fn flashduty_role_built_in_cannot_be_imported() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&role_config("Admin", ""));
     let run = ws.run(&["import", "-no-color", "rbac_flashduty_role.test", "2"]);
@@ -209,7 +209,7 @@ fn flashduty_role_built_in_cannot_be_imported() {
 
 #[test]
 fn flashduty_role_generate_config_out_plans_clean() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let made = emu.flashduty(
         "/role/upsert",
         json!({"role_name": "acc-generated", "description": "from the console", "permission_ids": [502, 501]}),
@@ -228,7 +228,7 @@ fn flashduty_role_generate_config_out_plans_clean() {
 
 #[test]
 fn flashduty_data_sources_look_up_roles_and_permissions() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         r#"
@@ -280,7 +280,7 @@ data "rbac_flashduty_permissions" "typo" {
 
 #[test]
 fn flashduty_secrets_never_reach_logs_or_state() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut ws = Workspace::new(&emu);
     ws.env("TF_LOG", "trace");
     ws.config(&role_config("acc-secret", r#"  permission_ids = [501]"#));

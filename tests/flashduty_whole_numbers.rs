@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace};
+use common::{EmulatorProcess, Workspace};
 
 const PROVIDER: &str = "provider \"rbac\" {\n  flashduty {}\n}\n";
 const ALICE: u64 = 2_476_444_212_131;
@@ -35,7 +35,7 @@ fn refused(ws: &Workspace, command: &str) -> String {
 
 #[test]
 fn flashduty_fractional_and_huge_numbers_name_the_attribute() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     // (config, what the error must say, the source line Terraform shows)
     let cases = [

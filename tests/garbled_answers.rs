@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG, ZENML_ORG};
 use serde_json::{json, Value};
 
 /// One vendor's case: its configuration with a `{description}` hole, the
@@ -16,7 +16,7 @@ struct Case {
     reads: &'static [&'static str],
     update: &'static str,
     /// Whether the emulator holds this value of the `{description}` hole.
-    holds: fn(&Emulator, &str) -> bool,
+    holds: fn(&EmulatorProcess, &str) -> bool,
 }
 
 const KINDS: [&str; 3] = ["truncated", "empty", "types"];
@@ -30,7 +30,7 @@ fn script(endpoints: &[&str], kind: &str) -> Value {
 }
 
 fn check(case: Case) {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&emu);
     ws.config(&case.config.replace("{description}", "first"));
     ws.apply();
@@ -148,7 +148,7 @@ resource "rbac_zenml_role" "r" {{
 }
 
 /// How many requests `endpoint` got, by status, from the emulator's stats.
-fn answered(emu: &Emulator, endpoint: &str, status: &str) -> u64 {
+fn answered(emu: &EmulatorProcess, endpoint: &str, status: &str) -> u64 {
     emu.stats()["endpoints"][endpoint][status]
         .as_u64()
         .unwrap_or(0)
@@ -168,7 +168,7 @@ fn slashid_permission_refresh_and_destroy_ask_garbled_reads_again() {
         ));
     }
     for kind in KINDS {
-        let emu = Emulator::start(&["--rate-limit", "off"]);
+        let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
         let ws = Workspace::new(&emu);
         ws.config(&config);
         ws.apply();
@@ -242,7 +242,7 @@ data "rbac_zenml_roles" "all" {
     // emulator per kind of garbling.
     std::thread::scope(|scope| {
         for kind in KINDS {
-            let emu = Emulator::start(&["--rate-limit", "off"]);
+            let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
             let permission = json!({"name": "garbled.read", "description": "d"});
             assert_eq!(
                 emu.slashid("POST", "/rbac/permissions", Some(permission)).0,
@@ -290,7 +290,7 @@ data "rbac_zenml_roles" "all" {
 #[test]
 fn a_read_garbled_every_time_says_how_often_it_was_tried() {
     const READ: &str = "GET /slashid/rbac/permissions/many.perm.0";
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&emu);
     ws.config(
         "provider \"rbac\" {\n  slashid {}\n}\n\nresource \"rbac_slashid_permission\" \"p\" {\n  name = \"many.perm.0\"\n}\n",

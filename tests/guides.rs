@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace};
+use common::{EmulatorProcess, Workspace};
 use serde_json::json;
 
 /// (file, line of the block, its HCL) for every ```hcl block of the guides
@@ -54,7 +54,7 @@ fn is_snippet(body: &str) -> bool {
 
 /// What the adoption guide imports: an account with one custom role made in
 /// the vendor's console.
-fn seed(emu: &Emulator) {
+fn seed(emu: &EmulatorProcess) {
     let r = emu.flashduty(
         "/role/upsert",
         json!({"role_name": "Legacy Ops", "description": "Operations on call.", "permission_ids": []}),
@@ -67,13 +67,13 @@ fn guide_configurations_apply_and_replan_clean() {
     let blocks = hcl_blocks();
     let complete: Vec<_> = blocks.iter().filter(|(_, _, b)| !is_snippet(b)).collect();
     assert!(
-        complete.len() >= 9,
+        complete.len() >= 10,
         "expected the guides' configurations, found {}",
         complete.len()
     );
     for (guide, line, body) in complete {
         let at = format!("{guide}:{line}");
-        let emu = Emulator::start(&[]);
+        let emu = EmulatorProcess::start(&[]);
         seed(&emu);
         let ws = Workspace::new(&emu);
         if body.contains("required_providers") {
@@ -105,7 +105,7 @@ fn the_adoption_guide_imports_instead_of_creating() {
             g == "docs/guides/adopting-an-existing-account.md" && b.contains("for_each")
         })
         .expect("the whole-account configuration");
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     let ws = Workspace::new(&emu);
     ws.config(&body);

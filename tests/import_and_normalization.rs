@@ -4,12 +4,12 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG};
 use serde_json::json;
 
 #[test]
 fn rootly_name_with_surrounding_whitespace_is_refused_at_plan() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         r#"provider "rbac" {
@@ -37,7 +37,7 @@ resource "rbac_rootly_on_call_role" "r" {
 
 #[test]
 fn rootly_built_in_roles_cannot_be_imported() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         "provider \"rbac\" {\n  rootly {}\n}\n\nresource \"rbac_rootly_on_call_role\" \"a\" {\n  name = \"Admin\"\n}\n",
@@ -57,7 +57,7 @@ fn rootly_built_in_roles_cannot_be_imported() {
 
 #[test]
 fn flashduty_all_digit_name_imports_by_name_after_id() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&emu);
     let created = emu.flashduty(
         "/role/upsert",
@@ -82,7 +82,7 @@ fn flashduty_all_digit_name_imports_by_name_after_id() {
 
 #[test]
 fn slashid_import_of_another_organizations_role_says_so() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         "provider \"rbac\" {\n  slashid {}\n}\n\nresource \"rbac_slashid_role\" \"v\" {\n  name = \"viewer\"\n}\n",
@@ -106,7 +106,7 @@ fn slashid_import_of_another_organizations_role_says_so() {
 
 #[test]
 fn flashduty_unknown_permission_ids_fail_at_plan_with_one_catalogue_call() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&emu);
     let body = |ids: &str| {
         format!(
@@ -134,7 +134,7 @@ fn flashduty_unknown_permission_ids_fail_at_plan_with_one_catalogue_call() {
 
 #[test]
 fn zenml_assignment_imported_in_upper_case_is_not_revoked_and_granted_again() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let team = "7d1c2b3a-2222-4aaa-8bbb-000000000003";
     ws.config(&format!(
@@ -193,7 +193,7 @@ resource "rbac_zenml_role_assignment" "team" {{
 
 #[test]
 fn flashduty_role_named_like_a_built_in_id_imports_by_name() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&emu);
     let created = emu.flashduty(
         "/role/upsert",
@@ -211,7 +211,7 @@ fn flashduty_role_named_like_a_built_in_id_imports_by_name() {
 
 #[test]
 fn slashid_import_accepts_this_organization_in_another_letter_case() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     emu.slashid(
         "POST",
         "/rbac/roles",
@@ -233,7 +233,7 @@ fn slashid_import_accepts_this_organization_in_another_letter_case() {
 
 #[test]
 fn rootly_user_id_with_surrounding_whitespace_fails_at_validate() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         "provider \"rbac\" {\n  rootly {}\n}\n\nresource \"rbac_rootly_user_on_call_role\" \"u\" {\n  user_id = \" 20002\"\n  on_call_role_id = \"x\"\n}\n",
@@ -252,7 +252,7 @@ fn rootly_user_id_with_surrounding_whitespace_fails_at_validate() {
 /// `GET /persons//roles`, and other types answered "no such role").
 #[test]
 fn an_empty_import_id_is_refused_for_every_resource_type() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/resources");
     let mut dirs: Vec<_> = std::fs::read_dir(&examples)
         .unwrap()
@@ -302,7 +302,7 @@ fn an_empty_import_id_is_refused_for_every_resource_type() {
 /// sent, and the error says why.
 #[test]
 fn an_id_of_dots_never_reaches_another_endpoint() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         "provider \"rbac\" {\n  slashid {}\n  rootly {}\n}\n\n\

@@ -11,7 +11,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{Emulator, Workspace};
+use common::{EmulatorProcess, Workspace};
 use serde_json::{json, Value};
 use terraform_provider_rbac::vendors::rootly::source_provider::VENDOR_PERMISSION_LISTS;
 
@@ -27,7 +27,7 @@ fn stub_bin() -> PathBuf {
 
 /// A workspace whose CLI configuration also points `rootlyhq/rootly` at
 /// the stand-in (installed as `terraform-provider-rootly`).
-fn workspace(emu: &Emulator) -> Workspace {
+fn workspace(emu: &EmulatorProcess) -> Workspace {
     let ws = Workspace::new(emu);
     let stub_dir = ws.path().join("rootly-provider");
     std::fs::create_dir(&stub_dir).unwrap();
@@ -141,8 +141,8 @@ resource "rbac_rootly_user_on_call_role" "ada" {
 
 /// The role and Ada's assignment, made in Rootly as the vendor's provider
 /// would have made them; the workspace holds that provider's state.
-fn seeded() -> (Emulator, Workspace, String) {
-    let emu = Emulator::start(&[]);
+fn seeded() -> (EmulatorProcess, Workspace, String) {
+    let emu = EmulatorProcess::start(&[]);
     let role = emu.rootly_create(json!({
         "name": "Responders",
         "alerts_permissions": ["read", "create"],
@@ -162,7 +162,7 @@ fn seeded() -> (Emulator, Workspace, String) {
 }
 
 /// Requests other than reads that reached the emulator's Rootly API.
-fn rootly_writes(emu: &Emulator) -> Vec<String> {
+fn rootly_writes(emu: &EmulatorProcess) -> Vec<String> {
     emu.stats()["endpoints"]
         .as_object()
         .into_iter()

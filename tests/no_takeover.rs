@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG, ZENML_ORG};
 use serde_json::json;
 
 /// Terraform's output with its line wrapping undone.
@@ -20,7 +20,7 @@ fn flat(text: &str) -> String {
 
 /// Loses the answer of the next create on `endpoint` (set after the other
 /// party's object is made through the same endpoint).
-fn lose_next(emu: &Emulator, endpoint: &str) {
+fn lose_next(emu: &EmulatorProcess, endpoint: &str) {
     emu.set_faults(json!({"script": [{"endpoint": endpoint, "kind": "lost"}]}));
 }
 
@@ -49,7 +49,7 @@ fn apply_refused(ws: &Workspace, resource_type: &str, import: &str) {
 
 #[test]
 fn flashduty_role_lost_create_of_a_taken_name_is_not_adopted() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     // The same content as the configuration: only its age tells it apart.
     let theirs = emu.flashduty(
         "/role/upsert",
@@ -77,7 +77,7 @@ fn flashduty_role_lost_create_of_a_taken_name_is_not_adopted() {
 
 #[test]
 fn slashid_role_lost_create_of_a_taken_name_is_not_adopted() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let full = format!("{SLASHID_ORG}/pre-sid");
     let theirs = json!({"name": full, "description": "theirs", "permissions": []});
     assert_eq!(emu.slashid("POST", "/rbac/roles", Some(theirs)).0, 204);
@@ -105,7 +105,7 @@ fn slashid_role_lost_create_of_a_taken_name_is_not_adopted() {
 
 #[test]
 fn slashid_permission_lost_create_of_a_taken_name_is_not_adopted() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let theirs = json!({"name": "pre.sid.read", "description": "theirs"});
     assert_eq!(
         emu.slashid("POST", "/rbac/permissions", Some(theirs)).0,
@@ -127,7 +127,7 @@ fn slashid_permission_lost_create_of_a_taken_name_is_not_adopted() {
 
 #[test]
 fn zenml_role_lost_create_of_a_taken_name_is_not_adopted() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let content = json!({
         "organization_id": ZENML_ORG,
         "level": "workspace",
@@ -157,7 +157,7 @@ fn zenml_role_lost_create_of_a_taken_name_is_not_adopted() {
 
 #[test]
 fn rootly_on_call_role_lost_create_records_the_new_role_not_the_older_one() {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     // Made moments before the apply, with the same content.
     let theirs = emu.rootly_create(json!({"name": "Pre Rootly", "alerts_permissions": ["read"]}));
     let theirs = theirs["id"].as_str().unwrap().to_string();
@@ -187,7 +187,7 @@ fn slashid_role_create_unknown_every_time_is_not_settled_onto_the_older_role() {
     // The first send is refused (the name is taken) and its answer lost;
     // every later send gets a 503, so no 409 tells anything: the role is
     // kept pending. Its refresh must not record the role that was there.
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let full = format!("{SLASHID_ORG}/pre-sid-pending");
     let theirs = json!({"name": full, "description": "theirs", "permissions": []});
     assert_eq!(emu.slashid("POST", "/rbac/roles", Some(theirs)).0, 204);

@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Emulator, Workspace, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, ZENML_ORG};
 use serde_json::{json, Value};
 
 const PROVIDER: &str = r#"provider "rbac" {
@@ -152,7 +152,7 @@ fn assert_one_error_per_attribute(ws: &Workspace, markers: &[String], diagnostic
 
 #[test]
 fn null_required_attributes_fail_at_validate_and_plan_for_every_type() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let required = required_attributes(&ws);
     // The list is not empty by accident: these are among them.
@@ -204,7 +204,7 @@ fn null_required_attributes_fail_at_validate_and_plan_for_every_type() {
 }
 
 /// The member's roles, as another API client sees them.
-fn roles_of(emu: &Emulator, member_id: u64) -> Value {
+fn roles_of(emu: &EmulatorProcess, member_id: u64) -> Value {
     let list = emu.flashduty("/member/list", json!({"limit": 100}));
     list["data"]["items"]
         .as_array()
@@ -253,7 +253,7 @@ fn instances(ws: &Workspace, resource_type: &str) -> Vec<Value> {
 
 #[test]
 fn flashduty_member_roles_null_role_ids_leave_the_member_unchanged() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     assert_eq!(roles_of(&emu, BOB), json!([2, 6]), "Bob: Admin + Responder");
 
@@ -282,7 +282,7 @@ fn flashduty_member_roles_null_role_ids_leave_the_member_unchanged() {
 
 #[test]
 fn a_null_known_only_at_plan_is_refused_before_any_write() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     // Alan holds no on-call role: the data source's on_call_role_id is null,
     // known only once it is read during plan.
@@ -343,7 +343,7 @@ fn generate_and_import(ws: &Workspace, provider_block: &str, to: &str, id: &str)
 
 #[test]
 fn generated_config_of_every_assignment_resource_plans_clean() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
 
     // Flashduty: Bob's Admin + Responder.
     let ws = Workspace::new(&emu);
@@ -401,7 +401,7 @@ resource "rbac_zenml_role_assignment" "team" {{
 
 #[test]
 fn rootly_user_without_an_on_call_role_is_not_importable() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&format!(
         "provider \"rbac\" {{\n  rootly {{}}\n}}\n\nimport {{\n  to = rbac_rootly_user_on_call_role.alan\n  id = \"{ALAN}\"\n}}\n"

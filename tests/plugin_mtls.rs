@@ -166,7 +166,7 @@ fn plugin_mtls_requires_terraforms_client_certificate() {
 fn plugin_exits_when_terraform_shuts_it_down() {
     // Terraform calls the controller's Shutdown, then waits up to 2 s for
     // the plugin to exit before killing it.
-    let emu = common::Emulator::start(&[]);
+    let emu = common::EmulatorProcess::start(&[]);
     let mut ws = common::Workspace::new(&emu);
     ws.config("provider \"rbac\" {}\n");
     ws.env("TF_LOG", "debug");

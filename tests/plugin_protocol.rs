@@ -6,7 +6,7 @@ mod common;
 #[path = "common/plugin.rs"]
 mod plugin;
 
-use common::Emulator;
+use common::EmulatorProcess;
 use plugin::{decode, errors, known, msgpack, null, object, path, pb, Object, Plugin};
 use serde_json::json;
 use terraform_provider_rbac::framework::tf::Value;
@@ -108,7 +108,7 @@ async fn validate_role(p: &mut Plugin, config: &Object) -> Vec<pb::Diagnostic> {
 
 #[tokio::test]
 async fn validation_errors_name_their_attribute() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut p = plugin::start().await;
     let role = p.block(ROLE).await;
     let good = object(&role, json!({"role_name": "ops", "status": "enabled"}));
@@ -228,7 +228,7 @@ async fn apply(
 
 #[tokio::test]
 async fn plan_keeps_an_unknown_value_unknown() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut p = plugin::start().await;
     p.configure(&emu, json!({})).await;
     let role = p.block(ROLE).await;
@@ -252,7 +252,7 @@ async fn plan_keeps_an_unknown_value_unknown() {
 
 #[tokio::test]
 async fn create_read_update_import_and_destroy() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut p = plugin::start().await;
     p.configure(&emu, json!({})).await;
     let role = p.block(ROLE).await;
@@ -326,7 +326,7 @@ async fn create_read_update_import_and_destroy() {
 
 #[tokio::test]
 async fn read_data_source_from_the_emulator() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut p = plugin::start().await;
     p.configure(&emu, json!({})).await;
     let block = p.block("rbac_flashduty_permissions").await;

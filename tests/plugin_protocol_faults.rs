@@ -8,7 +8,7 @@ mod plugin;
 
 use std::time::{Duration, Instant};
 
-use common::Emulator;
+use common::EmulatorProcess;
 use plugin::{bytes, decode, errors, msgpack, null, object, path, pb, Client, Plugin};
 use serde_json::json;
 
@@ -104,7 +104,7 @@ async fn calls_with(p: &mut Plugin, bad: &[u8], good: &pb::DynamicValue) -> Vec<
 
 #[tokio::test]
 async fn malformed_values_are_error_diagnostics_and_the_server_lives_on() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut p = plugin::start().await;
     p.configure(&emu, json!({})).await;
     let good = object(&p.block(ROLE).await, json!({"role_name": "ok"}));
@@ -257,7 +257,7 @@ async fn create(
 
 #[tokio::test]
 async fn stop_provider_cancels_a_create_in_flight_and_the_server_stays_up() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut p = plugin::start().await;
     // Two requests a minute: the first create lists the roles and upserts;
     // the second create's upsert waits a minute for a slot before it is sent.

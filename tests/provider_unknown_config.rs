@@ -8,7 +8,7 @@
 mod common;
 
 use common::{
-    Emulator, Workspace, FLASHDUTY_KEY, ROOTLY_TOKEN, SLASHID_KEY, SLASHID_ORG, ZENML_KEY,
+    EmulatorProcess, Workspace, FLASHDUTY_KEY, ROOTLY_TOKEN, SLASHID_KEY, SLASHID_ORG, ZENML_KEY,
     ZENML_ORG,
 };
 
@@ -73,7 +73,7 @@ fn zenml() -> Vendor {
 }
 
 /// Requests `emu` received under `prefix` (e.g. `/rootly/`).
-fn requests(emu: &Emulator, prefix: &str) -> u64 {
+fn requests(emu: &EmulatorProcess, prefix: &str) -> u64 {
     let stats = emu.stats();
     stats["endpoints"]
         .as_object()
@@ -88,7 +88,7 @@ fn requests(emu: &Emulator, prefix: &str) -> u64 {
 /// `vendor`'s block takes its URL from `terraform_data.url` (unknown until
 /// applied); the environment (the harness sets every vendor's variables)
 /// points at `decoy`. `known` is another vendor with a static block.
-fn config(vendor: &Vendor, target: &Emulator, known: &Vendor, body: &str) -> String {
+fn config(vendor: &Vendor, target: &EmulatorProcess, known: &Vendor, body: &str) -> String {
     format!(
         "resource \"terraform_data\" \"url\" {{\n  input = \"{}\"\n}}\n\nprovider \"rbac\" {{\n  {}\n  {}\n}}\n\n{body}\n",
         target.url,
@@ -98,8 +98,8 @@ fn config(vendor: &Vendor, target: &Emulator, known: &Vendor, body: &str) -> Str
 }
 
 fn unknown_config_never_falls_back(vendor: Vendor, known: Vendor) {
-    let target = Emulator::start(&["--rate-limit", "off"]);
-    let decoy = Emulator::start(&["--rate-limit", "off"]);
+    let target = EmulatorProcess::start(&["--rate-limit", "off"]);
+    let decoy = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&decoy);
 
     // A data source of the unknown vendor cannot be read at plan time: one
@@ -167,8 +167,8 @@ fn zenml_unknown_provider_config_never_falls_back() {
 /// the error names the resource type and the ID being imported (Terraform
 /// does not say which import failed), and no request leaves.
 fn import_under_unknown_config_names_what_is_imported(vendor: Vendor, known: Vendor, id: &str) {
-    let target = Emulator::start(&["--rate-limit", "off"]);
-    let decoy = Emulator::start(&["--rate-limit", "off"]);
+    let target = EmulatorProcess::start(&["--rate-limit", "off"]);
+    let decoy = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&decoy);
     let address = vendor
         .resource
@@ -222,7 +222,7 @@ fn imports_under_unknown_provider_config_name_what_is_imported() {
 fn fractional_numbers_in_the_provider_block_name_the_attribute() {
     // `2.5` where a whole number is expected: a validation error naming
     // the attribute, not tf-provider's "data did not match any variant".
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&emu);
     for (block, attribute) in [
         (

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG, ZENML_ORG};
 use serde_json::{json, Value};
 
 const PERSON: &str = "pid:01900000-0000-7000-8000-000000000003";
@@ -50,13 +50,13 @@ resource "rbac_slashid_person_roles" "p" {{
 
 const CBD: &str = "  lifecycle {\n    create_before_destroy = true\n  }";
 
-fn slashid_person_roles(emu: &Emulator) -> Value {
+fn slashid_person_roles(emu: &EmulatorProcess) -> Value {
     let (status, body) = emu.slashid("GET", &format!("/persons/{PERSON}/roles"), None);
     assert_eq!(status, 200, "{body}");
     body["result"].clone()
 }
 
-fn slashid_person_permissions(emu: &Emulator) -> Value {
+fn slashid_person_permissions(emu: &EmulatorProcess) -> Value {
     let (status, body) = emu.slashid("GET", &format!("/persons/{PERSON}/permissions"), None);
     assert_eq!(status, 200, "{body}");
     body["result"].clone()
@@ -64,7 +64,7 @@ fn slashid_person_permissions(emu: &Emulator) -> Value {
 
 #[test]
 fn slashid_permission_rename_in_use_converges() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
 
     // Without create_before_destroy, Terraform deletes the old permission
@@ -128,7 +128,7 @@ fn slashid_permission_rename_in_use_converges() {
 
 #[test]
 fn slashid_role_replace_keeps_person_roles() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&slashid_config(CBD));
     ws.apply();
@@ -178,7 +178,7 @@ fn slashid_role_replace_keeps_person_roles() {
 
 #[test]
 fn zenml_role_replace_keeps_assignment() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let user = "7d1c2b3a-1111-4aaa-8bbb-0000000000aa";
     let workspace = "7d1c2b3a-3333-4aaa-8bbb-000000000004";
@@ -218,7 +218,7 @@ resource "rbac_zenml_role_assignment" "eng" {{
 
 #[test]
 fn flashduty_role_replace_keeps_member_roles() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         r#"provider "rbac" {
@@ -266,7 +266,7 @@ resource "rbac_flashduty_member_roles" "carol" {
 
 #[test]
 fn rootly_role_replace_keeps_user_role() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         r#"provider "rbac" {

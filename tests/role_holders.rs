@@ -6,7 +6,7 @@ mod access_people;
 mod common;
 
 use access_people::*;
-use common::{Emulator, Workspace, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, ZENML_ORG};
 use serde_json::{json, Value};
 
 /// Applies lookups of `(name, vendor, role_id)` and returns each one's
@@ -43,7 +43,7 @@ fn emails(lookup: &Value) -> Vec<String> {
 
 #[test]
 fn role_holders_in_every_vendor() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     // Carol is granted Flashduty Admin by hand.
     let r = emu.flashduty(
@@ -142,7 +142,7 @@ fn plan_error(ws: &Workspace, vendor: &str, role_id: &str) -> String {
 
 #[test]
 fn role_holders_errors_name_the_problem() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut ws = Workspace::new(&emu);
     let out = plan_error(&ws, "github", "2");
     assert!(

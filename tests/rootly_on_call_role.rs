@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace};
+use common::{EmulatorProcess, Workspace};
 use serde_json::{json, Value};
 
 fn role_config(name: &str, families: &str) -> String {
@@ -34,7 +34,7 @@ fn sorted(v: &Value) -> Vec<String> {
 
 #[test]
 fn rootly_on_call_role_lifecycle() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
 
     // Create with several families, including the restricted ones.
@@ -123,7 +123,7 @@ fn rootly_on_call_role_lifecycle() {
 
 #[test]
 fn rootly_on_call_role_drift_is_recreated() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&role_config(
         "Acc Drift",
@@ -170,7 +170,7 @@ fn rootly_on_call_role_drift_is_recreated() {
 
 #[test]
 fn rootly_on_call_role_disallowed_values_fail_at_validate() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&role_config(
         "Acc Invalid",
@@ -208,7 +208,7 @@ fn rootly_on_call_role_disallowed_values_fail_at_validate() {
 
 #[test]
 fn rootly_on_call_role_generate_config_out_plans_clean() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let made = emu.rootly_create(json!({"name": "Acc Generated", "alerts_permissions": ["read", "update"], "contacts_permissions": ["read"]}));
     assert_eq!(made["attributes"]["slug"], "acc-generated");
     let ws = Workspace::new(&emu);
@@ -224,7 +224,7 @@ fn rootly_on_call_role_generate_config_out_plans_clean() {
 
 #[test]
 fn rootly_data_sources_look_up_and_list_every_page() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     // More than one page of the client's 100.
     for i in 0..105 {
         emu.rootly_create(json!({"name": format!("Acc Page {i:03}")}));

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{http_post, Emulator, Workspace};
+use common::{http_post, EmulatorProcess, Workspace};
 use serde_json::{json, Value};
 
 const ALAN: &str = "20003";
@@ -36,19 +36,19 @@ resource "rbac_rootly_user_on_call_role" "alan" {{
 }
 
 /// The user's on-call role ID (null when none), as another client sees it.
-fn role_of(emu: &Emulator, user: &str) -> Value {
+fn role_of(emu: &EmulatorProcess, user: &str) -> Value {
     let (status, body) = emu.rootly("GET", &format!("/v1/users/{user}"), None);
     assert_eq!(status, 200, "{body}");
     body["data"]["relationships"]["on_call_role"]["data"]["id"].clone()
 }
 
-fn put_role(emu: &Emulator, user: &str, role: Value) {
+fn put_role(emu: &EmulatorProcess, user: &str, role: Value) {
     let body = json!({"data": {"type": "users", "attributes": {"on_call_role_id": role}}});
     let (status, answer) = emu.rootly("PUT", &format!("/v1/users/{user}"), Some(body));
     assert_eq!(status, 200, "{answer}");
 }
 
-fn user_deletes(emu: &Emulator) -> u64 {
+fn user_deletes(emu: &EmulatorProcess) -> u64 {
     let stats = emu.stats().to_string();
     assert!(stats.contains("/rootly/v1/users"), "{stats}");
     u64::from(stats.contains("DELETE /rootly/v1/users"))
@@ -56,7 +56,7 @@ fn user_deletes(emu: &Emulator) -> u64 {
 
 #[test]
 fn rootly_user_on_call_role_lifecycle() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     // The role's UUID is unknown until it is created.
     ws.config(&config("rbac_rootly_on_call_role.responder.id"));
@@ -127,7 +127,7 @@ fn rootly_user_on_call_role_lifecycle() {
 
 #[test]
 fn rootly_user_on_call_role_gone_user_validation_and_unknown_role() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let base = "provider \"rbac\" {\n  rootly {}\n}\n";
     ws.config(&format!(
@@ -203,7 +203,7 @@ fn rootly_user_on_call_role_gone_user_validation_and_unknown_role() {
 
 #[test]
 fn rootly_users_data_source_walks_every_page() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     for i in 0..120 {
         let body = json!({"email": format!("u{i:03}@example.com"), "first_name": "Paged", "last_name": format!("{i}")});
         let (status, text) = http_post(&emu.url, "/__emulator/rootly/users", &body.to_string());

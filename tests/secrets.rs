@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::{Emulator, Workspace, FLASHDUTY_KEY, ROOTLY_TOKEN, SLASHID_KEY, ZENML_KEY, ZENML_ORG};
+use common::{
+    EmulatorProcess, Workspace, FLASHDUTY_KEY, ROOTLY_TOKEN, SLASHID_KEY, ZENML_KEY, ZENML_ORG,
+};
 
 const SECRETS: [&str; 4] = [FLASHDUTY_KEY, SLASHID_KEY, ROOTLY_TOKEN, ZENML_KEY];
 
@@ -64,7 +66,7 @@ fn assert_no_secret(what: &str, text: &str, secrets: &[&str]) {
 
 #[test]
 fn no_credential_in_logs_state_or_diagnostics() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut ws = Workspace::new(&emu);
     // Only the configuration carries the credentials.
     for var in [
@@ -119,7 +121,7 @@ fn no_credential_in_logs_state_or_diagnostics() {
 /// redacted there too.
 #[test]
 fn a_truncated_login_answer_does_not_leak_the_access_token() {
-    let emu = Emulator::start(&["--fault-script", "POST /zenml/auth/login=truncated:20"]);
+    let emu = EmulatorProcess::start(&["--fault-script", "POST /zenml/auth/login=truncated:20"]);
     let ws = Workspace::new(&emu);
     ws.config(&format!(
         "provider \"rbac\" {{\n  zenml {{}}\n}}\n\ndata \"rbac_zenml_roles\" \"all\" {{\n  organization_id = \"{ZENML_ORG}\"\n}}\n"

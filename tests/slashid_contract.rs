@@ -30,7 +30,7 @@ use terraform_provider_rbac::vendors::slashid::{SlashidClient, SlashidConfig};
 const ORG: &str = DEFAULT_SLASHID_ORG_ID;
 
 #[derive(Clone, Debug)]
-struct Call {
+struct Exchange {
     method: Method,
     /// The path as sent, still percent-encoded.
     path: String,
@@ -40,7 +40,7 @@ struct Call {
     response: Option<Value>,
 }
 
-type Log = Arc<Mutex<Vec<Call>>>;
+type Log = Arc<Mutex<Vec<Exchange>>>;
 
 #[derive(Clone)]
 struct Proxy {
@@ -75,7 +75,7 @@ async fn forward(
         }
     }
     let bytes = response.bytes().await.unwrap();
-    proxy.log.lock().unwrap().push(Call {
+    proxy.log.lock().unwrap().push(Exchange {
         method,
         path: uri.path().to_string(),
         headers,
@@ -142,7 +142,7 @@ fn match_path<'a>(spec: &'a checker::Spec, path: &str) -> (&'a str, Vec<(String,
     panic!("{path} matches no path of the OpenAPI document");
 }
 
-fn check_call(spec: &checker::Spec, call: &Call) {
+fn check_call(spec: &checker::Spec, call: &Exchange) {
     let path = call.path.strip_prefix("/slashid").expect("vendor prefix");
     let (template, path_params) = match_path(spec, path);
     let what = format!("{} {path}", call.method);
@@ -357,7 +357,7 @@ async fn slashid_client_requests_conform_to_the_openapi_document() {
         }
         assert_eq!(call.headers["slashid-orgid"], ORG);
     }
-    let role_calls: Vec<&Call> = calls
+    let role_calls: Vec<&Exchange> = calls
         .iter()
         .filter(|c| c.path.starts_with("/slashid/rbac/roles/"))
         .collect();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG};
 use serde_json::json;
 
 fn config(name: &str, description: &str) -> String {
@@ -23,7 +23,7 @@ resource "rbac_slashid_permission" "test" {{
 
 #[test]
 fn slashid_permission_lifecycle() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&config("acc/billing\\\\invoices.list", "List invoices"));
     ws.apply();
@@ -88,7 +88,7 @@ fn slashid_permission_lifecycle() {
 
 #[test]
 fn slashid_permission_validation_names_attribute_and_limit() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&config(&"p".repeat(1025), ""));
     let run = ws.run(&["plan", "-no-color"]);
@@ -105,7 +105,7 @@ fn slashid_permission_validation_names_attribute_and_limit() {
 
 #[test]
 fn slashid_permission_in_use_names_the_role() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&config("acc.held", ""));
     ws.apply();
@@ -125,7 +125,7 @@ fn slashid_permission_in_use_names_the_role() {
 
 #[test]
 fn slashid_permission_existing_name_is_not_adopted() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let (status, _) = emu.slashid(
         "POST",
@@ -161,7 +161,7 @@ fn slashid_permission_existing_name_is_not_adopted() {
 
 #[test]
 fn slashid_permission_survives_408_on_every_write() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     // Create: applied, answered 408, then a stale 404 for a while.
     emu.slashid_consistency(1, 500);

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{Emulator, Run, Workspace, SLASHID_ORG};
+use common::{EmulatorProcess, Run, Workspace, SLASHID_ORG};
 use serde_json::Value;
 
 /// Permissions at first, and after the shrink.
@@ -68,7 +68,7 @@ fn apply(ws: &Workspace, vars: &[&str]) -> Run {
 }
 
 /// The `acc.inuse.*` permissions in the emulator.
-fn permissions(emu: &Emulator) -> usize {
+fn permissions(emu: &EmulatorProcess) -> usize {
     let (status, body) = emu.slashid("GET", "/rbac/permissions", None);
     assert_eq!(status, 200, "{body}");
     body["result"]
@@ -79,7 +79,7 @@ fn permissions(emu: &Emulator) -> usize {
         .count()
 }
 
-fn role_permissions(emu: &Emulator) -> usize {
+fn role_permissions(emu: &EmulatorProcess) -> usize {
     emu.slashid_role("acc-inuse").unwrap()["permissions"]
         .as_array()
         .unwrap()
@@ -99,7 +99,7 @@ fn requests(stats: &Value, prefix: &str) -> u64 {
 }
 
 /// A shrink that must converge in one apply, with nothing left to do.
-fn shrink_converges(emu: &Emulator, ws: &Workspace) {
+fn shrink_converges(emu: &EmulatorProcess, ws: &Workspace) {
     let n = format!("n={KEPT}");
     let run = apply(ws, &[&n]);
     assert_eq!(run.status, 0, "{}", run.all());
@@ -117,7 +117,7 @@ fn shrink_converges(emu: &Emulator, ws: &Workspace) {
 
 /// Creates everything without `create_before_destroy`, shrinks, and checks
 /// that the apply fails fast with the advice, having changed nothing.
-fn failed_shrink(emu: &Emulator, ws: &Workspace) {
+fn failed_shrink(emu: &EmulatorProcess, ws: &Workspace) {
     ws.config(&config("", ALL_GRANTED));
     ws.apply();
     emu.reset_stats();
@@ -158,7 +158,7 @@ fn failed_shrink(emu: &Emulator, ws: &Workspace) {
 
 #[test]
 fn slashid_permission_removal_with_create_before_destroy_converges() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&config(CBD, ALL_GRANTED));
     ws.apply();
@@ -173,7 +173,7 @@ fn slashid_permission_removal_with_create_before_destroy_converges() {
 
 #[test]
 fn slashid_permission_removal_without_it_fails_fast_then_the_advice_converges() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     failed_shrink(&emu, &ws);
 
@@ -199,7 +199,7 @@ fn slashid_permission_removal_without_it_fails_fast_then_the_advice_converges() 
 
 #[test]
 fn slashid_permission_removal_after_taking_them_out_of_the_role() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     failed_shrink(&emu, &ws);
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG};
 use serde_json::json;
 
 const PERSON: &str = "pid:01900000-0000-7000-8000-000000000002";
@@ -52,7 +52,7 @@ output "viewer_permissions" {{
     )
 }
 
-fn person_roles(emu: &Emulator) -> serde_json::Value {
+fn person_roles(emu: &EmulatorProcess) -> serde_json::Value {
     let (status, body) = emu.slashid("GET", &format!("/persons/{PERSON}/roles"), None);
     assert_eq!(status, 200, "{body}");
     body["result"].clone()
@@ -60,7 +60,7 @@ fn person_roles(emu: &Emulator) -> serde_json::Value {
 
 #[test]
 fn slashid_person_roles_lifecycle() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&config("[rbac_slashid_role.viewer.name]"));
     ws.apply();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG};
 use serde_json::{json, Value};
 
 const ADA: &str = "pid:01900000-0000-7000-8000-000000000001";
@@ -11,7 +11,7 @@ const GRACE: &str = "pid:01900000-0000-7000-8000-000000000002";
 const ALAN: &str = "pid:01900000-0000-7000-8000-000000000003";
 
 /// Roles and assignments made by another client.
-fn seed(emu: &Emulator) {
+fn seed(emu: &EmulatorProcess) {
     let ok = |(status, body): (u16, Value)| assert_eq!(status, 204, "{body}");
     ok(emu.slashid(
         "POST",
@@ -40,7 +40,7 @@ fn seed(emu: &Emulator) {
 
 #[test]
 fn slashid_persons_data_source_reads_each_person_and_filters() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     seed(&emu);
     let ws = Workspace::new(&emu);
     ws.config(&format!(
@@ -105,7 +105,7 @@ output "billing" {{
 
 #[test]
 fn slashid_persons_data_source_errors_name_the_attribute() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         r#"provider "rbac" {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_KEY, SLASHID_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_KEY, SLASHID_ORG};
 
 fn config(block: &str) -> String {
     format!(
@@ -23,7 +23,7 @@ resource "rbac_slashid_permission" "p" {{
 
 #[test]
 fn slashid_provider_validation_names_attribute_and_limit() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     for (block, expect) in [
         (
@@ -57,7 +57,7 @@ fn slashid_provider_validation_names_attribute_and_limit() {
 
 #[test]
 fn slashid_provider_missing_org_names_env_var() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut ws = Workspace::new(&emu);
     ws.unset_env("SLASHID_ORG_ID");
     ws.config(&config(""));
@@ -74,7 +74,7 @@ fn slashid_provider_missing_org_names_env_var() {
 fn slashid_provider_block_settings_override_env_and_apply() {
     // Every setting in the block, none from the environment; a wrong
     // environment proves the block wins.
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut ws = Workspace::new(&emu);
     ws.env("SLASHID_API_KEY", "wrong-key");
     ws.env("SLASHID_ORG_ID", "wrong-org");

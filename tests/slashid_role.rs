@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG};
 use serde_json::json;
 
 const PROVIDER: &str = "provider \"rbac\" {\n  slashid {}\n}\n";
@@ -31,7 +31,7 @@ resource "rbac_slashid_role" "test" {{
 
 #[test]
 fn slashid_role_lifecycle() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
 
     // The role depends on permissions created in the same apply.
@@ -126,7 +126,7 @@ fn slashid_role_lifecycle() {
 
 #[test]
 fn slashid_role_drift_is_recreated() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     // A 404 within consistency_timeout of our own create means "not
     // visible yet": shorten the window, and delete after it.
@@ -156,7 +156,7 @@ fn slashid_role_drift_is_recreated() {
 
 #[test]
 fn slashid_role_validation_names_attribute_and_limit() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let long = "a".repeat(101);
     for (name, expect) in [(long.as_str(), "between 2 and 100"), ("rôle", "must match")] {
@@ -175,7 +175,7 @@ fn slashid_role_validation_names_attribute_and_limit() {
 
 #[test]
 fn slashid_role_existing_name_is_not_adopted() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let (status, _) = emu.slashid(
         "POST",
@@ -199,7 +199,7 @@ fn slashid_role_existing_name_is_not_adopted() {
 
 #[test]
 fn slashid_role_changed_outside_terraform_gets_412() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let role = |d: &str| {
         format!("{PROVIDER}\nresource \"rbac_slashid_role\" \"test\" {{\n  name = \"acc-etag\"\n  description = \"{d}\"\n}}\n")
@@ -232,7 +232,7 @@ fn slashid_role_changed_outside_terraform_gets_412() {
 
 #[test]
 fn slashid_role_survives_408_and_stale_reads() {
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--slashid-write-timeouts",
         "3",
         "--slashid-stale-read-ms",
@@ -256,7 +256,7 @@ fn slashid_role_survives_408_and_stale_reads() {
 
 #[test]
 fn slashid_role_408_on_update_is_settled_by_reading() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&config(
         "acc-408",
@@ -286,7 +286,7 @@ fn slashid_role_408_then_long_stale_reads_still_creates_once() {
     // provider's read-back window looks lost: the provider sends the create
     // again, takes the 409 to mean the first one landed, and reads until
     // the role shows up. One role, in state, and a clean plan.
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&format!(
         "{PROVIDER}\nresource \"rbac_slashid_role\" \"test\" {{\n  name = \"acc-again\"\n}}\n"

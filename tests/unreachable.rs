@@ -13,7 +13,7 @@ mod common;
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::{Emulator, Run, Workspace, FLASHDUTY_KEY, ZENML_ORG};
+use common::{EmulatorProcess, Run, Workspace, FLASHDUTY_KEY, ZENML_ORG};
 
 /// One vendor: its provider block, the variable that points it elsewhere,
 /// and a data source and a resource that each need one API call.
@@ -119,7 +119,13 @@ fn stalled_server() -> u16 {
 
 /// A workspace whose `vendor` points at `127.0.0.1:port`, configured with
 /// `body` (its TIMEOUTS placeholder replaced by `timeouts`).
-fn workspace(emu: &Emulator, vendor: &Vendor, port: u16, body: &str, timeouts: &str) -> Workspace {
+fn workspace(
+    emu: &EmulatorProcess,
+    vendor: &Vendor,
+    port: u16,
+    body: &str,
+    timeouts: &str,
+) -> Workspace {
     let mut ws = Workspace::new(emu);
     ws.env(
         vendor.base_url_env,
@@ -144,7 +150,7 @@ fn timed(ws: &Workspace, args: &[&str]) -> (Run, String, Duration) {
 }
 
 fn refused_connection_fails_fast_and_names_the_host(vendor: Vendor) {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let port = closed_port();
     let ws = workspace(&emu, &vendor, port, vendor.data_source, "");
     let (run, out, elapsed) = timed(&ws, &["plan", "-no-color"]);
@@ -186,7 +192,7 @@ fn zenml_closed_port_fails_fast_naming_host_and_port() {
 /// `timeouts { op = "10s" }`, fails in about 10 s with an error naming the
 /// operation, the time, the host and the setting to raise.
 fn stalled_server_respects_timeouts(vendor: &Vendor, body: &str, op: &str, args: &[&str]) {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let port = stalled_server();
     let timeouts = format!("timeouts {{\n    {op} = \"10s\"\n  }}");
     let ws = workspace(&emu, vendor, port, body, &timeouts);
@@ -236,7 +242,7 @@ fn zenml_stalled_server_respects_timeouts() {
 /// resource and on a data source of every vendor.
 #[test]
 fn bad_durations_fail_validate_naming_the_attribute() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let vendors = [flashduty(), rootly(), slashid(), zenml()];
     let mut body = String::new();
     for v in &vendors {
@@ -292,7 +298,7 @@ data "rbac_rootly_users" "all" {
 /// shows progress instead of silence.
 #[test]
 fn retries_show_progress_at_info() {
-    let emu = Emulator::start(&["--fault-rate", "1", "--faults", "503"]);
+    let emu = EmulatorProcess::start(&["--fault-rate", "1", "--faults", "503"]);
     let mut ws = workspace(
         &emu,
         &flashduty(),
@@ -318,7 +324,7 @@ fn retries_show_progress_at_info() {
 /// advice true for it (not "check that the server is up": it answered) and
 /// comes at once (a handshake that failed fails again).
 fn tls_failure_is_named_and_not_retried(vendor: Vendor) {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let port: u16 = emu.url.rsplit(':').next().unwrap().parse().unwrap();
     let mut ws = workspace(&emu, &vendor, port, vendor.data_source, "");
     ws.env(

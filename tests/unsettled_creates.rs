@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG, ZENML_ORG};
 use serde_json::json;
 
 /// One vendor's resource and how to see its objects in the emulator.
@@ -18,7 +18,7 @@ struct Case {
     resource_type: &'static str,
     config: String,
     /// The IDs of the emulator's objects with the configured name.
-    objects: fn(&Emulator) -> Vec<String>,
+    objects: fn(&EmulatorProcess) -> Vec<String>,
     /// The ID a pending instance has in state ("" while none is known).
     pending_id: String,
 }
@@ -104,7 +104,7 @@ fn flat(text: &str) -> String {
 /// A fault on a listing spares the first one: it is the listing of what was
 /// there before the create (see `src/vendors/settle.rs`), taken before the
 /// create is sent; the lookups after the lost create are the ones that fail.
-fn apply_unsettled(case: &Case, faults: &[&str]) -> (Emulator, Workspace) {
+fn apply_unsettled(case: &Case, faults: &[&str]) -> (EmulatorProcess, Workspace) {
     let mut args = vec!["--rate-limit", "off"];
     let spared: Vec<String> = faults
         .iter()
@@ -119,7 +119,7 @@ fn apply_unsettled(case: &Case, faults: &[&str]) -> (Emulator, Workspace) {
     {
         args.extend(["--fault-script", fault]);
     }
-    let emu = Emulator::start(&args);
+    let emu = EmulatorProcess::start(&args);
     let ws = Workspace::new(&emu);
     ws.config(&case.config);
     let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
@@ -147,7 +147,7 @@ fn apply_unsettled(case: &Case, faults: &[&str]) -> (Emulator, Workspace) {
 
 /// After the faults: the next apply leaves exactly one object of that name,
 /// recorded in state, and nothing more to do.
-fn apply_settles(case: &Case, emu: &Emulator, ws: &Workspace) -> String {
+fn apply_settles(case: &Case, emu: &EmulatorProcess, ws: &Workspace) -> String {
     ws.apply();
     let objects = (case.objects)(emu);
     assert_eq!(objects.len(), 1, "a duplicate or nothing: {objects:?}");
@@ -246,7 +246,7 @@ fn a_create_past_its_timeout_is_not_sent_again() {
     // The lookup after the lost answer finds no role, but the operation's
     // time is up: the create is not sent again (it was sent six times,
     // for 30 s, under a 5 s timeout), and state matches the emulator.
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--rate-limit",
         "off",
         "--fault-delay-ms",

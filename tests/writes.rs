@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, SLASHID_ORG, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, SLASHID_ORG, ZENML_ORG};
 use serde_json::{json, Value};
 
 const SLASHID: &str = r#"provider "rbac" {
@@ -28,7 +28,7 @@ resource "rbac_slashid_role" "billing" {
 
 /// Requests the emulator answered, login exchanges left out, and how many
 /// of them were 409s.
-fn requests(emu: &Emulator) -> (u64, u64) {
+fn requests(emu: &EmulatorProcess) -> (u64, u64) {
     let stats = emu.stats();
     let mut total = 0;
     let mut conflicts = 0;
@@ -53,7 +53,7 @@ fn requests(emu: &Emulator) -> (u64, u64) {
 fn slashid_stale_reads_keep_new_objects_in_state() {
     // Every read of a new role or permission answers 404 for 4 s, as from a
     // region the create has not reached: the apply must not depend on one.
-    let emu = Emulator::start(&["--rate-limit", "off", "--slashid-stale-read-ms", "4000"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off", "--slashid-stale-read-ms", "4000"]);
     let ws = Workspace::new(&emu);
     ws.config(SLASHID);
     ws.apply();
@@ -83,7 +83,7 @@ fn slashid_503_after_create_loses_nothing() {
     // Every read of a role or permission answers 503 (past the HTTP core's
     // retries) while the apply runs: the creates were confirmed by their
     // 204s, so both objects are in state.
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--rate-limit",
         "off",
         "--fault-script",
@@ -111,7 +111,7 @@ fn rootly_garbled_create_and_lookups_adopt_the_new_role() {
     // listings of that name are cut too. An older role of the same name
     // and permissions (names are not unique in Rootly) must not be taken
     // for ours, nor a second role created.
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let theirs = emu.rootly_create(json!({"name": "Writes Infra", "alerts_permissions": ["read"]}));
     // Keep the older role out of the server clock's window of our create.
     std::thread::sleep(std::time::Duration::from_secs(5));
@@ -162,7 +162,7 @@ resource "rbac_rootly_on_call_role" "infra" {
 fn flashduty_failed_status_change_leaves_the_new_role_tainted_in_state() {
     // The role is created, then every `/role/disable` fails: the role is in
     // state (tainted, so the next apply replaces it) and the error shown.
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--rate-limit",
         "off",
         "--fault-script",
@@ -209,7 +209,7 @@ const N: u64 = 10;
 /// returns the requests each phase cost (no refresh: `-refresh=false`, as
 /// the refresh is counted apart).
 fn write_requests(config: impl Fn(&str) -> String) -> [u64; 3] {
-    let emu = Emulator::start(&["--rate-limit", "off"]);
+    let emu = EmulatorProcess::start(&["--rate-limit", "off"]);
     let ws = Workspace::new(&emu);
     let mut costs = [0; 3];
     ws.config(&config("one"));
@@ -287,7 +287,7 @@ fn zenml_writes_cost_one_request_each() {
 /// The provider reads the role back and sees its own change.
 #[test]
 fn slashid_role_update_with_a_lost_answer_is_not_a_false_412() {
-    let emu = Emulator::start(&["--fault-script", "PATCH /slashid/rbac/roles/*=lost:1"]);
+    let emu = EmulatorProcess::start(&["--fault-script", "PATCH /slashid/rbac/roles/*=lost:1"]);
     let ws = Workspace::new(&emu);
     let config = |d: &str| {
         format!(
@@ -314,7 +314,7 @@ fn slashid_role_update_with_a_lost_answer_is_not_a_false_412() {
 /// failure; no "import it", since the address is already in state.
 #[test]
 fn flashduty_unsettled_create_says_the_role_may_exist() {
-    let emu = Emulator::start(&[
+    let emu = EmulatorProcess::start(&[
         "--rate-limit",
         "off",
         "--fault-script",

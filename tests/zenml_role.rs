@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, ZENML_KEY, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, ZENML_KEY, ZENML_ORG};
 
 fn role_config(name: &str, extra: &str) -> String {
     format!(
@@ -23,7 +23,7 @@ resource "rbac_zenml_role" "test" {{
 
 #[test]
 fn zenml_role_lifecycle() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
 
     // Create.
@@ -115,7 +115,7 @@ fn zenml_role_lifecycle() {
 
 #[test]
 fn zenml_role_drift_is_recreated() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&role_config("acc-drift", r#"  level = "project""#));
     ws.apply();
@@ -142,7 +142,7 @@ fn zenml_role_drift_is_recreated() {
 
 #[test]
 fn zenml_role_invalid_input_fails_at_validate() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&format!(
         r#"
@@ -175,7 +175,7 @@ resource "rbac_zenml_role" "test" {{
 
 #[test]
 fn zenml_role_vendor_errors_and_built_ins() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
 
     // A role type ZenML does not know: its 422 names the attribute.
@@ -235,7 +235,7 @@ fn zenml_role_vendor_errors_and_built_ins() {
 
 #[test]
 fn zenml_roles_data_source_finds_built_ins() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&format!(
         r#"
@@ -288,7 +288,7 @@ resource "rbac_zenml_role" "many" {{
 #[test]
 fn zenml_token_is_renewed_before_expiry_mid_apply() {
     // Tokens live 2 s; each request takes 150 ms; one at a time.
-    let emu = Emulator::start(&["--zenml-token-ttl", "2", "--latency-ms", "150"]);
+    let emu = EmulatorProcess::start(&["--zenml-token-ttl", "2", "--latency-ms", "150"]);
     let mut ws = Workspace::new(&emu);
     ws.env("TF_LOG", "trace");
     ws.config(&many_roles(16));
@@ -331,7 +331,7 @@ fn zenml_token_is_renewed_before_expiry_mid_apply() {
 
 #[test]
 fn zenml_token_revoked_mid_apply_is_renewed_on_401() {
-    let emu = Emulator::start(&["--latency-ms", "250"]);
+    let emu = EmulatorProcess::start(&["--latency-ms", "250"]);
     let ws = Workspace::new(&emu);
     ws.config(&many_roles(10));
     emu.reset_stats();
@@ -375,7 +375,7 @@ fn zenml_token_revoked_mid_apply_is_renewed_on_401() {
 
 #[test]
 fn zenml_wrong_key_is_a_clear_error_without_the_key() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let mut ws = Workspace::new(&emu);
     ws.env("ZENML_PRO_API_KEY", "ZENPROKEY_wrong-key-9931");
     ws.config(&role_config("acc-denied", r#"  level = "workspace""#));

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, ZENML_ORG};
 
 const USER_A: &str = "7d1c2b3a-1111-4aaa-8bbb-000000000001";
 const USER_B: &str = "7d1c2b3a-1111-4aaa-8bbb-000000000002";
@@ -47,7 +47,7 @@ resource "rbac_zenml_role_assignment" "viewers" {{
 
 #[test]
 fn zenml_role_assignment_lifecycle() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(&config(USER_A));
     ws.apply();
@@ -139,7 +139,7 @@ fn zenml_role_assignment_lifecycle() {
 
 #[test]
 fn zenml_role_assignment_errors_are_readable() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     // Two principals and a project without a workspace: caught at validate.
     ws.config(&format!(
@@ -202,7 +202,7 @@ resource "rbac_zenml_role_assignment" "admin" {{
 /// destroy can therefore never revoke it. Imported, it is managed as usual.
 #[test]
 fn an_assignment_granted_by_hand_is_not_taken_over() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let admin = emu.zenml_built_in_id("organization", "Admin");
     let (status, body) = emu.zenml(
         "POST",
@@ -259,7 +259,7 @@ fn an_assignment_granted_by_hand_is_not_taken_over() {
 /// without the role). With the moved blocks, nothing changes at all.
 #[test]
 fn renamed_keys_need_moved_blocks_and_never_lose_the_role() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let admin = emu.zenml_built_in_id("organization", "Admin");
     let ws = Workspace::new(&emu);
     let named = |prefix: &str| {
@@ -324,7 +324,7 @@ resource "rbac_zenml_role_assignment" "admin" {{
 /// plan is refused (destroying either would revoke the role from both).
 #[test]
 fn two_resources_for_one_assignment_are_refused() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let admin = emu.zenml_built_in_id("organization", "Admin");
     let ws = Workspace::new(&emu);
     ws.config(&format!(

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Emulator, Workspace, ZENML_ORG};
+use common::{EmulatorProcess, Workspace, ZENML_ORG};
 use serde_json::{json, Value};
 
 const USER_A: &str = "7d1c2b3a-1111-4aaa-8bbb-000000000001";
@@ -15,7 +15,7 @@ const WORKSPACE: &str = "7d1c2b3a-3333-4aaa-8bbb-000000000004";
 const PROJECT: &str = "7d1c2b3a-4444-4aaa-8bbb-000000000005";
 
 /// A custom role made by another client; its UUID.
-fn create_role(emu: &Emulator, name: &str, level: &str) -> String {
+fn create_role(emu: &EmulatorProcess, name: &str, level: &str) -> String {
     let (status, role) = emu.zenml(
         "POST",
         "/roles",
@@ -28,7 +28,7 @@ fn create_role(emu: &Emulator, name: &str, level: &str) -> String {
     role["id"].as_str().unwrap().to_string()
 }
 
-fn assign(emu: &Emulator, role_id: &str, query: &str) {
+fn assign(emu: &EmulatorProcess, role_id: &str, query: &str) {
     let (status, body) = emu.zenml(
         "POST",
         &format!("/roles/{role_id}/assignments?{query}"),
@@ -38,7 +38,7 @@ fn assign(emu: &Emulator, role_id: &str, query: &str) {
 }
 
 /// Assignments listed by ZenML's per-role endpoint since the last reset.
-fn assignment_listings(emu: &Emulator) -> u64 {
+fn assignment_listings(emu: &EmulatorProcess) -> u64 {
     let stats = emu.stats();
     stats["endpoints"]
         .as_object()
@@ -51,7 +51,7 @@ fn assignment_listings(emu: &Emulator) -> u64 {
 
 #[test]
 fn zenml_role_assignments_data_source_lists_every_role_and_filters() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let engineer = create_role(&emu, "ml-engineer", "workspace");
     let reader = create_role(&emu, "project-reader", "project");
     let viewer = emu.zenml_built_in("organization", "Viewer")["id"]
@@ -216,7 +216,7 @@ fn plan_error(ws: &Workspace, arguments: &str) -> String {
 
 #[test]
 fn zenml_role_assignments_data_source_errors_name_the_attribute() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     let text = plan_error(
         &ws,
@@ -251,7 +251,7 @@ fn zenml_role_assignments_data_source_errors_name_the_attribute() {
 /// must not read as "three are set" (the adopt scenario's natural shape).
 #[test]
 fn zenml_role_assignment_for_each_with_unknown_principals_validates() {
-    let emu = Emulator::start(&[]);
+    let emu = EmulatorProcess::start(&[]);
     let ws = Workspace::new(&emu);
     ws.config(
         r#"provider "rbac" {

@@ -43,7 +43,7 @@ pub trait DataSourceType: Send + Sync + 'static {
     const TYPE_NAME: &'static str;
 
     /// What is read, in messages (`"Rootly users"`).
-    const WHAT: &'static str;
+    const KIND: &'static str;
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema;
@@ -118,7 +118,7 @@ impl<D: DataSourceType> DataAdapter<D> {
                 match self.data_source.read(&client, config).await {
                     Ok(state) => Some(state),
                     Err(failure) => {
-                        failure.report(diags, &format!("reading {}", D::WHAT));
+                        failure.report(diags, &format!("reading {}", D::KIND));
                         None
                     }
                 }

@@ -31,7 +31,7 @@ impl DataSourceType for FakeSource {
     type Vendor = FakeVendor;
     type State = FakeState;
     const TYPE_NAME: &'static str = "fake_things";
-    const WHAT: &'static str = "fake things";
+    const KIND: &'static str = "fake things";
 
     fn schema() -> Schema {
         schema(

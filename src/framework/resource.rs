@@ -97,8 +97,9 @@ pub trait ResourceType: Send + Sync + 'static {
     /// framework's `Metadata` gives it.
     const TYPE_NAME: &'static str;
 
-    /// The object's kind in messages and logs (`"Rootly on-call role"`).
-    const WHAT: &'static str;
+    /// The object's kind, a noun for messages and logs (`"Rootly on-call role"`):
+    /// "Error creating {KIND} {label}".
+    const KIND: &'static str;
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema;
@@ -106,8 +107,9 @@ pub trait ResourceType: Send + Sync + 'static {
     /// Plan-time checks of the configuration's known values.
     fn validate(_diags: &mut Diagnostics, _config: &Self::State) {}
 
-    /// Which object, in messages: its ID, or its name before it has one.
-    fn which(state: &Self::State) -> String;
+    /// The object in messages, after [`Self::KIND`]: its ID, or its name
+    /// before it has one (`4001`, `"ops"`).
+    fn label(state: &Self::State) -> String;
 
     /// The planned state for a create (`prior` is `None`) or an update,
     /// and the attributes whose change forces a replacement. `client` is
@@ -245,7 +247,7 @@ pub fn state_id<R: ResourceType>(
     match id.as_ref_option().filter(|id| !id.is_empty()) {
         Some(id) => Ok(id),
         None => Err(Failure::message(
-            format!("the {} has no ID in state", R::WHAT),
+            format!("the {} has no ID in state", R::KIND),
             "",
         )),
     }

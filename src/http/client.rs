@@ -15,10 +15,10 @@ mod attempt;
 mod pacing;
 
 use super::deadline::{human, Deadline};
-use super::log::Call;
+use super::log::LoggedRequest;
 use super::prepare::{self, describe};
 use super::rate_limit::{self, RateLimiter};
-use super::retry::{retry_reason, Outcome};
+use super::retry::{retry_reason, AttemptEnd};
 use super::stop::{StopSignal, MAX_WAIT_WHEN_STOPPING};
 use super::{Auth, HttpConfig, HttpError, Redactor, Request, Response};
 
@@ -215,7 +215,7 @@ impl HttpClient {
             &redactor,
             (method, &location),
         )?;
-        let call = Call {
+        let call = LoggedRequest {
             vendor: inner.config.vendor,
             method,
             path: &location,
@@ -267,9 +267,9 @@ impl HttpClient {
                     call.response(attempt, start.elapsed(), &response);
                     let retry_after = self.server_waits(&response, &call);
                     let outcome = if response.is_success() && !request.is_readable(&response.body) {
-                        Outcome::Unreadable
+                        AttemptEnd::Unreadable
                     } else {
-                        Outcome::Status(status)
+                        AttemptEnd::Status(status)
                     };
                     (outcome, retry_after, Ok(response))
                 }
@@ -289,9 +289,9 @@ impl HttpClient {
                         return Err(call.deadline_exceeded(doing, attempt, last, sent));
                     }
                     let outcome = if prepare::is_tls_failure(&e) {
-                        Outcome::Tls
+                        AttemptEnd::Tls
                     } else {
-                        Outcome::Transport {
+                        AttemptEnd::Transport {
                             connect: e.is_connect(),
                         }
                     };
@@ -301,10 +301,10 @@ impl HttpClient {
             let Some(reason) = retry_reason(outcome, request.idempotent) else {
                 return ended;
             };
-            let connect = matches!(outcome, Outcome::Transport { connect: true });
+            let connect = matches!(outcome, AttemptEnd::Transport { connect: true });
             connect_failures += u32::from(connect);
             let delay = policy.delay(attempt, retry_after);
-            let throttled = matches!(outcome, Outcome::Status(429));
+            let throttled = matches!(outcome, AttemptEnd::Status(429));
             if throttled && first_429.is_none() {
                 first_429 = Some(Instant::now());
             }
@@ -335,7 +335,7 @@ impl HttpClient {
                 let doing = format!("{reason}: a retry in {} would pass it", human(delay));
                 return Err(call.deadline_foreseen(&doing, attempt, last));
             }
-            if let (Outcome::Status(429), Some(limiter)) = (outcome, &inner.limiter) {
+            if let (AttemptEnd::Status(429), Some(limiter)) = (outcome, &inner.limiter) {
                 // Every request to this account waits, not just this one.
                 limiter.hold_until(Instant::now() + delay);
             }
@@ -368,7 +368,7 @@ impl fmt::Debug for HttpClient {
 }
 
 /// `on_the_wire`: the attempt was sent and its answer is abandoned.
-fn cancelled(call: &Call<'_>, on_the_wire: bool) -> HttpError {
+fn cancelled(call: &LoggedRequest<'_>, on_the_wire: bool) -> HttpError {
     HttpError::Cancelled {
         method: call.method.to_owned(),
         path: call.path.to_owned(),

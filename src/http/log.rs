@@ -22,7 +22,7 @@ const NOTABLE_WAIT: Duration = Duration::from_secs(5);
 const TRACE_BODY_BYTES: usize = 4096;
 
 /// One [`super::HttpClient::send`] call, for logging.
-pub(crate) struct Call<'a> {
+pub(crate) struct LoggedRequest<'a> {
     pub(crate) vendor: &'static str,
     pub(crate) method: &'a str,
     /// Scheme, host, port and path, redacted.
@@ -32,7 +32,7 @@ pub(crate) struct Call<'a> {
     pub(crate) idempotent: bool,
 }
 
-impl Call<'_> {
+impl LoggedRequest<'_> {
     fn body(&self, body: &[u8]) -> String {
         self.redactor
             .excerpt(&String::from_utf8_lossy(body), TRACE_BODY_BYTES)

@@ -106,7 +106,7 @@ impl RetryPolicy {
 
 /// What one attempt produced, as far as retrying is concerned.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Outcome {
+pub(crate) enum AttemptEnd {
     /// An HTTP response with this status.
     Status(u16),
     /// No response. `connect`: the connection could not be established, so
@@ -121,17 +121,17 @@ pub(crate) enum Outcome {
 }
 
 /// Why an attempt is retried, for the debug log.
-pub(crate) fn retry_reason(outcome: Outcome, idempotent: bool) -> Option<&'static str> {
+pub(crate) fn retry_reason(outcome: AttemptEnd, idempotent: bool) -> Option<&'static str> {
     match outcome {
-        Outcome::Status(429) => Some("rate limited (429)"),
-        Outcome::Status(500 | 502 | 503 | 504) if idempotent => Some("server error"),
-        Outcome::Status(_) => None,
-        Outcome::Transport { connect: true } => Some("connection failed, nothing was sent"),
-        Outcome::Transport { connect: false } if idempotent => Some("transport error"),
-        Outcome::Transport { connect: false } => None,
-        Outcome::Unreadable if idempotent => Some("unreadable answer"),
-        Outcome::Unreadable => None,
-        Outcome::Tls => None,
+        AttemptEnd::Status(429) => Some("rate limited (429)"),
+        AttemptEnd::Status(500 | 502 | 503 | 504) if idempotent => Some("server error"),
+        AttemptEnd::Status(_) => None,
+        AttemptEnd::Transport { connect: true } => Some("connection failed, nothing was sent"),
+        AttemptEnd::Transport { connect: false } if idempotent => Some("transport error"),
+        AttemptEnd::Transport { connect: false } => None,
+        AttemptEnd::Unreadable if idempotent => Some("unreadable answer"),
+        AttemptEnd::Unreadable => None,
+        AttemptEnd::Tls => None,
     }
 }
 
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn non_idempotent_requests_retry_only_when_nothing_was_applied() {
-        use Outcome::*;
+        use AttemptEnd::*;
         for idempotent in [true, false] {
             assert!(retry_reason(Status(429), idempotent).is_some());
             assert!(retry_reason(Transport { connect: true }, idempotent).is_some());

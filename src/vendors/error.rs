@@ -16,7 +16,7 @@ use crate::vendors::create::{unsettled_message, OutcomeUnknown};
 /// vendor's `ApiError` that is not the vendor's envelope. Method and path
 /// are redacted by the HTTP core (no query, so never a key).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Call {
+pub struct FailedCall {
     pub method: String,
     pub path: String,
     pub status: u16,
@@ -26,10 +26,10 @@ pub struct Call {
     pub attempts: u32,
 }
 
-impl Call {
+impl FailedCall {
     /// The call `response` answered.
-    pub fn of(response: &Response) -> Call {
-        Call {
+    pub fn of(response: &Response) -> FailedCall {
+        FailedCall {
             method: response.method.clone(),
             path: response.path.clone(),
             status: response.status,
@@ -45,10 +45,10 @@ impl Call {
     }
 }
 
-/// A vendor's error answer: its envelope, with the [`Call`] it answered.
+/// A vendor's error answer: its envelope, with the [`FailedCall`] it answered.
 pub trait VendorAnswer: std::error::Error + 'static {
     /// The call answered.
-    fn call(&self) -> &Call;
+    fn call(&self) -> &FailedCall;
 
     /// The HTTP status the classifiers branch on; `None` for an answer that
     /// says nothing about the object asked for (ZenML's failed login).
@@ -215,17 +215,17 @@ mod tests {
     #[derive(Debug, thiserror::Error)]
     #[error("HTTP {}{}", call.status, call.suffix())]
     struct Answer {
-        call: Call,
+        call: FailedCall,
     }
 
     impl VendorAnswer for Answer {
-        fn call(&self) -> &Call {
+        fn call(&self) -> &FailedCall {
             &self.call
         }
     }
 
     fn api(status: u16, request_id: Option<&str>) -> VendorError<Answer> {
-        let call = Call {
+        let call = FailedCall {
             method: "POST".into(),
             path: "/roles".into(),
             status,

@@ -10,7 +10,7 @@
 //! | nobody@example.com | –                    | –             | –                  | –                                 |
 #![allow(dead_code)]
 
-use crate::common::{http_post, Emulator, SLASHID_ORG, ZENML_ORG};
+use crate::common::{http_post, EmulatorProcess, SLASHID_ORG, ZENML_ORG};
 use serde_json::{json, Value};
 
 pub const SLASHID_ADA: &str = "pid:01900000-0000-7000-8000-0000000000a1";
@@ -25,7 +25,7 @@ pub const ZENML_WORKSPACE: &str = "7d1c2b3a-cccc-4aaa-8bbb-000000000001";
 pub const FLASHDUTY_BOB: u64 = 5_068_740_052_131;
 
 /// `POST /__emulator/<path>` with `body`, which must succeed.
-pub fn control(emu: &Emulator, path: &str, body: Value) -> Value {
+pub fn control(emu: &EmulatorProcess, path: &str, body: Value) -> Value {
     let (status, text) = http_post(&emu.url, &format!("/__emulator/{path}"), &body.to_string());
     assert_eq!(status, 200, "{path}: {text}");
     serde_json::from_str(&text).unwrap()
@@ -33,7 +33,7 @@ pub fn control(emu: &Emulator, path: &str, body: Value) -> Value {
 
 /// SlashID: persons A1 (ada, role `auditor` with `billing.read`) and A2
 /// (bob, email in upper case, no role).
-pub fn seed_slashid(emu: &Emulator) {
+pub fn seed_slashid(emu: &EmulatorProcess) {
     control(
         emu,
         "slashid/persons",
@@ -59,7 +59,7 @@ pub fn seed_slashid(emu: &Emulator) {
 }
 
 /// Grants `role_id` with the query (`user_id=…&workspace_id=…`).
-pub fn zenml_assign(emu: &Emulator, role_id: &str, query: &str) {
+pub fn zenml_assign(emu: &EmulatorProcess, role_id: &str, query: &str) {
     let (status, body) = emu.zenml(
         "POST",
         &format!("/roles/{role_id}/assignments?{query}"),
@@ -71,7 +71,7 @@ pub fn zenml_assign(emu: &Emulator, role_id: &str, query: &str) {
 /// ZenML: users ada, grace, eve; team Platform (ada); ada holds the
 /// organization Viewer directly and the workspace Admin through Platform;
 /// grace holds the workspace Admin directly.
-pub fn seed_zenml(emu: &Emulator) {
+pub fn seed_zenml(emu: &EmulatorProcess) {
     control(
         emu,
         "zenml/people",
@@ -100,21 +100,21 @@ pub fn seed_zenml(emu: &Emulator) {
 }
 
 /// Every vendor's people.
-pub fn seed(emu: &Emulator) {
+pub fn seed(emu: &EmulatorProcess) {
     seed_slashid(emu);
     seed_zenml(emu);
 }
 
 /// The number of ZenML roles of the test organization (built-in ones
 /// included): one assignment listing each.
-pub fn zenml_role_count(emu: &Emulator) -> u64 {
+pub fn zenml_role_count(emu: &EmulatorProcess) -> u64 {
     let (status, body) = emu.zenml("GET", &format!("/organizations/{ZENML_ORG}/roles"), None);
     assert_eq!(status, 200, "{body}");
     body.as_array().unwrap().len() as u64
 }
 
 /// Requests to endpoints starting with `prefix` (`"GET /zenml/roles/"`).
-pub fn requests(emu: &Emulator, prefix: &str) -> u64 {
+pub fn requests(emu: &EmulatorProcess, prefix: &str) -> u64 {
     emu.stats()["endpoints"]
         .as_object()
         .unwrap()

@@ -58,15 +58,15 @@ pub fn terraform_bin() -> PathBuf {
 }
 
 /// A running emulator process, killed on drop.
-pub struct Emulator {
+pub struct EmulatorProcess {
     child: Child,
     pub url: String,
 }
 
-impl Emulator {
+impl EmulatorProcess {
     /// Starts `rbac-emulator` on a free loopback port with the test key and
     /// any extra flags (e.g. `--rate-limit off`).
-    pub fn start(extra: &[&str]) -> Emulator {
+    pub fn start(extra: &[&str]) -> EmulatorProcess {
         let mut child = Command::new(emulator_bin())
             .args([
                 "--listen",
@@ -95,7 +95,7 @@ impl Emulator {
             url.starts_with("http://127.0.0.1:"),
             "emulator said {url:?}"
         );
-        Emulator { child, url }
+        EmulatorProcess { child, url }
     }
 
     /// `base_url` for the provider's flashduty block.
@@ -276,7 +276,7 @@ impl Emulator {
     }
 }
 
-impl Drop for Emulator {
+impl Drop for EmulatorProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -376,7 +376,7 @@ impl Run {
 impl Workspace {
     /// A directory whose CLI config points `rbac-provider/rbac` at our binary,
     /// with the Flashduty credentials of `emulator` in the environment.
-    pub fn new(emulator: &Emulator) -> Workspace {
+    pub fn new(emulator: &EmulatorProcess) -> Workspace {
         let dir = tempfile::tempdir().expect("temp dir");
         let plugin_dir = provider_bin().parent().unwrap().to_path_buf();
         let rc = dir.path().join("terraform.rc");
@@ -534,7 +534,7 @@ impl Workspace {
 }
 
 /// ZenML Pro helpers: the emulator as another API client sees it.
-impl Emulator {
+impl EmulatorProcess {
     /// `base_url` for the provider's zenml block.
     pub fn zenml_url(&self) -> String {
         format!("{}/zenml", self.url)

@@ -15,7 +15,7 @@ use terraform_provider_rbac::plugin::proto::services::g_r_p_c_controller_client:
 use terraform_provider_rbac::plugin::proto::services::provider_client::ProviderClient;
 use tonic::transport::Channel;
 
-use crate::common::{provider_bin, Emulator, FLASHDUTY_KEY};
+use crate::common::{provider_bin, EmulatorProcess, FLASHDUTY_KEY};
 
 pub type Client = ProviderClient<Channel>;
 
@@ -89,7 +89,11 @@ impl Plugin {
 
     /// The provider configuration for `emu`'s Flashduty, with `extra`
     /// attributes of the `flashduty` block.
-    pub async fn flashduty_config(&mut self, emu: &Emulator, extra: Json) -> pb::DynamicValue {
+    pub async fn flashduty_config(
+        &mut self,
+        emu: &EmulatorProcess,
+        extra: Json,
+    ) -> pb::DynamicValue {
         let mut fd = json!({"app_key": FLASHDUTY_KEY, "base_url": emu.flashduty_url()});
         fd.as_object_mut()
             .unwrap()
@@ -99,7 +103,7 @@ impl Plugin {
     }
 
     /// ConfigureProvider for `emu`'s Flashduty; panics on an error.
-    pub async fn configure(&mut self, emu: &Emulator, extra: Json) {
+    pub async fn configure(&mut self, emu: &EmulatorProcess, extra: Json) {
         let config = Some(self.flashduty_config(emu, extra).await);
         let request = pb::ConfigureProviderRequest {
             terraform_version: "1.9.8".into(),

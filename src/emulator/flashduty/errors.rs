@@ -147,7 +147,7 @@ pub(crate) fn fault_response(kind: FaultKind, rid: &RequestId) -> Response {
 /// A parsed Flashduty call: the request ID and the JSON body. Rejections
 /// are already enveloped: a non-JSON Content-Type gives
 /// `InvalidContentType`, a body that does not parse gives `InvalidParameter`.
-pub struct Call<T> {
+pub struct ParsedRequest<T> {
     /// This request's ID.
     pub rid: RequestId,
     /// The parsed body.
@@ -155,7 +155,7 @@ pub struct Call<T> {
 }
 
 #[async_trait]
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Call<T> {
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ParsedRequest<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
@@ -179,7 +179,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Call<T> {
             }
         };
         match serde_json::from_slice(&bytes) {
-            Ok(body) => Ok(Call { rid, body }),
+            Ok(body) => Ok(ParsedRequest { rid, body }),
             Err(_) if bytes.iter().all(u8::is_ascii_whitespace) => {
                 let msg = "request body is empty: send a JSON object, e.g. {}";
                 Err(failure(&rid, ApiError::invalid(msg)))

@@ -10,7 +10,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{self, FactorType};
-use super::errors::{failure, reply, ApiError, ApiResult, Call, ErrorCode};
+use super::errors::{failure, reply, ApiError, ApiResult, ErrorCode, ParsedRequest};
 use super::listing::OrderBy;
 use super::members::{MemberListRequest, MemberRoleChange, MemberRoleRequest, RoleGrantRequest};
 use super::store::{RoleStatus, RoleUpsertRequest, Store};
@@ -102,11 +102,11 @@ impl RoleIdRequest {
     }
 }
 
-async fn upsert(State(emu): State<Emulator>, c: Call<RoleUpsertRequest>) -> Response {
+async fn upsert(State(emu): State<Emulator>, c: ParsedRequest<RoleUpsertRequest>) -> Response {
     write(&emu, &c.rid, |s| s.upsert(c.body))
 }
 
-async fn info(State(emu): State<Emulator>, c: Call<RoleIdRequest>) -> Response {
+async fn info(State(emu): State<Emulator>, c: ParsedRequest<RoleIdRequest>) -> Response {
     read(&emu, &c.rid, |s| s.info(c.body.role_id()?))
 }
 
@@ -118,7 +118,7 @@ struct RoleListRequest {
     asc: Option<bool>,
 }
 
-async fn list(State(emu): State<Emulator>, c: Call<RoleListRequest>) -> Response {
+async fn list(State(emu): State<Emulator>, c: ParsedRequest<RoleListRequest>) -> Response {
     let (orderby, asc) = (
         c.body.orderby.unwrap_or_default(),
         c.body.asc.unwrap_or(false),
@@ -126,20 +126,20 @@ async fn list(State(emu): State<Emulator>, c: Call<RoleListRequest>) -> Response
     read(&emu, &c.rid, |s| Ok(s.list(orderby, asc)))
 }
 
-async fn delete(State(emu): State<Emulator>, c: Call<RoleIdRequest>) -> Response {
+async fn delete(State(emu): State<Emulator>, c: ParsedRequest<RoleIdRequest>) -> Response {
     write(&emu, &c.rid, |s| {
         s.delete(c.body.role_id()?).map(|()| Empty {})
     })
 }
 
-async fn enable(State(emu): State<Emulator>, c: Call<RoleIdRequest>) -> Response {
+async fn enable(State(emu): State<Emulator>, c: ParsedRequest<RoleIdRequest>) -> Response {
     write(&emu, &c.rid, |s| {
         s.set_status(c.body.role_id()?, RoleStatus::Enabled)
             .map(|()| Empty {})
     })
 }
 
-async fn disable(State(emu): State<Emulator>, c: Call<RoleIdRequest>) -> Response {
+async fn disable(State(emu): State<Emulator>, c: ParsedRequest<RoleIdRequest>) -> Response {
     write(&emu, &c.rid, |s| {
         s.set_status(c.body.role_id()?, RoleStatus::Disabled)
             .map(|()| Empty {})
@@ -159,7 +159,10 @@ struct Items<T> {
     items: Vec<T>,
 }
 
-async fn permission_list(State(emu): State<Emulator>, c: Call<PermissionListRequest>) -> Response {
+async fn permission_list(
+    State(emu): State<Emulator>,
+    c: ParsedRequest<PermissionListRequest>,
+) -> Response {
     let role_ids = c.body.role_ids.unwrap_or_default();
     let with_all = c.body.with_all.unwrap_or(false);
     read(&emu, &c.rid, |s| {
@@ -175,7 +178,7 @@ struct FactorListRequest {
 }
 
 /// The one endpoint whose `data` is a top-level array, not `{items}`.
-async fn factor_list(c: Call<FactorListRequest>) -> Response {
+async fn factor_list(c: ParsedRequest<FactorListRequest>) -> Response {
     let types = c.body.factor_types.unwrap_or_default();
     let factors: Vec<_> = catalog::factors()
         .into_iter()
@@ -184,37 +187,52 @@ async fn factor_list(c: Call<FactorListRequest>) -> Response {
     reply(&c.rid, Ok(factors))
 }
 
-async fn role_member_grant(State(emu): State<Emulator>, c: Call<RoleGrantRequest>) -> Response {
+async fn role_member_grant(
+    State(emu): State<Emulator>,
+    c: ParsedRequest<RoleGrantRequest>,
+) -> Response {
     write(&emu, &c.rid, |s| {
         s.role_members(c.body, true).map(|()| Empty {})
     })
 }
 
-async fn role_member_revoke(State(emu): State<Emulator>, c: Call<RoleGrantRequest>) -> Response {
+async fn role_member_revoke(
+    State(emu): State<Emulator>,
+    c: ParsedRequest<RoleGrantRequest>,
+) -> Response {
     write(&emu, &c.rid, |s| {
         s.role_members(c.body, false).map(|()| Empty {})
     })
 }
 
-async fn member_list(State(emu): State<Emulator>, c: Call<MemberListRequest>) -> Response {
+async fn member_list(State(emu): State<Emulator>, c: ParsedRequest<MemberListRequest>) -> Response {
     read(&emu, &c.rid, |s| s.member_list(c.body))
 }
 
-async fn member_role_grant(State(emu): State<Emulator>, c: Call<MemberRoleRequest>) -> Response {
+async fn member_role_grant(
+    State(emu): State<Emulator>,
+    c: ParsedRequest<MemberRoleRequest>,
+) -> Response {
     write(&emu, &c.rid, |s| {
         s.member_roles(c.body, MemberRoleChange::Grant)
             .map(|()| Empty {})
     })
 }
 
-async fn member_role_revoke(State(emu): State<Emulator>, c: Call<MemberRoleRequest>) -> Response {
+async fn member_role_revoke(
+    State(emu): State<Emulator>,
+    c: ParsedRequest<MemberRoleRequest>,
+) -> Response {
     write(&emu, &c.rid, |s| {
         s.member_roles(c.body, MemberRoleChange::Revoke)
             .map(|()| Empty {})
     })
 }
 
-async fn member_role_update(State(emu): State<Emulator>, c: Call<MemberRoleRequest>) -> Response {
+async fn member_role_update(
+    State(emu): State<Emulator>,
+    c: ParsedRequest<MemberRoleRequest>,
+) -> Response {
     write(&emu, &c.rid, |s| {
         s.member_roles(c.body, MemberRoleChange::Update)
             .map(|()| Empty {})

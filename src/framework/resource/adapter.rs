@@ -104,12 +104,12 @@ impl<R: ResourceType> Adapter<R> {
 
 /// The error of an update of a pending instance (untainted without a
 /// refresh): there is no ID to send it to until a refresh settles it.
-fn no_id_yet<R: ResourceType>(which: &str) -> Failure<R::State, R::Private> {
-    let what = R::WHAT;
+fn no_id_yet<R: ResourceType>(label: &str) -> Failure<R::State, R::Private> {
+    let kind = R::KIND;
     Failure::message(
-        format!("{what} {which} has no ID yet"),
+        format!("{kind} {label} has no ID yet"),
         format!(
-            "Its create ended with an unknown outcome, and the {what} has not been looked up since. \
+            "Its create ended with an unknown outcome, and the {kind} has not been looked up since. \
              Refresh it first (terraform apply -refresh-only, or a plan without -refresh=false): the \
              refresh records it with its ID, or removes it from state if it was not created."
         ),
@@ -133,7 +133,7 @@ impl<R: ResourceType> Adapter<R> {
         let timeouts = state.timeouts().clone();
         timeouts
             .run_with_state(Op::Read, diags, async |diags| {
-                let which = R::which(&state);
+                let label = R::label(&state);
                 let Some(client) = self.provider.client_or_report(diags) else {
                     return Some((state, private));
                 };
@@ -145,11 +145,11 @@ impl<R: ResourceType> Adapter<R> {
                 match refreshed {
                     Ok(Read::Found(found)) => Some(found),
                     Ok(Read::Gone) => {
-                        tracing::warn!(what = R::WHAT, id = %which, "not found; removing it from state");
+                        tracing::warn!(kind = R::KIND, id = %label, "not found; removing it from state");
                         None
                     }
                     Err(failure) => {
-                        let doing = format!("reading {} {which}", R::WHAT);
+                        let doing = format!("reading {} {label}", R::KIND);
                         failure.report(diags, &doing);
                         // Keep what we had: a failed read is not a deletion.
                         Some((state, private))
@@ -170,7 +170,7 @@ impl<R: ResourceType> Adapter<R> {
             return None;
         }
         let client = self.provider.client_at_plan(diags)?;
-        let which = R::which(&config);
+        let label = R::label(&config);
         let timeouts = config.timeouts().clone();
         // Plan-time vendor calls are reads: bounded by timeouts.read.
         let plan = async {
@@ -185,7 +185,7 @@ impl<R: ResourceType> Adapter<R> {
                 Some((planned, R::Private::default()))
             }
             Err(failure) => {
-                failure.report(diags, &format!("planning {} {which}", R::WHAT));
+                failure.report(diags, &format!("planning {} {label}", R::KIND));
                 None
             }
         }
@@ -202,7 +202,7 @@ impl<R: ResourceType> Adapter<R> {
             return None;
         }
         let client = self.provider.client_at_plan(diags)?;
-        let which = R::which(&prior);
+        let label = R::label(&prior);
         let timeouts = config.timeouts().clone();
         let plan = async {
             let (planned, replace) = self
@@ -219,7 +219,7 @@ impl<R: ResourceType> Adapter<R> {
                 Some((planned, private, replace))
             }
             Err(failure) => {
-                failure.report(diags, &format!("planning {} {which}", R::WHAT));
+                failure.report(diags, &format!("planning {} {label}", R::KIND));
                 None
             }
         }
@@ -241,7 +241,7 @@ impl<R: ResourceType> Adapter<R> {
         match checked {
             Ok(()) => Some(private),
             Err(failure) => {
-                let doing = format!("planning to delete {} {}", R::WHAT, R::which(&prior));
+                let doing = format!("planning to delete {} {}", R::KIND, R::label(&prior));
                 failure.report(diags, &doing);
                 None
             }
@@ -257,12 +257,12 @@ impl<R: ResourceType> Adapter<R> {
         timeouts
             .run_with_state(Op::Create, diags, async |diags| {
                 let client = self.provider.client_or_report(diags)?;
-                let which = R::which(&planned);
+                let label = R::label(&planned);
                 match self.resource.create(&client, planned).await {
                     Ok(created) => Some(created),
                     Err(failure) => failure.report_with(
                         diags,
-                        &format!("creating {} {which}", R::WHAT),
+                        &format!("creating {} {label}", R::KIND),
                         R::Private::default(),
                     ),
                 }
@@ -281,9 +281,9 @@ impl<R: ResourceType> Adapter<R> {
         timeouts
             .run_with_state(Op::Update, diags, async |diags| {
                 let client = self.provider.client_or_report(diags)?;
-                let which = R::which(&prior);
+                let label = R::label(&prior);
                 let updated = if R::pending(&prior) {
-                    Err(no_id_yet::<R>(&which))
+                    Err(no_id_yet::<R>(&label))
                 } else {
                     self.resource
                         .update(&client, prior, planned, &private)
@@ -293,7 +293,7 @@ impl<R: ResourceType> Adapter<R> {
                     Ok(updated) => Some(updated),
                     Err(failure) => failure.report_with(
                         diags,
-                        &format!("updating {} {which}", R::WHAT),
+                        &format!("updating {} {label}", R::KIND),
                         private,
                     ),
                 }
@@ -311,15 +311,15 @@ impl<R: ResourceType> Adapter<R> {
         timeouts
             .run(Op::Delete, diags, async |diags| {
                 let client = self.provider.client_or_report(diags)?;
-                let which = R::which(&prior);
+                let label = R::label(&prior);
                 match self.delete(&client, &prior, &private).await {
                     Ok(Deleted::Done) => Some(()),
                     Ok(Deleted::AlreadyGone) => {
-                        tracing::info!(what = R::WHAT, id = %which, "already deleted");
+                        tracing::info!(kind = R::KIND, id = %label, "already deleted");
                         Some(())
                     }
                     Err(failure) => {
-                        failure.report(diags, &format!("deleting {} {which}", R::WHAT));
+                        failure.report(diags, &format!("deleting {} {label}", R::KIND));
                         None
                     }
                 }
@@ -375,7 +375,7 @@ impl<R: ResourceType> Adapter<R> {
         match imported {
             Ok(imported) => Some(imported),
             Err(failure) => {
-                failure.report(diags, &format!("importing {} {key:?}", R::WHAT));
+                failure.report(diags, &format!("importing {} {key:?}", R::KIND));
                 None
             }
         }

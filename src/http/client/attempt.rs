@@ -10,7 +10,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::super::deadline::human;
-use super::super::log::Call;
+use super::super::log::LoggedRequest;
 use super::super::prepare::{self, describe, is_tls_failure};
 use super::super::retry::{parse_rate_limit_reset, parse_retry_after, rate_limit_exhausted};
 use super::super::{HttpError, Request, Response};
@@ -20,7 +20,11 @@ impl HttpClient {
     /// How long the server asks us to wait before the next request
     /// (`Retry-After`, or the rate-limit reset of a 429); when it says its
     /// window is used up, every request to this account waits for the reset.
-    pub(super) fn server_waits(&self, response: &Response, call: &Call<'_>) -> Option<Duration> {
+    pub(super) fn server_waits(
+        &self,
+        response: &Response,
+        call: &LoggedRequest<'_>,
+    ) -> Option<Duration> {
         let server_reset = parse_rate_limit_reset(&response.headers);
         let retry_after = parse_retry_after(&response.headers).or(if response.status == 429 {
             server_reset
@@ -46,7 +50,7 @@ impl HttpClient {
         error: &reqwest::Error,
         attempts: u32,
         idempotent: bool,
-        call: &Call<'_>,
+        call: &LoggedRequest<'_>,
     ) -> HttpError {
         let timed_out = error.is_timeout();
         let message = if is_tls_failure(error) {
@@ -121,7 +125,7 @@ impl HttpClient {
         status: u16,
         headers: HeaderMap,
         body: Bytes,
-        call: &Call<'_>,
+        call: &LoggedRequest<'_>,
         attempts: u32,
     ) -> Response {
         let request_id = headers

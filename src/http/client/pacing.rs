@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tokio::time::Instant;
 
 use super::super::deadline::human;
-use super::super::log::Call;
+use super::super::log::LoggedRequest;
 use super::super::rate_limit::{Permit, RateLimiter, Wait};
 use super::super::stop::MAX_WAIT_WHEN_STOPPING;
 use super::super::HttpError;
@@ -31,7 +31,7 @@ impl HttpClient {
     pub(super) async fn turn(
         &self,
         limiter: &Arc<RateLimiter>,
-        call: &Call<'_>,
+        call: &LoggedRequest<'_>,
         attempt: u32,
         last: &Option<String>,
     ) -> Result<Permit, HttpError> {
@@ -105,7 +105,7 @@ impl HttpClient {
         &self,
         at: Instant,
         idempotent: bool,
-        call: &Call<'_>,
+        call: &LoggedRequest<'_>,
     ) -> Result<(), HttpError> {
         let notified = self.inner.cancel.notified();
         tokio::pin!(notified);

@@ -97,7 +97,7 @@ impl DataSourceType for AccessDataSource {
     type Vendor = AcrossVendors;
     type State = AccessState;
     const TYPE_NAME: &'static str = "access";
-    const WHAT: &'static str = "access across vendors";
+    const KIND: &'static str = "access across vendors";
 
     fn schema() -> Schema {
         use AttributeType::{Bool, String as S};

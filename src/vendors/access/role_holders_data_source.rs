@@ -42,7 +42,7 @@ impl DataSourceType for RoleHoldersDataSource {
     type Vendor = AcrossVendors;
     type State = RoleHoldersState;
     const TYPE_NAME: &'static str = "role_holders";
-    const WHAT: &'static str = "role holders";
+    const KIND: &'static str = "role holders";
 
     fn schema() -> Schema {
         schema(

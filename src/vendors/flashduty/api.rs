@@ -18,7 +18,7 @@ use super::error::{ApiError, FlashdutyError};
 use crate::http::{
     Auth, HttpClient, HttpConfig, HttpError, RateLimit, Request, Response, RetryPolicy,
 };
-use crate::vendors::error::Call;
+use crate::vendors::error::FailedCall;
 use crate::vendors::settle::BeforeCreates;
 use crate::vendors::snapshot::{FirstListing, ListSnapshot};
 
@@ -171,9 +171,9 @@ fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> 
         (Some(error), _) => Err(ApiError {
             code: error.code,
             message: error.message,
-            call: Call {
+            call: FailedCall {
                 request_id,
-                ..Call::of(&response)
+                ..FailedCall::of(&response)
             },
         }
         .into()),
@@ -197,9 +197,9 @@ fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FlashdutyError> 
                 "UnexpectedResponse".into()
             },
             message: "the response has neither `data` nor `error`".into(),
-            call: Call {
+            call: FailedCall {
                 request_id,
-                ..Call::of(&response)
+                ..FailedCall::of(&response)
             },
         }
         .into()),

@@ -1,6 +1,6 @@
 //! The one error type of the Flashduty client.
 
-use crate::vendors::error::{Call, VendorAnswer, VendorError};
+use crate::vendors::error::{FailedCall, VendorAnswer, VendorError};
 
 /// Flashduty's error envelope, with the call it answered. The code is
 /// authoritative (docs/vendors/flashduty.md, "Errors"); method and path are
@@ -11,14 +11,14 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     /// The request ID is the envelope's, else the header's.
-    pub call: Call,
+    pub call: FailedCall,
 }
 
 /// The status is only informational to Flashduty (docs/vendors/flashduty.md,
 /// "Errors"), so the classifiers below branch on the code; the status
 /// serves the shared 5xx "may have been applied" rule.
 impl VendorAnswer for ApiError {
-    fn call(&self) -> &Call {
+    fn call(&self) -> &FailedCall {
         &self.call
     }
 }

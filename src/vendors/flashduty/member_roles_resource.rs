@@ -52,7 +52,7 @@ impl ResourceType for MemberRolesResource {
     type State = MemberRolesState;
     type Private = ValueEmpty;
     const TYPE_NAME: &'static str = "flashduty_member_roles";
-    const WHAT: &'static str = "Flashduty member roles";
+    const KIND: &'static str = "Flashduty member roles";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
@@ -104,7 +104,7 @@ impl ResourceType for MemberRolesResource {
         }
     }
 
-    fn which(state: &MemberRolesState) -> String {
+    fn label(state: &MemberRolesState) -> String {
         state
             .member_id
             .as_ref_option()

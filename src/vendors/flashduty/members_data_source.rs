@@ -58,7 +58,7 @@ impl DataSourceType for MembersDataSource {
     type Vendor = FlashdutySettings;
     type State = MembersState;
     const TYPE_NAME: &'static str = "flashduty_members";
-    const WHAT: &'static str = "Flashduty members";
+    const KIND: &'static str = "Flashduty members";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

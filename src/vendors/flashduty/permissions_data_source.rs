@@ -56,7 +56,7 @@ impl DataSourceType for PermissionsDataSource {
     type Vendor = FlashdutySettings;
     type State = PermissionsState;
     const TYPE_NAME: &'static str = "flashduty_permissions";
-    const WHAT: &'static str = "Flashduty permissions";
+    const KIND: &'static str = "Flashduty permissions";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

@@ -45,7 +45,7 @@ impl DataSourceType for RoleDataSource {
     type Vendor = FlashdutySettings;
     type State = RoleDataState;
     const TYPE_NAME: &'static str = "flashduty_role";
-    const WHAT: &'static str = "Flashduty role";
+    const KIND: &'static str = "Flashduty role";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

@@ -58,7 +58,7 @@ impl ResourceType for RoleResource {
     type State = RoleState;
     type Private = Private;
     const TYPE_NAME: &'static str = "flashduty_role";
-    const WHAT: &'static str = "Flashduty role";
+    const KIND: &'static str = "Flashduty role";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
@@ -135,7 +135,7 @@ impl ResourceType for RoleResource {
 
     /// The role ID, or the quoted name before there is one (or while it
     /// is pending).
-    fn which(state: &RoleState) -> String {
+    fn label(state: &RoleState) -> String {
         crate::framework::resource::id_or_name(&state.id, &state.role_name)
     }
 
@@ -209,13 +209,13 @@ impl ResourceType for RoleResource {
             return Ok(Read::Gone);
         };
         let Some(before) = PendingCreate::before(private) else {
-            return Err(cannot_settle(Self::WHAT, &body.role_name));
+            return Err(cannot_settle(Self::KIND, &body.role_name));
         };
         let found = client
             .find_created_role(&body, Some(before))
             .await
             .map_err(Failure::vendor)?;
-        Ok(settled(RoleResource::WHAT, found, |role| {
+        Ok(settled(RoleResource::KIND, found, |role| {
             (state_from(&role), None)
         }))
     }
@@ -357,17 +357,17 @@ mod tests {
     }
 
     #[test]
-    fn which_is_the_id_or_the_quoted_name() {
+    fn label_is_the_id_or_the_quoted_name() {
         let planned = RoleState {
             id: Value::Unknown,
             role_name: Value::Value("ops".into()),
             ..Default::default()
         };
-        assert_eq!(RoleResource::which(&planned), "\"ops\"");
+        assert_eq!(RoleResource::label(&planned), "\"ops\"");
         let created = RoleState {
             id: Value::Value("4001".into()),
             ..planned
         };
-        assert_eq!(RoleResource::which(&created), "4001");
+        assert_eq!(RoleResource::label(&created), "4001");
     }
 }

@@ -36,7 +36,7 @@ impl DataSourceType for RolesDataSource {
     type Vendor = FlashdutySettings;
     type State = RolesState;
     const TYPE_NAME: &'static str = "flashduty_roles";
-    const WHAT: &'static str = "Flashduty roles";
+    const KIND: &'static str = "Flashduty roles";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::error::{ApiError, ErrorItem, RootlyError};
 use crate::http::{Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy};
-use crate::vendors::error::Call;
+use crate::vendors::error::FailedCall;
 use crate::vendors::snapshot::{FirstListing, ListSnapshot};
 
 mod on_call_roles;
@@ -174,7 +174,7 @@ fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, RootlyError> {
     }
     Err(ApiError {
         errors,
-        call: Call::of(response),
+        call: FailedCall::of(response),
     }
     .into())
 }

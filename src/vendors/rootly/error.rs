@@ -1,6 +1,6 @@
 //! The one error type of the Rootly client.
 
-use crate::vendors::error::{Call, VendorAnswer, VendorError};
+use crate::vendors::error::{FailedCall, VendorAnswer, VendorError};
 
 /// One entry of Rootly's JSON:API `errors` list.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -28,7 +28,7 @@ impl ErrorItem {
 #[error("{} {}: Rootly returned HTTP {}: {}{}", call.method, call.path, call.status, messages(errors), call.suffix())]
 pub struct ApiError {
     pub errors: Vec<ErrorItem>,
-    pub call: Call,
+    pub call: FailedCall,
 }
 
 fn messages(errors: &[ErrorItem]) -> String {
@@ -45,7 +45,7 @@ fn messages(errors: &[ErrorItem]) -> String {
 /// Rootly's errors carry no code the classifiers could use: they branch on
 /// the status (docs/vendors/rootly.md, "Errors").
 impl VendorAnswer for ApiError {
-    fn call(&self) -> &Call {
+    fn call(&self) -> &FailedCall {
         &self.call
     }
 }

@@ -105,7 +105,7 @@ impl DataSourceType for OnCallRoleDataSource {
     type Vendor = RootlySettings;
     type State = OnCallRoleDataState;
     const TYPE_NAME: &'static str = "rootly_on_call_role";
-    const WHAT: &'static str = "Rootly on-call role";
+    const KIND: &'static str = "Rootly on-call role";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

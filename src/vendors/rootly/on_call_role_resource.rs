@@ -59,7 +59,7 @@ impl ResourceType for OnCallRoleResource {
     type State = OnCallRoleState;
     type Private = Private;
     const TYPE_NAME: &'static str = "rootly_on_call_role";
-    const WHAT: &'static str = "Rootly on-call role";
+    const KIND: &'static str = "Rootly on-call role";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
@@ -97,7 +97,7 @@ impl ResourceType for OnCallRoleResource {
             ));
         }
         schema(
-            "A custom Rootly on-call role: a named set of permissions per area of Rootly On-Call. \
+            "A custom Rootly on-call role: a named set of permissions per area of Rootly On-FailedCall. \
              Import it by UUID or by slug.",
             attributes,
             vec![timeouts::resource_block()],
@@ -139,7 +139,7 @@ impl ResourceType for OnCallRoleResource {
     }
 
     /// The role's UUID, or the quoted name before there is one.
-    fn which(state: &OnCallRoleState) -> String {
+    fn label(state: &OnCallRoleState) -> String {
         crate::framework::resource::id_or_name(&state.id, &state.name)
     }
 
@@ -221,7 +221,7 @@ impl ResourceType for OnCallRoleResource {
         };
         let Some(before) = PendingCreate::before(private) else {
             return Err(cannot_settle(
-                Self::WHAT,
+                Self::KIND,
                 attrs.name.as_deref().unwrap_or_default(),
             ));
         };
@@ -229,7 +229,7 @@ impl ResourceType for OnCallRoleResource {
             .find_created_role(&attrs, Some(before), None)
             .await
             .map_err(Failure::vendor)?;
-        Ok(settled(OnCallRoleResource::WHAT, found, |role| {
+        Ok(settled(OnCallRoleResource::KIND, found, |role| {
             (state_from(&role), None)
         }))
     }

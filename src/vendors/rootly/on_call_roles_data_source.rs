@@ -34,7 +34,7 @@ impl DataSourceType for OnCallRolesDataSource {
     type Vendor = RootlySettings;
     type State = OnCallRolesState;
     const TYPE_NAME: &'static str = "rootly_on_call_roles";
-    const WHAT: &'static str = "Rootly on-call roles";
+    const KIND: &'static str = "Rootly on-call roles";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

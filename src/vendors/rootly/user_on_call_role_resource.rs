@@ -56,7 +56,7 @@ impl ResourceType for UserOnCallRoleResource {
     type State = UserOnCallRoleState;
     type Private = ValueEmpty;
     const TYPE_NAME: &'static str = "rootly_user_on_call_role";
-    const WHAT: &'static str = "Rootly user on-call role";
+    const KIND: &'static str = "Rootly user on-call role";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
@@ -130,7 +130,7 @@ impl ResourceType for UserOnCallRoleResource {
         }
     }
 
-    fn which(state: &UserOnCallRoleState) -> String {
+    fn label(state: &UserOnCallRoleState) -> String {
         format!(
             "{:?}",
             state

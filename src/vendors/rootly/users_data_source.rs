@@ -54,7 +54,7 @@ impl DataSourceType for UsersDataSource {
     type Vendor = RootlySettings;
     type State = UsersState;
     const TYPE_NAME: &'static str = "rootly_users";
-    const WHAT: &'static str = "Rootly users";
+    const KIND: &'static str = "Rootly users";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

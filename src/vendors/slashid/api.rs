@@ -13,7 +13,7 @@ use super::error::{ApiError, SlashidError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy,
 };
-use crate::vendors::error::Call;
+use crate::vendors::error::FailedCall;
 use crate::vendors::settle::BeforeCreates;
 
 mod in_use;
@@ -336,7 +336,7 @@ fn check(response: &Response) -> Result<(), SlashidError> {
         .unwrap_or_else(|| response.body_excerpt());
     Err(ApiError {
         message,
-        call: Call::of(response),
+        call: FailedCall::of(response),
     }
     .into())
 }

@@ -1,6 +1,6 @@
 //! The one error type of the SlashID client.
 
-use crate::vendors::error::{Call, VendorAnswer, VendorError};
+use crate::vendors::error::{FailedCall, VendorAnswer, VendorError};
 
 /// SlashID's error envelope `{"errors": [{"httpcode", "message"}]}`, with
 /// the call it answered. There is no machine error code, so callers branch
@@ -9,13 +9,13 @@ use crate::vendors::error::{Call, VendorAnswer, VendorError};
 #[error("{} {}: SlashID returned HTTP {}: {message}{}", call.method, call.path, call.status, call.suffix())]
 pub struct ApiError {
     pub message: String,
-    pub call: Call,
+    pub call: FailedCall,
 }
 
 /// SlashID has no machine error code: the classifiers branch on the status
 /// (docs/vendors/slashid.md, "Envelope").
 impl VendorAnswer for ApiError {
-    fn call(&self) -> &Call {
+    fn call(&self) -> &FailedCall {
         &self.call
     }
 
@@ -76,7 +76,7 @@ mod tests {
         let e = |status| {
             SlashidError::from(ApiError {
                 message: "m".into(),
-                call: Call {
+                call: FailedCall {
                     method: "GET".into(),
                     path: "/rbac/roles/x".into(),
                     status,

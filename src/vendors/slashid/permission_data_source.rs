@@ -33,7 +33,7 @@ impl DataSourceType for PermissionDataSource {
     type Vendor = SlashidSettings;
     type State = PermissionDataState;
     const TYPE_NAME: &'static str = "slashid_permission";
-    const WHAT: &'static str = "SlashID permission";
+    const KIND: &'static str = "SlashID permission";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

@@ -39,7 +39,7 @@ impl ResourceType for PermissionResource {
     type State = PermissionState;
     type Private = Written;
     const TYPE_NAME: &'static str = "slashid_permission";
-    const WHAT: &'static str = "SlashID permission";
+    const KIND: &'static str = "SlashID permission";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
@@ -75,8 +75,8 @@ impl ResourceType for PermissionResource {
         validate_permission_name(diags, AttributePath::new("name"), &config.name);
     }
 
-    fn which(state: &PermissionState) -> String {
-        written_object::which(&state.id, &state.name)
+    fn label(state: &PermissionState) -> String {
+        written_object::label(&state.id, &state.name)
     }
 
     async fn plan(

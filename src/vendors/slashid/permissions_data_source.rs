@@ -34,7 +34,7 @@ impl DataSourceType for PermissionsDataSource {
     type Vendor = SlashidSettings;
     type State = PermissionsState;
     const TYPE_NAME: &'static str = "slashid_permissions";
-    const WHAT: &'static str = "SlashID permissions";
+    const KIND: &'static str = "SlashID permissions";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

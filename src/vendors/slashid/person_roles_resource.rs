@@ -43,7 +43,7 @@ impl ResourceType for PersonRolesResource {
     type State = PersonRolesState;
     type Private = ValueEmpty;
     const TYPE_NAME: &'static str = "slashid_person_roles";
-    const WHAT: &'static str = "SlashID person's roles";
+    const KIND: &'static str = "SlashID person's roles";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
@@ -93,7 +93,7 @@ impl ResourceType for PersonRolesResource {
         }
     }
 
-    fn which(state: &PersonRolesState) -> String {
+    fn label(state: &PersonRolesState) -> String {
         format!(
             "{:?}",
             state

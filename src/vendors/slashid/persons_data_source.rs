@@ -68,7 +68,7 @@ impl DataSourceType for PersonsDataSource {
     type Vendor = SlashidSettings;
     type State = PersonsState;
     const TYPE_NAME: &'static str = "slashid_persons";
-    const WHAT: &'static str = "SlashID persons' roles";
+    const KIND: &'static str = "SlashID persons' roles";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

@@ -37,7 +37,7 @@ impl DataSourceType for RoleDataSource {
     type Vendor = SlashidSettings;
     type State = RoleDataState;
     const TYPE_NAME: &'static str = "slashid_role";
-    const WHAT: &'static str = "SlashID role";
+    const KIND: &'static str = "SlashID role";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

@@ -57,7 +57,7 @@ impl ResourceType for RoleResource {
     type State = RoleState;
     type Private = Written;
     const TYPE_NAME: &'static str = "slashid_role";
-    const WHAT: &'static str = "SlashID role";
+    const KIND: &'static str = "SlashID role";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
@@ -104,8 +104,8 @@ impl ResourceType for RoleResource {
         }
     }
 
-    fn which(state: &RoleState) -> String {
-        written_object::which(&state.id, &state.name)
+    fn label(state: &RoleState) -> String {
+        written_object::label(&state.id, &state.name)
     }
 
     async fn plan(

@@ -34,7 +34,7 @@ impl DataSourceType for RolesDataSource {
     type Vendor = SlashidSettings;
     type State = RolesState;
     const TYPE_NAME: &'static str = "slashid_roles";
-    const WHAT: &'static str = "SlashID roles";
+    const KIND: &'static str = "SlashID roles";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

@@ -74,7 +74,7 @@ pub fn created<K: WrittenObject>(
 ) -> Outcome<(K::State, Written), K::State, Written> {
     match result {
         Ok(Created::Done) => {
-            tracing::info!(name = %full, "created {}", K::WHAT);
+            tracing::info!(name = %full, "created {}", K::KIND);
             Ok((state, Written::created_now()))
         }
         Ok(Created::Conflict(err)) => Err(Failure::attribute(
@@ -84,7 +84,7 @@ pub fn created<K: WrittenObject>(
                 "SlashID refused the create: {err}. Terraform did not create it, so it will not adopt \
                  it silently.\n\n{}",
                 crate::vendors::conflict::name_taken(
-                    K::WHAT,
+                    K::KIND,
                     short,
                     short,
                     "",
@@ -92,7 +92,7 @@ pub fn created<K: WrittenObject>(
             ),
         )),
         Err(err) if err.is_ambiguous() => Err(Failure::message(
-            format!("Error creating {} {full:?}", K::WHAT),
+            format!("Error creating {} {full:?}", K::KIND),
             format!(
                 "the outcome of the create of {full:?} stayed unknown after every send (at most \
                  {CREATE_ATTEMPTS}, fewer once Terraform is interrupted; the last: {err}). {}",
@@ -101,7 +101,7 @@ pub fn created<K: WrittenObject>(
         )
         .keep_with(state, Written::unsettled(before))),
         Err(err) => Err(Failure::message(
-            format!("Error creating {} {full:?}", K::WHAT),
+            format!("Error creating {} {full:?}", K::KIND),
             err.to_string(),
         )),
     }
@@ -140,7 +140,7 @@ pub async fn read<K: WrittenObject>(
             },
         ))),
         Err(err) if err.is_not_found() && private.may_be_invisible(client.visibility_window()) => {
-            tracing::info!(%name, "{} created moments ago is not visible yet; keeping it", K::WHAT);
+            tracing::info!(%name, "{} created moments ago is not visible yet; keeping it", K::KIND);
             Ok(Read::Found((state.clone(), private.clone())))
         }
         Err(err) if err.is_not_found() => Ok(Read::Gone),
@@ -244,7 +244,7 @@ pub fn write_error<K: WrittenObject>(name: &str, err: &SlashidError) -> Failure<
 
 /// The object's name in the adapter's messages, quoted as before the
 /// adapter: its ID, or its name before it has one.
-pub fn which(
+pub fn label(
     id: &crate::framework::tf::Value<String>,
     name: &crate::framework::tf::Value<String>,
 ) -> String {

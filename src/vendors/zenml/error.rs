@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use crate::http::Response;
-use crate::vendors::error::{Call, VendorAnswer, VendorError};
+use crate::vendors::error::{FailedCall, VendorAnswer, VendorError};
 
 /// One entry of a FastAPI 422 `detail` list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub struct ApiError {
     pub message: String,
     /// FastAPI's validation errors (HTTP 422).
     pub fields: Vec<FieldError>,
-    pub call: Call,
+    pub call: FailedCall,
 }
 
 /// What a failed token exchange adds before the login's answer.
@@ -73,7 +73,7 @@ impl ApiError {
             exception: None,
             message: String::new(),
             fields: Vec::new(),
-            call: Call::of(response),
+            call: FailedCall::of(response),
         };
         let detail = serde_json::from_slice::<Value>(&response.body)
             .ok()
@@ -128,7 +128,7 @@ fn field_error(v: &Value) -> FieldError {
 }
 
 impl VendorAnswer for ApiError {
-    fn call(&self) -> &Call {
+    fn call(&self) -> &FailedCall {
         &self.call
     }
 

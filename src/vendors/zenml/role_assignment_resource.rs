@@ -77,7 +77,7 @@ impl ResourceType for RoleAssignmentResource {
     type State = AssignmentState;
     type Private = ValueEmpty;
     const TYPE_NAME: &'static str = "zenml_role_assignment";
-    const WHAT: &'static str = "ZenML role assignment";
+    const KIND: &'static str = "ZenML role assignment";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
@@ -133,7 +133,7 @@ impl ResourceType for RoleAssignmentResource {
     }
 
     /// The composite ID (empty before the assignment has one).
-    fn which(state: &AssignmentState) -> String {
+    fn label(state: &AssignmentState) -> String {
         state.id.as_ref_option().cloned().unwrap_or_default()
     }
 

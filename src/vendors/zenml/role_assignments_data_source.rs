@@ -102,7 +102,7 @@ impl DataSourceType for RoleAssignmentsDataSource {
     type Vendor = ZenmlSettings;
     type State = AssignmentsState;
     const TYPE_NAME: &'static str = "zenml_role_assignments";
-    const WHAT: &'static str = "ZenML role assignments";
+    const KIND: &'static str = "ZenML role assignments";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

@@ -76,7 +76,7 @@ impl ResourceType for RoleResource {
     type State = RoleState;
     type Private = Private;
     const TYPE_NAME: &'static str = "zenml_role";
-    const WHAT: &'static str = "ZenML role";
+    const KIND: &'static str = "ZenML role";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {
@@ -178,7 +178,7 @@ impl ResourceType for RoleResource {
 
     /// The ID, or the name (quoted) before the role has one (or while it
     /// is pending).
-    fn which(state: &RoleState) -> String {
+    fn label(state: &RoleState) -> String {
         crate::framework::resource::id_or_name(&state.id, &state.name)
     }
 
@@ -281,13 +281,13 @@ impl ResourceType for RoleResource {
         };
         let Some(before) = PendingCreate::before(private) else {
             let name = body.name.as_deref().unwrap_or("(without a name)");
-            return Err(cannot_settle(Self::WHAT, name));
+            return Err(cannot_settle(Self::KIND, name));
         };
         let found = client
             .find_created_role(&body, Some(before))
             .await
             .map_err(Failure::vendor)?;
-        Ok(settled(RoleResource::WHAT, found, |role| {
+        Ok(settled(RoleResource::KIND, found, |role| {
             (state_from(&role, Some(state)), None)
         }))
     }

@@ -66,7 +66,7 @@ impl DataSourceType for RolesDataSource {
     type Vendor = ZenmlSettings;
     type State = RolesState;
     const TYPE_NAME: &'static str = "zenml_roles";
-    const WHAT: &'static str = "ZenML roles";
+    const KIND: &'static str = "ZenML roles";
 
     /// The schema; its descriptions are the published documentation.
     fn schema() -> Schema {

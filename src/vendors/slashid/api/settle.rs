@@ -279,7 +279,7 @@ mod tests {
 
     use super::*;
     use crate::http::HttpError;
-    use crate::vendors::error::Call;
+    use crate::vendors::error::FailedCall;
     use crate::vendors::slashid::error::ApiError;
 
     fn lost() -> SlashidError {
@@ -297,7 +297,7 @@ mod tests {
     fn conflict() -> SlashidError {
         SlashidError::Api(Box::new(ApiError {
             message: "exists".into(),
-            call: Call {
+            call: FailedCall {
                 method: "POST".into(),
                 path: "/rbac/roles".into(),
                 status: 409,

@@ -53,7 +53,7 @@ impl ResourceType for Fake {
     type State = FakeState;
     type Private = ValueEmpty;
     const TYPE_NAME: &'static str = "fake_thing";
-    const WHAT: &'static str = "fake thing";
+    const KIND: &'static str = "fake thing";
 
     fn schema() -> Schema {
         schema(
@@ -62,7 +62,7 @@ impl ResourceType for Fake {
             vec![],
         )
     }
-    fn which(state: &FakeState) -> String {
+    fn label(state: &FakeState) -> String {
         state.id.as_ref_option().cloned().unwrap_or_default()
     }
     fn plan_destroy(prior: &FakeState) -> Outcome<(), FakeState> {
