@@ -46,11 +46,15 @@ fn main() {
     ));
 }
 
-/// Runs the plugin server on a multi-threaded runtime, then exits: 0 once
+/// Runs the plugin server on a single-threaded runtime, then exits: 0 once
 /// Terraform shut the plugin down (without waiting for tasks still parked),
-/// 1 if the server failed.
+/// 1 if the server failed. One thread because the provider's work is waiting
+/// (on Terraform's calls and the vendors' answers), never computing for
+/// long: a worker pool only added wake-ups across threads, about a fifth of
+/// the provider's CPU in a 1000-role no-op plan (bench/README.md). Nothing
+/// here blocks a thread; a call that must, goes to `spawn_blocking`.
 fn run_until_shut_down(serve: impl std::future::Future<Output = anyhow::Result<()>>) -> ! {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");

@@ -14,12 +14,15 @@
 
 /// The detail of a "… named X already exists" error. `kind` is e.g.
 /// "SlashID role"; `import_id` what `terraform import` takes for the
-/// existing object (quoted for a shell when needed); `vendor_said` the
+/// existing object (quoted for a shell when needed, and given as an `import`
+/// block's `id` too, which no shell reads); `vendor_said` the
 /// vendor's own message (with its request ID), if any.
 pub fn name_taken(kind: &str, name: &str, import_id: &str, vendor_said: &str) -> String {
     let import = format!(
-        "terraform import <resource address> {}",
-        shell_word(import_id)
+        "terraform import <resource address> {}\n  \
+         (in any shell: an import block with to = <resource address> and id = {})",
+        shell_word(import_id),
+        hcl_string(import_id)
     );
     let said = if vendor_said.is_empty() {
         String::new()
@@ -38,15 +41,29 @@ pub fn name_taken(kind: &str, name: &str, import_id: &str, vendor_said: &str) ->
     )
 }
 
-/// `word` as one shell word: as is when it is plain, else in single quotes
-/// (a role name may hold spaces, quotes or `$`).
+/// `word` as one shell word: as is when it is plain; in double quotes when
+/// nothing in it is special inside them, which reads the same in a POSIX
+/// shell, PowerShell and cmd.exe (a role name with spaces); else in POSIX
+/// single quotes (a name with quotes or `$`), which only POSIX shells read:
+/// the `import` block beside it serves the others.
 fn shell_word(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:@+=,".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()
+    } else if !word.chars().any(|c| "\"$`\\%!'".contains(c)) {
+        format!("\"{word}\"")
     } else {
         format!("'{}'", word.replace('\'', r"'\''"))
     }
+}
+
+/// `text` as an HCL quoted string: JSON's escapes, and `${`/`%{` doubled so
+/// that Terraform reads them literally rather than as a template.
+fn hcl_string(text: &str) -> String {
+    serde_json::to_string(text)
+        .unwrap_or_default()
+        .replace("${", "$${")
+        .replace("%{", "%%{")
 }
 
 /// The detail of an error for a name that a built-in role holds.
@@ -81,7 +98,9 @@ mod tests {
     #[test]
     fn import_ids_are_quoted_for_a_shell_when_needed() {
         assert_eq!(shell_word("org-1/ops.team"), "org-1/ops.team");
-        assert_eq!(shell_word("org/On call"), "'org/On call'");
+        assert_eq!(shell_word("org/On call"), "\"org/On call\"");
+        assert_eq!(shell_word("50% off"), "'50% off'");
         assert_eq!(shell_word("it's $HOME"), r"'it'\''s $HOME'");
+        assert_eq!(hcl_string("a \"b\" ${c}"), r#""a \"b\" $${c}""#);
     }
 }
