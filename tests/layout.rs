@@ -1,15 +1,17 @@
-//! The shape of the source tree, one shape for every resource:
-//! short modules, no import cycles, `provider.rs` only composing, and
-//! tf-provider's traits implemented once, by the framework's adapters.
-//! Reads `src/` as text; nothing is built or run.
+//! The shape of the source tree: no import cycles, no runaway file,
+//! `provider.rs` only composing, and tf-provider's traits implemented
+//! once, by the framework's adapters. Reads `src/` as text; nothing is
+//! built or run.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
 
-/// "About 400 lines": the most a source file may have.
-const MAX_LINES: usize = 410;
+/// A ceiling for runaway files, not a target: files split along concepts
+/// (a resource is one file, its tests beside it), never to stay under a
+/// line count. A file past it most likely holds more than one concept.
+const MAX_LINES: usize = 800;
 
 /// A module path below `crate`, e.g. `["vendors", "flashduty", "api"]`.
 type Module = Vec<String>;
@@ -167,7 +169,7 @@ fn no_module_imports_another_that_imports_it_back() {
 }
 
 #[test]
-fn every_source_file_is_short() {
+fn no_source_file_runs_away() {
     let long: Vec<String> = modules()
         .iter()
         .map(|(module, text)| (module.join("::"), text.lines().count()))
