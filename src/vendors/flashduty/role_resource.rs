@@ -1,11 +1,5 @@
 //! `rbac_flashduty_role`: a custom Flashduty role, its description,
-//! permission set and status. Plan rules live in [`plan`], the write
-//! helpers of create and update in [`write`], the import lookup in
-//! [`import`].
-
-mod import;
-mod plan;
-mod write;
+//! permission set and status.
 
 use crate::framework::tf::Value;
 use crate::framework::tf::{AttributePath, Diagnostics};
@@ -15,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::api::{FlashdutyClient, RoleItem, RoleUpsertRequest};
 use super::config::FlashdutySettings;
-use crate::framework::plan::{known_number_set, number_set};
+use crate::framework::plan::{
+    default_if_null, known_number_set, number_set, use_state_for_unknown,
+};
 use crate::framework::resource::{
     Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType, Warnings,
 };
@@ -145,8 +141,8 @@ impl ResourceType for RoleResource {
         config: RoleState,
         prior: Option<&RoleState>,
     ) -> Planned<Self> {
-        plan::check_permissions(client, &config.permission_ids).await?;
-        Ok((plan::planned(config, prior), vec![]))
+        check_permissions(client, &config.permission_ids).await?;
+        Ok((planned(config, prior), vec![]))
     }
 
     async fn create(&self, client: &FlashdutyClient, planned: RoleState) -> NewState<Self> {
@@ -171,10 +167,10 @@ impl ResourceType for RoleResource {
                 };
                 return Err(Failure::vendor(err).keep_with(pending, Some(sent)));
             }
-            Err(err) => return Err(write::create_failure(client, &body.role_name, err).await),
+            Err(err) => return Err(create_failure(client, &body.role_name, err).await),
         };
         tracing::info!(role_id, role_name = %body.role_name, "created Flashduty role");
-        let state = write::finish_write(client, role_id, &planned, Some("enabled")).await?;
+        let state = finish_write(client, role_id, &planned, Some("enabled")).await?;
         Ok((state, None))
     }
 
@@ -221,7 +217,7 @@ impl ResourceType for RoleResource {
     }
 
     /// Upserts the content only when it changed, then the status (see
-    /// [`write::finish_write`]).
+    /// [`finish_write`]).
     async fn update(
         &self,
         client: &FlashdutyClient,
@@ -243,7 +239,7 @@ impl ResourceType for RoleResource {
             client.update_role(&body).await.map_err(Failure::vendor)?;
         }
         let current = prior.status.as_ref_option().map(String::as_str);
-        let state = write::finish_write(client, role_id, &planned, current).await?;
+        let state = finish_write(client, role_id, &planned, current).await?;
         Ok((state, None))
     }
 
@@ -267,14 +263,14 @@ impl ResourceType for RoleResource {
     }
 
     /// By ID or exact name; warns when an all-digit key was taken as a
-    /// name (see [`import::find`]).
+    /// name (see [`importable_role`]).
     async fn import_with_warnings(
         &self,
         client: &FlashdutyClient,
         key: &str,
         warnings: &mut Warnings,
     ) -> NewState<Self> {
-        let role = import::find(client, key, warnings).await?;
+        let role = importable_role(client, key, warnings).await?;
         Ok((state_from(&role), None))
     }
 }
@@ -291,6 +287,7 @@ pub fn validate_role_name(diags: &mut Diagnostics, role_name: &Value<String>) {
         "Flashduty's limit for role names",
     );
 }
+
 /// The state Terraform records for a role read from Flashduty.
 pub fn state_from(role: &RoleItem) -> RoleState {
     let ids: Vec<i64> = role.permission_ids.iter().map(|id| *id as i64).collect();
@@ -333,6 +330,218 @@ fn bad_id(state: &RoleState) -> Failure<RoleState, Private> {
     )
 }
 
+/// The planned state: defaults filled in, the ID kept from `prior`. The
+/// defaults look at the configuration, not at Terraform's proposal: for an
+/// optional+computed attribute removed from the configuration, Terraform
+/// proposes the prior value, yet the user asked for the default back.
+fn planned(config: RoleState, prior: Option<&RoleState>) -> RoleState {
+    RoleState {
+        id: match prior {
+            Some(prior) => use_state_for_unknown(Value::Unknown, prior.id.clone()),
+            None => Value::Unknown,
+        },
+        role_name: config.role_name,
+        description: default_if_null(config.description, String::new()),
+        permission_ids: default_if_null(config.permission_ids, Vec::new()),
+        status: default_if_null(config.status, "enabled".into()),
+        timeouts: config.timeouts,
+    }
+}
+
+/// Plan-time check that every known permission ID is in the account's
+/// catalogue (Flashduty refuses an unknown ID with 400 "permission_id ... does
+/// not exist" halfway through an apply). One catalogue listing per run; the
+/// check is skipped while the provider configuration is unknown (`client` is
+/// `None`) or when the listing fails — the apply then reports the vendor's
+/// own error.
+async fn check_permissions(client: Option<&FlashdutyClient>, ids: &ValueNumberSet) -> Result<()> {
+    let (Some(client), Value::Value(items)) = (client, ids) else {
+        return Ok(());
+    };
+    let wanted: Vec<i64> = items
+        .iter()
+        .filter_map(|v| v.as_ref_option().and_then(|n| n.whole()))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let catalogue = match client.permission_catalogue().await {
+        Ok(catalogue) => catalogue,
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot list the Flashduty permission catalogue; permission_ids are checked at apply");
+            return Ok(());
+        }
+    };
+    let mut unknown: Vec<i64> = wanted
+        .into_iter()
+        .filter(|id| !catalogue.iter().any(|p| p.id as i64 == *id))
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = unknown.iter().map(i64::to_string).collect();
+    Err(Failure::attribute(
+        AttributePath::new("permission_ids"),
+        "Invalid value for permission_ids",
+        format!(
+            "permission_ids holds {} that {} not in this Flashduty account's permission catalogue: {}. \
+             Look permissions up by name with the `rbac_flashduty_permissions` data source.",
+            if unknown.len() == 1 { "an ID" } else { "IDs" },
+            if unknown.len() == 1 { "is" } else { "are" },
+            list.join(", ")
+        ),
+    ))
+}
+
+/// Whether the plan asks for an enabled role (the default).
+fn wants_enabled(state: &RoleState) -> bool {
+    state.status.as_ref_option().map(String::as_str) != Some("disabled")
+}
+
+/// Explains a failed create; a duplicate name gets a hint to import.
+async fn create_failure(
+    client: &FlashdutyClient,
+    name: &str,
+    err: FlashdutyError,
+) -> Failure<RoleState, Private> {
+    // A lost create settled as refused (the name was there before it) gets
+    // the same advice as a refusal.
+    if err.code() == Some("InvalidParameter") || err.taken_before().is_some() {
+        if let Ok(Some(existing)) = client.find_role_by_name(name).await {
+            // The duplicate-name error code is unverified (docs/vendors/flashduty.md,
+            // "Behaviour the provider depends on"),
+            // so we confirm by looking the name up. Built-ins are `editable: false`.
+            let said = format!("Flashduty said: {err}");
+            let detail = if existing.editable {
+                crate::vendors::conflict::name_taken(
+                    "Flashduty role",
+                    name,
+                    &existing.role_id.to_string(),
+                    &said,
+                )
+            } else {
+                crate::vendors::conflict::name_reserved(
+                    "Flashduty role",
+                    name,
+                    "To give members the built-in role, reference it with the `rbac_flashduty_role` data source.",
+                    &said,
+                )
+            };
+            return Failure::attribute(
+                AttributePath::new("role_name"),
+                format!("A Flashduty role named {name:?} already exists"),
+                detail,
+            );
+        }
+    }
+    Failure::vendor(err)
+}
+
+/// The state after a confirmed write: the plan plus the role ID. Nothing is
+/// read back: `/role/upsert` answers only `role_id` and `role_name`, and every
+/// other attribute of the state is what was sent (docs/vendors/flashduty.md,
+/// "Behaviour the provider depends on"), so a write costs one request. The status changes only
+/// through `/role/enable` and `/role/disable`, so that call is made only
+/// when the status changes; a new role starts `enabled` (**unverified**, the
+/// vendor's presumption: were it wrong, the next refresh shows the drift and
+/// the next apply corrects it). The ID is always kept, so a role that exists
+/// in Flashduty is never lost from Terraform's state when the status call
+/// fails: the state then holds the status the role still has.
+async fn finish_write(
+    client: &FlashdutyClient,
+    role_id: u64,
+    planned: &RoleState,
+    current_status: Option<&str>,
+) -> Result<RoleState> {
+    let mut state = RoleState {
+        id: Value::Value(role_id.to_string()),
+        ..planned.clone()
+    };
+    let enabled = wants_enabled(planned);
+    if current_status == Some(if enabled { "enabled" } else { "disabled" }) {
+        return Ok(state);
+    }
+    match client.set_role_status(role_id, enabled).await {
+        Ok(()) => Ok(state),
+        Err(err) => {
+            state.status = Value::Value(current_status.unwrap_or("enabled").to_string());
+            Err(Failure::message(
+                format!("Error setting the status of Flashduty role {role_id}"),
+                err.to_string(),
+            )
+            .keep(state))
+        }
+    }
+}
+
+const FORMATS: &str =
+    "Import takes a numeric role ID (terraform import rbac_flashduty_role.x 4001) \
+     or an exact role name (terraform import rbac_flashduty_role.x \"On-call Manager\").";
+
+/// The custom role `key` names. An all-digit key is tried as an ID first,
+/// then as an exact name: a role may be named "12345", or "2" (the built-in
+/// Admin's ID); taking the name then adds a warning that says why.
+/// Built-in roles are refused: they cannot be modified or deleted.
+async fn importable_role(
+    client: &FlashdutyClient,
+    key: &str,
+    warnings: &mut Warnings,
+) -> Result<RoleItem> {
+    let by_id = match key.parse::<u64>() {
+        Ok(role_id) => match client.get_role(role_id).await {
+            Ok(role) => Some(role),
+            Err(err) if err.is_not_found() => None,
+            Err(err) => return Err(Failure::vendor(err)),
+        },
+        Err(_) => None,
+    };
+    let by_name = match &by_id {
+        Some(role) if role.editable => None,
+        _ => client
+            .find_role_by_name(key)
+            .await
+            .map_err(Failure::vendor)?,
+    };
+    let numeric = key.parse::<u64>().is_ok();
+    match (by_id, by_name) {
+        (Some(role), _) if role.editable => Ok(role),
+        (by_id, Some(named)) if named.editable => {
+            if numeric {
+                let why = match by_id {
+                    None => format!("No role has ID {key}"),
+                    Some(b) => format!(
+                        "ID {key} is the built-in role {:?}, which cannot be managed",
+                        b.role_name
+                    ),
+                };
+                tracing::info!(role_id = named.role_id, name = %key, "imported the role with this exact name");
+                warnings.add(
+                    format!("Imported the Flashduty role named {key:?}"),
+                    format!(
+                        "{why}; the role whose name is exactly {key:?} (ID {}) was imported.",
+                        named.role_id
+                    ),
+                );
+            }
+            Ok(named)
+        }
+        (Some(role), _) | (None, Some(role)) => Err(Failure::message(
+            format!("Cannot import Flashduty role {key:?}: it is a built-in role"),
+            format!(
+                "{:?} (ID {}) is a built-in Flashduty role: it cannot be modified or deleted, so Terraform \
+                 cannot manage it. Reference it with the `rbac_flashduty_role` data source instead.",
+                role.role_name, role.role_id
+            ),
+        )),
+        (None, None) => Err(Failure::message(
+            format!("Cannot import Flashduty role {key:?}: no such role"),
+            format!("No role has this ID or name in the Flashduty account. {FORMATS}"),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,5 +578,26 @@ mod tests {
             ..planned
         };
         assert_eq!(RoleResource::label(&created), "4001");
+    }
+
+    #[test]
+    fn plan_fills_defaults_and_keeps_the_id() {
+        let config = RoleState {
+            role_name: Value::Value("ops".into()),
+            ..Default::default()
+        };
+        let plan = planned(config.clone(), None);
+        assert!(plan.id.is_unknown());
+        assert_eq!(plan.description, Value::Value(String::new()));
+        assert_eq!(plan.status, Value::Value("enabled".into()));
+        assert_eq!(plan.permission_ids, Value::Value(vec![]));
+        let prior = RoleState {
+            id: Value::Value("4001".into()),
+            ..plan.clone()
+        };
+        assert_eq!(
+            planned(config, Some(&prior)).id,
+            Value::Value("4001".into())
+        );
     }
 }
