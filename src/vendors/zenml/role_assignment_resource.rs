@@ -1,12 +1,15 @@
 //! `rbac_zenml_role_assignment`: one ZenML Pro role granted to a user, team
 //! or invitation, optionally scoped to a workspace and project
 //! (docs/vendors/zenml.md, "Assignments": the assignment endpoints take
-//! query parameters, not a body). Nothing can change in place. The
-//! conversions between the state, the call parameters and the composite ID
-//! are in `role_assignment_resource/convert.rs`.
-
-mod convert;
-mod takeover;
+//! query parameters, not a body). Nothing can change in place. Its ID, also
+//! the import ID, is the composite
+//! `<role_id>/<user|team|invitation>/<principal_id>[/<workspace_id>[/<project_id>]]`.
+//!
+//! Never taken over: an assignment this run did not make is never recorded
+//! as created by it, nor imported where a destroy in the same plan would
+//! revoke it. Assigning is idempotent at ZenML and its answer does not say
+//! whether the assignment existed, so the resource asks first
+//! ([`ZenmlClient::holding`]).
 
 use crate::framework::tf::Schema;
 use crate::framework::tf::{AttributePath, Diagnostics};
@@ -14,18 +17,15 @@ use crate::framework::tf::{Value, ValueEmpty};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::api::{Managed, ZenmlClient};
+use super::api::{AssignmentParams, Holding, Managed, Principal, ZenmlClient};
 use super::config::ZenmlSettings;
-use super::ids::{failure, validate_uuid};
+use super::ids::{failure, is_uuid, validate_uuid};
 use crate::framework::resource::{
     Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType, Warnings,
 };
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::exactly_one_of;
-pub use convert::{composite_id, parse_composite_id};
-use convert::{params, same_uuid};
-use takeover::{imported_twice, not_taken_over, twice};
 
 /// Arguments, all of which force replacement.
 const ARGUMENTS: [&str; 6] = [
@@ -317,11 +317,167 @@ fn incomplete() -> Failure<AssignmentState> {
     Failure::message("the ZenML role assignment in the state is incomplete", "")
 }
 
+/// The call parameters of a fully known state.
+fn params(state: &AssignmentState) -> Option<AssignmentParams> {
+    let known = |v: &Value<String>| v.as_ref_option().cloned();
+    let principal = if let Some(id) = known(&state.user_id) {
+        Principal::User(id)
+    } else if let Some(id) = known(&state.team_id) {
+        Principal::Team(id)
+    } else {
+        Principal::Invitation(known(&state.invitation_id)?)
+    };
+    Some(AssignmentParams {
+        role_id: known(&state.role_id)?,
+        principal,
+        workspace_id: known(&state.workspace_id),
+        project_id: known(&state.project_id),
+    })
+}
+
+/// `<role_id>/<kind>/<principal_id>[/<workspace_id>[/<project_id>]]`.
+pub fn composite_id(p: &AssignmentParams) -> String {
+    let (param, id) = p.principal.param();
+    let kind = param.trim_end_matches("_id");
+    let mut out = format!("{}/{kind}/{id}", p.role_id);
+    if let Some(ws) = &p.workspace_id {
+        out.push('/');
+        out.push_str(ws);
+        if let Some(project) = &p.project_id {
+            out.push('/');
+            out.push_str(project);
+        }
+    }
+    out
+}
+
+/// Equal, or the same UUID in another letter case.
+fn same_uuid(a: &Value<String>, b: &Value<String>) -> bool {
+    match (a, b) {
+        (Value::Value(a), Value::Value(b)) => a.eq_ignore_ascii_case(b),
+        _ => a == b,
+    }
+}
+
+/// The state an import ID describes, or `None` when it is malformed.
+pub fn parse_composite_id(id: &str) -> Option<AssignmentState> {
+    let parts: Vec<&str> = id.trim().split('/').collect();
+    if !(3..=5).contains(&parts.len())
+        || parts.iter().enumerate().any(|(i, p)| i != 1 && !is_uuid(p))
+    {
+        return None;
+    }
+    let some = |s: &str| Value::Value(s.to_string());
+    let mut state = AssignmentState {
+        id: some(id.trim()),
+        role_id: some(parts[0]),
+        workspace_id: parts.get(3).map(|s| some(s)).unwrap_or_default(),
+        project_id: parts.get(4).map(|s| some(s)).unwrap_or_default(),
+        ..Default::default()
+    };
+    match parts[1] {
+        "user" => state.user_id = some(parts[2]),
+        "team" => state.team_id = some(parts[2]),
+        "invitation" => state.invitation_id = some(parts[2]),
+        _ => return None,
+    }
+    Some(state)
+}
+
+/// Refuses to record as created an assignment this run did not make: one
+/// held before it (granted by hand, by another workspace, or by another
+/// resource, whose destroy would then revoke access this one never
+/// granted), or one another resource of this run granted.
+async fn not_taken_over(
+    client: &ZenmlClient,
+    p: &AssignmentParams,
+) -> Outcome<(), AssignmentState> {
+    let holding = client.holding(p).await.map_err(|err| {
+        failure(
+            format!("reading the assignments of ZenML role {}", p.role_id),
+            &err,
+            &[],
+        )
+    })?;
+    let (kind, id) = p.principal.param();
+    let kind = kind.trim_end_matches("_id");
+    let id_text = composite_id(p);
+    let scope = match (&p.workspace_id, &p.project_id) {
+        (Some(ws), Some(project)) => format!(" in workspace {ws}, project {project}"),
+        (Some(ws), None) => format!(" in workspace {ws}"),
+        _ => String::new(),
+    };
+    match holding {
+        Holding::Absent => Ok(()),
+        // Seen in this plan: another instance of this state holds it,
+        // so importing it too would be wrong advice (the other one's
+        // destroy would revoke it).
+        Holding::Before if client.is_managed_here(p) => Err(Failure::message(
+            format!(
+                "ZenML role {} is already assigned to {kind} {id}{scope} by another resource of this state",
+                p.role_id
+            ),
+            "If you renamed this resource (a new for_each key or resource name), add a moved block from \
+             the old address to the new one: Terraform then keeps the assignment and revokes nothing. \
+             Do not import it at the new address: destroying the old one would revoke it. Otherwise, \
+             keep one of the two resources."
+                .to_string(),
+        )),
+        Holding::Before => Err(Failure::message(
+            format!("ZenML role {} is already assigned to {kind} {id}{scope}", p.role_id),
+            format!(
+                "The assignment existed before this run: it was granted by hand, by another workspace, or \
+                 by another resource. Creating it here would take it over, and destroying this resource \
+                 would then revoke access that Terraform never granted.\n\n\
+                 - To manage the existing assignment with this resource, import it:\n  \
+                 terraform import <resource address> {id_text}\n  \
+                 (or an import block with that id).\n\
+                 - If you renamed this resource (a new for_each key or resource name), add a moved block \
+                 from the old address to the new one instead; Terraform then keeps the assignment and \
+                 revokes nothing."
+            ),
+        )),
+        Holding::GrantedHere => Err(twice(p)),
+    }
+}
+
+/// The error for a second resource of this run naming the same assignment.
+fn twice(p: &AssignmentParams) -> Failure<AssignmentState> {
+    let (kind, id) = p.principal.param();
+    Failure::message(
+        format!(
+            "ZenML role {} is assigned to {} {id} by another resource of this configuration",
+            p.role_id,
+            kind.trim_end_matches("_id")
+        ),
+        format!(
+            "Two rbac_zenml_role_assignment resources name the same assignment ({}). Keep one: \
+             destroying either would revoke the role from both.",
+            composite_id(p)
+        ),
+    )
+}
+
+/// The error for an assignment imported at one address while another
+/// instance of the same state holds it.
+fn imported_twice(p: &AssignmentParams) -> Failure<AssignmentState> {
+    let id = composite_id(p);
+    Failure::message(
+        format!("ZenML role assignment {id} is already managed by another resource of this state"),
+        "Importing it at a second address while the first one is destroyed would revoke it at apply: \
+         the destroy revokes the assignment the import records. If you renamed the resource or its \
+         for_each key, replace the import block with a moved block from the old address to the new \
+         one; Terraform then keeps the assignment and revokes nothing.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const R: &str = "11111111-1111-4111-8111-111111111111";
+    const U: &str = "22222222-2222-4222-8222-222222222222";
+    const W: &str = "33333333-3333-4333-8333-333333333333";
     const P: &str = "44444444-4444-4444-8444-444444444444";
 
     #[test]
@@ -339,5 +495,20 @@ mod tests {
         assert_eq!(text.len(), 2, "{text:?}");
         assert!(text[0].contains("Exactly one of `user_id`, `team_id`, `invitation_id`"));
         assert!(text[1].contains("workspace_id"));
+    }
+
+    #[test]
+    fn composite_ids_round_trip() {
+        for id in [
+            format!("{R}/user/{U}"),
+            format!("{R}/team/{U}/{W}"),
+            format!("{R}/invitation/{U}/{W}/{P}"),
+        ] {
+            let state = parse_composite_id(&id).unwrap();
+            assert_eq!(composite_id(&params(&state).unwrap()), id);
+        }
+        assert!(parse_composite_id(&format!("{R}/group/{U}")).is_none());
+        assert!(parse_composite_id(&format!("{R}/user")).is_none());
+        assert!(parse_composite_id(&format!("{R}/user/not-a-uuid")).is_none());
     }
 }

@@ -1,15 +1,5 @@
 //! `rbac_zenml_role`: a custom ZenML Pro role of an organization, at the
-//! workspace or project level. Its plan rules are in `role_resource/plan.rs`,
-//! the conversions to and from ZenML's bodies in `convert.rs`, import by
-//! UUID or name in `import.rs`, the advice for a taken name in
-//! `name_taken.rs`, its checks and the settling of a lost create in
-//! `rules.rs`.
-
-mod convert;
-mod import;
-mod name_taken;
-mod plan;
-mod rules;
+//! workspace or project level.
 
 use crate::framework::tf::Schema;
 use crate::framework::tf::Value;
@@ -17,9 +7,10 @@ use crate::framework::tf::{AttributePath, Diagnostics};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::api::ZenmlClient;
+use super::api::{Role, RoleCreate, RoleUpdate, ZenmlClient};
 use super::config::ZenmlSettings;
-use super::ids::{failure, validate_uuid};
+use super::ids::{failure, is_uuid, keep_spelling, validate_uuid};
+use crate::framework::plan::{default_if_null, requires_replace};
 use crate::framework::resource::{
     state_id, Deleted, Failure, NewState, Outcome, Planned, Read, Refreshed, Removed, ResourceType,
 };
@@ -27,14 +18,11 @@ use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
 use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, PendingCreate};
+use crate::vendors::zenml::ZenmlError;
 
 /// Private state: for a create left pending, what was there before it
 /// (see [`crate::vendors::settle`]); `None` otherwise.
 type Private = Option<PendingCreate>;
-use crate::vendors::zenml::ZenmlError;
-use convert::state_from;
-use convert::{create_body, update_body};
-use rules::refuse_built_in;
 
 /// Limits of RoleCreate / RoleUpdate (docs/vendors/zenml.md, "RoleCreate / RoleUpdate").
 pub const NAME_MAX: usize = 50;
@@ -188,11 +176,11 @@ impl ResourceType for RoleResource {
         config: RoleState,
         prior: Option<&RoleState>,
     ) -> Planned<Self> {
-        let (planned, replace) = plan::plan(config, prior);
+        let (planned, replace) = planned_and_replace(config, prior);
         match prior {
             Some(prior)
                 if prior.system_managed == Value::Value(true)
-                    && plan::changes(prior, &planned, &replace) =>
+                    && changes(prior, &planned, &replace) =>
             {
                 Err(refuse_built_in("change", prior))
             }
@@ -234,7 +222,7 @@ impl ResourceType for RoleResource {
                 Err(Failure::attribute(
                     AttributePath::new("name"),
                     format!("Error {what}: the name is taken"),
-                    name_taken::detail(client, &body, &err).await,
+                    name_taken_detail(client, &body, &err).await,
                 ))
             }
             // The role may exist: kept pending, settled by the next refresh.
@@ -341,7 +329,7 @@ impl ResourceType for RoleResource {
             Err(err) if err.is_not_found() => Ok(Deleted::AlreadyGone),
             Err(err) if err.is_illegal_operation() => {
                 let mut diags = Diagnostics::default();
-                plan::system_managed(&mut diags, "delete", prior);
+                system_managed(&mut diags, "delete", prior);
                 diags.root_error(format!("Error deleting ZenML role {id}"), err.to_string());
                 Err(Failure::diagnostics(diags))
             }
@@ -350,7 +338,221 @@ impl ResourceType for RoleResource {
     }
 
     async fn import(&self, client: &ZenmlClient, key: &str) -> NewState<Self> {
-        Ok((import::import(client, key).await?, None))
+        Ok((import_role(client, key).await?, None))
+    }
+}
+
+/// Create-only attributes: ZenML's RoleUpdate has only `name` and
+/// `description` (docs/vendors/zenml.md, "RoleCreate / RoleUpdate").
+fn replace_paths(prior: &RoleState, planned: &RoleState) -> Vec<AttributePath> {
+    let differs = |a: &Value<String>, b: &Value<String>| match (a, b) {
+        (Value::Value(a), Value::Value(b)) => !a.eq_ignore_ascii_case(b),
+        (Value::Unknown, _) | (_, Value::Unknown) => true,
+        (a, b) => a != b,
+    };
+    requires_replace(&[
+        (
+            "organization_id",
+            differs(&prior.organization_id, &planned.organization_id),
+        ),
+        ("level", prior.level != planned.level),
+        ("type", prior.role_type != planned.role_type),
+    ])
+}
+
+/// The planned state: `type` defaults from the configuration (so removing
+/// it restores `normal`), computed values kept from `prior` unless the role
+/// is replaced.
+fn planned_and_replace(
+    config: RoleState,
+    prior: Option<&RoleState>,
+) -> (RoleState, Vec<AttributePath>) {
+    let mut planned = RoleState {
+        id: Value::Unknown,
+        role_type: default_if_null(config.role_type, DEFAULT_TYPE.into()),
+        system_managed: Value::Value(false),
+        ..config
+    };
+    let Some(prior) = prior else {
+        return (planned, vec![]);
+    };
+    let replace = replace_paths(prior, &planned);
+    if replace.is_empty() {
+        planned.id = prior.id.clone();
+    }
+    (planned, replace)
+}
+
+/// Whether a plan from `prior` changes the role: refused for a built-in
+/// (system-managed) one.
+fn changes(prior: &RoleState, planned: &RoleState, replace: &[AttributePath]) -> bool {
+    !replace.is_empty() || planned.name != prior.name || planned.description != prior.description
+}
+
+/// ZenML never lets a built-in role be changed or deleted (`what`).
+fn system_managed(diags: &mut Diagnostics, what: &str, state: &RoleState) {
+    diags.root_error(
+        format!("Cannot {what} a system-managed ZenML role"),
+        format!(
+            "Role {} is one of ZenML's built-in (system-managed) roles, which cannot be changed or \
+             deleted. Stop managing it with `terraform state rm <address>`, and refer to it through \
+             the rbac_zenml_roles data source instead.",
+            state.id.as_ref_option().map(String::as_str).unwrap_or("?")
+        ),
+    )
+}
+
+/// The refusal to plan a change or delete (`what`) of a built-in role: see
+/// [`system_managed`].
+fn refuse_built_in(what: &str, prior: &RoleState) -> Failure<RoleState, Private> {
+    let mut diags = Diagnostics::default();
+    system_managed(&mut diags, what, prior);
+    Failure::diagnostics(diags)
+}
+
+/// Why a create got 409: a built-in's name (ZenML's system-managed roles
+/// repeat Admin/Editor/Viewer per level), or a custom role's.
+async fn name_taken_detail(client: &ZenmlClient, body: &RoleCreate, err: &ZenmlError) -> String {
+    let name = body.name.as_deref().unwrap_or_default();
+    let built_in = client
+        .list_roles(&body.organization_id, Some(&body.level), Some(name))
+        .await
+        .is_ok_and(|roles| {
+            roles
+                .iter()
+                .any(|r| r.system_managed && r.name.as_deref() == Some(name))
+        });
+    let kind = format!("ZenML {} role", body.level);
+    if built_in {
+        crate::vendors::conflict::name_reserved(
+            &kind,
+            name,
+            "To grant the built-in role, find it with the `rbac_zenml_roles` data source and assign it with \
+             `rbac_zenml_role_assignment`.",
+            &err.to_string(),
+        )
+    } else {
+        crate::vendors::conflict::name_taken(
+            &kind,
+            name,
+            &format!("{}/{name}", body.organization_id),
+            &err.to_string(),
+        )
+    }
+}
+
+/// The state for a role read from ZenML; `prior` supplies the spelling of
+/// IDs the user wrote.
+pub fn state_from(role: &Role, prior: Option<&RoleState>) -> RoleState {
+    let prior_org = prior.map(|p| p.organization_id.clone()).unwrap_or_default();
+    RoleState {
+        id: Value::Value(role.id.clone()),
+        organization_id: keep_spelling(&role.organization_id, &prior_org),
+        level: Value::Value(role.level.clone()),
+        name: role.name.clone().into(),
+        description: role.description.clone().into(),
+        role_type: Value::Value(role.role_type.clone()),
+        system_managed: Value::Value(role.system_managed),
+        timeouts: Default::default(),
+    }
+}
+
+/// The RoleCreate body for a fully planned state.
+fn create_body(planned: &RoleState) -> Option<RoleCreate> {
+    Some(RoleCreate {
+        name: planned.name.as_option_ref_known()?,
+        description: planned.description.as_option_ref_known()?,
+        organization_id: planned
+            .organization_id
+            .as_ref_option()?
+            .to_ascii_lowercase(),
+        level: planned.level.as_ref_option()?.clone(),
+        system_managed: false,
+        role_type: planned.role_type.as_ref_option()?.clone(),
+    })
+}
+
+/// The RoleUpdate body: only what changed, `null` to clear.
+fn update_body(prior: &RoleState, planned: &RoleState) -> RoleUpdate {
+    let change = |before: &Value<String>, after: &Value<String>| {
+        (before != after).then(|| after.as_ref_option().cloned())
+    };
+    RoleUpdate {
+        name: change(&prior.name, &planned.name),
+        description: change(&prior.description, &planned.description),
+    }
+}
+
+/// Known value or null, as an Option; `None` (outer) while unknown.
+trait KnownOption {
+    fn as_option_ref_known(&self) -> Option<Option<String>>;
+}
+
+impl KnownOption for Value<String> {
+    fn as_option_ref_known(&self) -> Option<Option<String>> {
+        match self {
+            Value::Value(v) => Some(Some(v.clone())),
+            Value::Null => Some(None),
+            Value::Unknown => None,
+        }
+    }
+}
+
+/// Import formats, for error messages.
+const IMPORT_FORMATS: &str = "Import takes the role's UUID \
+     (terraform import rbac_zenml_role.x 3f0c…) or `<organization_id>/<name>` \
+     (terraform import rbac_zenml_role.x 0b5e6a62-…/ml-engineers).";
+
+/// The state of the one custom role `key` names.
+async fn import_role(client: &ZenmlClient, key: &str) -> Result<RoleState> {
+    let found = if is_uuid(key) {
+        match client.get_role(key).await {
+            Ok(role) => Ok(vec![role]),
+            Err(err) if err.is_not_found() => Ok(vec![]),
+            Err(err) => Err(err),
+        }
+    } else if let Some((org, name)) = key.split_once('/').filter(|(org, _)| is_uuid(org)) {
+        client.list_roles(org, None, Some(name)).await.map(|roles| {
+            roles
+                .into_iter()
+                .filter(|r| r.name.as_deref() == Some(name))
+                .collect()
+        })
+    } else {
+        return Err(Failure::message(
+            format!("Cannot import ZenML role {key:?}: unrecognised ID"),
+            IMPORT_FORMATS,
+        ));
+    };
+    let roles: Vec<Role> = found.map_err(Failure::vendor)?;
+    let custom: Vec<&Role> = roles.iter().filter(|r| !r.system_managed).collect();
+    match (custom.as_slice(), roles.first()) {
+        ([role], _) => Ok(state_from(role, None)),
+        ([], None) => Err(Failure::message(
+            format!("Cannot import ZenML role {key:?}: no such role"),
+            format!("No role has this ID or name. {IMPORT_FORMATS}"),
+        )),
+        ([], Some(role)) => Err(Failure::message(
+            format!("Cannot import ZenML role {key:?}: it is a built-in role"),
+            format!(
+                "Role {} ({} level) is system-managed: ZenML does not let it be changed or deleted, \
+                 so Terraform cannot manage it. Refer to it with the rbac_zenml_roles data source.",
+                role.id, role.level
+            ),
+        )),
+        (several, _) => {
+            let list: Vec<String> = several
+                .iter()
+                .map(|r| format!("{} ({} level)", r.id, r.level))
+                .collect();
+            Err(Failure::message(
+                format!("Cannot import ZenML role {key:?}: the name is ambiguous"),
+                format!(
+                    "Several custom roles of the organization have this name: {}. Import one by UUID.",
+                    list.join(", ")
+                ),
+            ))
+        }
     }
 }
 
@@ -358,13 +560,13 @@ impl ResourceType for RoleResource {
 mod tests {
     use super::*;
 
-    /// A known string (shared with the tests of `plan.rs` and `convert.rs`).
-    pub(super) fn s(v: &str) -> Value<String> {
+    /// A known string.
+    fn s(v: &str) -> Value<String> {
         Value::Value(v.to_string())
     }
 
     /// A workspace role's configuration.
-    pub(super) fn config() -> RoleState {
+    fn config() -> RoleState {
         RoleState {
             organization_id: s("0b5e6a62-6f1d-4c3e-9d7a-2f4c8e1a9b30"),
             level: s("workspace"),
@@ -394,5 +596,53 @@ mod tests {
         );
         assert!(text[2].contains("name") && text[2].contains("between 1 and 50"));
         assert!(text[3].contains("description") && text[3].contains("between 1 and 256"));
+    }
+
+    #[test]
+    fn plan_defaults_type_and_replaces_on_create_only_attributes() {
+        let (planned, _) = planned_and_replace(config(), None);
+        assert!(planned.id.is_unknown());
+        assert_eq!(planned.role_type, s("normal"));
+        assert_eq!(planned.system_managed, Value::Value(false));
+        assert!(planned.description.is_null());
+        let prior = RoleState {
+            id: s("r1"),
+            ..planned.clone()
+        };
+        let renamed = RoleState {
+            name: s("ml2"),
+            ..config()
+        };
+        let (p, replace) = planned_and_replace(renamed, Some(&prior));
+        assert!(replace.is_empty());
+        assert_eq!(p.id, s("r1"));
+        let moved = RoleState {
+            level: s("project"),
+            ..config()
+        };
+        let (p, replace) = planned_and_replace(moved, Some(&prior));
+        assert_eq!(replace, vec![AttributePath::new("level")]);
+        assert!(p.id.is_unknown());
+        let upper = RoleState {
+            organization_id: s("0B5E6A62-6F1D-4C3E-9D7A-2F4C8E1A9B30"),
+            ..config()
+        };
+        assert!(planned_and_replace(upper, Some(&prior)).1.is_empty());
+    }
+
+    #[test]
+    fn update_body_sends_changes_and_clears() {
+        let prior = RoleState {
+            description: s("old"),
+            ..config()
+        };
+        let planned = RoleState {
+            name: s("new"),
+            ..config()
+        };
+        let body = update_body(&prior, &planned);
+        assert_eq!(body.name, Some(Some("new".into())));
+        assert_eq!(body.description, Some(None));
+        assert!(update_body(&prior, &prior).is_empty());
     }
 }
