@@ -158,36 +158,40 @@ fn kind(value: &Json) -> &'static str {
     }
 }
 
+/// A `moved` block's `from` as Terraform sends it: `state`, stored by
+/// `provider`'s `type_name` at schema version 0. For the tests of the
+/// resources that take the vendor's states over, and of this module.
+#[cfg(test)]
+pub fn moved(provider: &str, type_name: &str, state: Json) -> MovedFrom {
+    MovedFrom {
+        provider: provider.into(),
+        type_name: type_name.into(),
+        schema_version: 0,
+        state,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
-    fn from(provider: &str, type_name: &str, state: Json) -> MovedFrom {
-        MovedFrom {
-            provider: provider.into(),
-            type_name: type_name.into(),
-            schema_version: 0,
-            state,
-        }
-    }
-
     #[test]
     fn only_the_vendors_provider_and_the_named_type_are_taken() {
         let state = json!({"id": "x"});
-        let ours = from(
+        let ours = moved(
             "registry.terraform.io/rootlyhq/rootly",
             "rootly_team",
             state.clone(),
         );
         assert!(source(&ours, "rootly_on_call_role", "t").is_none());
-        let fork = from(
+        let fork = moved(
             "registry.terraform.io/someone/rootly",
             "rootly_on_call_role",
             state,
         );
         assert!(source(&fork, "rootly_on_call_role", "t").is_none());
-        let list = from(
+        let list = moved(
             "registry.opentofu.org/rootlyhq/rootly",
             "rootly_on_call_role",
             json!([1]),
@@ -198,7 +202,7 @@ mod tests {
 
     #[test]
     fn strings_lists_and_a_missing_id() {
-        let state = from(
+        let state = moved(
             "registry.terraform.io/rootlyhq/rootly",
             "rootly_on_call_role",
             json!({"id": "", "slug": "", "name": "n", "a": ["read", "create", "read"], "b": [1]}),

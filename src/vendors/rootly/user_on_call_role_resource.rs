@@ -10,8 +10,6 @@
 //! on-call role may lose on-call access. `DELETE /v1/users/{id}` removes the
 //! user from the organization and is never sent (the client refuses it).
 
-mod moved;
-
 use crate::framework::tf::Schema;
 use crate::framework::tf::{AttributePath, Diagnostics};
 use crate::framework::tf::{Value, ValueEmpty};
@@ -30,6 +28,7 @@ use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::uuid::is_lower_uuid;
 use crate::vendors::authoritative::warn_revocations;
+use crate::vendors::rootly::source_provider::source;
 
 const IMPORT_FORMATS: &str = "Import takes the user ID \
      (terraform import rbac_rootly_user_on_call_role.x 20001) or the user's email \
@@ -142,9 +141,9 @@ impl ResourceType for UserOnCallRoleResource {
     }
 
     /// A `moved` block from the vendor's own `rootly_user_on_call_role`:
-    /// see [`moved`].
+    /// see [`from_rootly_provider`].
     fn moved_from(from: &MovedFrom) -> Option<std::result::Result<UserOnCallRoleState, String>> {
-        moved::from_rootly_provider(from)
+        from_rootly_provider(from)
     }
 
     async fn plan(
@@ -361,9 +360,46 @@ async fn write(
     Ok(state_from(&user))
 }
 
+/// The vendor's type this resource takes over.
+const SOURCE_TYPE: &str = "rootly_user_on_call_role";
+
+/// Our state for a `moved` block from the vendor's own
+/// `rootly_user_on_call_role` (`rootlyhq/rootly`; read by [`source`]);
+/// `None` for any other type. It is the same assignment, so the state is
+/// mapped and no request is sent. That resource's ID is the user ID, as ours
+/// is, and its `user_id` and `on_call_role_id` have the same names here
+/// (docs/vendors/rootly.md, "The vendor's Terraform provider").
+fn from_rootly_provider(
+    from: &MovedFrom,
+) -> Option<std::result::Result<UserOnCallRoleState, String>> {
+    let source = source(from, SOURCE_TYPE, "rbac_rootly_user_on_call_role")?;
+    Some(source.and_then(|source| {
+        // The vendor's provider reads the user by its ID and sets `user_id`
+        // from the answer, so the two agree; the ID is what it managed.
+        let user = source.id("user", IMPORT_FORMATS)?;
+        if let Value::Value(other) = source.string("user_id")? {
+            if other != user {
+                return Err(format!(
+                    "The stored state of this {SOURCE_TYPE} has id {user:?} but user_id {other:?}: \
+                     it does not say which user it manages. Remove the moved block and import \
+                     the assignment instead: {IMPORT_FORMATS}"
+                ));
+            }
+        }
+        Ok(UserOnCallRoleState {
+            id: Value::Value(user.clone()),
+            user_id: Value::Value(user),
+            on_call_role_id: source.string("on_call_role_id")?,
+            timeouts: Default::default(),
+        })
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vendors::rootly::source_provider::moved;
+    use serde_json::{json, Value as Json};
 
     #[test]
     fn blank_ids_are_refused_at_plan() {
@@ -378,5 +414,50 @@ mod tests {
         );
         assert_eq!(diags.errors.len(), 1);
         assert!(diags.errors[0].summary.contains("user_id"));
+    }
+
+    const ROLE: &str = "91b7d512-7444-4978-8350-7492b18ec2ad";
+
+    /// A `moved` block from the vendor's `type_name`.
+    fn from(type_name: &str, state: Json) -> MovedFrom {
+        moved("registry.terraform.io/rootlyhq/rootly", type_name, state)
+    }
+
+    #[test]
+    fn the_vendors_state_maps_to_ours() {
+        let moved = from(
+            SOURCE_TYPE,
+            json!({"id": "20001", "user_id": "20001", "on_call_role_id": ROLE}),
+        );
+        let state = from_rootly_provider(&moved).unwrap().unwrap();
+        assert_eq!(state.id, Value::Value("20001".into()));
+        assert_eq!(state.user_id, Value::Value("20001".into()));
+        assert_eq!(state.on_call_role_id, Value::Value(ROLE.into()));
+        // Only the ID is needed: the refresh after the move reads the rest.
+        let bare = from_rootly_provider(&from(SOURCE_TYPE, json!({"id": "20002"})))
+            .unwrap()
+            .unwrap();
+        assert_eq!(bare.user_id, Value::Value("20002".into()));
+        assert_eq!(bare.on_call_role_id, Value::Null);
+    }
+
+    #[test]
+    fn a_missing_id_or_another_type_is_refused() {
+        let err = from_rootly_provider(&from(SOURCE_TYPE, json!({"user_id": "20001"})))
+            .unwrap()
+            .unwrap_err();
+        assert!(err.contains("rootly_user_on_call_role has no id"), "{err}");
+        assert!(
+            err.contains("terraform import rbac_rootly_user_on_call_role.x"),
+            "{err}"
+        );
+        let err = from_rootly_provider(&from(
+            SOURCE_TYPE,
+            json!({"id": "20001", "user_id": "20002"}),
+        ))
+        .unwrap()
+        .unwrap_err();
+        assert!(err.contains("user_id \"20002\""), "{err}");
+        assert!(from_rootly_provider(&from("rootly_on_call_role", json!({"id": "x"}))).is_none());
     }
 }
