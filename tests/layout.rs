@@ -1,5 +1,6 @@
-//! The shape of the source tree: no import cycles, no runaway file,
-//! `provider.rs` only composing, and tf-provider's traits implemented
+//! The shape of the source tree, one shape for every resource: a resource
+//! is one file implementing `ResourceType`, no import cycles, no runaway
+//! file, `provider.rs` only composing, and tf-provider's traits implemented
 //! once, by the framework's adapters. Reads `src/` as text; nothing is
 //! built or run.
 
@@ -177,6 +178,47 @@ fn no_source_file_runs_away() {
         .map(|(module, lines)| format!("{module}: {lines} lines"))
         .collect();
     assert!(long.is_empty(), "over {MAX_LINES} lines: {long:#?}");
+}
+
+/// A resource is one file, `src/vendors/<vendor>/<name>_resource.rs`: its
+/// State, schema, `impl ResourceType` (plan rules, lifecycle, import,
+/// conversions) and its unit tests. It has no submodules, and it implements
+/// `ResourceType` itself: no trait of the vendor's stands between the
+/// resource and the framework (what resources share is plain functions).
+#[test]
+fn every_resource_is_one_file() {
+    let implementation = Regex::new(r"\bimpl(?:<[^>]*>)?\s+ResourceType\s+for\s+(\w+)").unwrap();
+    let supertrait =
+        Regex::new(r"\btrait\s+(\w+)\s*(?:<[^>]*>)?\s*:[^{;]*\bResourceType\b").unwrap();
+    let is_resource = |module: &[String]| {
+        module.len() == 3 && module[0] == "vendors" && module[2].ends_with("_resource")
+    };
+    let mut wrong = Vec::new();
+    for (module, text) in &modules() {
+        let name = module.join("::");
+        let code = code(text);
+        let impls = implementation.captures_iter(&code).count();
+        if module.len() > 3 && is_resource(&module[..3]) {
+            wrong.push(format!(
+                "{name}: a submodule of a resource (merge it into the resource's file)"
+            ));
+        }
+        if is_resource(module) && impls != 1 {
+            wrong.push(format!("{name}: {impls} `impl ResourceType`, not one"));
+        }
+        if !is_resource(module) && module.first().is_some_and(|m| m == "vendors") && impls > 0 {
+            wrong.push(format!(
+                "{name}: implements ResourceType outside a `<name>_resource.rs` file"
+            ));
+        }
+        for c in supertrait.captures_iter(&code) {
+            wrong.push(format!(
+                "{name}: trait {} stands between resources and ResourceType",
+                &c[1]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 #[test]

@@ -32,7 +32,7 @@ impl VendorAnswer for ApiError {
 /// is unknown is sent again until SlashID confirms or refuses it, since
 /// role and permission names are unique and a 409 on a later send means an
 /// earlier one landed (`api/settle.rs`); when every send's outcome stays
-/// unknown, [`super::written_object::created`] keeps the object pending and
+/// unknown, [`super::written::created`] keeps the object pending and
 /// says so with the last error. The variant
 /// comes with the shared type and no SlashID code matches on it; a SlashID
 /// error type of its own would repeat the rest of [`VendorError`] to leave

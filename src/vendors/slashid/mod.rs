@@ -15,7 +15,6 @@ pub mod role_data_source;
 pub mod role_resource;
 pub mod roles_data_source;
 pub mod written;
-pub mod written_object;
 
 pub use api::{SlashidClient, SlashidConfig};
 pub use error::SlashidError;

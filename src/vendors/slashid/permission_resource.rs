@@ -9,15 +9,25 @@ use serde::{Deserialize, Serialize};
 use super::api::{Permission, PermissionCreate, PermissionPatch, SlashidClient};
 use super::config::SlashidSettings;
 use super::names::validate_permission_name;
-use super::written::Written;
-use super::written_object::{self, created, write_error, WrittenObject};
+use super::written::{self, created, write_error, Fetched, Writes, Written};
 use super::SlashidError;
 use crate::framework::plan::{default_if_null, requires_replace};
-use crate::framework::resource::{Failure, NewState, Planned, Refreshed, Removed, ResourceType};
+use crate::framework::resource::{
+    Failure, NewState, Planned, Read, Refreshed, Removed, ResourceType,
+};
 use crate::framework::schema::{schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 
-type SlashidResult<T> = std::result::Result<T, SlashidError>;
+/// GET permission declares no ETag, so updates carry no `If-Match`.
+const WRITES: Writes = Writes {
+    if_match: false,
+    changed_outside:
+        "SlashID refused the write because the permission changed since Terraform read it. Refresh \
+         (terraform apply -refresh-only) and retry.",
+    not_updated:
+        "The description read back differs from the one sent; the write may still be replicating. \
+         Run terraform apply again.",
+};
 
 /// Terraform state of `rbac_slashid_permission`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -76,7 +86,7 @@ impl ResourceType for PermissionResource {
     }
 
     fn label(state: &PermissionState) -> String {
-        written_object::label(&state.id, &state.name)
+        written::label(&state.id, &state.name)
     }
 
     async fn plan(
@@ -110,7 +120,7 @@ impl ResourceType for PermissionResource {
         let before = client
             .before_permission(&name)
             .await
-            .map_err(|err| write_error::<Self>(&name, &err))?;
+            .map_err(|err| write_error::<Self>(&name, &err, &WRITES))?;
         created::<Self>(
             client.create_permission_settled(&body, &before).await,
             (&name, &name),
@@ -125,7 +135,11 @@ impl ResourceType for PermissionResource {
         state: &PermissionState,
         private: &Written,
     ) -> Refreshed<Self> {
-        written_object::read::<Self>(client, state.id.as_ref_option(), state, private).await
+        let Some(name) = state.id.as_ref_option() else {
+            return Ok(Read::Gone);
+        };
+        let answer = client.get_permission(name).await.map(|p| fetched(&p));
+        written::refreshed::<Self>(client, name, answer, state, private)
     }
 
     async fn update(
@@ -144,15 +158,20 @@ impl ResourceType for PermissionResource {
             description: Value::Value(description.clone()),
             ..planned
         };
+        let read_back = async {
+            let p = client.read_back_permission(&name).await?;
+            let landed = p.description.as_deref().unwrap_or_default() == description;
+            Ok((fetched(&p), landed))
+        };
         // GET permission declares no ETag, so no If-Match is sent.
-        written_object::update::<Self, _, _>(
+        written::update::<Self, _, _>(
             client,
             &name,
             private,
             || client.update_permission(&name, &body, None),
             sent,
-            |p| p.description.as_deref().unwrap_or_default() == description,
-            &prior,
+            read_back,
+            &WRITES,
         )
         .await
     }
@@ -165,9 +184,9 @@ impl ResourceType for PermissionResource {
     ) -> Removed<Self> {
         let name = prior.id.clone().unwrap_or_default();
         let delete = || {
-            written_object::delete::<Self, _, _>(client, &name, private, || {
-                client.delete_permission(&name)
-            })
+            let gone =
+                async { matches!(client.get_permission(&name).await, Err(e) if e.is_not_found()) };
+            written::delete(client, private, || client.delete_permission(&name), gone)
         };
         let err = match delete().await {
             Ok(deleted) => return Ok(deleted),
@@ -179,7 +198,7 @@ impl ResourceType for PermissionResource {
         // gone, or were written by this process meanwhile (see
         // `SlashidClient::in_use`); one request, never a polling loop.
         if !matches!(err.status(), Some(400 | 409)) {
-            return Err(write_error::<Self>(&name, &err));
+            return Err(write_error::<Self>(&name, &err, &WRITES));
         }
         let in_use = client.in_use();
         let holders = in_use.roles_holding(client, &name).await;
@@ -194,7 +213,7 @@ impl ResourceType for PermissionResource {
             err
         };
         if holders.is_empty() || !matches!(err.status(), Some(400 | 409)) {
-            return Err(write_error::<Self>(&name, &err));
+            return Err(write_error::<Self>(&name, &err, &WRITES));
         }
         Err(Failure::message(
             format!("Cannot delete SlashID permission {name:?}: a role still holds it"),
@@ -257,39 +276,12 @@ fn in_use_advice(name: &str, holders: &[String], err: &SlashidError) -> String {
     )
 }
 
-#[async_trait]
-impl WrittenObject for PermissionResource {
-    type Object = Permission;
-    const NOUN: &'static str = "permission";
-    const IF_MATCH: bool = false;
-    const CHANGED_OUTSIDE: &'static str =
-        "SlashID refused the write because the permission changed since Terraform read it. Refresh \
-         (terraform apply -refresh-only) and retry.";
-    const NOT_UPDATED: &'static str =
-        "The description read back differs from the one sent; the write may still be replicating. \
-         Run terraform apply again.";
-
-    /// GET permission declares no ETag.
-    async fn get(
-        client: &SlashidClient,
-        name: &str,
-    ) -> SlashidResult<(Permission, Option<String>)> {
-        Ok((client.get_permission(name).await?, None))
-    }
-
-    async fn read_back(
-        client: &SlashidClient,
-        name: &str,
-    ) -> SlashidResult<(Permission, Option<String>)> {
-        Ok((client.read_back_permission(name).await?, None))
-    }
-
-    fn created(p: &Permission) -> Option<&str> {
-        p.created.as_deref()
-    }
-
-    fn state(_client: &SlashidClient, p: &Permission, _known: &PermissionState) -> PermissionState {
-        state_from(p)
+/// A permission as read (SlashID declares no ETag for it).
+fn fetched(p: &Permission) -> Fetched<PermissionState> {
+    Fetched {
+        state: state_from(p),
+        created: p.created.clone(),
+        etag: None,
     }
 }
 

@@ -14,16 +14,14 @@ use serde::{Deserialize, Serialize};
 use super::api::{Role, RoleCreate, RolePatch, SlashidClient};
 use super::config::SlashidSettings;
 use super::names::{validate_permission_name, validate_role_name};
-use super::written::Written;
-use super::written_object::{self, created, write_error, WrittenObject};
-use super::SlashidError;
+use super::written::{self, created, write_error, Fetched, Writes, Written};
 use crate::framework::plan::{default_if_null, known_string_set, requires_replace, string_set};
-use crate::framework::resource::{Failure, NewState, Planned, Refreshed, Removed, ResourceType};
+use crate::framework::resource::{
+    Failure, NewState, Planned, Read, Refreshed, Removed, ResourceType,
+};
 use crate::framework::schema::{schema, set_of, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::ValueStringSet;
-
-type SlashidResult<T> = std::result::Result<T, SlashidError>;
 
 /// Terraform state of `rbac_slashid_role`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -50,6 +48,17 @@ const GENERATION_DOC: &str =
      drift), while `id` and `name` stay the same. SlashID revokes a deleted role from every person, so list \
      it in `rbac_slashid_person_roles.role_generations`: Terraform then grants a replaced role again in the \
      same apply.";
+
+/// Updates carry the role's ETag as `If-Match`.
+const WRITES: Writes = Writes {
+    if_match: true,
+    changed_outside:
+        "SlashID refused the write (HTTP 412): the role changed since Terraform last read it. \
+         Refresh and retry (terraform apply, without -refresh=false), and review the plan.",
+    not_updated:
+        "The role read back differs from what was sent; the write may still be replicating. \
+         Run terraform apply again.",
+};
 
 #[async_trait]
 impl ResourceType for RoleResource {
@@ -105,7 +114,7 @@ impl ResourceType for RoleResource {
     }
 
     fn label(state: &RoleState) -> String {
-        written_object::label(&state.id, &state.name)
+        written::label(&state.id, &state.name)
     }
 
     async fn plan(
@@ -141,7 +150,7 @@ impl ResourceType for RoleResource {
         let before = client
             .before_role(&full)
             .await
-            .map_err(|err| write_error::<Self>(&full, &err))?;
+            .map_err(|err| write_error::<Self>(&full, &err, &WRITES))?;
         created::<Self>(
             client.create_role_settled(&body, &before).await,
             (&full, &short),
@@ -156,7 +165,12 @@ impl ResourceType for RoleResource {
         state: &RoleState,
         private: &Written,
     ) -> Refreshed<Self> {
-        written_object::read::<Self>(client, state.id.as_ref_option(), state, private).await
+        let Some(full) = state.id.as_ref_option() else {
+            return Ok(Read::Gone);
+        };
+        let answer = client.get_role(full).await;
+        let answer = answer.map(|(role, etag)| fetched(client, &role, state, etag));
+        written::refreshed::<Self>(client, full, answer, state, private)
     }
 
     async fn update(
@@ -184,14 +198,19 @@ impl ResourceType for RoleResource {
         // A permission delete refused meanwhile waits for this write to end
         // (see `SlashidClient::in_use`).
         let _writing = client.in_use().role_write(&full);
-        written_object::update::<Self, _, _>(
+        let read_back = async {
+            let (role, etag) = client.read_back_role(&full).await?;
+            let landed = matches(&role, &description, &permissions);
+            Ok((fetched(client, &role, &prior, etag), landed))
+        };
+        written::update::<Self, _, _>(
             client,
             &full,
             private,
             || client.update_role(&full, &body, etag),
             sent,
-            |role| matches(role, &description, &permissions),
-            &prior,
+            read_back,
+            &WRITES,
         )
         .await
     }
@@ -204,9 +223,10 @@ impl ResourceType for RoleResource {
     ) -> Removed<Self> {
         let full = prior.id.clone().unwrap_or_default();
         let _writing = client.in_use().role_write(&full);
-        written_object::delete::<Self, _, _>(client, &full, private, || client.delete_role(&full))
+        let gone = async { matches!(client.get_role(&full).await, Err(e) if e.is_not_found()) };
+        written::delete(client, private, || client.delete_role(&full), gone)
             .await
-            .map_err(|err| write_error::<Self>(&full, &err))
+            .map_err(|err| write_error::<Self>(&full, &err, &WRITES))
     }
 
     async fn import(&self, client: &SlashidClient, id: &str) -> NewState<Self> {
@@ -293,40 +313,22 @@ fn another_organization(client: &SlashidClient, id: &str) -> Failure<RoleState, 
     )
 }
 
-#[async_trait]
-impl WrittenObject for RoleResource {
-    type Object = Role;
-    const NOUN: &'static str = "role";
-    const IF_MATCH: bool = true;
-    const CHANGED_OUTSIDE: &'static str =
-        "SlashID refused the write (HTTP 412): the role changed since Terraform last read it. \
-         Refresh and retry (terraform apply, without -refresh=false), and review the plan.";
-    const NOT_UPDATED: &'static str =
-        "The role read back differs from what was sent; the write may still be replicating. \
-         Run terraform apply again.";
-
-    async fn get(client: &SlashidClient, name: &str) -> SlashidResult<(Role, Option<String>)> {
-        client.get_role(name).await
+/// A role as read: its state, keeping the generation `known` holds (a
+/// role read again is the same role).
+fn fetched(
+    client: &SlashidClient,
+    role: &Role,
+    known: &RoleState,
+    etag: Option<String>,
+) -> Fetched<RoleState> {
+    let mut state = state_from(client, role);
+    if let Value::Value(g) = &known.generation {
+        state.generation = Value::Value(g.clone());
     }
-
-    async fn read_back(
-        client: &SlashidClient,
-        name: &str,
-    ) -> SlashidResult<(Role, Option<String>)> {
-        client.read_back_role(name).await
-    }
-
-    /// A role read again is the same role: its generation is kept.
-    fn created(role: &Role) -> Option<&str> {
-        role.created.as_deref()
-    }
-
-    fn state(client: &SlashidClient, role: &Role, known: &RoleState) -> RoleState {
-        let mut state = state_from(client, role);
-        if let Value::Value(g) = &known.generation {
-            state.generation = Value::Value(g.clone());
-        }
-        state
+    Fetched {
+        state,
+        created: role.created.clone(),
+        etag,
     }
 }
 

@@ -1,5 +1,12 @@
-//! What a SlashID resource remembers of its own writes, in Terraform's
-//! private state (never shown in a plan, so it never causes a diff).
+//! What `rbac_slashid_role` and `rbac_slashid_permission` share: both are
+//! name-keyed objects that this provider creates with one request whose 204
+//! carries nothing. Each remembers its own writes in Terraform's private
+//! state, [`Written`] (never shown in a plan, so it never causes a diff),
+//! and both resources call the plain functions here for what their
+//! lifecycles have in common: the create outcome with its 409 rule
+//! ([`created`]), the read and the writes within the "not visible yet"
+//! window ([`refreshed`], [`update`], [`delete`]), the explanation of a
+//! refused write ([`write_error`]) and the label.
 //!
 //! SlashID answers a create with 204 before every region has it: reads carry
 //! no consistency header, and one served by a region the create has not
@@ -14,7 +21,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use super::api::{Created, SlashidClient};
 use super::SlashidError;
+use crate::framework::resource::{Deleted, Failure, NewState, Read, Refreshed, ResourceType};
+use crate::framework::tf::{AttributePath, Value};
+use crate::vendors::create::{pending_advice, CREATE_ATTEMPTS};
 use crate::vendors::settle::Before;
 
 /// The first wait before repeating a write that answered 404 while the
@@ -73,6 +84,28 @@ impl<'de> Deserialize<'de> for Written {
             },
         })
     }
+}
+
+/// A SlashID object as a GET answered it: the state it makes, when SlashID
+/// created it (its identity beside its name), and its ETag when SlashID
+/// declares one.
+pub struct Fetched<S> {
+    pub state: S,
+    pub created: Option<String>,
+    pub etag: Option<String>,
+}
+
+/// What differs between the two kinds of object in their writes.
+pub struct Writes {
+    /// Whether updates carry `If-Match`: a 412 may then be our own update
+    /// landing (its answer lost, the HTTP core's retry carried the old
+    /// tag), so it is read back like an unknown outcome.
+    pub if_match: bool,
+    /// The detail of the error for a 412, before what SlashID said.
+    pub changed_outside: &'static str,
+    /// The detail of the error for an update that a read-back shows did not
+    /// land.
+    pub not_updated: &'static str,
 }
 
 fn now_ms() -> u64 {
@@ -142,6 +175,194 @@ impl Written {
             }
         }
     }
+}
+
+/// The outcome of a settled create of `full` (`short` is the name the user
+/// writes): `state`, with the time of the create, once it is confirmed. A
+/// 409 on the first attempt is a name taken before: Terraform did not create
+/// that object, so it does not adopt it silently. When every send's outcome
+/// stayed unknown (SlashID's unsettled create: see
+/// [`super::api::SlashidClient::create_role_settled`]), the object may exist:
+/// `state` is kept (Terraform taints it; its ID, the name, is known), with no
+/// create time, so that the next refresh's 404 means "not created" rather
+/// than "not visible yet" (see [`crate::vendors::pending`]).
+pub fn created<R: ResourceType<Private = Written>>(
+    result: Result<Created, SlashidError>,
+    (full, short): (&str, &str),
+    before: Before,
+    state: R::State,
+) -> NewState<R> {
+    match result {
+        Ok(Created::Done) => {
+            tracing::info!(name = %full, "created {}", R::KIND);
+            Ok((state, Written::created_now()))
+        }
+        Ok(Created::Conflict(err)) => Err(Failure::attribute(
+            AttributePath::new("name"),
+            format!("A {} named {full:?} already exists", R::KIND),
+            format!(
+                "SlashID refused the create: {err}. Terraform did not create it, so it will not adopt \
+                 it silently.\n\n{}",
+                crate::vendors::conflict::name_taken(R::KIND, short, short, "")
+            ),
+        )),
+        Err(err) if err.is_ambiguous() => Err(Failure::message(
+            format!("Error creating {} {full:?}", R::KIND),
+            format!(
+                "the outcome of the create of {full:?} stayed unknown after every send (at most \
+                 {CREATE_ATTEMPTS}, fewer once Terraform is interrupted; the last: {err}). {}",
+                pending_advice(full, "and the next plan reads it by name")
+            ),
+        )
+        .keep_with(state, Written::unsettled(before))),
+        Err(err) => Err(Failure::message(
+            format!("Error creating {} {full:?}", R::KIND),
+            err.to_string(),
+        )),
+    }
+}
+
+/// The refresh of the object `name` from `answer`, its GET. A 404 for an
+/// object this provider created less than the visibility window ago is "not
+/// visible yet": `state` is kept.
+pub fn refreshed<R: ResourceType<Private = Written>>(
+    client: &SlashidClient,
+    name: &str,
+    answer: Result<Fetched<R::State>, SlashidError>,
+    state: &R::State,
+    private: &Written,
+) -> Refreshed<R> {
+    match answer {
+        // A create whose outcome stayed unknown, and the object of that
+        // name is the one that was there before it: not this create's
+        // (nothing is recorded; the plan creates it again, and SlashID's
+        // refusal names the import command).
+        Ok(found)
+            if private
+                .before
+                .as_ref()
+                .is_some_and(|b| b.holds(found.created.as_deref().unwrap_or_default())) =>
+        {
+            tracing::warn!(%name, "the {} of that name was there before the create; not recording it", R::KIND);
+            Ok(Read::Gone)
+        }
+        Ok(found) => Ok(Read::Found((
+            found.state,
+            Written {
+                before: None,
+                ..private.clone().with_etag(found.etag)
+            },
+        ))),
+        Err(err) if err.is_not_found() && private.may_be_invisible(client.visibility_window()) => {
+            tracing::info!(%name, "{} created moments ago is not visible yet; keeping it", R::KIND);
+            Ok(Read::Found((state.clone(), private.clone())))
+        }
+        Err(err) if err.is_not_found() => Ok(Read::Gone),
+        Err(err) => Err(Failure::vendor(err)),
+    }
+}
+
+/// Sends an update of `name` (repeated while the object may not be visible
+/// yet); `sent` is the state once it landed. Only when the outcome is
+/// unknown (a 408, a lost answer, or a 412 with [`Writes::if_match`]) is
+/// the object read back (`read_back`, which also tells whether the object
+/// holds what was sent).
+pub async fn update<R, F, Fut>(
+    client: &SlashidClient,
+    name: &str,
+    private: &Written,
+    send: F,
+    sent: R::State,
+    read_back: impl Future<Output = Result<(Fetched<R::State>, bool), SlashidError>> + Send,
+    writes: &Writes,
+) -> NewState<R>
+where
+    R: ResourceType<Private = Written>,
+    F: Fn() -> Fut + Send,
+    Fut: Future<Output = Result<(), SlashidError>> + Send,
+{
+    let err = match private
+        .until_visible(client.visibility_window(), send)
+        .await
+    {
+        Ok(()) => return Ok((sent, private.clone().rewritten())),
+        Err(err) if !(err.is_ambiguous() || writes.if_match && err.is_precondition_failed()) => {
+            return Err(write_error::<R>(name, &err, writes))
+        }
+        Err(err) => err,
+    };
+    tracing::warn!(%name, error = %err, "update outcome unknown; reading the {} back", R::KIND);
+    match read_back.await {
+        Ok((found, true)) => Ok((found.state, private.clone().with_etag(found.etag))),
+        Ok(_) if err.is_precondition_failed() => Err(write_error::<R>(name, &err, writes)),
+        Ok((found, false)) => Err(Failure::message(
+            format!("{} {name:?} was not updated", R::KIND),
+            writes.not_updated,
+        )
+        .keep_with(found.state, private.clone().with_etag(found.etag))),
+        Err(read_err) => {
+            tracing::warn!(%name, error = %read_err, "reading the {} back failed too", R::KIND);
+            Err(Failure::vendor(err))
+        }
+    }
+}
+
+/// Sends a delete (repeated while the object may not be visible yet). Not
+/// found is success; an unknown outcome is settled by `gone`, a GET that
+/// answers whether the object is not found.
+pub async fn delete<F, Fut>(
+    client: &SlashidClient,
+    private: &Written,
+    send: F,
+    gone: impl Future<Output = bool> + Send,
+) -> Result<Deleted, SlashidError>
+where
+    F: Fn() -> Fut + Send,
+    Fut: Future<Output = Result<(), SlashidError>> + Send,
+{
+    let err = match private
+        .until_visible(client.visibility_window(), send)
+        .await
+    {
+        Ok(()) => return Ok(Deleted::Done),
+        Err(err) if err.is_not_found() => return Ok(Deleted::AlreadyGone),
+        Err(err) => err,
+    };
+    if err.is_ambiguous() && gone.await {
+        Ok(Deleted::Done)
+    } else {
+        Err(err)
+    }
+}
+
+/// A refused write: a 412 says the object changed outside Terraform; any
+/// other error is the vendor's, which the adapter reports with the
+/// operation and the name.
+pub fn write_error<R: ResourceType<Private = Written>>(
+    name: &str,
+    err: &SlashidError,
+    writes: &Writes,
+) -> Failure<R::State, Written> {
+    if err.is_precondition_failed() {
+        Failure::message(
+            format!("{} {name:?} changed outside Terraform", R::KIND),
+            format!("{}\n\nSlashID said: {err}", writes.changed_outside),
+        )
+    } else {
+        Failure::vendor(err)
+    }
+}
+
+/// The object's name in the adapter's messages, quoted: its ID, or its
+/// name before it has one.
+pub fn label(id: &Value<String>, name: &Value<String>) -> String {
+    format!(
+        "{:?}",
+        id.as_ref_option()
+            .or(name.as_ref_option())
+            .map(String::as_str)
+            .unwrap_or_default()
+    )
 }
 
 #[cfg(test)]
