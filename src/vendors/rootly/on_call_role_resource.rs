@@ -95,7 +95,7 @@ impl ResourceType for OnCallRoleResource {
             ));
         }
         schema(
-            "A custom Rootly on-call role: a named set of permissions per area of Rootly On-FailedCall. \
+            "A custom Rootly on-call role: a named set of permissions per area of Rootly On-Call. \
              Import it by UUID or by slug.",
             attributes,
             vec![timeouts::resource_block()],
