@@ -253,7 +253,7 @@ pub fn state_id<R: ResourceType>(
     }
 }
 
-/// [`ResourceType::which`] for an object with an ID and a name: the ID, or
+/// [`ResourceType::label`] for an object with an ID and a name: the ID, or
 /// the quoted name before there is one (an empty ID is a create that may
 /// have happened, still pending).
 pub fn id_or_name(id: &Value<String>, name: &Value<String>) -> String {
