@@ -102,7 +102,7 @@ fn flat(text: &str) -> String {
 /// is kept tainted, and the state holds it pending.
 ///
 /// A fault on a listing spares the first one: it is the listing of what was
-/// there before the create (see `src/vendors/settle.rs`), taken before the
+/// there before the create (see `src/vendors/lost_create/settle.rs`), taken before the
 /// create is sent; the lookups after the lost create are the ones that fail.
 fn apply_unsettled(case: &Case, faults: &[&str]) -> (EmulatorProcess, Workspace) {
     let mut args = vec!["--rate-limit", "off"];

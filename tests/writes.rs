@@ -228,7 +228,7 @@ fn write_requests(config: impl Fn(&str) -> String) -> [u64; 3] {
 
 /// What `N` creates cost: one request each, and one listing per run of what
 /// was there before them, so that a create whose answer is lost never
-/// adopts an object that was (see `src/vendors/settle.rs`).
+/// adopts an object that was (see `src/vendors/lost_create/settle.rs`).
 const CREATES: u64 = N + 1;
 
 #[test]

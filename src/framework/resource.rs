@@ -177,7 +177,7 @@ pub trait ResourceType: Send + Sync + 'static {
     }
 
     /// Whether `state` is a create whose outcome stayed unknown, kept in
-    /// state without an ID (see `crate::vendors::pending`). The adapter
+    /// state without an ID (see `crate::vendors::lost_create::pending`). The adapter
     /// refreshes such a state with [`Self::settle`] instead of
     /// [`Self::read`], refuses to update it (there is no ID to send the
     /// update to), and deletes what settling finds. Default: never.

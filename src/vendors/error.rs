@@ -10,7 +10,7 @@
 //! (`pub type FlashdutyError = VendorError<ApiError>;`).
 
 use crate::http::{HttpError, Response};
-use crate::vendors::create::{unsettled_message, OutcomeUnknown};
+use crate::vendors::lost_create::create::{unsettled_message, OutcomeUnknown};
 
 /// The call a vendor's error answer answered, and how: the part of every
 /// vendor's `ApiError` that is not the vendor's envelope. Method and path
@@ -75,7 +75,7 @@ pub enum VendorError<A: VendorAnswer> {
     Http(Box<HttpError>),
     /// A create whose answer was lost and whose lookup kept failing: the
     /// object may exist (see [`unsettled_message`]). Built only by
-    /// [`crate::vendors::create::reconcile_create`].
+    /// [`crate::vendors::lost_create::create::reconcile_create`].
     #[error("{}", unsettled_message(what, create, lookup))]
     Unsettled {
         what: String,
@@ -84,12 +84,12 @@ pub enum VendorError<A: VendorAnswer> {
     },
     /// A create whose answer was lost (`create`), looked up afterwards and
     /// not found, and not sent again: its attempts or its time were up.
-    /// Built only by [`crate::vendors::create::reconcile_create`].
+    /// Built only by [`crate::vendors::lost_create::create::reconcile_create`].
     #[error("looked up after its answer was lost, {what:?} was not found, and the create was not sent again: {create}")]
     NotResent { what: String, create: Box<Self> },
     /// A create whose answer was lost (`create`), whose lookup found the
     /// object of that name, `id`, there before it: the vendor refused the
-    /// create. Built only by [`crate::vendors::create::reconcile_create`].
+    /// create. Built only by [`crate::vendors::lost_create::create::reconcile_create`].
     #[error("the answer to the create of {what:?} was lost, and the object of that name ({id}) was there before the create, so the vendor refused it: {create}")]
     TakenBefore {
         what: String,
@@ -98,7 +98,7 @@ pub enum VendorError<A: VendorAnswer> {
     },
     /// A create whose answer was lost (`create`), whose lookup found an
     /// object of that name that it cannot tell from someone else's.
-    /// Built only by [`crate::vendors::create::reconcile_create`].
+    /// Built only by [`crate::vendors::lost_create::create::reconcile_create`].
     #[error("the answer to the create of {what:?} was lost, and the object of that name found afterwards cannot be told from someone else's (other content, or made by another client moments before), so it is not recorded. Check it in the vendor's console: if it is this configuration's, import it (terraform import <resource address> <ID>); if not, choose another name. ({create})")]
     CannotTell { what: String, create: Box<Self> },
 }

@@ -4,12 +4,10 @@
 pub mod access;
 pub mod authoritative;
 pub mod conflict;
-pub mod create;
 pub mod error;
 pub mod flashduty;
-pub mod pending;
+pub mod lost_create;
 pub mod rootly;
-pub mod settle;
 pub mod slashid;
 pub mod snapshot;
 pub mod zenml;

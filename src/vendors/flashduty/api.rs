@@ -19,7 +19,7 @@ use crate::http::{
     Auth, HttpClient, HttpConfig, HttpError, RateLimit, Request, Response, RetryPolicy,
 };
 use crate::vendors::error::FailedCall;
-use crate::vendors::settle::BeforeCreates;
+use crate::vendors::lost_create::settle::BeforeCreates;
 use crate::vendors::snapshot::{FirstListing, ListSnapshot};
 
 mod members;
@@ -104,7 +104,7 @@ pub struct FlashdutyClient {
     /// The members as this process first listed them (plan-time checks).
     pub(super) members_before: FirstListing<u64, MemberItem>,
     /// What was there before this run's creates (see
-    /// [`crate::vendors::settle`]).
+    /// [`crate::vendors::lost_create::settle`]).
     before: BeforeCreates,
 }
 

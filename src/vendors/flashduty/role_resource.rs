@@ -20,10 +20,12 @@ use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of, whole_ids};
 use crate::framework::ValueNumberSet;
 use crate::vendors::flashduty::FlashdutyError;
-use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, PendingCreate};
+use crate::vendors::lost_create::pending::{
+    cannot_settle, is_pending, pending_id, settled, PendingCreate,
+};
 
 /// Private state: for a create left pending, what was there before it
-/// (see [`crate::vendors::settle`]); `None` otherwise.
+/// (see [`crate::vendors::lost_create::settle`]); `None` otherwise.
 type Private = Option<PendingCreate>;
 
 /// Documented limits (docs/vendors/flashduty.md, "Schemas").

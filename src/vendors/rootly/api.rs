@@ -22,7 +22,7 @@ mod on_call_roles;
 mod paging;
 mod users;
 
-use crate::vendors::settle::{BeforeCreates, Claims};
+use crate::vendors::lost_create::settle::{BeforeCreates, Claims};
 pub use on_call_roles::{OnCallRole, RoleAttributes, PERMISSION_FAMILIES};
 pub use paging::ListFilters;
 pub use users::{RootlyUser, UserFilters};
@@ -98,7 +98,7 @@ pub struct RootlyClient {
     /// The users as this process first listed them (plan-time checks).
     users_before: FirstListing<String, RootlyUser>,
     /// Roles created or adopted through this client (see
-    /// [`crate::vendors::settle`]).
+    /// [`crate::vendors::lost_create::settle`]).
     claims: Claims,
     /// What was there before this run's creates.
     before: BeforeCreates,

@@ -20,7 +20,9 @@ use crate::framework::resource::{
 use crate::framework::schema::{schema, set_of, string, AttributeBuilder};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::string_set_one_of;
-use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, PendingCreate};
+use crate::vendors::lost_create::pending::{
+    cannot_settle, is_pending, pending_id, settled, PendingCreate,
+};
 use crate::vendors::rootly::source_provider::source;
 use crate::vendors::rootly::RootlyError;
 

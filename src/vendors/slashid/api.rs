@@ -14,20 +14,20 @@ use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, RateLimit, Request, Response, RetryPolicy,
 };
 use crate::vendors::error::FailedCall;
-use crate::vendors::settle::BeforeCreates;
+use crate::vendors::lost_create::settle::BeforeCreates;
 
 mod in_use;
+mod lost_create;
 mod models;
 mod persons;
-mod settle;
 
 pub use in_use::InUse;
+use lost_create::read_back;
 pub use models::{
     Consistency, Created, Permission, PermissionCreate, PermissionPatch, Role, RoleCreate,
     RolePatch,
 };
 pub use persons::{Handle, ListedPerson, PERSONS_PAGE_SIZE};
-use settle::read_back;
 
 /// The production API base.
 pub const DEFAULT_BASE_URL: &str = "https://api.slashid.com";
@@ -89,7 +89,7 @@ pub struct SlashidClient {
     consistency_timeout: Option<u32>,
     in_use: std::sync::Arc<InUse>,
     /// What was there before this run's creates (see
-    /// [`crate::vendors::settle`]).
+    /// [`crate::vendors::lost_create::settle`]).
     before: BeforeCreates,
 }
 

@@ -25,8 +25,8 @@ use super::api::{Created, SlashidClient};
 use super::SlashidError;
 use crate::framework::resource::{Deleted, Failure, NewState, Read, Refreshed, ResourceType};
 use crate::framework::tf::{AttributePath, Value};
-use crate::vendors::create::{pending_advice, CREATE_ATTEMPTS};
-use crate::vendors::settle::Before;
+use crate::vendors::lost_create::create::{pending_advice, CREATE_ATTEMPTS};
+use crate::vendors::lost_create::settle::Before;
 
 /// The first wait before repeating a write that answered 404 while the
 /// object may not be visible yet; doubled each time, at most
@@ -45,7 +45,7 @@ pub struct Written {
     pub created_ms: Option<u64>,
     /// For a create whose outcome stayed unknown: the `created` of the
     /// object of that name that was there before it, if any (see
-    /// [`crate::vendors::settle`]), so that the refresh that settles it
+    /// [`crate::vendors::lost_create::settle`]), so that the refresh that settles it
     /// never records that object as this create's.
     pub before: Option<Box<Before>>,
 }
@@ -185,7 +185,7 @@ impl Written {
 /// [`super::api::SlashidClient::create_role_settled`]), the object may exist:
 /// `state` is kept (Terraform taints it; its ID, the name, is known), with no
 /// create time, so that the next refresh's 404 means "not created" rather
-/// than "not visible yet" (see [`crate::vendors::pending`]).
+/// than "not visible yet" (see [`crate::vendors::lost_create::pending`]).
 pub fn created<R: ResourceType<Private = Written>>(
     result: Result<Created, SlashidError>,
     (full, short): (&str, &str),

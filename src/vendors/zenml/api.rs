@@ -18,8 +18,8 @@ use super::error::{ApiError, ZenmlError};
 use crate::http::{
     encode_path_segment, Auth, HttpClient, HttpConfig, HttpError, Request, Response, RetryPolicy,
 };
-use crate::vendors::create::reconcile_create;
-use crate::vendors::settle::{Before, BeforeCreates, Claims};
+use crate::vendors::lost_create::create::reconcile_create;
+use crate::vendors::lost_create::settle::{Before, BeforeCreates, Claims};
 use crate::vendors::snapshot::ListSnapshot;
 
 mod assignments;

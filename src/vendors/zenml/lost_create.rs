@@ -1,4 +1,4 @@
-//! Settling a lost create of a ZenML role (see [`crate::vendors::settle`]).
+//! Settling a lost create of a ZenML role (see [`crate::vendors::lost_create::settle`]).
 //!
 //! A role's key is its name (unique per organization and level,
 //! ASSUMPTION as in the emulator); `name` is optional (docs/vendors/zenml.md,
@@ -11,8 +11,8 @@
 use super::api::ZenmlClient;
 use super::error::ZenmlError;
 use super::schemas::{Role, RoleCreate};
-use crate::vendors::create::Lookup;
-use crate::vendors::settle::{settle, Before, Found, Names};
+use crate::vendors::lost_create::create::Lookup;
+use crate::vendors::lost_create::settle::{settle, Before, Found, Names};
 
 /// The key of a role, or of a create of one: its name, or for a role
 /// without one, its description and type.
@@ -42,7 +42,7 @@ fn key_of_create(body: &RoleCreate) -> String {
 
 impl ZenmlClient {
     /// What was there before a create of `body` (see
-    /// [`crate::vendors::settle`]): one listing of the organization's roles
+    /// [`crate::vendors::lost_create::settle`]): one listing of the organization's roles
     /// at that level per run, before the first create there.
     pub async fn before_create(&self, body: &RoleCreate) -> Result<Before, ZenmlError> {
         let scope = format!(
@@ -68,7 +68,7 @@ impl ZenmlClient {
     /// nor made by another create of this client, a custom one with exactly
     /// the requested description and type (see [`settle`]). Used right
     /// after the create and, when that lookup kept failing, by the next
-    /// refresh of the pending role ([`crate::vendors::pending`]).
+    /// refresh of the pending role ([`crate::vendors::lost_create::pending`]).
     pub async fn find_created_role(
         &self,
         body: &RoleCreate,

@@ -17,11 +17,13 @@ use crate::framework::resource::{
 use crate::framework::schema::{bool, schema, string};
 use crate::framework::timeouts::{self, has_timeouts, ResourceTimeouts};
 use crate::framework::validate::{string_length, string_one_of};
-use crate::vendors::pending::{cannot_settle, is_pending, pending_id, settled, PendingCreate};
+use crate::vendors::lost_create::pending::{
+    cannot_settle, is_pending, pending_id, settled, PendingCreate,
+};
 use crate::vendors::zenml::ZenmlError;
 
 /// Private state: for a create left pending, what was there before it
-/// (see [`crate::vendors::settle`]); `None` otherwise.
+/// (see [`crate::vendors::lost_create::settle`]); `None` otherwise.
 type Private = Option<PendingCreate>;
 
 /// Limits of RoleCreate / RoleUpdate (docs/vendors/zenml.md, "RoleCreate / RoleUpdate").

@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::FlashdutyClient;
-use crate::vendors::create::{reconcile_create, Lookup};
 use crate::vendors::flashduty::FlashdutyError;
-use crate::vendors::settle::{settle, Before, Found, Names};
+use crate::vendors::lost_create::create::{reconcile_create, Lookup};
+use crate::vendors::lost_create::settle::{settle, Before, Found, Names};
 
 /// A role as Flashduty returns it (`RoleItem`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ struct RoleIdRequest {
 
 impl FlashdutyClient {
     /// What was there before a create of `role_name` (see
-    /// [`crate::vendors::settle`]): one `/role/list` per run, before the
+    /// [`crate::vendors::lost_create::settle`]): one `/role/list` per run, before the
     /// first create.
     pub async fn before_create(&self, role_name: &str) -> Result<Before, FlashdutyError> {
         self.before
@@ -108,7 +108,7 @@ impl FlashdutyClient {
     /// create (`before`) and has exactly the requested description and
     /// permissions (see [`settle`]). Used right after the create and, when
     /// that lookup kept failing, by the next refresh of the pending role
-    /// ([`crate::vendors::pending`]).
+    /// ([`crate::vendors::lost_create::pending`]).
     pub async fn find_created_role(
         &self,
         body: &RoleUpsertRequest,

@@ -10,9 +10,9 @@ use serde_json::{Map, Value};
 
 use super::{RootlyClient, MEDIA_TYPE};
 use crate::http::{encode_path_segment, Request};
-use crate::vendors::create::{reconcile_create, Lookup};
+use crate::vendors::lost_create::create::{reconcile_create, Lookup};
+use crate::vendors::lost_create::settle::{settle, window_start, Before, Found, Names};
 use crate::vendors::rootly::RootlyError;
-use crate::vendors::settle::{settle, window_start, Before, Found, Names};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -200,7 +200,7 @@ impl RootlyClient {
     /// earlier than the create first sent at `sent` can have arrived (see
     /// [`settle`] and [`window_start`]). Used right after the create and,
     /// when that lookup kept failing, by the next refresh of the pending
-    /// role ([`crate::vendors::pending`]), without `sent`.
+    /// role ([`crate::vendors::lost_create::pending`]), without `sent`.
     pub async fn find_created_role(
         &self,
         attributes: &RoleAttributes,

@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::on_call_roles::{OnCallRole, ResourceObject};
 use super::{decode, page_request, RootlyClient, LIST_PAGE_SIZE, MEDIA_TYPE};
+use crate::vendors::lost_create::settle::Before;
 use crate::vendors::rootly::RootlyError;
-use crate::vendors::settle::Before;
 
 #[derive(Deserialize)]
 struct Page {
@@ -41,7 +41,7 @@ pub struct ListFilters {
 
 impl RootlyClient {
     /// What was there before a create of a role named `name` (see
-    /// [`crate::vendors::settle`]): one walk of the role pages per run,
+    /// [`crate::vendors::lost_create::settle`]): one walk of the role pages per run,
     /// before the first create.
     pub async fn before_create(&self, name: &str) -> Result<Before, RootlyError> {
         self.before

@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use super::{Created, PermissionCreate, RoleCreate, SlashidClient, SlashidError};
 use crate::http::stop::MAX_WAIT_WHEN_STOPPING;
-use crate::vendors::create::{Lookup, OutcomeUnknown, CREATE_ATTEMPTS, LOOKUP_BACKOFF};
-use crate::vendors::settle::{settle, Before, Found, Names};
+use crate::vendors::lost_create::create::{
+    Lookup, OutcomeUnknown, CREATE_ATTEMPTS, LOOKUP_BACKOFF,
+};
+use crate::vendors::lost_create::settle::{settle, Before, Found, Names};
 
 /// How often a read right after a write is repeated while it answers 404:
 /// reads carry no consistency header and may be served by a region that has
@@ -33,7 +35,7 @@ enum Sent {
 
 impl SlashidClient {
     /// What was there before a create of the role `full` (see
-    /// [`crate::vendors::settle`]): SlashID's ID is the name, so a role of
+    /// [`crate::vendors::lost_create::settle`]): SlashID's ID is the name, so a role of
     /// that name that was there is told by its `created`. One listing of
     /// the names per run, before the first create, and a `GET` of a name
     /// found there.

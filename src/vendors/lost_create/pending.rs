@@ -21,8 +21,8 @@ use crate::framework::tf::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::framework::resource::{Failure, Read};
-use crate::vendors::create::Lookup;
-use crate::vendors::settle::Before;
+use crate::vendors::lost_create::create::Lookup;
+use crate::vendors::lost_create::settle::Before;
 
 /// The ID of a pending instance: empty, since the vendor never said one.
 pub const PENDING_ID: &str = "";
@@ -39,7 +39,7 @@ pub fn pending_id() -> Value<String> {
 }
 
 /// Private state of a pending instance: what was there before its create
-/// (see [`crate::vendors::settle`]), so that settling it never adopts an
+/// (see [`crate::vendors::lost_create::settle`]), so that settling it never adopts an
 /// object that was, and when the create was sent. `Option<PendingCreate>`
 /// reads the empty private state of older versions as `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,7 +77,7 @@ impl PendingCreate {
 }
 
 /// The error of settling a pending `what` named `name` without what was
-/// there before its create (see [`crate::vendors::settle`]): no object of
+/// there before its create (see [`crate::vendors::lost_create::settle`]): no object of
 /// that name can be told to be its own then. Adopting one could take
 /// someone else's, and calling it gone would orphan the one the create
 /// made. It is in the private state a refresh reads; the destroy half of a

@@ -35,7 +35,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::vendors::create::Lookup;
+use crate::vendors::lost_create::create::Lookup;
 
 /// The IDs of the objects that bore a create's key before it was sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
