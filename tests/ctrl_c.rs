@@ -430,3 +430,52 @@ fn ctrl_c_during_endless_429s_stops_at_once() {
         "{exited_after:?}: {all}"
     );
 }
+
+/// Ctrl-C while many ZenML creates wait for the session's login, and the
+/// login stalls. The creates have sent nothing: once Terraform stops the
+/// provider, no new login goes out for them (each used to send its own in
+/// turn and wait a second for it: 40 s for 40 creates), and nothing was
+/// created.
+#[test]
+fn ctrl_c_sends_no_login_for_creates_that_wait_for_one() {
+    let emu = EmulatorProcess::start(&[
+        "--fault-delay-ms",
+        "120000",
+        "--fault-script",
+        "POST /zenml/auth/login=delay:1000",
+    ]);
+    let ws = Workspace::new(&emu);
+    ws.config(&format!(
+        r#"
+provider "rbac" {{
+  zenml {{}}
+}}
+
+resource "rbac_zenml_role" "waiting" {{
+  count           = 20
+  organization_id = "{ZENML_ORG}"
+  level           = "workspace"
+  name            = "ctrlc-login-${{count.index}}"
+}}
+"#
+    ));
+    let logins = || {
+        emu.stats()["endpoints"]["POST /zenml/auth/login"]
+            .as_object()
+            .map(|by_status| by_status.values().filter_map(|n| n.as_u64()).sum::<u64>())
+            .unwrap_or(0)
+    };
+    // The stalled login is counted once abandoned; the apply is under way
+    // once the provider has had time to send it.
+    let started = Instant::now();
+    let (status, all, _) = run_interrupted(
+        &ws,
+        &["apply", "-auto-approve", "-parallelism=20", "-no-color"],
+        || started.elapsed() > Duration::from_secs(5),
+    );
+    assert!(!status.success(), "{all}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(logins() <= 1, "logins sent: {}\n{all}", emu.stats());
+    emu.set_faults(serde_json::json!({"script": []}));
+    assert!(emu.zenml_custom_roles().is_empty(), "{all}");
+}

@@ -158,7 +158,8 @@ impl HttpClient {
     /// Sends `request`, waiting for the rate limiter before each attempt.
     ///
     /// Once the provider is stopping ([`super::stop`]), a non-idempotent
-    /// request that has not been sent fails with [`HttpError::Cancelled`],
+    /// or preparatory ([`Request::preparatory`]) request that has not been
+    /// sent fails with [`HttpError::Cancelled`],
     /// the waits of idempotent ones are cut to [`MAX_WAIT_WHEN_STOPPING`],
     /// as is the wait for the answer to an idempotent attempt already sent,
     /// and no further attempt starts. A non-idempotent attempt on the wire
@@ -235,7 +236,7 @@ impl HttpClient {
                 None => None,
             };
             if inner.cancelled.load(Ordering::SeqCst)
-                || (inner.stop.is_stopped() && !request.idempotent)
+                || (inner.stop.is_stopped() && (!request.idempotent || request.preparatory))
             {
                 return Err(cancelled(&call, false));
             }

@@ -28,6 +28,8 @@ pub struct Request {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Body,
     pub(crate) idempotent: bool,
+    /// Not sent once the provider is stopping ([`Request::preparatory`]).
+    pub(crate) preparatory: bool,
     pub(crate) bearer: Option<BearerToken>,
     /// Whether a 2xx body is one the caller can decode ([`Request::readable`]).
     pub(crate) readable: Option<fn(&[u8]) -> bool>,
@@ -65,6 +67,7 @@ impl Request {
             headers: Vec::new(),
             body: Body::Empty,
             idempotent,
+            preparatory: false,
             bearer: None,
             readable: None,
         }
@@ -144,6 +147,16 @@ impl Request {
     /// errors after it was sent. See [`super::HttpClient::send`].
     pub fn idempotent(mut self, idempotent: bool) -> Self {
         self.idempotent = idempotent;
+        self
+    }
+
+    /// Marks a request that only prepares the work (a login for a session
+    /// token): once the provider is stopping it is not sent, even when
+    /// idempotent, since the work it prepares would not start either; every
+    /// operation waiting for it then fails at once with
+    /// [`super::HttpError::Cancelled`] instead of sending one each.
+    pub fn preparatory(mut self) -> Self {
+        self.preparatory = true;
         self
     }
 

@@ -6,7 +6,9 @@
 //! waiting for the answer to a request that is safe to repeat:
 //! * a non-idempotent request (a create) that has not been sent yet is not
 //!   sent: it fails with [`super::HttpError::Cancelled`], and nothing was
-//!   applied;
+//!   applied; nor is a preparatory request (a login for a session token,
+//!   [`super::Request::preparatory`]), since what it prepares would not be
+//!   sent either;
 //! * an idempotent request (a read, the name lookup that settles an
 //!   ambiguous create, an update) still goes out, but no wait for a rate
 //!   limit slot or a retry backoff lasts longer than [`MAX_WAIT_WHEN_STOPPING`],

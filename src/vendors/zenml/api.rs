@@ -92,6 +92,10 @@ impl ZenmlClient {
         let request = Request::post("/auth/login")
             .form(&[("password", self.api_key.as_str())])
             .idempotent(true)
+            // Once Terraform is interrupted, no new session: the operations
+            // waiting for a token have sent nothing yet, and each would
+            // otherwise log in in turn, a second or more each.
+            .preparatory()
             .expect_json::<TokenResponse>();
         let response = self.http.send(request).await?;
         if !response.is_success() {
