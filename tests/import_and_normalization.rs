@@ -130,6 +130,21 @@ fn flashduty_unknown_permission_ids_fail_at_plan_with_one_catalogue_call() {
         .flashduty_roles()
         .iter()
         .all(|r| r["role_name"] != "acc-catalogue-a"));
+
+    // Thousands of wrong IDs: the first 20 and a count, not a page of them.
+    let many: Vec<String> = (900_000..902_000).map(|id: u32| id.to_string()).collect();
+    ws.config(&body(&many.join(", ")));
+    let run = ws.run(&["plan", "-no-color"]);
+    let text = run.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_ne!(run.status, 0, "{text}");
+    assert!(text.contains("900019, and 1980 more"), "{text}");
+    // Terraform quotes the configuration line too; the detail is what we write.
+    let detail = text
+        .split("permission catalogue:")
+        .nth(1)
+        .and_then(|rest| rest.split("Look permissions up").next())
+        .unwrap_or_default();
+    assert!(!detail.contains("900020"), "{detail}");
 }
 
 #[test]

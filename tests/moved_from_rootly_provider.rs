@@ -50,16 +50,7 @@ fn workspace(emu: &EmulatorProcess) -> Workspace {
 /// `terraform.tfstate` as the vendor's provider (terraform-plugin-sdk v2)
 /// leaves it: the role with all its lists, and Ada's on-call role.
 fn vendor_state(role: &Value) -> Value {
-    let attributes = &role["attributes"];
-    let mut role_attributes = json!({
-        "id": role["id"],
-        "name": attributes["name"],
-        "slug": attributes["slug"],
-        "system_role": attributes["system_role"],
-    });
-    for list in VENDOR_PERMISSION_LISTS {
-        role_attributes[list] = attributes.get(list).cloned().unwrap_or(json!([]));
-    }
+    let role_attributes = vendor_role_attributes(role);
     let instance = |attributes: Value| {
         json!({
             "schema_version": 0,
@@ -94,6 +85,22 @@ fn vendor_state(role: &Value) -> Value {
         ],
         "check_results": null,
     })
+}
+
+/// The attributes the vendor's provider stores for `role` (a JSON:API
+/// resource object of the emulator).
+fn vendor_role_attributes(role: &Value) -> Value {
+    let attributes = &role["attributes"];
+    let mut role_attributes = json!({
+        "id": role["id"],
+        "name": attributes["name"],
+        "slug": attributes["slug"],
+        "system_role": attributes["system_role"],
+    });
+    for list in VENDOR_PERMISSION_LISTS {
+        role_attributes[list] = attributes.get(list).cloned().unwrap_or(json!([]));
+    }
+    role_attributes
 }
 
 fn write_config(ws: &Workspace, body: &str) {
@@ -289,4 +296,76 @@ fn a_vendor_state_without_id_is_refused_with_the_way_out() {
     assert!(text.contains("terraform apply -refresh-only"), "{text}");
     assert_eq!(rootly_writes(&emu), Vec::<String>::new());
     assert!(emu.rootly_role(&role_id).is_some());
+}
+
+/// Two instance-level moved blocks out of one `for_each` resource of the
+/// vendor's provider. Terraform records one provider per resource, so the
+/// second move names this provider as its source: it is still the vendor's
+/// state, and both instances move without a write.
+#[test]
+fn instance_level_moves_out_of_one_vendor_resource_all_land() {
+    let emu = EmulatorProcess::start(&[]);
+    let ws = workspace(&emu);
+    let mut instances = Vec::new();
+    for (key, name) in [("resp", "Responders"), ("obs", "Observers")] {
+        let role = emu.rootly_create(json!({"name": name, "alerts_permissions": ["read"]}));
+        instances.push(json!({
+            "index_key": key,
+            "schema_version": 0,
+            "attributes": vendor_role_attributes(&role),
+            "sensitive_attributes": [],
+            "private": "eyJzY2hlbWFfdmVyc2lvbiI6IjAifQ==",
+        }));
+    }
+    let state = json!({
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "serial": 3,
+        "lineage": "7a1c2e3d-4b5f-4a6e-8c9d-0e1f2a3b4c5d",
+        "outputs": {},
+        "resources": [{
+            "mode": "managed",
+            "type": "rootly_on_call_role",
+            "name": "role",
+            "each": "map",
+            "provider": "provider[\"registry.terraform.io/rootlyhq/rootly\"]",
+            "instances": instances,
+        }],
+        "check_results": null,
+    });
+    std::fs::write(
+        ws.path().join("terraform.tfstate"),
+        serde_json::to_string_pretty(&state).unwrap(),
+    )
+    .unwrap();
+    write_config(
+        &ws,
+        r#"moved {
+  from = rootly_on_call_role.role["resp"]
+  to   = rbac_rootly_on_call_role.role["resp"]
+}
+
+moved {
+  from = rootly_on_call_role.role["obs"]
+  to   = rbac_rootly_on_call_role.role["obs"]
+}
+
+resource "rbac_rootly_on_call_role" "role" {
+  for_each           = { resp = "Responders", obs = "Observers" }
+  name               = each.value
+  alerts_permissions = ["read"]
+}
+"#,
+    );
+    emu.reset_stats();
+    let apply = ws.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert!(
+        apply.stdout.contains("0 added, 0 changed, 0 destroyed"),
+        "{}",
+        apply.all()
+    );
+    assert_eq!(rootly_writes(&emu), Vec::<String>::new());
+    assert_eq!(ws.instance_ids("rbac_rootly_on_call_role").len(), 2);
+    let plan = ws.run(&["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(plan.status, 0, "{}", plan.all());
 }

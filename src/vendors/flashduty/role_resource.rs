@@ -374,16 +374,22 @@ async fn check_permissions(client: Option<&FlashdutyClient>, ids: &ValueNumberSe
             return Ok(());
         }
     };
+    let known: std::collections::HashSet<i64> = catalogue.iter().map(|p| p.id as i64).collect();
     let mut unknown: Vec<i64> = wanted
         .into_iter()
-        .filter(|id| !catalogue.iter().any(|p| p.id as i64 == *id))
+        .filter(|id| !known.contains(id))
         .collect();
     unknown.sort_unstable();
     unknown.dedup();
     if unknown.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = unknown.iter().map(i64::to_string).collect();
+    // The first few name the mistake; thousands would bury it.
+    const SHOWN: usize = 20;
+    let mut list: Vec<String> = unknown.iter().take(SHOWN).map(i64::to_string).collect();
+    if unknown.len() > SHOWN {
+        list.push(format!("and {} more", unknown.len() - SHOWN));
+    }
     Err(Failure::attribute(
         AttributePath::new("permission_ids"),
         "Invalid value for permission_ids",

@@ -57,6 +57,18 @@ pub struct Source<'a> {
     attributes: &'a Map<String, Json>,
 }
 
+/// Whether `from` was written by `rootlyhq/rootly`. Terraform records one
+/// provider per resource, not per instance: when two instance-level moved
+/// blocks split one `rootly_*` resource, the second move names the target
+/// resource's provider, this one (seen with Terraform 1.11). No type of ours
+/// is named `rootly_*`, so such a state is still the vendor's provider's.
+fn from_vendors_provider(from: &MovedFrom) -> bool {
+    let source = from.provider_source();
+    source == SOURCE_PROVIDER
+        || (source.rsplit('/').next() == Some(crate::framework::PROVIDER_NAME)
+            && from.type_name.starts_with("rootly_"))
+}
+
 /// The state of `from` when it is a `type_name` of `rootlyhq/rootly` moving
 /// into our `target`; `None` for any other provider or type (the adapter
 /// then says which moves this resource takes), an error for a state that is
@@ -66,7 +78,7 @@ pub fn source<'a>(
     type_name: &'a str,
     target: &'a str,
 ) -> Option<Result<Source<'a>, String>> {
-    if from.provider_source() != SOURCE_PROVIDER || from.type_name != type_name {
+    if !from_vendors_provider(from) || from.type_name != type_name {
         return None;
     }
     Some(match &from.state {
@@ -191,6 +203,20 @@ mod tests {
             state,
         );
         assert!(source(&fork, "rootly_on_call_role", "t").is_none());
+        // The second of two instance-level moves out of one resource names
+        // this provider as the source.
+        let split = moved(
+            "registry.terraform.io/rbac-provider/rbac",
+            "rootly_on_call_role",
+            json!({"id": "x"}),
+        );
+        assert!(source(&split, "rootly_on_call_role", "t").is_some());
+        let own = moved(
+            "registry.terraform.io/rbac-provider/rbac",
+            "rbac_rootly_on_call_role",
+            json!({"id": "x"}),
+        );
+        assert!(source(&own, "rootly_on_call_role", "t").is_none());
         let list = moved(
             "registry.opentofu.org/rootlyhq/rootly",
             "rootly_on_call_role",
