@@ -55,9 +55,10 @@ for p in "${platforms[@]}"; do
     exit 1
   fi
   echo "release: $p: $says"
-  if [ "${p%%_*}" = darwin ]; then
+  if [ "$p" = darwin_arm64 ]; then
     # macOS on Apple silicon runs only signed code: zig's linker signs ad hoc,
-    # and nothing may change the binary after it.
+    # and nothing may change the binary after it. (Intel Macs run unsigned
+    # code, and the linker, like Apple's, signs only arm64 by default.)
     python3 "$root/scripts/macho_signature.py" "$bin"
   fi
   if [ "$p" = "$platform" ]; then
